@@ -1,0 +1,1 @@
+"""Agents: host metrics (psutil) and SNMP polling (pysnmp), exported for Prometheus; simulated devices."""

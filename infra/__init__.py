@@ -1,0 +1,1 @@
+"""The Pulumi program: ComponentResources for regions, zones, tenants, platforms, portals and monitoring."""

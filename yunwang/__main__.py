@@ -1,0 +1,3 @@
+from yunwang.cli import main
+
+main()

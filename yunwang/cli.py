@@ -1,0 +1,97 @@
+"""The ``yunwang`` command. Each package registers its own commands; heavy imports stay inside them."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from yunwang import __version__
+from yunwang.errors import InputError
+
+app = typer.Typer(
+    name="yunwang",
+    help="yunwang (云网): the city's government cloud and e-government network as code, monitored and audited.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+err_console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"yunwang {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """yunwang (云网)."""
+
+
+@app.command("check")
+def check(stack: str = typer.Option("dev", "--stack", "-s", help="Stack name (Pulumi.<stack>.yaml).")) -> None:
+    """Validate a stack's topology file and print what it declares."""
+    from rich.table import Table
+
+    from yunwang.stacks import load_stack
+
+    loaded = load_stack(stack)
+    topo = loaded.topology
+    assert topo is not None
+    table = Table(title=f"stack {stack}: {topo.name_zh or topo.name}")
+    table.add_column("section")
+    table.add_column("count", justify="right")
+    for section in ("regions", "zones", "access", "tenants", "platforms", "portals", "snmp_profiles",
+                    "devices", "links", "hosts"):
+        table.add_row(section, str(len(getattr(topo, section))))
+    Console().print(table)
+
+
+def _register() -> None:
+    """Attach the commands of each package; a package without its CLI yet is simply absent."""
+    import importlib
+
+    for module_name, attr, name in (
+        ("infra.cli", "plan", "plan"),
+        ("policies.cli", "app", "audit"),
+        ("agents.cli", "app", "agent"),
+        ("agents.sim.cli", "sim", "sim"),
+        ("monitor.cli", "monitor", "monitor"),
+        ("yunwang.up", "up", "up"),
+    ):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue
+            raise
+        target = getattr(module, attr)
+        if isinstance(target, typer.Typer):
+            app.add_typer(target, name=name)
+        else:
+            app.command(name)(target)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point: input errors become a list of problems and exit status 2, never a traceback."""
+    try:
+        app()
+    except InputError as exc:
+        for problem in exc.problems:
+            err_console.print(f"[red]error:[/red] {problem.render()}", markup=True, highlight=False,
+                              soft_wrap=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
