@@ -29,7 +29,8 @@ def render(scale: int = 1) -> str:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "infra/topology/liuan.yaml"
+    default = Path(__file__).resolve().parent.parent / "infra/topology/liuan.yaml"
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     text = render()
     topology_from_doc(parse_yaml(text, str(out)))  # never write an invalid topology
     out.write_text(text, encoding="utf-8")

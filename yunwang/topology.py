@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -32,7 +32,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class ZoneKind(str, Enum):
+class ZoneKind(StrEnum):
     """The MLPS security zones of the government cloud (安全区域)."""
 
     INTERNET_ACCESS = "internet-access"  # 互联网接入区
@@ -42,7 +42,7 @@ class ZoneKind(str, Enum):
     IOT_SENSING = "iot-sensing"  # 物联感知区
 
 
-class Domain(str, Enum):
+class Domain(StrEnum):
     """The seven application domains of the digital-government plan."""
 
     INDUSTRY_ANALYSIS = "industry-analysis"
@@ -54,7 +54,7 @@ class Domain(str, Enum):
     REGIONAL_COLLABORATION = "regional-collaboration"
 
 
-class DeviceRole(str, Enum):
+class DeviceRole(StrEnum):
     CORE = "core"
     AGGREGATION = "aggregation"
     ACCESS = "access"
@@ -63,7 +63,7 @@ class DeviceRole(str, Enum):
     IOT_GATEWAY = "iot-gateway"
 
 
-class Vendor(str, Enum):
+class Vendor(StrEnum):
     HUAWEI = "huawei"
     H3C = "h3c"
     CISCO = "cisco"
@@ -349,13 +349,13 @@ def check_references(topo: Topology) -> list[tuple[KeyPath, str, str, str]]:
     for i, link in enumerate(topo.links):
         for end in ("a", "b"):
             ep: Endpoint = getattr(link, end)
-            device = devices.get(ep.device)
-            if device is None:
+            peer = devices.get(ep.device)
+            if peer is None:
                 add(("links", i, end, "device"), ep.device, "link to a device that does not exist",
                     "use a device name declared under 'devices'")
-            elif ep.port > device.interfaces:
+            elif ep.port > peer.interfaces:
                 add(("links", i, end, "port"), ep.port,
-                    f"device {device.name} has only {device.interfaces} interfaces",
+                    f"device {peer.name} has only {peer.interfaces} interfaces",
                     "use a port number from 1 to the device's interface count")
             elif (ep.device, ep.port) in used_ports:
                 add(("links", i, end, "port"), ep.port,
@@ -385,9 +385,13 @@ def _check_address_plan(topo: Topology, add: Any) -> None:
             add(path, net, f"CIDR is outside the address plan's supernet {topo.supernet}",
                 "use a range inside 'supernet', or widen 'supernet'")
     ordered = sorted(nets, key=lambda pn: (int(pn[1].network_address), -pn[1].prefixlen))
-    for (p1, n1), (p2, n2) in zip(ordered, ordered[1:], strict=False):
-        if n1.overlaps(n2):
-            add(p2, n2, f"CIDR overlaps {n1} at {format_path(p1)}", "give each range its own addresses")
+    widest: tuple[KeyPath, ipaddress.IPv4Network] | None = None  # the range reaching furthest so far
+    for path, net in ordered:
+        if widest is not None and net.network_address <= widest[1].broadcast_address:
+            add(path, net, f"CIDR overlaps {widest[1]} at {format_path(widest[0])}",
+                "give each range its own addresses")
+        if widest is None or net.broadcast_address > widest[1].broadcast_address:
+            widest = (path, net)
 
 
 # ---------------------------------------------------------------------------------------------------
