@@ -1,0 +1,1 @@
+"""Rule modules: every module here is imported by policies.engine.load_rules()."""
