@@ -1,0 +1,106 @@
+"""Indentation tree of a network device's running configuration (Huawei VRP, H3C Comware, Cisco IOS).
+
+One small parser serves all three vendors: their configs are the same shape (a command per line,
+sub-commands indented by one space, sections separated by `#` or `!`). ciscoconfparse2 parses IOS
+but not VRP/Comware, takes ~1.5 s to import and ~100 µs per line, where this takes ~2 µs per line
+and keeps the 1-based line numbers that findings cite.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+# `banner motd ^C ... ^C` (IOS) and `header login information "..."` (VRP/Comware) span several lines
+# of free text that must not be read as commands.
+_BANNER = re.compile(r"^(?:banner\s+\S+|header\s+\S+(?:\s+information)?)\s+(\^C|[^\w\s])(.*)$")
+
+
+@dataclass
+class Node:
+    """One configuration line and the lines indented under it."""
+
+    text: str
+    line: int
+    indent: int
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[str]:
+        return self.text.split()
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every descendant, in file order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def child_matching(self, pattern: re.Pattern[str]) -> Node | None:
+        return next((c for c in self.children if pattern.match(c.text)), None)
+
+    def children_matching(self, pattern: re.Pattern[str]) -> list[Node]:
+        return [c for c in self.children if pattern.match(c.text)]
+
+
+@dataclass
+class ConfigTree:
+    """The parsed file: top-level nodes plus a flat view for whole-file searches."""
+
+    roots: list[Node]
+
+    def walk(self) -> Iterator[Node]:
+        for root in self.roots:
+            yield from root.walk()
+
+    def matching(self, pattern: re.Pattern[str]) -> list[Node]:
+        """Top-level commands matching ``pattern`` (anchored with ``match``)."""
+        return [n for n in self.roots if pattern.match(n.text)]
+
+    def first(self, pattern: re.Pattern[str]) -> Node | None:
+        return next((n for n in self.roots if pattern.match(n.text)), None)
+
+    def anywhere(self, pattern: re.Pattern[str]) -> list[Node]:
+        """Commands at any depth matching ``pattern``."""
+        return [n for n in self.walk() if pattern.match(n.text)]
+
+
+def _is_separator(stripped: str) -> bool:
+    return stripped.startswith(("#", "!"))
+
+
+def parse_tree(text: str) -> ConfigTree:
+    """Build the tree. A separator line (`#`, `!`) closes every open block: Comware prints global
+    commands indented by one space between separators, so indentation alone cannot tell a root."""
+    roots: list[Node] = []
+    stack: list[Node] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        raw = lines[i].rstrip()
+        number = i + 1
+        i += 1
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        if _is_separator(stripped):
+            stack.clear()
+            continue
+        indent = len(raw) - len(raw.lstrip(" \t"))
+        node = Node(stripped, number, indent)
+        while stack and stack[-1].indent >= indent:
+            stack.pop()
+        if stack:
+            stack[-1].children.append(node)
+        else:
+            roots.append(node)
+        stack.append(node)
+        banner = _BANNER.match(stripped)
+        if banner:
+            delimiter, rest = banner.group(1), banner.group(2)
+            if delimiter not in rest:
+                while i < len(lines) and delimiter not in lines[i]:
+                    i += 1
+                i += 1  # the closing delimiter's line
+            stack.pop()
+    return ConfigTree(roots)
