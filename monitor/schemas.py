@@ -1,0 +1,170 @@
+"""Request and response bodies: the audit JSON contract (design.md), heartbeats and host facts.
+
+Unknown extra fields are kept (audit documents) or ignored (heartbeats) so that newer agents and auditors
+keep working against an older monitor; every field the monitor relies on is checked strictly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AGENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+CLAUSE_PATTERN = r"^[0-9]+(\.[0-9]+)+-[a-z]$"
+HOST_FACTS_SCHEMA = "yunwang.host-facts/v1"
+
+Severity = Literal["high", "medium", "low"]
+Source = Literal["plan", "k8s", "host", "device", "snmp"]
+ControlStatus = Literal["compliant", "partial", "non-compliant", "not-assessed"]
+Clause = Annotated[str, Field(pattern=CLAUSE_PATTERN, examples=["8.1.4.2-a"])]
+AgentId = Annotated[str, Field(pattern=AGENT_ID_PATTERN)]
+ShortText = Annotated[str, Field(max_length=255)]
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Tool(_Open):
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    version: Annotated[str, Field(max_length=64)]
+
+
+class Target(_Open):
+    source: Source
+    id: Annotated[str, Field(max_length=4096)]
+    file: str | None = None
+    line: Annotated[int, Field(ge=0)] | None = None
+
+
+class Finding(_Open):
+    rule_id: Annotated[str, Field(min_length=1, max_length=128)]
+    clauses: Annotated[list[Clause], Field(min_length=1)]
+    severity: Severity
+    target: Target
+    title: str
+    title_zh: str = ""
+    message: str
+    remediation: str = ""
+    waived: bool = False
+    waiver: dict[str, Any] | str | None = None
+
+
+class AuditError(_Open):
+    file: str
+    line: Annotated[int, Field(ge=0)] | None = None
+    message: str
+
+
+class Summary(_Open):
+    high: Annotated[int, Field(ge=0)]
+    medium: Annotated[int, Field(ge=0)]
+    low: Annotated[int, Field(ge=0)]
+    waived: Annotated[int, Field(ge=0)]
+    controls: dict[Clause, ControlStatus]
+
+
+class AuditReport(_Open):
+    """One audit run, exactly the document `yunwang audit ... --format json` writes."""
+
+    tool: Tool
+    standard: Annotated[str, Field(max_length=128)]
+    findings: list[Finding]
+    errors: list[AuditError] = []
+    summary: Summary
+
+
+class AuditRef(BaseModel):
+    id: int
+    received_at: datetime
+    tool: Tool
+    standard: str
+    high: int
+    medium: int
+    low: int
+    waived: int
+    findings: int
+
+
+class StoredFinding(Finding):
+    audit_id: int
+    index: int
+
+
+class FindingKey(BaseModel):
+    rule_id: str
+    source: str
+    id: str
+
+
+class AuditDiff(BaseModel):
+    """Findings between two runs; identity is rule_id + target source/id (file and line may move)."""
+
+    from_id: int = Field(alias="from")
+    to_id: int = Field(alias="to")
+    new: list[Finding]
+    fixed: list[Finding]
+    still_open: list[Finding]
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Heartbeat(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    agent_id: AgentId
+    kind: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,31}$", examples=["host", "snmp"])]
+    hostname: Annotated[str, Field(min_length=1, max_length=255)]
+    version: Annotated[str, Field(min_length=1, max_length=64)]
+    seq: Annotated[int, Field(ge=0, le=2**62)]
+    sent_at: datetime
+    address: Annotated[str, Field(pattern=r"^[A-Za-z0-9.:\[\]-]{1,250}:[0-9]{1,5}$")] | None = Field(
+        default=None, description="HOST:PORT where the agent serves /metrics (optional; added to SD)")
+
+
+class HeartbeatAck(BaseModel):
+    agent_id: str
+    seq: int
+    stored: bool = True
+
+
+class HostFacts(BaseModel):
+    """Host security facts; only the schema marker is checked here, the policy engine reads the rest."""
+
+    model_config = ConfigDict(extra="allow")
+
+    schema_: Literal["yunwang.host-facts/v1"] = Field(alias="schema")
+
+
+class AgentView(BaseModel):
+    agent_id: str
+    kind: str
+    hostname: str
+    version: str
+    address: str | None
+    last_seq: int
+    sent_at: datetime
+    first_seen: datetime
+    last_seen: datetime
+    facts_received_at: datetime | None
+
+
+class AgentToken(BaseModel):
+    agent_id: str
+    token: str = Field(description="shown once: store it in the agent's token file")
+
+
+class ErrorBody(BaseModel):
+    error: str
+    problems: list[dict[str, Any]] = []
+
+
+class Created(BaseModel):
+    id: int
+    findings: int
+
+
+class SdGroup(BaseModel):
+    targets: list[str]
+    labels: dict[str, str]

@@ -1,0 +1,69 @@
+"""The monitor's tables (SQLAlchemy Core). Migrations in monitor/migrations/ create exactly these."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("agent_id", String(128), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("hostname", String(255), nullable=False),
+    Column("version", String(64), nullable=False),
+    Column("address", String(255), nullable=True),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("sent_at", Float, nullable=False),
+    Column("first_seen", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
+)
+
+agent_facts = Table(
+    "agent_facts",
+    metadata,
+    Column("agent_id", String(128), ForeignKey("agents.agent_id", ondelete="CASCADE"), primary_key=True),
+    Column("received_at", Float, nullable=False),
+    Column("document", Text, nullable=False),
+)
+
+agent_tokens = Table(
+    "agent_tokens",
+    metadata,
+    Column("agent_id", String(128), primary_key=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+audits = Table(
+    "audits",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("received_at", Float, nullable=False),
+    Column("tool_name", String(64), nullable=False),
+    Column("tool_version", String(64), nullable=False),
+    Column("standard", String(128), nullable=False),
+    Column("high", Integer, nullable=False),
+    Column("medium", Integer, nullable=False),
+    Column("low", Integer, nullable=False),
+    Column("waived", Integer, nullable=False),
+    Column("findings", Integer, nullable=False),
+    Column("document", Text, nullable=False),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("audit_id", Integer, ForeignKey("audits.id", ondelete="CASCADE"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("rule_id", String(128), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("target_id", Text, nullable=False),
+    Column("clauses", Text, nullable=False, doc="',a,b,': delimited so one LIKE finds a clause"),
+    Column("waived", Boolean, nullable=False),
+    Column("document", Text, nullable=False),
+    Index("ix_findings_audit", "audit_id", "idx"),
+)
