@@ -48,17 +48,16 @@ class NetstatCollector(Collector):
         except FileNotFoundError:  # IPv6 disabled
             return families
         for line in snmp6.splitlines():
-            key, _, value = line.partition(" ")
+            key, _, value = line.strip().partition(" ")
             found = self._plans.get(key)
             if found is None:
                 six = key.find("6")
-                plan: list[tuple[int, str, str]] = []
-                self._plans[key] = plan
+                plan6: list[tuple[int, str, str]] = []
+                self._plans[key] = plan6
                 if six != -1 and DEFAULT_FIELDS.match(f"{key[:six + 1]}_{key[six + 1:]}"):
                     protocol, field = key[:six + 1], key[six + 1:]
-                    plan.append((0, f"node_netstat_{protocol}_{field}", f"Statistic {protocol}{field}."))
-            else:
-                plan = found
-            if plan:
-                families.append(Family(plan[0][1], plan[0][2], "untyped").add(int(value)))
+                    plan6.append((0, f"node_netstat_{protocol}_{field}", f"Statistic {protocol}{field}."))
+                found = plan6
+            if found:
+                families.append(Family(found[0][1], found[0][2], "untyped").add(int(value)))
         return families

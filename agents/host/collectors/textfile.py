@@ -24,7 +24,7 @@ def parse_textfile(text: str, path: str) -> list[Family]:
     """
     from prometheus_client.parser import text_string_to_metric_families
 
-    families = []
+    families: list[Family] = []
     for metric in text_string_to_metric_families(text):
         kind = metric.type if metric.type in _TYPES else "untyped"
         help_text = metric.documentation or f"Metric read from {path}"

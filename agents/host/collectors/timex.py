@@ -26,17 +26,27 @@ class _Timex(ctypes.Structure):
     ]
 
 
+_LIBC: ctypes.CDLL | None = None
+
+
+def read_timex() -> tuple[int, _Timex] | None:
+    """(clock state, timex struct) from a read-only adjtimex(2) call; None if the call fails."""
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    tx = _Timex()
+    state = _LIBC.adjtimex(ctypes.byref(tx))
+    return None if state < 0 else (state, tx)
+
+
 class TimexCollector(Collector):
     name = "timex"
 
-    def setup(self) -> None:
-        self._libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-
     def collect(self) -> list[Family]:
-        tx = _Timex()
-        state = self._libc.adjtimex(ctypes.byref(tx))
-        if state < 0:
+        result = read_timex()
+        if result is None:
             raise CollectorError(f"adjtimex failed: errno {ctypes.get_errno()}")
+        state, tx = result
         divisor = 1e9 if tx.status & _STA_NANO else 1e6
         metrics: list[tuple[str, str, str, float]] = [
             ("node_timex_offset_seconds", "Time offset in between local system and reference clock.", "gauge",

@@ -1,0 +1,106 @@
+"""The agent's HTTP endpoints: GET /metrics (node_exporter text format) and GET /facts (host security facts).
+
+A thread per connection (Prometheus keeps its connection open, so that is one thread per scraper, not per
+scrape). Facts are collected on demand, at most once per ``facts_ttl`` seconds, so a busy poller cannot make the
+agent run ``sshd -T`` in a loop.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from agents.host.scrape import Scraper
+
+log = logging.getLogger("yunwang.agent.host")
+
+METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+INDEX = (b"<html><head><title>yunwang host agent</title></head><body><h1>yunwang host agent</h1>"
+         b'<p><a href="/metrics">/metrics</a> &middot; <a href="/facts">/facts</a></p></body></html>\n')
+
+
+class FactsCache:
+    """Facts JSON, recollected when older than ``ttl`` seconds; one collection at a time."""
+
+    def __init__(self, collect_json: Callable[[], bytes], ttl: float = 30.0) -> None:
+        self.collect_json = collect_json
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._body = b""
+        self._at = float("-inf")
+
+    def get(self) -> bytes:
+        with self._lock:
+            if time.monotonic() - self._at >= self.ttl:
+                self._body = self.collect_json()
+                self._at = time.monotonic()
+            return self._body
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "yunwang-host-agent"
+    server: AgentHTTPServer
+
+    def do_GET(self) -> None:
+        self._serve(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._serve(send_body=False)
+
+    def _serve(self, send_body: bool) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == "/metrics":
+            body, kind = self.server.scraper.scrape().encode(), METRICS_TYPE
+        elif path == "/facts":
+            try:
+                body, kind = self.server.facts.get(), "application/json"
+            except Exception as exc:  # facts failures are reported, never crash the agent
+                log.exception("facts collection failed")
+                self._reply(500, f"facts collection failed: {type(exc).__name__}\n".encode(), "text/plain", send_body)
+                return
+        elif path == "/":
+            body, kind = INDEX, "text/html; charset=utf-8"
+        else:
+            self._reply(404, b"not found: try /metrics or /facts\n", "text/plain", send_body)
+            return
+        self._reply(200, body, kind, send_body)
+
+    def _reply(self, status: int, body: bytes, kind: str, send_body: bool) -> None:
+        gzipped = len(body) > 1024 and "gzip" in self.headers.get("Accept-Encoding", "")
+        if gzipped:
+            body = gzip.compress(body, compresslevel=1)
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        self._reply(405, b"method not allowed\n", "text/plain", True)
+
+    do_PUT = do_DELETE = do_PATCH = do_POST
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+
+class AgentHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], scraper: Scraper, facts: FactsCache) -> None:
+        import socket
+
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.scraper = scraper
+        self.facts = facts
+        super().__init__(address, _Handler)
