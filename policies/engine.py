@@ -106,17 +106,26 @@ def rules_for(source: Source) -> list[Rule]:
 
 
 _loaded = False
+LOAD_ERRORS: list[str] = []
 
 
 def load_rules() -> None:
-    """Import every module under policies/rules/, so adding a rule is adding a function in a module there."""
+    """Import every module under policies/rules/, so adding a rule is adding a function in a module there.
+
+    A module that fails to import is recorded in LOAD_ERRORS (reported as an error of every audit) instead of
+    taking the other families' rules down with it.
+    """
     global _loaded
     if _loaded:
         return
     import policies.rules as package
 
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        importlib.import_module(f"{package.__name__}.{info.name}")
+        try:
+            importlib.import_module(f"{package.__name__}.{info.name}")
+        except Exception as exc:
+            LOAD_ERRORS.append(f"rule module policies.rules.{info.name} failed to import: "
+                               f"{type(exc).__name__}: {exc}")
     _loaded = True
 
 
@@ -250,7 +259,7 @@ class Report:
     version: str = ""
 
     def counts(self) -> dict[str, int]:
-        out = {s: 0 for s in SEVERITIES}
+        out: dict[str, int] = {s: 0 for s in SEVERITIES}
         out["waived"] = 0
         for f in self.findings:
             if f.waived:
@@ -315,7 +324,7 @@ def run_audit(units: list[AuditUnit], *, waivers: Sequence[Waiver] = (), stats: 
     load_rules()
     today = today or date.today()
     active: list[Waiver] = []
-    errors = list(errors)
+    errors = list(errors) + [AuditError(None, None, message) for message in LOAD_ERRORS]
     for w in waivers:
         if w.expired(today):
             errors.append(AuditError(w.origin, w.origin_line,

@@ -1,0 +1,366 @@
+"""Kubernetes YAML as audit facts: files, folders, multi-document streams, ``List`` kinds, Helm output.
+
+Speed matters (a city renders tens of thousands of objects), so documents are parsed with libyaml's C loader
+straight into dicts; no per-object models. Line numbers come from a cheap scan of document starts (``---``),
+which also lets one broken document fail alone while the rest of the file is audited. Only ``List`` documents
+are composed into nodes, to find each item's line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from policies.engine import AuditError, ReadStats, Target, Waiver
+from policies.waivers import parse_annotation_waivers
+
+try:
+    from yaml import CSafeLoader as Loader
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+YAML_SUFFIXES = (".yaml", ".yml", ".json")
+ZONE_LABEL = "yunwang.io/zone"
+REGION_LABEL = "yunwang.io/region"
+WAIVE_ANNOTATION = "yunwang.io/waive"
+
+CLUSTER_SCOPED = frozenset({
+    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass",
+    "CustomResourceDefinition", "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "APIService", "IngressClass", "RuntimeClass",
+    "PodSecurityPolicy", "CSIDriver", "CSINode", "VolumeAttachment", "CertificateSigningRequest", "FlowSchema",
+    "PriorityLevelConfiguration", "Policy",
+})
+BUILTIN_KINDS = CLUSTER_SCOPED | frozenset({
+    "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
+    "Service", "Endpoints", "EndpointSlice", "Ingress", "NetworkPolicy", "ConfigMap", "Secret", "ServiceAccount",
+    "Role", "RoleBinding", "PersistentVolumeClaim", "ResourceQuota", "LimitRange", "HorizontalPodAutoscaler",
+    "PodDisruptionBudget", "PodTemplate", "Event", "Lease", "ControllerRevision", "List",
+})
+POD_TEMPLATE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"})
+
+_DOC_START = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
+_HELM_SOURCE = re.compile(r"^# Source: (\S+)", re.MULTILINE)
+
+
+@dataclass(slots=True)
+class K8sObject:
+    """One Kubernetes object with where it came from (file, 1-based line, Helm template if any)."""
+
+    obj: dict[str, Any]
+    file: str
+    line: int
+    template: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return str(self.obj.get("kind", ""))
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        meta = self.obj.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def name(self) -> str:
+        return str(self.metadata.get("name") or self.metadata.get("generateName") or "?")
+
+    @property
+    def namespace(self) -> str | None:
+        if self.kind in CLUSTER_SCOPED:
+            return None
+        return str(self.metadata.get("namespace") or "default")
+
+    @property
+    def id(self) -> str:
+        ns = self.namespace
+        return f"{self.kind}/{ns}/{self.name}" if ns else f"{self.kind}/{self.name}"
+
+    def target(self) -> Target:
+        return Target(source="k8s", id=self.id, file=self.file, line=self.line)
+
+    def labels(self) -> dict[str, Any]:
+        labels = self.metadata.get("labels")
+        return labels if isinstance(labels, dict) else {}
+
+    def annotations(self) -> dict[str, Any]:
+        ann = self.metadata.get("annotations")
+        return ann if isinstance(ann, dict) else {}
+
+    def pod_spec(self) -> dict[str, Any] | None:
+        """The pod spec a workload runs (Pod, controllers, CronJob), or None for other kinds."""
+        kind = self.kind
+        spec = self.obj.get("spec")
+        if not isinstance(spec, dict):
+            return None
+        if kind == "Pod":
+            return spec
+        if kind in POD_TEMPLATE_KINDS:
+            template = spec.get("template")
+        elif kind == "CronJob":
+            job = spec.get("jobTemplate")
+            job_spec = job.get("spec") if isinstance(job, dict) else None
+            template = job_spec.get("template") if isinstance(job_spec, dict) else None
+        else:
+            return None
+        inner = template.get("spec") if isinstance(template, dict) else None
+        return inner if isinstance(inner, dict) else None
+
+
+def containers(pod_spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every container of a pod spec: init, regular and ephemeral."""
+    for key in ("initContainers", "containers", "ephemeralContainers"):
+        items = pod_spec.get(key)
+        if isinstance(items, list):
+            for c in items:
+                if isinstance(c, dict):
+                    yield c
+
+
+@dataclass
+class K8sFacts:
+    """The whole object set of one audit, with cross-object indexes built on first use."""
+
+    objects: list[K8sObject] = field(default_factory=list)
+
+    @cached_property
+    def by_kind(self) -> dict[str, list[K8sObject]]:
+        out: dict[str, list[K8sObject]] = {}
+        for o in self.objects:
+            out.setdefault(o.kind, []).append(o)
+        return out
+
+    def of_kind(self, *kinds: str) -> list[K8sObject]:
+        return [o for k in kinds for o in self.by_kind.get(k, [])]
+
+    @cached_property
+    def workloads(self) -> list[tuple[K8sObject, dict[str, Any]]]:
+        """(object, pod spec) for every object that runs pods."""
+        out = []
+        for o in self.objects:
+            spec = o.pod_spec()
+            if spec is not None:
+                out.append((o, spec))
+        return out
+
+    @cached_property
+    def namespaces(self) -> dict[str, K8sObject]:
+        return {o.name: o for o in self.by_kind.get("Namespace", [])}
+
+    def used_namespaces(self) -> list[str]:
+        """Namespaces declared or holding workloads/services, sorted; system namespaces excluded."""
+        names = set(self.namespaces)
+        for o, _ in self.workloads:
+            if o.namespace:
+                names.add(o.namespace)
+        return sorted(n for n in names if not n.startswith("kube-"))
+
+    def zone_of(self, namespace: str | None) -> str | None:
+        ns = self.namespaces.get(namespace or "")
+        if ns is None:
+            return None
+        value = ns.labels().get(ZONE_LABEL)
+        return str(value) if value is not None else None
+
+    def namespace_target(self, namespace: str) -> Target:
+        ns = self.namespaces.get(namespace)
+        if ns is not None:
+            return ns.target()
+        first = next((o for o in self.objects if o.namespace == namespace), None)
+        return Target(source="k8s", id=f"Namespace/{namespace}", file=first.file if first else None,
+                      line=first.line if first else None)
+
+
+@dataclass
+class LoadResult:
+    """Objects read plus the problems met and annotation waivers found on the way."""
+
+    facts: K8sFacts
+    errors: list[AuditError]
+    waivers: list[Waiver]
+
+
+def iter_yaml_files(paths: Iterable[str | Path], stats: ReadStats, errors: list[AuditError]) -> Iterator[Path]:
+    """YAML/JSON files under the given paths (sorted, hidden folders skipped); other files are noted as skipped."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            yield path
+        elif path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    full = Path(root) / name
+                    if name.endswith(YAML_SUFFIXES):
+                        yield full
+                    elif not name.startswith("."):
+                        stats.skip("k8s", str(full), "not a YAML or JSON file")
+        else:
+            errors.append(AuditError(str(path), None, "no such file or folder"))
+
+
+def read_text(path: Path, errors: list[AuditError], max_bytes: int = MAX_FILE_BYTES) -> str | None:
+    """A file's text, or None with an error entry (unreadable, too large, binary, not UTF-8)."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            errors.append(AuditError(name, None, f"file is {size} bytes, over the {max_bytes}-byte limit; "
+                                                 "split it or audit it separately"))
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        errors.append(AuditError(name, None, f"cannot read file: {exc.strerror or exc}"))
+        return None
+    if b"\0" in data[:8192]:
+        errors.append(AuditError(name, None, "binary file, not YAML"))
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        errors.append(AuditError(name, None, f"not UTF-8 text (byte {exc.start}); save it as UTF-8"))
+        return None
+
+
+def _documents(text: str) -> Iterator[tuple[int, str]]:
+    """(first line, text) of each YAML document, split at ``---`` lines (cheap: one regex pass)."""
+    starts = [0] + [m.start() for m in _DOC_START.finditer(text) if m.start() > 0]
+    line_at = _line_counter(text)
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        yield line_at(start), text[start:end]
+
+
+def _line_counter(text: str) -> Any:
+    """Line number (1-based) of increasing offsets, counting newlines incrementally."""
+    state = {"pos": 0, "line": 1}
+
+    def line_at(offset: int) -> int:
+        state["line"] += text.count("\n", state["pos"], offset)
+        state["pos"] = offset
+        return state["line"]
+
+    return line_at
+
+
+def _content_line(chunk: str, first_line: int) -> int:
+    """The line where a document's content starts (skips the ``---`` marker, blank lines and comments)."""
+    line = first_line
+    for raw in chunk.split("\n", 40)[:40]:
+        s = raw.strip()
+        if s and not s.startswith("#") and s != "---":
+            return line
+        line += 1
+    return first_line
+
+
+def load_k8s(paths: Iterable[str | Path], stats: ReadStats, *, display_root: Path | None = None) -> LoadResult:
+    """Read every Kubernetes object under ``paths``; problems become error entries, the rest is audited."""
+    errors: list[AuditError] = []
+    facts = K8sFacts()
+    waivers: list[Waiver] = []
+    for path in iter_yaml_files(paths, stats, errors):
+        name = _display(path, display_root)
+        text = read_text(path, errors)
+        stats.note_file("k8s")
+        if text is None:
+            stats.skip("k8s", name, "unreadable file (see errors)")
+            continue
+        load_text(text, name, facts, stats, errors, waivers)
+    return LoadResult(facts=facts, errors=errors, waivers=waivers)
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def load_text(text: str, name: str, facts: K8sFacts, stats: ReadStats, errors: list[AuditError],
+              waivers: list[Waiver]) -> None:
+    """Parse one file's documents into ``facts`` (one bad document fails alone)."""
+    for first_line, chunk in _documents(text):
+        template = None
+        if "# Source:" in chunk:
+            m = _HELM_SOURCE.search(chunk)
+            template = m.group(1) if m else None
+        try:
+            data = yaml.load(chunk, Loader=Loader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = first_line + mark.line if mark is not None else first_line
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            errors.append(AuditError(name, line, f"invalid YAML: {problem}"))
+            stats.skip("k8s", name, "invalid YAML document (see errors)", line)
+            continue
+        if data is None:
+            continue
+        line = _content_line(chunk, first_line)
+        if not isinstance(data, dict):
+            errors.append(AuditError(name, line, f"not a Kubernetes object (a YAML {type(data).__name__})"))
+            stats.skip("k8s", name, "document is not a mapping", line)
+            continue
+        if data.get("kind") == "List" or (str(data.get("kind", "")).endswith("List")
+                                          and isinstance(data.get("items"), list)):
+            _add_list(chunk, data, first_line, name, template, facts, stats, errors, waivers)
+            continue
+        _add_object(data, name, line, template, facts, stats, errors, waivers)
+
+
+def _add_list(chunk: str, data: dict[str, Any], first_line: int, name: str, template: str | None,
+              facts: K8sFacts, stats: ReadStats, errors: list[AuditError], waivers: list[Waiver]) -> None:
+    items = data.get("items") or []
+    lines: list[int] = []
+    try:
+        node = yaml.compose(chunk, Loader=Loader)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if getattr(key, "value", None) == "items" and isinstance(value, yaml.SequenceNode):
+                    lines = [first_line + item.start_mark.line for item in value.value]
+    except yaml.YAMLError:
+        lines = []
+    for i, item in enumerate(items):
+        line = lines[i] if i < len(lines) else _content_line(chunk, first_line)
+        if not isinstance(item, dict):
+            errors.append(AuditError(name, line, f"List item {i} is not a Kubernetes object"))
+            stats.skip("k8s", name, "List item is not a mapping", line)
+            continue
+        _add_object(item, name, line, template, facts, stats, errors, waivers)
+
+
+def _add_object(data: dict[str, Any], name: str, line: int, template: str | None, facts: K8sFacts,
+                stats: ReadStats, errors: list[AuditError], waivers: list[Waiver]) -> None:
+    stats.note_read("k8s")
+    kind = data.get("kind")
+    api = data.get("apiVersion")
+    if not isinstance(kind, str) or not kind or not isinstance(api, str) or not api:
+        errors.append(AuditError(name, line, "missing 'apiVersion' or 'kind': not a Kubernetes object"))
+        stats.skip("k8s", name, "missing apiVersion/kind", line)
+        return
+    if kind not in BUILTIN_KINDS:
+        group = api.split("/")[0] if "/" in api else ""
+        if "." in group and not group.endswith("k8s.io"):
+            stats.skip("k8s", name, f"custom resource {api} {kind}: no rules for it", line)
+            return
+        errors.append(AuditError(name, line, f"unknown kind '{kind}' (apiVersion {api}): not audited"))
+        stats.skip("k8s", name, f"unknown kind {kind}", line)
+        return
+    obj = K8sObject(obj=data, file=name, line=line, template=template)
+    facts.objects.append(obj)
+    stats.note_audited("k8s")
+    annotations = obj.annotations()
+    if WAIVE_ANNOTATION in annotations:
+        found, problems = parse_annotation_waivers(str(annotations[WAIVE_ANNOTATION]), obj.id, name, line)
+        waivers.extend(found)
+        errors.extend(problems)

@@ -1,0 +1,55 @@
+"""Audit logging of the cluster: an audit policy that records something, or a monitoring plane that collects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from policies.engine import Target, Violation, rule
+from policies.k8s import K8sFacts, K8sObject
+
+MONITORING_ZONE = "security-management"
+
+
+def _policy_levels(policy: dict[str, Any]) -> set[str]:
+    return {str(r.get("level")) for r in policy.get("rules") or [] if isinstance(r, dict)}
+
+
+def audit_policies(facts: K8sFacts) -> list[tuple[K8sObject, dict[str, Any]]]:
+    """Audit policies in the set: audit.k8s.io Policy objects, or ones embedded in a ConfigMap."""
+    import yaml
+
+    found: list[tuple[K8sObject, dict[str, Any]]] = []
+    for o in facts.of_kind("Policy"):
+        if str(o.obj.get("apiVersion", "")).startswith("audit.k8s.io/"):
+            found.append((o, o.obj))
+    for cm in facts.of_kind("ConfigMap"):
+        for value in (cm.obj.get("data") or {}).values():
+            if isinstance(value, str) and "audit.k8s.io/" in value:
+                try:
+                    doc = yaml.safe_load(value)
+                except yaml.YAMLError:
+                    continue
+                if isinstance(doc, dict) and doc.get("kind") == "Policy":
+                    found.append((cm, doc))
+    return found
+
+
+@rule(id="YW-K8S-050", clauses=("8.1.4.3-a", "8.2.3.3-a", "8.1.5.2-a", "8.1.3.5-a"), severity="medium",
+      source="k8s", title="No audit logging", title_zh="未开启审计日志",
+      remediation="Ship an audit.k8s.io Policy that logs at least Metadata for every request (and RequestResponse "
+                  "for deletes/exec), and a collector in the security-management zone.",
+      remediation_zh="提供至少记录 Metadata 级别的 audit.k8s.io Policy（删除/exec 记录 RequestResponse），"
+                     "并在安全管理区部署采集。")
+def audit_logging(facts: K8sFacts) -> Iterator[Violation]:
+    if not facts.namespaces:
+        return  # an application chart, not a cluster definition: nothing to say about cluster auditing
+    policies = audit_policies(facts)
+    for obj, policy in policies:
+        if _policy_levels(policy) <= {"None"}:
+            yield Violation(obj.target(), "audit policy records nothing (every rule has level None)")
+    collectors = [o for o, _ in facts.workloads if facts.zone_of(o.namespace) == MONITORING_ZONE]
+    if not policies and not collectors:
+        first = next(iter(facts.namespaces.values()))
+        yield Violation(Target(source="k8s", id="cluster", file=first.file, line=first.line),
+                        "no audit policy and no collector in a security-management zone namespace")
