@@ -1,0 +1,75 @@
+"""`yunwang monitor`: serve the control plane. FastAPI, SQLAlchemy and uvicorn load only when it runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from yunwang.errors import InputError, Problem
+
+
+def split_listen(listen: str) -> tuple[str, int]:
+    """'HOST:PORT' or '[V6]:PORT' → (host, port)."""
+    host, sep, port = listen.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InputError([Problem("--listen", None, "", listen, "expected HOST:PORT", "e.g. 127.0.0.1:8080")])
+    return host.strip("[]"), int(port)
+
+
+def monitor(
+    listen: str = typer.Option("127.0.0.1:8080", "--listen", help="HOST:PORT to serve on."),
+    db: str = typer.Option("sqlite:///.yunwang/monitor.db", "--db", envvar="YUNWANG_MONITOR_DB",
+                           help="Database URL: sqlite:///PATH, or postgresql+psycopg://… for several replicas "
+                                "(prefer the env variable when the URL holds a password)."),
+    stack: str = typer.Option("dev", "--stack", "-s", help="Stack whose topology is served."),
+    endpoints: Path | None = typer.Option(None, "--endpoints", help="Endpoints file overriding device addresses "
+                                                                    "(written by `yunwang sim`)."),
+    prometheus: str | None = typer.Option(None, "--prometheus", help="Prometheus URL for device up/down."),
+    poller: list[str] = typer.Option(["127.0.0.1:9811"], "--poller", help="SNMP poller shard HOST:PORT "
+                                                                           "(repeat, in shard order)."),
+    host_targets: str = typer.Option("all", "--host-targets",
+                                     help="'all': topology hosts and registered host agents; 'agents': only "
+                                          "agents that sent a heartbeat (local runs)."),
+    open_metrics: bool = typer.Option(False, "--open-metrics", help="Serve /metrics without a token."),
+    admin_token_file: Path | None = typer.Option(None, "--admin-token-file", envvar="YUNWANG_ADMIN_TOKEN_FILE"),
+    viewer_token_file: Path | None = typer.Option(None, "--viewer-token-file", envvar="YUNWANG_VIEWER_TOKEN_FILE"),
+    agent_token_file: Path | None = typer.Option(None, "--agent-token-file", envvar="YUNWANG_AGENT_TOKEN_FILE",
+                                                 help="Shared bootstrap token for agents."),
+    state_dir: Path = typer.Option(Path(".yunwang"), "--state-dir",
+                                   help="Where tokens that are not configured are generated (mode 0600)."),
+    ssl_keyfile: Path | None = typer.Option(None, "--ssl-keyfile", help="TLS private key (PEM)."),
+    ssl_certfile: Path | None = typer.Option(None, "--ssl-certfile", help="TLS certificate chain (PEM)."),
+    max_body_bytes: int = typer.Option(1 << 20, "--max-body-bytes", min=1024, help="Body limit, agent routes."),
+    max_audit_bytes: int = typer.Option(32 << 20, "--max-audit-bytes", min=1024, help="Body limit, audits."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
+) -> None:
+    """Serve inventory, Prometheus service discovery, agents' heartbeats and facts, audits and the overview."""
+    import uvicorn
+
+    from monitor.app import create_app
+    from monitor.service import build_monitor
+    from monitor.settings import Limits, MonitorSettings
+    from monitor.tokens import resolve_tokens
+
+    host, port = split_listen(listen)
+    if host_targets not in ("all", "agents"):
+        raise InputError([Problem("--host-targets", None, "", host_targets, "unknown value", "use all or agents")])
+    for shard in poller:
+        split_listen(shard)
+    if (ssl_keyfile is None) != (ssl_certfile is None):
+        raise InputError([Problem("--ssl-keyfile/--ssl-certfile", None, "", "", "TLS needs both files",
+                                  "pass both --ssl-keyfile and --ssl-certfile, or neither")])
+    resolved = resolve_tokens({"admin": admin_token_file, "viewer": viewer_token_file, "agent": agent_token_file},
+                              state_dir)
+    for role, path in resolved.generated.items():
+        typer.echo(f"monitor: {role} token (not configured) is in {path}", err=True)
+    settings = MonitorSettings(
+        stack=stack, db_url=db, listen=listen, endpoints_file=endpoints, prometheus_url=prometheus,
+        poller_targets=tuple(poller), host_targets=host_targets, open_metrics=open_metrics, tokens=resolved.tokens,
+        limits=Limits(max_body_bytes=max_body_bytes, max_audit_bytes=max_audit_bytes))
+    app = create_app(build_monitor(settings))
+    typer.echo(f"monitor: serving stack '{stack}' on {'https' if ssl_certfile else 'http'}://{listen}", err=True)
+    uvicorn.run(app, host=host, port=port, ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
+                ssl_certfile=str(ssl_certfile) if ssl_certfile else None, proxy_headers=False, server_header=False,
+                access_log=access_log, log_level="info")
