@@ -1,0 +1,36 @@
+"""``yunwang agent …``: the host agent here; the SNMP agent registers itself below when present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="Agents: host metrics and security facts, SNMP polling.", no_args_is_help=True)
+
+
+@app.command("host")
+def host(
+    listen: str = typer.Option("127.0.0.1:9810", "--listen", help="Address to serve /metrics and /facts on."),
+    monitor: str | None = typer.Option(None, "--monitor", help="Monitor base URL to push heartbeats and facts to."),
+    textfile_dir: Path | None = typer.Option(None, "--textfile-dir",
+                                             help="Directory of *.prom files to export (like node_exporter)."),
+    agent_id: str | None = typer.Option(None, "--agent-id", help="Agent id at the monitor (default: hostname)."),
+    token_file: Path | None = typer.Option(None, "--token-file",
+                                           help="File holding the monitor token (else env YUNWANG_AGENT_TOKEN)."),
+    enable: list[str] = typer.Option([], "--enable", help="Also run this collector (e.g. processes)."),
+    disable: list[str] = typer.Option([], "--disable", help="Do not run this collector."),
+) -> None:
+    """Serve node_exporter-compatible host metrics and host security facts."""
+    from agents.host.__main__ import exec_agent, to_argv
+
+    # The agent runs from its own lean entry point; see agents/host/__main__.py for why.
+    exec_agent(to_argv(listen, monitor, textfile_dir, agent_id, token_file, enable, disable))
+
+
+try:
+    from agents.snmp.cli import snmp as _snmp_command
+except ModuleNotFoundError:  # the SNMP agent is optional at import time
+    _snmp_command = None
+if _snmp_command is not None:
+    app.command("snmp")(_snmp_command)

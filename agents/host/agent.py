@@ -1,0 +1,123 @@
+"""``yunwang agent host``: parse options, build the collectors, serve HTTP, optionally push to the monitor."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+from pathlib import Path
+
+from yunwang.errors import InputError, Problem
+
+log = logging.getLogger("yunwang.agent.host")
+
+TOKEN_ENV = "YUNWANG_AGENT_TOKEN"
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """``HOST:PORT``, ``[IPv6]:PORT`` or ``:PORT`` (all IPv4 interfaces)."""
+    host, sep, port_text = value.rpartition(":")
+    problem = None
+    if not sep or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        problem = "expected HOST:PORT with a port from 1 to 65535"
+    elif host.startswith("[") != host.endswith("]"):
+        problem = "unbalanced brackets around an IPv6 address"
+    if problem:
+        raise InputError([Problem("--listen", None, "", value, problem, "for example 127.0.0.1:9810 or [::1]:9810")])
+    host = host.strip("[]") or "0.0.0.0"
+    return host, int(port_text)
+
+
+def read_token(token_file: Path | None) -> str | None:
+    """The bearer token: --token-file wins over the environment. Never accepted on the command line."""
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise InputError([Problem(str(token_file), None, "", "", f"cannot read the token file: {exc.strerror}",
+                                      "give a readable file holding only the token")]) from exc
+        if not token:
+            raise InputError([Problem(str(token_file), None, "", "", "the token file is empty",
+                                      "write the agent token into it")])
+        return token
+    return os.environ.get(TOKEN_ENV) or None
+
+
+def check_monitor_url(url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        raise InputError([Problem("--monitor", None, "", url, "expected an http:// or https:// URL",
+                                  "for example http://127.0.0.1:8080")])
+    return url
+
+
+FACTS_TIMEOUT = 120.0
+
+
+def facts_json() -> bytes:
+    """Facts from a child process (see agents/host/factsources/__main__.py for why not in-process)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "agents.host.factsources"], capture_output=True,
+                          timeout=FACTS_TIMEOUT, check=False)
+    if done.returncode != 0 or not done.stdout.startswith(b"{"):
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"facts collector exited with status {done.returncode}: {tail[0]}")
+    return done.stdout.strip()
+
+
+def run_agent(listen: str = "127.0.0.1:9810", monitor: str | None = None, textfile_dir: Path | None = None,
+              agent_id: str | None = None, token_file: Path | None = None, enable: list[str] | None = None,
+              disable: list[str] | None = None) -> None:
+    from agents.host.collectors import build_collectors
+    from agents.host.scrape import Scraper
+    from agents.host.server import AgentHTTPServer, FactsCache
+    from yunwang import __version__
+
+    address = parse_listen(listen)
+    if monitor:
+        check_monitor_url(monitor)
+    token = read_token(token_file) if monitor else None
+    if textfile_dir is not None and not textfile_dir.is_dir():
+        raise InputError([Problem("--textfile-dir", None, "", str(textfile_dir), "not a directory",
+                                  "create it or point to the directory your *.prom files are written to")])
+    try:
+        collectors = build_collectors(enable or (), disable or (), str(textfile_dir) if textfile_dir else None)
+    except ValueError as exc:
+        raise InputError([Problem("--enable/--disable", None, "", "", str(exc))]) from exc
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    facts = FactsCache(facts_json)
+    try:
+        server = AgentHTTPServer(address, Scraper(collectors), facts)
+    except OSError as exc:
+        raise InputError([Problem("--listen", None, "", listen, f"cannot listen: {exc.strerror}",
+                                  "choose a free port or stop the process that holds it")]) from exc
+    pusher = None
+    if monitor:
+        from agents.host.push import MonitorPusher
+
+        if token is None:
+            log.warning("no token in %s or --token-file: pushing to the monitor without authentication", TOKEN_ENV)
+        hostname = socket.gethostname()
+        pusher = MonitorPusher(monitor, agent_id or hostname, hostname, __version__, token, facts.get)
+        pusher.start()
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _terminate)
+    host, port = server.server_address[:2]
+    shown = f"[{host}]" if ":" in str(host) else host
+    log.info("host agent on http://%s:%d/metrics and /facts, %d collectors%s", shown, port, len(collectors),
+             f", pushing to {monitor}" if monitor else "")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if pusher is not None:
+            pusher.stop()
+        server.server_close()

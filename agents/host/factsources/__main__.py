@@ -1,0 +1,27 @@
+"""``python -m agents.host.factsources [--root DIR]``: print the host facts JSON.
+
+The agent runs this as a short-lived child for each facts collection, so the long-running agent never loads
+pydantic, and a fact reader that misbehaves (a hung ``sshd -T``) cannot take the metrics endpoint down with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from agents.host.facts import collect_facts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m agents.host.factsources")
+    parser.add_argument("--root", type=Path, default=Path("/"), help="filesystem root to read (default /)")
+    parser.add_argument("--indent", type=int, default=None)
+    args = parser.parse_args()
+    facts = collect_facts(args.root)
+    sys.stdout.write(facts.model_dump_json(by_alias=True, indent=args.indent) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
