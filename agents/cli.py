@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -28,6 +30,7 @@ def host(
     exec_agent(to_argv(listen, monitor, textfile_dir, agent_id, token_file, enable, disable))
 
 
+_snmp_command: Callable[..., Any] | None
 try:
     from agents.snmp.cli import snmp as _snmp_command
 except ModuleNotFoundError:  # the SNMP agent is optional at import time

@@ -109,8 +109,8 @@ def run_agent(listen: str = "127.0.0.1:9810", monitor: str | None = None, textfi
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, _terminate)
-    host, port = server.server_address[:2]
-    shown = f"[{host}]" if ":" in str(host) else host
+    host, port = str(server.server_address[0]), int(server.server_address[1])
+    shown = f"[{host}]" if ":" in host else host
     log.info("host agent on http://%s:%d/metrics and /facts, %d collectors%s", shown, port, len(collectors),
              f", pushing to {monitor}" if monitor else "")
     try:
