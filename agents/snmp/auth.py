@@ -109,8 +109,8 @@ def credentials_from_profile(profile: Any, env: Mapping[str, str] | None = None)
                            f"set {prefix}_PRIV_KEY or {prefix}_PRIV_KEY_FILE")
         priv_pw = got
     return Credentials(profile.name, "3", b"", (profile.username or "").encode(), level,
-                       AUTH_ALIASES.get(profile.auth_protocol or "", None) if level != "noAuthNoPriv" else None,
-                       auth_pw, PRIV_ALIASES.get(profile.priv_protocol or "", None) if level == "authPriv" else None,
+                       AUTH_ALIASES.get(profile.auth_protocol or "") if level != "noAuthNoPriv" else None,
+                       auth_pw, PRIV_ALIASES.get(profile.priv_protocol or "") if level == "authPriv" else None,
                        priv_pw)
 
 

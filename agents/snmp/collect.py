@@ -42,7 +42,8 @@ class DeviceResult:
 
 
 async def collect_device(name: str, target: Target, plan: Plan, extra_labels: str = "",
-                         deadline: float | None = None, v3_cache: dict[tuple[str, int, bytes], EngineState] | None = None,
+                         deadline: float | None = None,
+                         v3_cache: dict[tuple[str, int, bytes], EngineState] | None = None,
                          parallel: int = DEVICE_PARALLEL_WALKS) -> DeviceResult:
     """Walk ``plan`` on ``target``; never raises for SNMP trouble (it is reported in the result).
 
@@ -221,9 +222,10 @@ def build_families(plan: Plan, sinks: list[list[ber.Varbind]], extra_labels: str
             if mtype == "counter" or mtype == "gauge":
                 if tag not in numeric:
                     continue
+                number: object = val
                 if metric.scale is not None or metric.offset is not None:
-                    val = val * (metric.scale or 1.0) + (metric.offset or 0.0)  # type: ignore[operator]
-                lines.append(f"{name}{{{labels}}} {val}" if labels else f"{name} {val}")
+                    number = val * (metric.scale or 1.0) + (metric.offset or 0.0)  # type: ignore[operator]
+                lines.append(f"{name}{{{labels}}} {number}" if labels else f"{name} {number}")
             else:
                 _append_non_numeric(lines, metric, tag, val, labels)
 

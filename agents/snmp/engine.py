@@ -9,6 +9,7 @@ at once as :class:`SnmpUnreachable` instead of a timeout. Retries resend the sam
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import time
@@ -143,10 +144,8 @@ class Session:
             raise SnmpUnreachable(f"{self.target.address}: {exc}") from None
         sock = transport.get_extra_info("socket")
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):  # capped by net.core.rmem_max; best effort
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF_BYTES)
-            except OSError:
-                pass
         self._transport = transport
         return self
 

@@ -161,10 +161,11 @@ def parse_modules(data: Any, ctx: _Ctx) -> dict[str, Module]:
     """Modules of an snmp.yml document: ≥0.23 (``modules:`` key) or 0.21 (modules at the top level)."""
     if not isinstance(data, dict):
         raise ctx.fail((), "", "expected a mapping", "use snmp_exporter's snmp.yml format")
+    base: tuple[str, ...] = ()
     if "modules" in data:
         section, base = data["modules"] or {}, ("modules",)
     else:
-        section, base = {k: v for k, v in data.items() if k != "auths"}, ()
+        section = {k: v for k, v in data.items() if k != "auths"}
     return {str(n): compile_module(str(n), m, ctx, (*base, n)) for n, m in section.items()}
 
 

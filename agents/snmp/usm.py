@@ -159,21 +159,21 @@ def decrypt(keys: UsmKeys, boots: int, engine_time: int, salt: bytes, ciphertext
 def encode_v3_message(msg_id: int, flags: int, engine_id: bytes, boots: int, engine_time: int, user: bytes,
                       keys: UsmKeys, context_engine_id: bytes, context_name: bytes, pdu: bytes) -> bytes:
     """A complete, signed and (with FLAG_PRIV) encrypted SNMPv3 message."""
-    T, S, O = ber.tlv, ber.SEQUENCE, ber.OCTET_STRING
-    scoped = T(S, T(O, context_engine_id) + T(O, context_name) + pdu)
+    T, S, OS = ber.tlv, ber.SEQUENCE, ber.OCTET_STRING
+    scoped = T(S, T(OS, context_engine_id) + T(OS, context_name) + pdu)
     priv_params = b""
     if flags & FLAG_PRIV:
         ciphertext, priv_params = encrypt(keys, boots, engine_time, scoped)
-        msg_data = T(O, ciphertext)
+        msg_data = T(OS, ciphertext)
     else:
         msg_data = scoped
     digest_size = keys.digest_size if flags & FLAG_AUTH else 0
-    before_auth = (T(O, engine_id) + ber.encode_integer(boots) + ber.encode_integer(engine_time) + T(O, user))
-    usm_inner = before_auth + T(O, b"\0" * digest_size) + T(O, priv_params)
+    before_auth = (T(OS, engine_id) + ber.encode_integer(boots) + ber.encode_integer(engine_time) + T(OS, user))
+    usm_inner = before_auth + T(OS, b"\0" * digest_size) + T(OS, priv_params)
     usm_seq = T(S, usm_inner)
-    sec_params = T(O, usm_seq)
+    sec_params = T(OS, usm_seq)
     head = ber.encode_integer(3) + T(S, ber.encode_integer(msg_id) + ber.encode_integer(MAX_MESSAGE_SIZE)
-                                      + T(O, bytes((flags,))) + ber.encode_integer(3))
+                                      + T(OS, bytes((flags,))) + ber.encode_integer(3))
     body = head + sec_params + msg_data
     message = T(S, body)
     if not digest_size:

@@ -1,0 +1,202 @@
+"""Poller mode: poll this shard's devices on an interval and keep the latest result of each for /metrics.
+
+Every device has its own loop (staggered over the interval), so a dead or slow device only ever costs its
+own timeout; a global semaphore bounds how many devices are in flight at once. ``poll_once`` polls an
+inventory a single time and is what benchmarks time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agents.snmp.auth import AuthResolver, Credentials, UnknownAuth, load_auths
+from agents.snmp.collect import DeviceResult, collect_device, escape, render_families
+from agents.snmp.engine import EngineState, Target, parse_address
+from agents.snmp.modules import Module, Plan, builtin_modules, plan_for
+from agents.snmp.stats import AgentStats
+from yunwang.errors import InputError
+from yunwang.inventory import Inventory, InventoryDevice
+
+log = logging.getLogger("yunwang.agent.snmp")
+
+DEFAULT_CONCURRENCY = 64
+DEFAULT_TIMEOUT = 2.0
+DEFAULT_RETRIES = 1
+
+
+def labels_prefix(labels: Mapping[str, str]) -> str:
+    """``k="v",`` for each device label, rendered once per device."""
+    return "".join(f'{k}="{escape(v)}",' for k, v in labels.items())
+
+
+def resolver_for(stack: str | None = None, auths_file: Path | None = None,
+                 env: Mapping[str, str] | None = None) -> AuthResolver:
+    """Credentials for an inventory: the auths file, built-ins and the stack's SNMP profiles (+ env secrets)."""
+    profiles: dict[str, object] = {}
+    if stack:
+        from yunwang.stacks import load_stack
+
+        topo = load_stack(stack).topology
+        if topo is not None:
+            profiles = dict(topo.profile_by_name)
+    return AuthResolver(load_auths(auths_file) if auths_file else {}, profiles, env)
+
+
+@dataclass
+class DeviceJob:
+    """One inventory device, resolved once: target, plan and label prefix."""
+
+    device: InventoryDevice
+    target: Target | None
+    plan: Plan | None
+    prefix: str
+    problem: str | None = None
+
+
+def prepare(device: InventoryDevice, resolver: AuthResolver, modules: dict[str, Module],
+            timeout: float | None = None, retries: int | None = None) -> DeviceJob:
+    """Resolve a device's credentials, address and modules; configuration problems are kept, not raised."""
+    prefix = labels_prefix(device.labels or {"device": device.name})
+    try:
+        creds: Credentials = resolver.resolve(device.auth)
+        host, port = parse_address(device.address)
+        plan = plan_for(device.modules, modules)
+    except (UnknownAuth, KeyError, ValueError, InputError) as exc:
+        return DeviceJob(device, None, None, prefix, str(exc).strip("'\""))
+    p_timeout, p_retries = resolver.timing(device.auth)
+    target = Target(host, port, creds,
+                    timeout if timeout is not None else p_timeout or plan.timeout or DEFAULT_TIMEOUT,
+                    retries if retries is not None else (p_retries if p_retries is not None else
+                                                         plan.retries if plan.retries is not None else DEFAULT_RETRIES),
+                    plan.max_repetitions)
+    return DeviceJob(device, target, plan, prefix)
+
+
+async def poll_job(job: DeviceJob, deadline: float | None = None,
+                   v3_cache: dict[tuple[str, int, bytes], EngineState] | None = None) -> DeviceResult:
+    if job.target is None or job.plan is None:
+        return DeviceResult(job.device.name, job.device.address, False, "config", job.problem, started=time.time())
+    return await collect_device(job.device.name, job.target, job.plan, job.prefix, deadline, v3_cache)
+
+
+async def apoll_once(inventory: Inventory | list[InventoryDevice], auths: AuthResolver | Mapping[str, Credentials],
+                     concurrency: int = DEFAULT_CONCURRENCY, modules: dict[str, Module] | None = None,
+                     timeout: float | None = None, retries: int | None = None) -> list[DeviceResult]:
+    """Poll every device once, at most ``concurrency`` at a time; results in inventory order."""
+    devices = inventory.devices if isinstance(inventory, Inventory) else inventory
+    resolver = auths if isinstance(auths, AuthResolver) else AuthResolver(dict(auths))
+    modules = modules or builtin_modules()
+    gate = asyncio.Semaphore(concurrency)
+    cache: dict[tuple[str, int, bytes], EngineState] = {}
+
+    async def one(dev: InventoryDevice) -> DeviceResult:
+        async with gate:
+            return await poll_job(prepare(dev, resolver, modules, timeout, retries), None, cache)
+
+    return list(await asyncio.gather(*(one(d) for d in devices)))
+
+
+def poll_once(inventory: Inventory | list[InventoryDevice], auths: AuthResolver | Mapping[str, Credentials],
+              concurrency: int = DEFAULT_CONCURRENCY, modules: dict[str, Module] | None = None,
+              timeout: float | None = None, retries: int | None = None) -> list[DeviceResult]:
+    """Synchronous :func:`apoll_once` (runs its own event loop)."""
+    return asyncio.run(apoll_once(inventory, auths, concurrency, modules, timeout, retries))
+
+
+def device_meta(results: list[DeviceResult], prefixes: Mapping[str, str]) -> str:
+    """snmp_up, snmp_scrape_duration_seconds, snmp_scrape_pdus, snmp_scrape_varbinds per device."""
+    rows = [("snmp_up", "gauge", "1 if the last poll of the device succeeded, else 0.",
+             lambda r: int(r.ok)),
+            ("snmp_scrape_duration_seconds", "gauge", "Duration of the last poll of the device.",
+             lambda r: round(r.duration, 6)),
+            ("snmp_scrape_pdus", "gauge", "SNMP requests sent in the last poll (retransmissions included).",
+             lambda r: r.pdus_sent),
+            ("snmp_scrape_varbinds", "gauge", "Values received in the last poll.", lambda r: r.varbinds),
+            ("snmp_scrape_timestamp_seconds", "gauge", "When the last poll of the device started.",
+             lambda r: round(r.started, 3))]
+    out: list[str] = []
+    for name, kind, text, get in rows:
+        out.append(f"# HELP {name} {text}\n# TYPE {name} {kind}\n")
+        out.extend(f"{name}{{{prefixes[r.name].rstrip(',')}}} {get(r)}\n" for r in results)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        out.append("# HELP snmp_scrape_error Reason the last poll of the device failed (1 per failing device).\n"
+                   "# TYPE snmp_scrape_error gauge\n")
+        out.extend(f'snmp_scrape_error{{{prefixes[r.name]}reason="{r.reason}"}} 1\n' for r in failed)
+    return "".join(out)
+
+
+@dataclass
+class Poller:
+    """Polls devices forever; ``render()`` gives the latest result of every device."""
+
+    jobs: list[DeviceJob]
+    interval: float
+    stats: AgentStats
+    concurrency: int = DEFAULT_CONCURRENCY
+    results: dict[str, DeviceResult] = field(default_factory=dict)
+    _uptimes: dict[str, int] = field(default_factory=dict)
+    _cache: dict[tuple[str, int, bytes], EngineState] = field(default_factory=dict)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _logged: dict[str, str] = field(default_factory=dict)
+
+    def start(self) -> None:
+        gate = asyncio.Semaphore(self.concurrency)
+        self.stats.set("yunwang_snmp_devices", "", len(self.jobs))
+        self.stats.set("yunwang_snmp_poll_interval_seconds", "", self.interval)
+        for job in self.jobs:
+            # Stagger devices over the interval (stable per name) so the load is flat.
+            digest = hashlib.sha1(job.device.name.encode()).digest()
+            offset = int.from_bytes(digest[:4], "big") / 2**32 * min(self.interval, 5.0)
+            self._tasks.append(asyncio.ensure_future(self._loop(job, gate, offset)))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _loop(self, job: DeviceJob, gate: asyncio.Semaphore, offset: float) -> None:
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(offset)
+        due = loop.time()
+        while True:
+            async with gate:
+                result = await poll_job(job, time.monotonic() + self.interval * 0.9, self._cache)
+            self.record(result)
+            due += self.interval
+            now = loop.time()
+            if due < now:
+                due = now
+            await asyncio.sleep(due - now)
+
+    def record(self, result: DeviceResult) -> None:
+        name = result.name
+        self.results[name] = result
+        self.stats.inc("yunwang_snmp_polls_total", f'result="{"ok" if result.ok else "failed"}"')
+        self.stats.inc("yunwang_snmp_pdus_sent_total", "", result.pdus_sent)
+        self.stats.inc("yunwang_snmp_retransmits_total", "", result.retransmits)
+        self.stats.inc("yunwang_snmp_varbinds_total", "", result.varbinds)
+        if not result.ok:
+            self.stats.inc("yunwang_snmp_poll_errors_total", f'device="{escape(name)}",reason="{result.reason}"')
+            if self._logged.get(name) != result.reason:
+                log.warning("device %s: %s", name, result.error)
+                self._logged[name] = result.reason or ""
+        elif name in self._logged:
+            log.info("device %s: polling again", name)
+            del self._logged[name]
+        if result.sys_uptime is not None:
+            before = self._uptimes.get(name)
+            if before is not None and result.sys_uptime < before:
+                self.stats.inc("yunwang_snmp_device_restarts_total", f'device="{escape(name)}"')
+            self._uptimes[name] = result.sys_uptime
+
+    def render(self) -> str:
+        results = list(self.results.values())
+        prefixes = {j.device.name: j.prefix for j in self.jobs}
+        return "".join(render_families(results)) + device_meta(results, prefixes)
