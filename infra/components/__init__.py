@@ -1,0 +1,2 @@
+"""One module per ComponentResource: SecurityZone, Tenant, Platform, ServicePortal, MonitoringPlane,
+NetworkInventory."""

@@ -1,0 +1,256 @@
+"""The yunwang Pulumi program: which components exist for a topology, and their registration.
+
+:func:`component_specs` is pure (no Pulumi engine needed): it decides every component and its typed args,
+so tests, the offline plan and ``pulumi up`` all see the same decisions. :func:`build` registers them,
+one Kubernetes provider per region, and exports the stack outputs (never secrets).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from infra.common import cpu_millis, mem_mib
+from infra.components.monitoring import Images, MonitoringPlane, MonitoringPlaneArgs
+from infra.components.network_inventory import NetworkInventory, NetworkInventoryArgs, credential_fields, env_name
+from infra.components.platform import Platform, PlatformArgs, cpu_limit
+from infra.components.portal import ServicePortal, ServicePortalArgs
+from infra.components.security_zone import SecurityZone, SecurityZoneArgs, ZoneQuota
+from infra.components.tenant import Tenant, TenantArgs
+from yunwang.errors import InputError, Problem
+from yunwang.inventory import Inventory, build_inventory
+from yunwang.topology import SnmpProfile, Topology, Zone, ZoneKind
+
+DEVICES_PER_SHARD = 200
+MAX_SHARDS = 16
+RESERVED_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
+DEFAULT_IMAGES = Images(
+    yunwang="registry.luan.gov.example/yunwang/yunwang@sha256:"
+            "8f3c2a9d1e7b6c5d4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
+    prometheus="registry.luan.gov.example/mirror/prometheus@sha256:"
+               "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809",
+    grafana="registry.luan.gov.example/mirror/grafana@sha256:"
+            "2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a",
+)
+"""Defaults point at the city registry's mirrors; a deployment pins its own digests with ``yunwang:images``."""
+
+
+@dataclass(frozen=True)
+class ProgramOptions:
+    """Everything the program reads besides the topology (secrets as Pulumi Outputs or, in tests, strings)."""
+
+    stack: str
+    credentials: Any
+    monitor_token: Any
+    images: Images = DEFAULT_IMAGES
+    prometheus_config: Any = None
+    """``callable(monitor_url, stack, namespace) -> str``; default: monitor/prometheus/render.py's template."""
+    prometheus_rules: tuple[tuple[str, str], ...] = ()
+    dashboards: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class ComponentSpec:
+    cls: type
+    name: str
+    region: str
+    args: Any
+
+
+@dataclass
+class Decisions:
+    specs: list[ComponentSpec] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+def _problem(path: str, value: str, message: str, hint: str) -> Problem:
+    return Problem("topology", None, path, value, message, hint)
+
+
+def check_placement(topo: Topology) -> None:
+    """What the topology checks cannot know: namespaces must exist in the region and must not collide."""
+    problems: list[Problem] = []
+    regions = topo.region_by_name
+    zone_names = set(topo.zone_by_name)
+    for section in ("platforms", "portals"):
+        for i, item in enumerate(getattr(topo, section)):
+            if item.zone not in regions[item.region].zones:
+                problems.append(_problem(f"{section}[{i}].zone", item.zone,
+                                         f"region {item.region} has no address range for zone {item.zone}",
+                                         f"add '{item.zone}' under regions[{item.region}].zones, or move it"))
+    for i, portal in enumerate(topo.portals):
+        backend = topo.platform_by_name.get(portal.backend)
+        if backend is not None and backend.region != portal.region:
+            problems.append(_problem(f"portals[{i}].backend", portal.backend,
+                                     f"the backend runs in region {backend.region}, the portal in {portal.region}",
+                                     "a portal reaches its platform inside one region's cluster"))
+    for i, tenant in enumerate(topo.tenants):
+        if tenant.name in zone_names or tenant.name in RESERVED_NAMESPACES:
+            problems.append(_problem(f"tenants[{i}].name", tenant.name,
+                                     "tenant namespace collides with a zone or system namespace",
+                                     "rename the tenant"))
+    if problems:
+        raise InputError(problems)
+
+
+def _zone_quota(platforms_cpu_mem: list[tuple[int, str, str]], monitoring_shards: int) -> ZoneQuota:
+    """Sized by what runs in the zone: a base for ad-hoc work, platforms (+1 surge pod), monitoring."""
+    req_cpu, lim_cpu, mem, pods = 4000, 8000, 8192, 50
+    for replicas, cpu, memory in platforms_cpu_mem:
+        n = replicas + 1
+        req_cpu += n * cpu_millis(cpu)
+        lim_cpu += n * cpu_millis(cpu_limit(cpu))
+        mem += n * mem_mib(memory)
+        pods += n
+    if monitoring_shards:
+        req_cpu += 2000 + 250 * monitoring_shards
+        lim_cpu += 6000 + 1000 * monitoring_shards
+        mem += 4096 + 256 * monitoring_shards
+        pods += 30 + monitoring_shards
+    return ZoneQuota(requests_cpu=f"{req_cpu}m", requests_memory=f"{mem}Mi", limits_cpu=f"{lim_cpu}m",
+                     limits_memory=f"{mem}Mi", pods=pods, storage="500Gi")
+
+
+def monitoring_planes(topo: Topology) -> tuple[Zone | None, dict[str, list[str]]]:
+    """The management zone and, per region hosting a plane, the regions whose devices it polls.
+
+    Every region with a security-management range hosts its own plane; regions without one are adopted by
+    the first city region with a plane (else the first region with one).
+    """
+    zone = topo.zone_of_kind(ZoneKind.SECURITY_MANAGEMENT)
+    if zone is None:
+        return None, {}
+    hosts = [r for r in topo.regions if zone.name in r.zones]
+    if not hosts:
+        return zone, {}
+    adopter = next((r for r in hosts if r.kind == "city"), hosts[0]).name
+    planes: dict[str, list[str]] = {r.name: [r.name] for r in hosts}
+    for r in topo.regions:
+        if r.name not in planes:
+            planes[adopter].append(r.name)
+    return zone, planes
+
+
+def shards_for(devices: int) -> int:
+    return max(1, min(MAX_SHARDS, math.ceil(devices / DEVICES_PER_SHARD)))
+
+
+def _region_inventory(inventory: Inventory, regions: set[str]) -> str:
+    part = Inventory(stack=inventory.stack, devices=[d for d in inventory.devices if d.labels["region"] in regions])
+    return part.to_json()
+
+
+def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
+    """Every component of the stack with its args, in a stable order, plus the stack outputs."""
+    check_placement(topo)
+    out = Decisions()
+    zones = topo.zone_by_name
+    mgmt_zone, planes = monitoring_planes(topo)
+    inventory = build_inventory(topo)
+    devices_by_region: dict[str, list[str]] = defaultdict(list)
+    for d in topo.devices:
+        devices_by_region[d.region].append(d.name)
+    platforms_in: dict[tuple[str, str], list[tuple[int, str, str]]] = defaultdict(list)
+    for p in topo.platforms:
+        platforms_in[(p.region, p.zone)].append((p.replicas, p.cpu, p.memory))
+
+    shards = {name: shards_for(sum(len(devices_by_region[r]) for r in polled)) for name, polled in planes.items()}
+
+    for region in topo.regions:
+        for zone_name in region.zones:
+            zone = zones[zone_name]
+            plane_shards = shards.get(region.name, 0) if zone is mgmt_zone else 0
+            quota = _zone_quota(platforms_in[(region.name, zone_name)], plane_shards)
+            out.specs.append(ComponentSpec(SecurityZone, f"{region.name}/{zone_name}", region.name,
+                                           SecurityZoneArgs(region, zone, topo.access, quota)))
+    for t in topo.tenants:
+        region = topo.region_by_name[t.region]
+        out.specs.append(ComponentSpec(Tenant, f"{t.region}/{t.name}", t.region,
+                                       TenantArgs(region, zones[t.zone], t, topo.access)))
+    for p in topo.platforms:
+        out.specs.append(ComponentSpec(Platform, f"{p.region}/{p.name}", p.region,
+                                       PlatformArgs(topo.region_by_name[p.region], p)))
+    for portal in topo.portals:
+        out.specs.append(ComponentSpec(ServicePortal, f"{portal.region}/{portal.name}", portal.region,
+                                       ServicePortalArgs(topo.region_by_name[portal.region], portal,
+                                                         topo.platform_by_name[portal.backend])))
+    if mgmt_zone is not None:
+        _monitoring_specs(topo, opts, out, mgmt_zone, planes, shards, inventory)
+
+    out.outputs = {
+        "regions": [{"name": r.name, "name_zh": r.name_zh, "kind": r.kind, "zones": sorted(r.zones)}
+                    for r in topo.regions],
+        "zones": [{"name": z.name, "name_zh": z.name_zh, "kind": z.kind.value} for z in topo.zones],
+        "inventory": {"devices": len(topo.devices),
+                      "by_region": {r.name: len(devices_by_region[r.name]) for r in topo.regions},
+                      "pollers": {name: {"polls": polled, "shards": shards[name]}
+                                  for name, polled in planes.items()}},
+        "endpoints": {
+            "portals": {p.name: f"https://{p.host}" for p in topo.portals},
+            "grafana": {name: f"http://grafana.{mgmt_zone.name}.svc.cluster.local:3000"
+                        for name in planes} if mgmt_zone else {},
+            "monitor": {name: f"http://yunwang-monitor.{mgmt_zone.name}.svc.cluster.local:8080"
+                        for name in planes} if mgmt_zone else {},
+        },
+    }
+    return out
+
+
+def _monitoring_specs(topo: Topology, opts: ProgramOptions, out: Decisions, zone: Zone,
+                      planes: dict[str, list[str]], shards: dict[str, int], inventory: Inventory) -> None:
+    render = opts.prometheus_config or default_prometheus_config
+    for region_name, polled in planes.items():
+        region = topo.region_by_name[region_name]
+        polled_set = set(polled)
+        profiles: list[SnmpProfile] = sorted(
+            {topo.profile_by_name[d.snmp] for d in topo.devices if d.region in polled_set}, key=lambda p: p.name)
+        secret_env = tuple(env_name(p.name, f) for p in profiles for f in credential_fields(p))
+        out.specs.append(ComponentSpec(NetworkInventory, f"{region_name}/network-inventory", region_name,
+                                       NetworkInventoryArgs(region, zone, _region_inventory(inventory, polled_set),
+                                                            tuple(profiles), opts.credentials)))
+        monitor_url = f"http://yunwang-monitor.{zone.name}.svc.cluster.local:8080"
+        out.specs.append(ComponentSpec(MonitoringPlane, f"{region_name}/monitoring", region_name, MonitoringPlaneArgs(
+            region=region, zone=zone, stack=opts.stack, images=opts.images, shards=shards[region_name],
+            secret_env=secret_env, prometheus_config=render(monitor_url, opts.stack, zone.name),
+            prometheus_rules=opts.prometheus_rules, dashboards=opts.dashboards, monitor_token=opts.monitor_token,
+            device_networks=tuple(str(topo.region_by_name[r].management) for r in polled))))
+
+
+def default_prometheus_config(monitor_url: str, stack: str, namespace: str) -> str:
+    """monitor/prometheus's template, discovering targets through this plane's monitor."""
+    from monitor.prometheus.render import render_prometheus_config
+
+    return render_prometheus_config(monitor_url, token_file="/etc/yunwang/monitor/token",
+                                    snmp_agent=f"snmp-poller.{namespace}.svc.cluster.local:9811",
+                                    stack=stack, rules_dir="/etc/prometheus/rules")
+
+
+def read_assets(root: Path) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """Prometheus rule files and Grafana dashboards shipped in monitor/ (none when absent)."""
+    rules = tuple(sorted((p.name, p.read_text(encoding="utf-8"))
+                         for p in (root / "monitor" / "prometheus" / "rules").glob("*.yml")))
+    dashboards = tuple(sorted((p.name, p.read_text(encoding="utf-8"))
+                              for p in (root / "monitor" / "grafana" / "dashboards").glob("*.json")))
+    return rules, dashboards
+
+
+def build(topo: Topology, opts: ProgramOptions, kubeconfigs: dict[str, tuple[Any, str | None]] | None = None
+          ) -> dict[str, Any]:
+    """Register the whole stack; ``kubeconfigs`` maps region → (kubeconfig Output or None, context or None)."""
+    import pulumi
+    import pulumi_kubernetes as k8s
+
+    decisions = component_specs(topo, opts)
+    providers: dict[str, Any] = {}
+    for region in topo.regions:
+        kubeconfig, context = (kubeconfigs or {}).get(region.name, (None, None))
+        providers[region.name] = k8s.Provider(region.name, kubeconfig=kubeconfig, context=context)
+    for spec in decisions.specs:
+        spec.cls(spec.name, spec.args, pulumi.ResourceOptions(provider=providers[spec.region]))
+    for key, value in decisions.outputs.items():
+        pulumi.export(key, value)
+    return decisions.outputs
+
