@@ -8,6 +8,7 @@ out-of-order line silently hides part of a table).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 TAG_INTEGER = "2"
 TAG_OCTETS = "4"
@@ -69,7 +70,7 @@ def counter(row: Oid, tag: str, initial: int, rate_per_s: float) -> Record:
 def render(records: list[Record]) -> str:
     """The file text, sorted by OID; duplicate OIDs are a bug in the generator."""
     ordered = sorted(records)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in pairwise(ordered):
         if before.oid == after.oid:
             raise ValueError(f"duplicate OID {'.'.join(map(str, after.oid))} in recording")
     return "".join(r.line() + "\n" for r in ordered)

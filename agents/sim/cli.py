@@ -1,0 +1,80 @@
+"""``yunwang sim``: serve a stack's devices as SNMP agents on 127.0.0.1 until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import typer
+
+DEVICES_PER_PROCESS = 60
+"""snmpsim serves ~16 ifTable walks/s per process: beyond this a fleet is sharded (up to one per CPU)."""
+
+
+def default_processes(devices: int) -> int:
+    return max(1, min(os.cpu_count() or 1, math.ceil(devices / DEVICES_PER_PROCESS)))
+
+
+def sim(
+    stack: str = typer.Option("dev", "--stack", "-s", help="Stack name (Pulumi.<stack>.yaml)."),
+    base_port: int = typer.Option(16100, "--base-port", help="UDP port of the first device; device i gets +i."),
+    processes: int = typer.Option(0, "--processes", "-p", min=0,
+                                  help="snmpsim processes to shard the fleet over (0: one per ~60 devices, "
+                                       "at most one per CPU)."),
+    data_dir: Path | None = typer.Option(None, "--data-dir",
+                                         help="Where recordings go (default .yunwang/sim/<stack>)."),
+    endpoints_out: Path | None = typer.Option(None, "--endpoints-out",
+                                              help="Endpoints file to write (default .yunwang/sim-endpoints.json)."),
+) -> None:
+    """Serve the stack's devices (recordings generated from its topology) as SNMP v2c/v3 agents on 127.0.0.1.
+
+    Credentials come from YUNWANG_SNMP_<PROFILE>_AUTH_KEY / _PRIV_KEY / _COMMUNITY (or *_FILE), the same
+    variables the pollers read.
+    """
+    import signal
+    import threading
+
+    from rich.console import Console
+
+    from agents.sim.fleet import SimFleet, write_endpoints
+    from agents.sim.install import SimSetupError
+    from yunwang.stacks import load_stack
+
+    console = Console(stderr=True)
+    loaded = load_stack(stack)
+    topo = loaded.topology
+    assert topo is not None
+    root = loaded.root
+    data_dir = data_dir or root / ".yunwang" / "sim" / stack
+    endpoints_out = endpoints_out or root / ".yunwang" / "sim-endpoints.json"
+    fleet = SimFleet(topo, data_dir, base_port=base_port,
+                     processes=processes or default_processes(len(topo.devices)),
+                     topology_file=str(loaded.topology_file))
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        endpoints = fleet.start()
+    except SimSetupError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(3) from None
+    except RuntimeError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    try:
+        write_endpoints(endpoints_out, endpoints)
+        last = base_port + len(endpoints) - 1
+        console.print(f"sim: {len(endpoints)} devices of stack {stack} on udp {fleet.plan.devices[0].endpoint}"
+                      f"..{last} ({fleet.plan.processes} snmpsim process(es), pids "
+                      f"{', '.join(map(str, fleet.pids()))}); endpoints in {endpoints_out}", highlight=False)
+        while not stop.wait(1.0):
+            dead = fleet.failed()
+            if dead:
+                console.print(f"[red]error:[/red] snmpsim process {dead[0]} stopped:\n{fleet.log_tail(dead[0])}",
+                              highlight=False)
+                raise typer.Exit(1)
+        console.print("sim: stopping", highlight=False)
+    finally:
+        fleet.stop()
+        endpoints_out.unlink(missing_ok=True)
