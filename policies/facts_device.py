@@ -16,7 +16,7 @@ from policies.devices.ios import read_ios
 from policies.devices.model import DeviceConfig, Vendor
 from policies.devices.tree import parse_tree
 from policies.devices.vrp import read_vrp_family
-from policies.engine import AuditError, AuditUnit, ReadStats
+from policies.engine import AuditError, AuditUnit, ReadStats, Target
 
 VendorChoice = Literal["auto", "huawei", "h3c", "cisco"]
 VENDOR_CHOICES: tuple[str, ...] = ("auto", "huawei", "h3c", "cisco")
@@ -104,3 +104,8 @@ def load_device_configs(paths: Sequence[Path], vendor: VendorChoice = "auto",
             stats.note_read("device")
             stats.note_audited("device")
     return result
+
+
+def device_target(config: DeviceConfig, line: int | None) -> Target:
+    """Where a device finding points: the device's name, its config file and the line."""
+    return Target(source="device", id=config.hostname, file=config.file, line=line)

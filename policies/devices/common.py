@@ -8,7 +8,9 @@ from policies.devices.model import DeviceConfig, SnmpLevel
 from policies.devices.tree import ConfigTree
 
 ADDRESS = re.compile(r"^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+)$")
-_ACL_CONTEXT = re.compile(r"\b(acl|access-group|access-class|access-list|filter|match|classifier|policy|community)\b", re.I)
+_ACL_CONTEXT = re.compile(
+    r"\b(acl|access|access-group|access-class|access-list|filter|match|classifier|policy|community|snmp-server|snmp-agent)\b",
+    re.I)
 
 
 def first_address(words: list[str]) -> str | None:

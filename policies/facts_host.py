@@ -1,0 +1,120 @@
+"""Host fact source: a `yunwang.host-facts/v1` document, from a file or collected live on this host.
+
+Facts are read as plain dicts so a document from an older or newer agent still audits: a rule whose
+facts are missing (section absent, or the agent recorded an error collecting it) reports "could not
+determine" instead of guessing — absent evidence is not evidence of compliance.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from policies.engine import AuditUnit, Target, Violation
+from yunwang.errors import InputError, Problem
+
+SCHEMA = "yunwang.host-facts/v1"
+MAX_FACTS_BYTES = 16 * 1024 * 1024
+_MISSING = object()
+
+
+@dataclass
+class HostFacts:
+    """One host's facts with lookups that tolerate missing keys."""
+
+    data: dict[str, Any]
+    file: str | None = None
+
+    @property
+    def hostname(self) -> str:
+        return str(self.data.get("hostname") or "unknown-host")
+
+    def target(self) -> Target:
+        return Target(source="host", id=self.hostname, file=self.file)
+
+    def section_error(self, section: str) -> str | None:
+        """The agent's error message for a section it failed to collect, if any."""
+        for err in self.data.get("errors") or []:
+            if isinstance(err, dict) and err.get("source") == section:
+                return str(err.get("message", "collection failed"))
+        return None
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        value: Any = self.data
+        for key in dotted.split("."):
+            if not isinstance(value, dict) or key not in value:
+                return default
+            value = value[key]
+        return value
+
+    def has(self, dotted: str) -> bool:
+        """True when the value exists and its section was collected without error."""
+        return self.get(dotted, _MISSING) is not _MISSING and self.section_error(dotted.split(".")[0]) is None
+
+    def unknown(self, *paths: str) -> Violation | None:
+        """A "could not determine" violation naming the first missing fact, or None when all are known."""
+        for path in paths:
+            if not self.has(path):
+                error = self.section_error(path.split(".")[0])
+                why = f"the agent reported: {error}" if error else "the facts do not contain it"
+                return Violation(self.target(), f"could not determine: fact '{path}' unavailable ({why})")
+        return None
+
+    def sshd_absent(self) -> bool:
+        """True when the agent established that no SSH server is installed (SSH rules do not apply)."""
+        return self.has("sshd.installed") and self.get("sshd.installed") is False
+
+    def int_or_none(self, dotted: str) -> int | None:
+        value = self.get(dotted)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
+    def str_list(self, dotted: str) -> list[str]:
+        value = self.get(dotted)
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def load_host_facts(path: Path) -> HostFacts:
+    """Read a facts JSON file; InputError (file, line, what to do) when it is not one."""
+    try:
+        if path.stat().st_size > MAX_FACTS_BYTES:
+            raise InputError([Problem(str(path), None, "", "", f"larger than {MAX_FACTS_BYTES} bytes",
+                                      "a host facts document is a few KB; check the file")])
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(path), None, "", "", f"cannot read host facts: {exc}",
+                                  "pass the JSON written by the host agent (GET /facts)")]) from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(str(path), exc.lineno, "", "", f"not valid JSON: {exc.msg}",
+                                  "pass the JSON written by the host agent (GET /facts)")]) from exc
+    if not isinstance(data, dict):
+        raise InputError([Problem(str(path), 1, "", type(data).__name__, "host facts must be a JSON object", "")])
+    schema = data.get("schema")
+    if schema is not None and schema != SCHEMA:
+        raise InputError([Problem(str(path), None, "schema", str(schema),
+                                  f"unsupported facts schema; expected {SCHEMA}",
+                                  "collect the facts again with this version of the host agent")])
+    return HostFacts(data=data, file=str(path))
+
+
+def collect_live() -> HostFacts:
+    """Collect this host's facts through the host agent's collector."""
+    try:
+        from agents.host.facts import collect_facts
+    except ImportError as exc:
+        raise InputError([Problem("<this host>", None, "", "", "the host facts collector (agents.host.facts) is not "
+                                  f"available: {exc}", "pass --facts FILE with facts collected by the host agent")]
+                         ) from exc
+    facts = collect_facts(Path("/"))
+    data = facts.to_dict() if hasattr(facts, "to_dict") else dict(facts)
+    return HostFacts(data=data, file=None)
+
+
+def host_units(facts: list[HostFacts]) -> list[AuditUnit]:
+    return [AuditUnit(source="host", facts=f) for f in facts]

@@ -1,0 +1,200 @@
+"""Live SNMP fact source: probe targets for well-known communities and SNMPv3 noAuthNoPriv access.
+
+Every (version, community) and (v3 user) probe of a target is sent at once, under one global bound on
+requests in flight: a wrong community gets no answer at all, so probing one after another would cost
+a full timeout per guess. pysnmp shares one UDP socket across targets, and too many requests in flight
+overflow its receive buffer (replies dropped, seen as timeouts), hence the bound.
+
+Community values from a communities file are secrets: facts and findings name them by file entry only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from policies.engine import AuditError, AuditUnit, Target
+from yunwang.errors import InputError, Problem
+
+# Factory defaults and the guesses every scanner tries first; reporting these by name is safe.
+WELL_KNOWN_COMMUNITIES: tuple[str, ...] = (
+    "public", "private", "community", "snmp", "snmpd", "manager", "monitor", "admin", "cisco", "huawei", "h3c",
+    "default", "read", "write", "secret", "test",
+)
+# USM user names that devices ship with or that administrators commonly create.
+COMMON_V3_USERS: tuple[str, ...] = (
+    "initial", "public", "private", "admin", "snmp", "snmpuser", "monitor", "nms", "readonly", "template", "user",
+)
+SYS_DESCR = "1.3.6.1.2.1.1.1.0"
+DEFAULT_PORT = 161
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A community to try; ``label`` is what reports show (the value only when it is well known)."""
+
+    value: str
+    label: str
+    well_known: bool
+
+
+@dataclass(frozen=True)
+class CommunityHit:
+    version: str  # "v1" or "v2c"
+    guess: Guess
+
+
+@dataclass
+class SnmpProbe:
+    """What one target answered."""
+
+    target: str
+    host: str
+    port: int
+    reachable: bool = False
+    communities: list[CommunityHit] = field(default_factory=list)
+    v3_responds: bool = False
+    v3_noauth_users: list[str] = field(default_factory=list)
+    sys_descr: str | None = None
+
+    def target_ref(self) -> Target:
+        return Target(source="snmp", id=self.target)
+
+
+@dataclass(frozen=True)
+class ProbeSettings:
+    timeout_s: float = 1.0
+    retries: int = 0
+    concurrency: int = 64  # requests in flight across all targets
+    v3_users: tuple[str, ...] = COMMON_V3_USERS
+
+
+def parse_target(text: str) -> tuple[str, int]:
+    """HOST[:PORT] or [IPv6]:PORT → (host, port); InputError on a malformed target."""
+    host, port = text, DEFAULT_PORT
+    if text.startswith("["):
+        end = text.find("]")
+        host, rest = text[1:end], text[end + 1:]
+        if end < 0 or (rest and not rest.startswith(":")):
+            raise _bad_target(text, "expected [IPv6]:PORT")
+        port_text = rest[1:] if rest else ""
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+    else:
+        port_text = ""
+        if ":" in text:
+            try:
+                ipaddress.IPv6Address(text)
+            except ValueError as exc:
+                raise _bad_target(text, "expected HOST[:PORT]") from exc
+    if port_text:
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise _bad_target(text, "port must be a number from 1 to 65535")
+        port = int(port_text)
+    if not host:
+        raise _bad_target(text, "host is empty")
+    return host, port
+
+
+def _bad_target(text: str, why: str) -> InputError:
+    return InputError([Problem("<command line>", None, "TARGET", text, f"bad SNMP target: {why}",
+                               "write HOST, HOST:PORT or [IPv6]:PORT")])
+
+
+def load_guesses(communities_file: Path | None) -> list[Guess]:
+    """Well-known communities plus one entry per non-comment line of the communities file."""
+    guesses = [Guess(c, c, True) for c in WELL_KNOWN_COMMUNITIES]
+    if communities_file is None:
+        return guesses
+    try:
+        lines = communities_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(communities_file), None, "", "", f"cannot read the communities file: {exc}",
+                                  "one community per line, UTF-8 text, '#' starts a comment")]) from exc
+    known = set(WELL_KNOWN_COMMUNITIES)
+    for number, raw in enumerate(lines, start=1):
+        value = raw.strip()
+        if value and not value.startswith("#") and value not in known:
+            guesses.append(Guess(value, f"entry on line {number} of {communities_file.name}", False))
+            known.add(value)
+    return guesses
+
+
+async def _get(engine: Any, auth: Any, host: str, port: int, settings: ProbeSettings,
+               bound: asyncio.Semaphore) -> tuple[str | None, str | None]:
+    """(error or None, sysDescr) for one GET; 'timeout' when nothing came back."""
+    from pysnmp.hlapi.v3arch.asyncio import ContextData, ObjectIdentity, ObjectType, UdpTransportTarget, get_cmd
+
+    async with bound:
+        transport = await UdpTransportTarget.create((host, port), timeout=settings.timeout_s,
+                                                    retries=settings.retries)
+        error, status, _index, varbinds = await get_cmd(
+            engine, auth, transport, ContextData(), ObjectType(ObjectIdentity(SYS_DESCR)), lookupMib=False)
+    if error is not None:
+        name = type(error).__name__
+        return ("timeout" if "timedout" in name.lower() or "timeout" in name.lower() else name), None
+    if status:
+        return f"status:{status.prettyPrint()}", None
+    return None, str(varbinds[0][1]) if varbinds else ""
+
+
+async def _probe(engine: Any, target: str, guesses: Sequence[Guess], settings: ProbeSettings,
+                 bound: asyncio.Semaphore) -> SnmpProbe:
+    from pysnmp.hlapi.v3arch.asyncio import CommunityData, UsmUserData
+
+    host, port = parse_target(target)
+    probe = SnmpProbe(target=target, host=host, port=port)
+    community_jobs = [(version, g) for g in guesses for version in ("v1", "v2c")]
+    results = await asyncio.gather(
+        *(_get(engine, CommunityData(g.value, mpModel=0 if v == "v1" else 1), host, port, settings, bound)
+          for v, g in community_jobs),
+        *(_get(engine, UsmUserData(u), host, port, settings, bound) for u in settings.v3_users))
+    for (version, guess), (error, descr) in zip(community_jobs, results, strict=False):
+        if error is None:
+            probe.communities.append(CommunityHit(version, guess))
+            probe.sys_descr = probe.sys_descr or descr
+        if error != "timeout":
+            probe.reachable = True
+    for user, (error, descr) in zip(settings.v3_users, results[len(community_jobs):], strict=True):
+        if error != "timeout":
+            probe.reachable = probe.v3_responds = True
+        if error is None:
+            probe.v3_noauth_users.append(user)
+            probe.sys_descr = probe.sys_descr or descr
+    return probe
+
+
+async def probe_targets(targets: Sequence[str], guesses: Sequence[Guess],
+                        settings: ProbeSettings = ProbeSettings()) -> tuple[list[SnmpProbe], list[AuditError]]:
+    """Probe every target concurrently; a target that answers nothing becomes an error entry."""
+    from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
+
+    for target in targets:
+        parse_target(target)  # reject malformed targets before sending anything
+    engine = SnmpEngine()
+    bound = asyncio.Semaphore(settings.concurrency)
+    try:
+        outcomes = await asyncio.gather(*(_probe(engine, t, guesses, settings, bound) for t in targets),
+                                        return_exceptions=True)
+    finally:
+        engine.close_dispatcher()
+    probes: list[SnmpProbe] = []
+    errors: list[AuditError] = []
+    for target, outcome in zip(targets, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            errors.append(AuditError(target, None, f"SNMP probe failed: {outcome}"))
+        elif not outcome.reachable:
+            errors.append(AuditError(target, None, "no answer to any SNMP probe within "
+                                     f"{settings.timeout_s:g} s: unreachable, filtered, or answering only "
+                                     "credentials not tried"))
+        else:
+            probes.append(outcome)
+    return probes, errors
+
+
+def probe_units(probes: Sequence[SnmpProbe]) -> list[AuditUnit]:
+    return [AuditUnit(source="snmp", facts=p) for p in probes]

@@ -1,0 +1,206 @@
+"""Host rules: identification and authentication (SSH logins, accounts, password policy, lockout, idle logout)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from policies.engine import Violation, rule
+from policies.facts_host import HostFacts
+
+MAX_PASSWORD_AGE_DAYS = 90
+MIN_PASSWORD_LENGTH = 8
+MAX_IDLE_S = 900
+# Accounts every distribution creates for daemons; none of them should have a login shell.
+SYSTEM_ACCOUNTS = frozenset({"daemon", "bin", "sys", "games", "man", "lp", "mail", "news", "uucp", "proxy",
+                             "www-data", "backup", "list", "irc", "gnats", "nobody", "ftp", "operator", "adm",
+                             "postfix", "sshd", "systemd-network", "messagebus", "_apt"})
+
+
+def _sshd_setting(facts: HostFacts, key: str) -> tuple[Violation | None, str | None]:
+    """(could-not-determine violation, lowercase value); both None when sshd is not installed."""
+    if facts.sshd_absent():
+        return None, None
+    missing = facts.unknown(f"sshd.settings.{key}")
+    if missing:
+        return missing, None
+    return None, str(facts.get(f"sshd.settings.{key}")).lower()
+
+
+@rule(id="YW-HOST-001", clauses=["8.1.4.2-a", "8.1.5.1-a"], severity="high", source="host",
+      title="SSH allows direct root login", title_zh="SSH 允许 root 直接登录",
+      remediation="Set `PermitRootLogin no`; administrators log in with personal accounts and use sudo.",
+      remediation_zh="设置 `PermitRootLogin no`，管理员使用个人账号登录后通过 sudo 提权。")
+def ssh_root_login(facts: HostFacts) -> Iterator[Violation]:
+    missing, value = _sshd_setting(facts, "permitrootlogin")
+    if missing:
+        yield missing
+    elif value in ("yes", "prohibit-password", "without-password"):
+        yield Violation(facts.target(), f"sshd PermitRootLogin {value}: root logs in directly, so actions cannot "
+                                        "be traced to a person")
+
+
+@rule(id="YW-HOST-002", clauses=["8.1.4.1-a"], severity="high", source="host",
+      title="SSH accepts empty passwords", title_zh="SSH 允许空口令登录",
+      remediation="Set `PermitEmptyPasswords no` in sshd_config.",
+      remediation_zh="在 sshd_config 中设置 `PermitEmptyPasswords no`。")
+def ssh_empty_passwords(facts: HostFacts) -> Iterator[Violation]:
+    missing, value = _sshd_setting(facts, "permitemptypasswords")
+    if missing:
+        yield missing
+    elif value == "yes":
+        yield Violation(facts.target(), "sshd PermitEmptyPasswords yes")
+
+
+@rule(id="YW-HOST-003", clauses=["8.1.4.1-a"], severity="high", source="host",
+      title="Account with an empty password", title_zh="存在空口令账号",
+      remediation="Set a password on the account or lock it (`passwd -l NAME`).",
+      remediation_zh="为该账号设置口令或将其锁定（`passwd -l NAME`）。")
+def empty_password_accounts(facts: HostFacts) -> Iterator[Violation]:
+    missing = facts.unknown("users.empty_password")
+    if missing:
+        yield missing
+        return
+    for name in facts.str_list("users.empty_password"):
+        yield Violation(facts.target(), f"account {name} has an empty password field in /etc/shadow")
+
+
+@rule(id="YW-HOST-004", clauses=["8.1.4.2-a", "8.1.4.2-c"], severity="high", source="host",
+      title="Account other than root with UID 0", title_zh="存在 root 以外的 UID 0 账号",
+      remediation="Give the account its own UID or remove it; only root may have UID 0.",
+      remediation_zh="为该账号分配独立 UID 或删除该账号，仅 root 可使用 UID 0。")
+def extra_uid0(facts: HostFacts) -> Iterator[Violation]:
+    missing = facts.unknown("users.uid0")
+    if missing:
+        yield missing
+        return
+    for name in facts.str_list("users.uid0"):
+        if name != "root":
+            yield Violation(facts.target(), f"account {name} has UID 0 (a second, shared root)")
+
+
+@rule(id="YW-HOST-005", clauses=["8.1.4.1-a"], severity="medium", source="host",
+      title="Weak password quality rules", title_zh="口令复杂度要求不足",
+      remediation="Enable pam_pwquality with `minlen = 8` or more and `minclass = 3` (or negative d/u/l/o credits).",
+      remediation_zh="启用 pam_pwquality，设置 `minlen` 不少于 8、`minclass = 3`（或 d/u/l/o credit 为负值）。")
+def password_quality(facts: HostFacts) -> Iterator[Violation]:
+    missing = facts.unknown("pam.pwquality.enabled")
+    if missing:
+        yield missing
+        return
+    if not facts.get("pam.pwquality.enabled"):
+        yield Violation(facts.target(), "no password quality module (pam_pwquality/pam_cracklib) in the PAM stack")
+        return
+    minlen = facts.int_or_none("pam.pwquality.minlen")
+    if minlen is not None and minlen < MIN_PASSWORD_LENGTH:
+        yield Violation(facts.target(), f"minimum password length {minlen} is below {MIN_PASSWORD_LENGTH}")
+    minclass = facts.int_or_none("pam.pwquality.minclass") or 0
+    required = sum(1 for k in ("dcredit", "ucredit", "lcredit", "ocredit")
+                   if (facts.int_or_none(f"pam.pwquality.{k}") or 0) < 0)
+    if max(minclass, required) < 3:
+        yield Violation(facts.target(), f"passwords need only {max(minclass, required)} character classes "
+                                        "(at least 3 required)")
+
+
+@rule(id="YW-HOST-006", clauses=["8.1.4.1-a"], severity="medium", source="host",
+      title="Passwords never expire or expire late", title_zh="口令未定期更换",
+      remediation=f"Set `PASS_MAX_DAYS {MAX_PASSWORD_AGE_DAYS}` (or less) in /etc/login.defs and apply it to "
+                  "existing accounts with `chage --maxdays`.",
+      remediation_zh=f"在 /etc/login.defs 中设置 `PASS_MAX_DAYS {MAX_PASSWORD_AGE_DAYS}` 或更小，"
+                     "并用 `chage` 应用到现有账号。")
+def password_max_age(facts: HostFacts) -> Iterator[Violation]:
+    missing = facts.unknown("login_defs")
+    if missing:
+        yield missing
+        return
+    days = facts.int_or_none("login_defs.PASS_MAX_DAYS")
+    if days is None:
+        yield Violation(facts.target(), "PASS_MAX_DAYS is not set in /etc/login.defs (passwords never expire)")
+    elif days > MAX_PASSWORD_AGE_DAYS:
+        yield Violation(facts.target(), f"PASS_MAX_DAYS {days} is more than {MAX_PASSWORD_AGE_DAYS} days")
+
+
+@rule(id="YW-HOST-007", clauses=["8.1.4.1-b"], severity="medium", source="host",
+      title="No lockout after failed logins", title_zh="未配置登录失败锁定",
+      remediation="Enable pam_faillock with `deny = 5` and `unlock_time = 900` (or pam_tally2 on old systems).",
+      remediation_zh="启用 pam_faillock，设置 `deny = 5`、`unlock_time = 900`（旧系统使用 pam_tally2）。")
+def login_lockout(facts: HostFacts) -> Iterator[Violation]:
+    missing = facts.unknown("pam.faillock.enabled")
+    if missing:
+        yield missing
+        return
+    for module in ("faillock", "tally2"):
+        if facts.get(f"pam.{module}.enabled"):
+            deny = facts.int_or_none(f"pam.{module}.deny")
+            if deny is not None and (deny == 0 or deny > 10):
+                yield Violation(facts.target(), f"pam_{module} deny={deny}: accounts are not locked after a few "
+                                                "failures")
+            return
+    yield Violation(facts.target(), "neither pam_faillock nor pam_tally2 locks accounts after failed logins")
+
+
+@rule(id="YW-HOST-008", clauses=["8.1.4.1-b"], severity="medium", source="host",
+      title="No automatic logout of idle sessions", title_zh="未配置登录会话超时自动退出",
+      remediation=f"Set `ClientAliveInterval 300` and `ClientAliveCountMax 3` (at most {MAX_IDLE_S} s in total) in "
+                  "sshd_config, and `TMOUT=900; readonly TMOUT` in /etc/profile.d.",
+      remediation_zh="sshd_config 设置 `ClientAliveInterval 300`、`ClientAliveCountMax 3`，并在 /etc/profile.d 设置 "
+                     "`TMOUT=900; readonly TMOUT`。")
+def idle_logout(facts: HostFacts) -> Iterator[Violation]:
+    tmout = facts.int_or_none("shell.tmout")
+    if tmout is not None and 0 < tmout <= MAX_IDLE_S:
+        return
+    missing, interval_text = _sshd_setting(facts, "clientaliveinterval")
+    if missing:
+        yield missing
+        return
+    if interval_text is None:
+        return
+    interval = int(interval_text) if interval_text.isdigit() else 0
+    count = facts.int_or_none("sshd.settings.clientalivecountmax") or 3
+    if interval == 0:
+        yield Violation(facts.target(), "sshd ClientAliveInterval 0: idle SSH sessions are never closed")
+    elif interval * count > MAX_IDLE_S:
+        yield Violation(facts.target(), f"sshd closes idle sessions only after {interval * count} s "
+                                        f"(ClientAliveInterval {interval} × ClientAliveCountMax {count})")
+
+
+@rule(id="YW-HOST-009", clauses=["8.1.4.1-d"], severity="low", source="host",
+      title="SSH login needs only one factor", title_zh="SSH 登录仅使用单一鉴别因素",
+      remediation="Require two factors, e.g. `AuthenticationMethods publickey,keyboard-interactive` with an OTP PAM "
+                  "module, or `publickey,password`.",
+      remediation_zh="要求双因素鉴别，例如 `AuthenticationMethods publickey,keyboard-interactive` 配合 OTP PAM 模块。")
+def ssh_single_factor(facts: HostFacts) -> Iterator[Violation]:
+    if facts.sshd_absent():
+        return
+    missing = facts.unknown("sshd.settings")
+    if missing:
+        yield missing
+        return
+    methods = str(facts.get("sshd.settings.authenticationmethods") or "any")
+    if not any("," in chain for chain in methods.split()):
+        yield Violation(facts.target(), f"sshd AuthenticationMethods {methods}: one factor is enough to log in")
+
+
+@rule(id="YW-HOST-010", clauses=["8.1.4.1-b"], severity="low", source="host",
+      title="SSH allows many password attempts per connection", title_zh="SSH 单次连接允许过多鉴别尝试",
+      remediation="Set `MaxAuthTries 4` (or fewer) in sshd_config.",
+      remediation_zh="在 sshd_config 中设置 `MaxAuthTries 4` 或更小。")
+def ssh_max_auth_tries(facts: HostFacts) -> Iterator[Violation]:
+    missing, value = _sshd_setting(facts, "maxauthtries")
+    if missing:
+        yield missing
+    elif value is not None and value.isdigit() and int(value) > 5:
+        yield Violation(facts.target(), f"sshd MaxAuthTries {value}")
+
+
+@rule(id="YW-HOST-011", clauses=["8.1.4.2-c"], severity="low", source="host",
+      title="System account with a login shell", title_zh="系统账号可交互登录",
+      remediation="Give daemon accounts `/usr/sbin/nologin` as shell and delete accounts nobody uses.",
+      remediation_zh="将系统/服务账号的 shell 设为 `/usr/sbin/nologin`，删除无人使用的账号。")
+def system_accounts_with_shell(facts: HostFacts) -> Iterator[Violation]:
+    missing = facts.unknown("users.shell_users")
+    if missing:
+        yield missing
+        return
+    for name in facts.str_list("users.shell_users"):
+        if name in SYSTEM_ACCOUNTS:
+            yield Violation(facts.target(), f"system account {name} has an interactive login shell")
