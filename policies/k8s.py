@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - libyaml missing
 MAX_FILE_BYTES = 10 * 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 ZONE_LABEL = "yunwang.io/zone"
+ZONE_KIND_LABEL = "yunwang.io/zone-kind"
 REGION_LABEL = "yunwang.io/region"
 WAIVE_ANNOTATION = "yunwang.io/waive"
 
@@ -163,11 +164,27 @@ class K8sFacts:
                 names.add(o.namespace)
         return sorted(n for n in names if not n.startswith("kube-"))
 
+    @cached_property
+    def container_defaults(self) -> dict[str, set[str]]:
+        """Per namespace, the resource fields LimitRanges fill in for containers (e.g. 'limits.cpu')."""
+        out: dict[str, set[str]] = {}
+        for lr in self.by_kind.get("LimitRange", []):
+            spec = lr.obj.get("spec") if isinstance(lr.obj.get("spec"), dict) else {}
+            for item in spec.get("limits") or []:
+                if not isinstance(item, dict) or item.get("type", "Container") != "Container":
+                    continue
+                for key, section in (("default", "limits"), ("defaultRequest", "requests")):
+                    values = item.get(key) if isinstance(item.get(key), dict) else {}
+                    out.setdefault(lr.namespace or "", set()).update(f"{section}.{k}" for k in values)
+        return out
+
     def zone_of(self, namespace: str | None) -> str | None:
+        """The zone kind of a namespace (label yunwang.io/zone-kind, else yunwang.io/zone)."""
         ns = self.namespaces.get(namespace or "")
         if ns is None:
             return None
-        value = ns.labels().get(ZONE_LABEL)
+        labels = ns.labels()
+        value = labels.get(ZONE_KIND_LABEL, labels.get(ZONE_LABEL))
         return str(value) if value is not None else None
 
     def namespace_target(self, namespace: str) -> Target:

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from policies.engine import Violation, rule
 from policies.k8s import K8sFacts, containers
 
-SECRET_NAME = re.compile(r"passw(or)?d|passwd|secret|token|(^|[_\-.])key($|[_\-.])|apikey|api_key|credential|"
-                         r"private[_\-]?key|access[_\-]?key", re.IGNORECASE)
-_NOT_SECRET = re.compile(r"(_|-|\.)(file|path|ref|name|id|url|endpoint|length|ttl)$|^.*key(_|-)?(id|name)$",
-                         re.IGNORECASE)
+SECRET_NAME = re.compile(r"passw(or)?d|passwd|secret|token|credential|api[_\-.]?key|private[_\-.]?key|"
+                         r"access[_\-.]?key|auth[_\-.]?key|priv[_\-.]?key|[_\-.]key$", re.IGNORECASE)
+_NOT_SECRET = re.compile(r"(name|ref|file|path|id|url|uri|endpoint|length|ttl|dir|mount|version|seconds|"
+                         r"expiry|expires|type|policy)$", re.IGNORECASE)
 
 
 def secret_like(name: str) -> bool:

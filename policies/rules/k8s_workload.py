@@ -97,15 +97,19 @@ def writable_root(facts: K8sFacts) -> Iterator[Violation]:
 
 @rule(id="YW-K8S-007", clauses=("8.2.5.1-a",), severity="medium", source="k8s",
       title="Missing resource requests or limits", title_zh="缺少资源请求或限制",
-      remediation="Set resources.requests and resources.limits (cpu and memory) on every container.",
+      remediation="Set resources.requests and resources.limits (cpu and memory) on every container, or a "
+                  "LimitRange with defaults in its namespace.",
       remediation_zh="为每个容器设置 resources.requests 与 resources.limits（cpu、memory）。")
 def resources(facts: K8sFacts) -> Iterator[Violation]:
+    defaults = facts.container_defaults
     for obj, _, c in _each_container(facts):
         res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
+        filled = defaults.get(obj.namespace or "", set())
         missing = []
         for section in ("requests", "limits"):
             values = res.get(section) if isinstance(res.get(section), dict) else {}
-            missing += [f"{section}.{k}" for k in ("cpu", "memory") if k not in values]
+            missing += [f"{section}.{k}" for k in ("cpu", "memory")
+                        if k not in values and f"{section}.{k}" not in filled]
         if missing:
             yield Violation(obj.target(), f"container '{_cname(c)}' lacks {', '.join(missing)}")
 
