@@ -54,7 +54,7 @@ def mandatory_access_control(facts: HostFacts) -> Iterator[Violation]:
     selinux = str(facts.get("mac.selinux") or "").lower()
     apparmor = facts.get("mac.apparmor")
     if selinux != "enforcing" and apparmor not in (True, "enabled", "enforcing"):
-        yield Violation(facts.target(), f"SELinux {selinux or 'absent'}, AppArmor {apparmor or 'absent'}")
+        yield Violation(facts.target(), f"SELinux {selinux or 'absent'}, AppArmor {apparmor or 'off'}")
 
 
 @rule(id="YW-HOST-025", clauses=["8.1.4.4-c"], severity="low", source="host",

@@ -1,0 +1,77 @@
+"""``yunwang audit host|device|snmp``: audit a host's facts, device running configs, and live SNMP agents.
+
+Registered into the ``audit`` group by policies.cli; reuses its common options and report writer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from policies.cli import FAIL_ON, FORMAT, OUT, WAIVERS, common_options, finish
+from policies.engine import AuditError, ReadStats
+
+
+def host(facts: Path | None = typer.Option(None, "--facts", help="Host facts JSON (schema yunwang.host-facts/v1) "
+                                                                  "from the host agent; default: collect this host."),
+         fmt: str = FORMAT, out: Path | None = OUT, waivers: Path | None = WAIVERS, fail_on: str = FAIL_ON) -> None:
+    """Audit this host (facts collected now) or a facts file written by the host agent."""
+    from policies.facts_host import collect_live, host_units, load_host_facts
+
+    opts = common_options(fmt, out, waivers, fail_on)
+    stats = ReadStats()
+    loaded = load_host_facts(facts) if facts is not None else collect_live()
+    stats.note_file("host")
+    stats.note_read("host")
+    stats.note_audited("host")
+    errors = [AuditError(loaded.file or loaded.hostname, None, f"host facts collection, {e.get('source')}: "
+                                                              f"{e.get('message')}")
+              for e in loaded.data.get("errors") or [] if isinstance(e, dict)]
+    raise typer.Exit(finish(host_units([loaded]), stats, errors, opts))
+
+
+def device(paths: list[Path] = typer.Argument(..., help="Running-config files or folders of them."),
+           vendor: str = typer.Option("auto", "--vendor", help="auto | huawei | h3c | cisco"),
+           fmt: str = FORMAT, out: Path | None = OUT, waivers: Path | None = WAIVERS, fail_on: str = FAIL_ON) -> None:
+    """Audit Huawei VRP, H3C Comware and Cisco IOS running configurations."""
+    from policies.facts_device import VENDOR_CHOICES, load_device_configs
+
+    if vendor not in VENDOR_CHOICES:
+        raise typer.BadParameter(f"'{vendor}' is not one of {', '.join(VENDOR_CHOICES)}", param_hint="--vendor")
+    opts = common_options(fmt, out, waivers, fail_on)
+    stats = ReadStats()
+    loaded = load_device_configs(paths, vendor, stats)  # type: ignore[arg-type]
+    raise typer.Exit(finish(loaded.units(), stats, loaded.errors, opts))
+
+
+def snmp(targets: list[str] = typer.Argument(..., help="HOST[:PORT] (default port 161), or [IPv6]:PORT."),
+         communities_file: Path | None = typer.Option(
+             None, "--communities-file", help="Extra communities to try, one per line ('#' comments). Values are "
+                                              "secrets: reports name them by file line only."),
+         timeout: float = typer.Option(1.0, "--timeout", min=0.1, max=30.0, help="Seconds to wait for each answer."),
+         concurrency: int = typer.Option(64, "--concurrency", min=1, max=1024,
+                                         help="SNMP requests in flight at once, across all targets."),
+         fmt: str = FORMAT, out: Path | None = OUT, waivers: Path | None = WAIVERS, fail_on: str = FAIL_ON) -> None:
+    """Probe live SNMP agents: well-known communities (v1/v2c) and SNMPv3 noAuthNoPriv access."""
+    import asyncio
+
+    from policies.facts_snmp import ProbeSettings, load_guesses, probe_targets, probe_units
+
+    opts = common_options(fmt, out, waivers, fail_on)
+    guesses = load_guesses(communities_file)
+    probes, errors = asyncio.run(probe_targets(targets, guesses, ProbeSettings(timeout_s=timeout,
+                                                                               concurrency=concurrency)))
+    stats = ReadStats()
+    stats.note_read("snmp", len(targets))
+    stats.note_audited("snmp", len(probes))
+    for e in errors:
+        stats.skip("snmp", e.file, e.message)
+    raise typer.Exit(finish(probe_units(probes), stats, errors, opts))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the host, device and snmp commands to the ``audit`` group."""
+    app.command("host")(host)
+    app.command("device")(device)
+    app.command("snmp")(snmp)
