@@ -72,9 +72,9 @@ class Store:
                   "address": func.coalesce(excluded.address, t.agents.c.address), "last_seq": excluded.last_seq,
                   "sent_at": excluded.sent_at, "last_seen": excluded.last_seen},
             where=t.agents.c.last_seq < excluded.last_seq,
-        )
+        ).returning(t.agents.c.agent_id)  # rowcount is not reliable for upserts on every driver: RETURNING is
         with self.engine.begin() as c:
-            if c.execute(stmt).rowcount == 1:
+            if c.execute(stmt).first() is not None:
                 return
             last = c.execute(select(t.agents.c.last_seq).where(t.agents.c.agent_id == hb.agent_id)).scalar_one()
         raise Conflict(hb.agent_id, hb.seq, int(last))

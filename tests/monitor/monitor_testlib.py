@@ -1,0 +1,60 @@
+"""Helpers shared by the monitor's tests (imported by name: tests/ has no package, and a `tests` package
+from a dependency shadows it)."""
+
+from __future__ import annotations
+
+import importlib.util
+import uuid
+from pathlib import Path
+from typing import Any
+
+_ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
+_spec = importlib.util.spec_from_file_location("yunwang_root_conftest", _ROOT_CONFTEST)
+assert _spec is not None and _spec.loader is not None
+_root = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_root)
+need_binary = _root.need_binary
+need_peer = _root.need_peer
+free_port = _root.free_port
+ROOT: Path = _root.ROOT
+
+ADMIN = "admin-token-0123456789abcdef"
+VIEWER = "viewer-token-0123456789abcdef"
+AGENT = "agent-token-0123456789abcdef"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def new_database(server_url: str) -> str:
+    """A fresh database on the session's PostgreSQL server, so every test starts empty."""
+    import psycopg
+
+    name = "t_" + uuid.uuid4().hex[:12]
+    port = server_url.rsplit(":", 1)[1].split("/")[0]
+    with psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def heartbeat(agent_id: str = "host-1", seq: int = 1, **extra: Any) -> dict[str, Any]:
+    return {"agent_id": agent_id, "kind": "host", "hostname": f"{agent_id}.example", "version": "0.1.0",
+            "seq": seq, "sent_at": "2026-11-26T08:00:00Z", **extra}
+
+
+def finding(rule_id: str, target_id: str, clause: str = "8.1.4.2-a", severity: str = "high",
+            source: str = "host", waived: bool = False) -> dict[str, Any]:
+    return {"rule_id": rule_id, "clauses": [clause], "severity": severity,
+            "target": {"source": source, "id": target_id, "file": None, "line": None},
+            "title": f"{rule_id} title", "title_zh": "标题", "message": "what is wrong", "remediation": "fix it",
+            "waived": waived, "waiver": None}
+
+
+def report(*findings: dict[str, Any], controls: dict[str, str] | None = None) -> dict[str, Any]:
+    counts = {s: sum(1 for f in findings if f["severity"] == s and not f["waived"]) for s in ("high", "medium", "low")}
+    return {"tool": {"name": "yunwang", "version": "0.1.0"}, "standard": "GB/T 22239-2019 level 3",
+            "findings": list(findings), "errors": [],
+            "summary": {**counts, "waived": sum(1 for f in findings if f["waived"]),
+                        "controls": controls if controls is not None else {"8.1.4.2-a": "non-compliant"}}}
