@@ -144,13 +144,19 @@ class Scraper:
         return results
 
     def _wait(self, job: _Job) -> tuple[Collector, float] | None:
-        """Wait for the job; return the collector that missed its deadline (and how long it ran), if any."""
+        """Wait for the job; return the collector that missed its deadline (and how long it ran), if any.
+
+        The worker does not signal each collector's start (that would cost a wake-up per collector), so the
+        waiter also wakes every ``step`` (the shortest deadline in the job) to look at the collector now running:
+        a hung collector is noticed between its deadline and its deadline plus ``step``.
+        """
+        step = min(c.timeout for c in job.collectors)
         while True:
             index, started = job.current, job.started
             collector = job.collectors[index]
             left = started + collector.timeout - time.monotonic()
             if left > 0:
-                if job.done.wait(left):
+                if job.done.wait(min(left, step)):
                     return None
                 continue
             with self._state_lock:

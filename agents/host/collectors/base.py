@@ -17,7 +17,7 @@ class Collector:
     collector while an earlier, hung call is still inside it (filesystem does, skipping the stuck mount)."""
 
     name: str = ""
-    timeout: float = 5.0
+    timeout: float = 3.0  # a hung collector is given up after 3–6 s, inside Prometheus's 10 s scrape timeout
     reentrant: bool = False
     enabled_by_default: bool = True
 
