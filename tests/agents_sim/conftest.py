@@ -1,0 +1,34 @@
+"""A running simulated dev fleet shared by the serve tests (snmpsim on 127.0.0.1, started here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sim_testlib import free_udp_range, need_snmpsim, set_keys
+
+from agents.sim.fleet import SimFleet
+from yunwang.stacks import load_stack
+from yunwang.topology import Topology
+
+
+@pytest.fixture(scope="session")
+def dev_topology() -> Topology:
+    topo = load_stack("dev").topology
+    assert topo is not None
+    return topo
+
+
+@pytest.fixture(scope="session")
+def dev_fleet(dev_topology: Topology, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    need_snmpsim()
+    mp = pytest.MonkeyPatch()
+    set_keys(mp)
+    data: Path = tmp_path_factory.mktemp("sim")
+    fleet = SimFleet(dev_topology, data, base_port=free_udp_range(len(dev_topology.devices)), processes=2)
+    try:
+        with fleet as endpoints:
+            yield endpoints
+    finally:
+        mp.undo()
