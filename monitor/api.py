@@ -249,9 +249,12 @@ def _stored_audit(m: Monitor, audit_id: int | None) -> Response:
     return Response(f'{{"id":{audit_id},"report":{document}}}'.encode(), media_type="application/json")
 
 
-STORED_AUDIT: dict[int | str, dict[str, Any]] = {200: {"description": "the stored run: {id, report}", "content": {"application/json": {
-    "schema": {"type": "object", "required": ["id", "report"],
-               "properties": {"id": {"type": "integer"}, "report": {"$ref": "#/components/schemas/AuditReport"}}}}}}}
+_STORED_AUDIT_SCHEMA = {"type": "object", "required": ["id", "report"],
+                        "properties": {"id": {"type": "integer"},
+                                       "report": {"$ref": "#/components/schemas/AuditReport"}}}
+STORED_AUDIT: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the stored run: {id, report}", "content": {"application/json": {
+        "schema": _STORED_AUDIT_SCHEMA}}}}
 
 
 @router.get("/api/v1/audits/latest", tags=["audits"], responses={**STORED_AUDIT, **_errors(404)})
