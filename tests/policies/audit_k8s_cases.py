@@ -1,0 +1,385 @@
+"""A fully compliant object set, and one mutation per rule that makes exactly that rule fail."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+DIGEST = "registry.luan.gov.example/app/web@sha256:" + "a" * 64
+
+SECURE_YAML = f"""
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: app
+  labels: {{yunwang.io/zone: extranet-service, yunwang.io/region: luan,
+           pod-security.kubernetes.io/enforce: restricted}}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: edge
+  labels: {{yunwang.io/zone: internet-access, yunwang.io/region: luan, pod-security.kubernetes.io/enforce: restricted}}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: mgmt
+  labels: {{yunwang.io/zone: internet-access, yunwang.io/zone-kind: security-management,
+           pod-security.kubernetes.io/enforce: baseline}}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: iot
+  labels: {{yunwang.io/zone: iot-sensing, pod-security.kubernetes.io/enforce: restricted}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: default-deny, namespace: app}}
+spec: {{podSelector: {{}}, policyTypes: [Ingress, Egress]}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: deny-in, namespace: edge}}
+spec: {{podSelector: {{}}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: deny-out, namespace: edge}}
+spec: {{podSelector: {{}}, policyTypes: [Egress]}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: default-deny, namespace: mgmt}}
+spec: {{podSelector: {{}}, policyTypes: [Ingress, Egress]}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: default-deny, namespace: iot}}
+spec:
+  podSelector: {{}}
+  policyTypes: [Ingress, Egress]
+  egress:
+  - to: [{{ipBlock: {{cidr: 10.34.18.0/24}}}}]
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ResourceQuota
+  metadata: {{name: q, namespace: app}}
+  spec: {{hard: {{pods: "10"}}}}
+- apiVersion: v1
+  kind: ResourceQuota
+  metadata: {{name: q, namespace: edge}}
+  spec: {{hard: {{pods: "10"}}}}
+- apiVersion: v1
+  kind: ResourceQuota
+  metadata: {{name: q, namespace: mgmt}}
+  spec: {{hard: {{pods: "10"}}}}
+- apiVersion: v1
+  kind: ResourceQuota
+  metadata: {{name: q, namespace: iot}}
+  spec: {{hard: {{pods: "10"}}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web, namespace: app}}
+spec:
+  replicas: 2
+  template:
+    spec:
+      automountServiceAccountToken: false
+      securityContext: {{runAsNonRoot: true, runAsUser: 10001}}
+      volumes: [{{name: tmp, emptyDir: {{}}}}]
+      containers:
+      - name: web
+        image: {DIGEST}
+        env:
+        - {{name: DB_PASSWORD, valueFrom: {{secretKeyRef: {{name: db, key: password}}}}}}
+        - {{name: DB_PASSWORD_FILE, value: /run/secrets/db}}
+        - {{name: LOG_LEVEL, value: info}}
+        resources: {{requests: {{cpu: 100m, memory: 128Mi}}, limits: {{cpu: 500m, memory: 128Mi}}}}
+        securityContext:
+          allowPrivilegeEscalation: false
+          readOnlyRootFilesystem: true
+          privileged: false
+          capabilities: {{drop: [ALL]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: web, namespace: app}}
+spec: {{type: ClusterIP, ports: [{{port: 80}}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: lb, namespace: edge}}
+spec: {{type: LoadBalancer, ports: [{{port: 443}}]}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {{name: portal, namespace: edge}}
+spec:
+  tls: [{{hosts: [portal.example], secretName: portal-tls}}]
+  rules: [{{host: portal.example}}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: console
+  namespace: mgmt
+  annotations:
+    nginx.ingress.kubernetes.io/auth-tls-secret: mgmt/ca
+    nginx.ingress.kubernetes.io/auth-tls-verify-client: "on"
+spec:
+  tls: [{{hosts: [console.example], secretName: console-tls}}]
+  rules: [{{host: console.example}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {{name: auditor}}
+rules: [{{apiGroups: [""], resources: [pods, events], verbs: [get, list, watch]}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {{name: security-admin}}
+rules: [{{apiGroups: [networking.k8s.io], resources: [networkpolicies], verbs: [get, list, create, update, delete]}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {{name: auditors}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: auditor}}
+subjects: [{{kind: Group, name: luan-auditors}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {{name: security-admins}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: security-admin}}
+subjects: [{{kind: Group, name: luan-security-admins}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: audit-policy, namespace: mgmt}}
+data:
+  policy.yaml: |
+    apiVersion: audit.k8s.io/v1
+    kind: Policy
+    rules:
+    - level: Metadata
+  token_ttl: "3600"
+"""
+
+
+def secure() -> list[dict[str, Any]]:
+    """The compliant set as a fresh list of documents (the List stays a List)."""
+    return [d for d in yaml.safe_load_all(SECURE_YAML) if d]
+
+
+def dump(docs: list[dict[str, Any]]) -> str:
+    return yaml.safe_dump_all(docs, sort_keys=False)
+
+
+def find(docs: list[dict[str, Any]], kind: str, name: str, namespace: str | None = None) -> dict[str, Any]:
+    for d in docs:
+        md = d.get("metadata", {})
+        if d["kind"] == kind and md.get("name") == name and (namespace is None or md.get("namespace") == namespace):
+            return d
+    raise KeyError(f"{kind}/{name}")
+
+
+def web(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    return find(docs, "Deployment", "web")
+
+
+def container(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    return web(docs)["spec"]["template"]["spec"]["containers"][0]
+
+
+Mutation = Callable[[list[dict[str, Any]]], None]
+
+
+def _set(path: Callable[[list[dict[str, Any]]], dict[str, Any]], key: str, value: Any) -> Mutation:
+    def apply(docs: list[dict[str, Any]]) -> None:
+        path(docs)[key] = value
+    return apply
+
+
+def _sc(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    return container(docs)["securityContext"]
+
+
+def _pod(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    return web(docs)["spec"]["template"]["spec"]
+
+
+def _drop(kind: str, name: str, namespace: str | None = None) -> Mutation:
+    def apply(docs: list[dict[str, Any]]) -> None:
+        docs.remove(find(docs, kind, name, namespace))
+    return apply
+
+
+def _del_quota(docs: list[dict[str, Any]]) -> None:
+    lst = next(d for d in docs if d["kind"] == "List")
+    lst["items"] = [i for i in lst["items"] if i["metadata"]["namespace"] != "iot"]
+
+
+def _env(name: str, value: str) -> Mutation:
+    def apply(docs: list[dict[str, Any]]) -> None:
+        container(docs)["env"].append({"name": name, "value": value})
+    return apply
+
+
+def _label(kind: str, name: str, key: str, value: str | None) -> Mutation:
+    def apply(docs: list[dict[str, Any]]) -> None:
+        labels = find(docs, kind, name)["metadata"].setdefault("labels", {})
+        if value is None:
+            labels.pop(key, None)
+        else:
+            labels[key] = value
+    return apply
+
+
+def _add(doc: str) -> Mutation:
+    def apply(docs: list[dict[str, Any]]) -> None:
+        docs.append(yaml.safe_load(doc))
+    return apply
+
+
+def _seq(*steps: Mutation) -> Mutation:
+    def apply(docs: list[dict[str, Any]]) -> None:
+        for step in steps:
+            step(docs)
+    return apply
+
+
+def _resources(docs: list[dict[str, Any]]) -> None:
+    del container(docs)["resources"]["limits"]
+
+
+def _drop_caps(docs: list[dict[str, Any]]) -> None:
+    _sc(docs)["capabilities"] = {"drop": ["NET_RAW"]}
+
+
+def _egress_any(docs: list[dict[str, Any]]) -> None:
+    find(docs, "NetworkPolicy", "default-deny", "iot")["spec"]["egress"] = [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]
+
+
+def _ingress_plain(docs: list[dict[str, Any]]) -> None:
+    del find(docs, "Ingress", "portal")["spec"]["tls"]
+
+
+def _no_mtls(docs: list[dict[str, Any]]) -> None:
+    del find(docs, "Ingress", "console")["metadata"]["annotations"]["nginx.ingress.kubernetes.io/auth-tls-secret"]
+
+
+def _audit_none(docs: list[dict[str, Any]]) -> None:
+    find(docs, "ConfigMap", "audit-policy")["data"]["policy.yaml"] = (
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n")
+
+
+def _wildcard(docs: list[dict[str, Any]]) -> None:
+    find(docs, "ClusterRole", "auditor")["rules"].append({"apiGroups": ["*"], "resources": ["*"], "verbs": ["get"]})
+
+
+def _auditor_writes(docs: list[dict[str, Any]]) -> None:
+    find(docs, "ClusterRole", "auditor")["rules"][0]["verbs"].append("delete")
+
+
+def _secadmin_broad(docs: list[dict[str, Any]]) -> None:
+    find(docs, "ClusterRole", "security-admin")["rules"][0]["resources"].append("pods")
+
+
+CLUSTER_ADMIN = """
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: User, name: ops}]
+"""
+ANONYMOUS = """
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: public, namespace: app}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: auditor}
+subjects: [{kind: Group, name: "system:unauthenticated"}]
+"""
+NODEPORT = """
+apiVersion: v1
+kind: Service
+metadata: {name: debug, namespace: app}
+spec: {type: NodePort}
+"""
+CONFIGMAP_SECRET = """
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: app}
+data: {db_password: hunter2, db_host: db}
+"""
+
+# rule id → (mutation that makes exactly this rule fail, expected message fragment)
+FAILING: dict[str, tuple[Mutation, str]] = {
+    "YW-K8S-001": (_set(_sc, "privileged", True), "runs privileged"),
+    "YW-K8S-002": (_set(_sc, "allowPrivilegeEscalation", True), "allowPrivilegeEscalation"),
+    "YW-K8S-003": (_set(_sc, "runAsUser", 0), "runAsUser: 0"),
+    "YW-K8S-004": (_set(_pod, "hostNetwork", True), "hostNetwork"),
+    "YW-K8S-005": (lambda d: _pod(d)["volumes"].append({"name": "root", "hostPath": {"path": "/"}}), "host path /"),
+    "YW-K8S-006": (_set(_sc, "readOnlyRootFilesystem", False), "writable root"),
+    "YW-K8S-007": (_resources, "limits.cpu"),
+    "YW-K8S-008": (_drop_caps, "does not drop ALL"),
+    "YW-K8S-009": (_set(_pod, "automountServiceAccountToken", True), "service account 'default'"),
+    "YW-K8S-010": (lambda d: web(d)["spec"].__setitem__("replicas", 1), "1 replica"),
+    "YW-K8S-011": (_drop("NetworkPolicy", "deny-out", "edge"), "Egress"),
+    "YW-K8S-012": (_add(NODEPORT), "NodePort in zone 'extranet-service'"),
+    "YW-K8S-013": (_ingress_plain, "plain HTTP"),
+    "YW-K8S-014": (_no_mtls, "client certificates"),
+    "YW-K8S-015": (_egress_any, "any destination"),
+    "YW-K8S-016": (_del_quota, "'iot' has no ResourceQuota"),
+    "YW-K8S-017": (_label("Namespace", "iot", "pod-security.kubernetes.io/enforce", "privileged"), "'privileged'"),
+    "YW-K8S-020": (_wildcard, "'*'"),
+    "YW-K8S-021": (_add(CLUSTER_ADMIN), "cluster-admin to User/ops"),
+    "YW-K8S-022": (_add(ANONYMOUS), "system:unauthenticated"),
+    "YW-K8S-023": (_auditor_writes, "read-only"),
+    "YW-K8S-024": (_secadmin_broad, "security administrators"),
+    "YW-K8S-030": (_env("API_TOKEN", "s3cr3t"), "API_TOKEN"),
+    "YW-K8S-031": (_add(CONFIGMAP_SECRET), "db_password"),
+    "YW-K8S-040": (_set(container, "image", "nginx:latest"), "latest"),
+    "YW-K8S-041": (_set(container, "image", "registry.example:5000/nginx:1.27"), "no digest"),
+    "YW-K8S-050": (_audit_none, "records nothing"),
+}
+
+
+def mutated(rule_id: str) -> list[dict[str, Any]]:
+    docs = copy.deepcopy(secure())
+    FAILING[rule_id][0](docs)
+    return docs
+
+
+def variants() -> list[tuple[str, Mutation]]:
+    """Secure variations that must stay clean (alternative ways of being compliant)."""
+    return [
+        ("default-deny split over two policies", lambda d: None),
+        ("runAsNonRoot on the pod only", _seq(lambda d: _sc(d).pop("runAsUser", None))),
+        ("LimitRange fills missing resources", _seq(_resources, _add("""
+apiVersion: v1
+kind: LimitRange
+metadata: {name: limits, namespace: app}
+spec: {limits: [{type: Container, default: {cpu: 500m, memory: 128Mi}}]}
+"""))),
+        ("HPA keeps two replicas", _seq(lambda d: web(d)["spec"].__setitem__("replicas", 1), _add("""
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: app}
+spec: {scaleTargetRef: {kind: Deployment, name: web}, minReplicas: 2, maxReplicas: 4}
+"""))),
+        ("automount off on the service account", _seq(lambda d: _pod(d).pop("automountServiceAccountToken"), _add("""
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: app}
+automountServiceAccountToken: false
+"""))),
+        ("registry port is not a tag", _set(container, "image", "registry.example:5000/web@sha256:" + "b" * 64)),
+    ]

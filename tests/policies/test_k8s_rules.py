@@ -1,0 +1,83 @@
+"""Every Kubernetes rule: the compliant set passes all of them; one mutation each makes exactly that rule fail."""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.engine import REGISTRY, load_rules
+import audit_k8s_cases as cases
+from audit_helpers import audit_text, rule_ids
+
+
+def test_secure_set_has_no_findings() -> None:
+    report = audit_text(cases.dump(cases.secure()))
+    assert [(f.rule.id, f.target.id, f.message) for f in report.findings] == []
+    assert report.errors == []
+
+
+def test_every_k8s_rule_has_a_failing_case() -> None:
+    load_rules()
+    k8s_rules = {r for r, rule in REGISTRY.items() if rule.source == "k8s"}
+    assert k8s_rules == set(cases.FAILING)
+
+
+@pytest.mark.parametrize("rule_id", sorted(cases.FAILING))
+def test_rule_fails_on_its_fixture(rule_id: str) -> None:
+    report = audit_text(cases.dump(cases.mutated(rule_id)))
+    assert rule_ids(report) == {rule_id}, [(f.rule.id, f.message) for f in report.findings]
+    fragment = cases.FAILING[rule_id][1]
+    assert any(fragment in f.message for f in report.findings), [f.message for f in report.findings]
+    for f in report.findings:
+        assert f.target.file == "test.yaml" and f.target.line and f.target.line > 0
+
+
+@pytest.mark.parametrize(("label", "mutation"), cases.variants(), ids=[v[0] for v in cases.variants()])
+def test_compliant_variants_stay_clean(label: str, mutation: cases.Mutation) -> None:
+    docs = cases.secure()
+    mutation(docs)
+    report = audit_text(cases.dump(docs))
+    assert [(f.rule.id, f.message) for f in report.findings] == []
+
+
+def test_namespace_with_policy_elsewhere_still_flagged() -> None:
+    """Checkov misses this: other namespaces having policies must not hide one that has none."""
+    docs = cases.secure()
+    docs.append({"apiVersion": "apps/v1", "kind": "Deployment",
+                 "metadata": {"name": "lonely", "namespace": "other"},
+                 "spec": {"replicas": 2, "template": {"spec": cases.web(docs)["spec"]["template"]["spec"]}}})
+    report = audit_text(cases.dump(docs))
+    deny = [f for f in report.findings if f.rule.id == "YW-K8S-011"]
+    assert [f.target.id for f in deny] == ["Namespace/other"]
+    assert deny[0].target.line is not None
+
+
+def test_selector_with_labels_is_not_default_deny() -> None:
+    docs = cases.secure()
+    cases.find(docs, "NetworkPolicy", "default-deny", "app")["spec"]["podSelector"] = {"matchLabels": {"a": "b"}}
+    assert "YW-K8S-011" in rule_ids(audit_text(cases.dump(docs)))
+
+
+def test_cronjob_and_pod_are_audited() -> None:
+    text = """
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: job, namespace: app}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers: [{name: c, image: busybox, securityContext: {privileged: true}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  hostPID: true
+  containers: [{name: c, image: "busybox@sha256:%s"}]
+""" % ("c" * 64)
+    report = audit_text(text)
+    ids = {(f.rule.id, f.target.id) for f in report.findings}
+    assert ("YW-K8S-001", "CronJob/app/job") in ids
+    assert ("YW-K8S-004", "Pod/default/p") in ids
+    assert ("YW-K8S-040", "CronJob/app/job") in ids
