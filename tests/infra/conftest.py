@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
-from infra_plans import ROOT, Plan, write
+
+# The helpers next to this file (infra_plans, infra_k8s_schema, netpol_eval) are plain modules, whatever the
+# import mode: this folder cannot be a package named "infra" without shadowing the real one.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from infra_plans import ROOT, Plan, write  # noqa: E402
 
 
 @pytest.fixture(scope="session")
