@@ -1,0 +1,146 @@
+"""Every host rule passes on hardened facts, fails on one changed fact, and says "could not determine" when the
+fact it needs is missing or its collection failed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policies.engine import REGISTRY, load_rules, rules_for
+from policies.facts_host import load_host_facts
+from yunwang.errors import InputError
+
+from .helpers import HOSTS, host_facts, host_violations
+
+
+def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, last = dotted.split(".")
+    for key in parents:
+        data = data.setdefault(key, {})
+    data[last] = value
+
+
+# (rule id, fact to change, value that breaks the rule, fact the rule cannot do without)
+CASES: list[tuple[str, str, Any, str]] = [
+    ("YW-HOST-001", "sshd.settings.permitrootlogin", "prohibit-password", "sshd.settings.permitrootlogin"),
+    ("YW-HOST-002", "sshd.settings.permitemptypasswords", "yes", "sshd.settings.permitemptypasswords"),
+    ("YW-HOST-003", "users.empty_password", ["guest"], "users.empty_password"),
+    ("YW-HOST-004", "users.uid0", ["root", "toor"], "users.uid0"),
+    ("YW-HOST-005", "pam.pwquality.minlen", 6, "pam.pwquality.enabled"),
+    ("YW-HOST-005", "pam.pwquality", {"enabled": True, "minlen": 12, "minclass": 2, "dcredit": -1},
+     "pam.pwquality.enabled"),
+    ("YW-HOST-005", "pam.pwquality.enabled", False, "pam.pwquality.enabled"),
+    ("YW-HOST-006", "login_defs.PASS_MAX_DAYS", 99999, "login_defs"),
+    ("YW-HOST-007", "pam.faillock.enabled", False, "pam.faillock.enabled"),
+    ("YW-HOST-007", "pam.faillock.deny", 0, "pam.faillock.enabled"),
+    ("YW-HOST-008", "sshd.settings.clientaliveinterval", "0", "sshd.settings.clientaliveinterval"),
+    ("YW-HOST-008", "sshd.settings.clientaliveinterval", "600", "sshd.settings.clientaliveinterval"),
+    ("YW-HOST-009", "sshd.settings.authenticationmethods", "any", "sshd.settings"),
+    ("YW-HOST-010", "sshd.settings.maxauthtries", "6", "sshd.settings.maxauthtries"),
+    ("YW-HOST-011", "users.shell_users", ["root", "games"], "users.shell_users"),
+    ("YW-HOST-012", "auditd.running", False, "auditd.running"),
+    ("YW-HOST-012", "auditd.installed", False, "auditd.installed"),
+    ("YW-HOST-013", "auditd.rules", ["-D", "-b 8192"], "auditd.rules"),
+    ("YW-HOST-013", "auditd.rules", ["-w /etc/passwd -p wa"], "auditd.rules"),
+    ("YW-HOST-014", "auditd.rules", ["-w /etc/shadow -p wa"], "auditd.rules"),
+    ("YW-HOST-015", "time_sync.running", False, "time_sync.running"),
+    ("YW-HOST-015", "time_sync.synchronized", False, "time_sync.running"),
+    ("YW-HOST-016", "syslog.remote", False, "syslog.remote"),
+    ("YW-HOST-016", "syslog.running", False, "syslog.running"),
+    ("YW-HOST-017", "listening", [{"proto": "tcp6", "address": "::", "port": 23, "process": "inetd"}], "listening"),
+    ("YW-HOST-018", "packages.telnetd", True, "packages"),
+    ("YW-HOST-019", "services.enabled", ["avahi-daemon"], "services"),
+    ("YW-HOST-020", "sshd.settings.ciphers", "aes128-ctr,aes128-cbc", "sshd.settings.ciphers"),
+    ("YW-HOST-020", "sshd.settings.macs", "hmac-md5", "sshd.settings.ciphers"),
+    ("YW-HOST-021", "sysctl.net.ipv4.tcp_syncookies", "0", "sysctl"),
+    ("YW-HOST-022", "sshd.settings.x11forwarding", "yes", "sshd.settings.x11forwarding"),
+    ("YW-HOST-023", "login_defs.UMASK", "022", "login_defs"),
+    ("YW-HOST-024", "mac.apparmor", False, "mac"),
+    ("YW-HOST-025", "sshd.settings.allowgroups", "", "sshd.settings"),
+    ("YW-HOST-026", "updates.security_pending", 4, "updates.security_pending"),
+    ("YW-HOST-027", "services.running", ["sshd", "clamd"], "services.running"),
+    ("YW-HOST-028", "services.running", ["sshd", "wazuh-agentd"], "services.running"),
+]
+
+
+def test_hardened_host_passes_every_rule() -> None:
+    load_rules()
+    data = host_facts("hardened")
+    assert {r.id: host_violations(r.id, data) for r in rules_for("host")} == {r.id: [] for r in rules_for("host")}
+
+
+@pytest.mark.parametrize(("rule_id", "path", "value", "needed"), CASES,
+                         ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_rule_fails_on_the_changed_fact(rule_id: str, path: str, value: Any, needed: str) -> None:
+    data = host_facts("hardened")
+    if rule_id == "YW-HOST-025":  # unrestricted sshd also needs a wildcard listener
+        data["listening"][0]["address"] = "0.0.0.0"
+    if path.startswith("sysctl."):
+        data["sysctl"][path.removeprefix("sysctl.")] = value
+    else:
+        _set(data, path, value)
+    violations = host_violations(rule_id, data)
+    assert violations and all(not v.message.startswith("could not determine") for v in violations)
+    assert violations[0].target.id == "la-city-app-01" and violations[0].target.file == "facts.json"
+
+
+@pytest.mark.parametrize(("rule_id", "needed"), sorted({(c[0], c[3]) for c in CASES}))
+def test_missing_fact_is_reported_not_guessed(rule_id: str, needed: str) -> None:
+    data = host_facts("hardened")
+    *parents, last = needed.split(".")
+    node = data
+    for key in parents:
+        node = node[key]
+    del node[last]
+    (violation,) = host_violations(rule_id, data)
+    assert violation.message.startswith("could not determine") and needed in violation.message
+
+
+def test_collection_error_makes_the_section_unknown() -> None:
+    data = host_facts("hardened")
+    data["errors"] = [{"source": "pam", "message": "PermissionError: /etc/pam.d/common-auth"}]
+    (violation,) = host_violations("YW-HOST-007", data)
+    assert "could not determine" in violation.message and "PermissionError" in violation.message
+
+
+def test_ssh_rules_do_not_apply_without_sshd() -> None:
+    data = host_facts("insecure")
+    data["sshd"] = {"installed": False, "settings": {}}
+    ssh_rules = ("YW-HOST-001", "YW-HOST-002", "YW-HOST-008", "YW-HOST-009", "YW-HOST-010", "YW-HOST-020",
+                 "YW-HOST-022", "YW-HOST-025")
+    assert {r: host_violations(r, data) for r in ssh_rules} == {r: [] for r in ssh_rules}
+
+
+def test_every_host_rule_has_a_failing_case() -> None:
+    load_rules()
+    assert {r.id for r in rules_for("host")} == {c[0] for c in CASES}
+    insecure = host_facts("insecure")
+    assert all(host_violations(r.id, insecure) for r in rules_for("host")), [
+        r.id for r in rules_for("host") if not host_violations(r.id, insecure)]
+    assert REGISTRY["YW-HOST-001"].severity == "high"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("{not json", "not valid JSON"),
+    ("[1, 2]", "must be a JSON object"),
+    ('{"schema": "other/v9", "hostname": "h"}', "unsupported facts schema"),
+])
+def test_bad_facts_files(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "facts.json"
+    path.write_text(content)
+    with pytest.raises(InputError) as info:
+        load_host_facts(path)
+    assert message in str(info.value) and str(path) in str(info.value)
+
+
+def test_unreadable_facts_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read host facts"):
+        load_host_facts(tmp_path / "absent.json")
+
+
+def test_fixture_files_load() -> None:
+    facts = load_host_facts(HOSTS / "insecure.json")
+    assert facts.hostname == "la-ja-legacy-07" and json.loads((HOSTS / "insecure.json").read_text())["users"]
