@@ -72,7 +72,8 @@ def _ints(options: dict[str, str], keys: tuple[str, ...]) -> dict[str, int]:
 
 
 def pam_facts(ctx: FactContext) -> PamFacts:
-    facts = PamFacts(files=["/" + f for f in (*PASSWORD_FILES, *AUTH_FILES) if ctx.path(f).is_file()])
+    files = dict.fromkeys(f for f in (*PASSWORD_FILES, *AUTH_FILES) if ctx.path(f).is_file())
+    facts = PamFacts(files=["/" + f for f in files])
     for _, module, options in _module_lines(ctx, PASSWORD_FILES, "password"):
         if module in ("pam_pwquality.so", "pam_cracklib.so") and not facts.pwquality.enabled:
             conf = _key_values(ctx.read("etc/security/pwquality.conf", "pam")) if module == "pam_pwquality.so" else {}
@@ -82,14 +83,16 @@ def pam_facts(ctx: FactContext) -> PamFacts:
             # Options on the PAM line override the configuration file.
             values = {**_ints(conf, _PWQUALITY_KEYS), **_ints(options, _PWQUALITY_KEYS)}
             facts.pwquality = PwqualityFacts(enabled=True, module=module.removesuffix(".so"), **values)
+    # Options on any pam_faillock/pam_tally2 line (the first one that sets a value) override faillock.conf.
+    lockout: dict[str, dict[str, int]] = {}
     for _, module, options in _module_lines(ctx, AUTH_FILES, "auth"):
-        if module == "pam_faillock.so":
-            conf = _key_values(ctx.read("etc/security/faillock.conf", "pam"))
-            values = {**_ints(conf, ("deny", "unlock_time")), **_ints(options, ("deny", "unlock_time"))}
-            merged = {**facts.faillock.model_dump(exclude={"enabled"}, exclude_none=True), **values}
-            facts.faillock = LockoutFacts(enabled=True, **merged)
-        elif module == "pam_tally2.so":
-            values = _ints(options, ("deny", "unlock_time"))
-            merged = {**facts.tally2.model_dump(exclude={"enabled"}, exclude_none=True), **values}
-            facts.tally2 = LockoutFacts(enabled=True, **merged)
+        if module in ("pam_faillock.so", "pam_tally2.so"):
+            explicit = lockout.setdefault(module, {})
+            for key, value in _ints(options, ("deny", "unlock_time")).items():
+                explicit.setdefault(key, value)
+    if "pam_faillock.so" in lockout:
+        limits = _ints(_key_values(ctx.read("etc/security/faillock.conf", "pam")), ("deny", "unlock_time"))
+        facts.faillock = LockoutFacts(enabled=True, **{**limits, **lockout["pam_faillock.so"]})
+    if "pam_tally2.so" in lockout:
+        facts.tally2 = LockoutFacts(enabled=True, **lockout["pam_tally2.so"])
     return facts
