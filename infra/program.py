@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.common import cpu_millis, mem_mib
+from infra.component import Component
 from infra.components.monitoring import Images, MonitoringPlane, MonitoringPlaneArgs
 from infra.components.network_inventory import NetworkInventory, NetworkInventoryArgs, credential_fields, env_name
 from infra.components.platform import Platform, PlatformArgs, cpu_limit
@@ -54,7 +55,7 @@ class ProgramOptions:
 
 @dataclass
 class ComponentSpec:
-    cls: type
+    cls: type[Component]
     name: str
     region: str
     args: Any

@@ -11,7 +11,7 @@ import pytest
 # import mode: this folder cannot be a package named "infra" without shadowing the real one.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from infra_plans import ROOT, Plan, write  # noqa: E402
+from infra_plans import ROOT, Plan, write
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,10 @@ def topologies(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+def matrix_of(topo: Topology) -> set[tuple[str, str, int, str]]:
+    return {(r.from_zone, r.to_zone, p.port, p.protocol) for r in topo.access for p in r.ports}
+
+
 def _manifests(topo: Topology) -> list[dict[str, Any]]:
     opts = ProgramOptions(stack="prop", credentials={}, monitor_token="x",
                           prometheus_config=lambda *_: "global: {}\n")
@@ -65,7 +69,7 @@ def _check(manifests: list[dict[str, Any]], matrix: set[tuple[str, str, int, str
 @given(topologies())
 def test_policies_allow_a_flow_iff_the_matrix_lists_it(doc: dict[str, Any]) -> None:
     topo = Topology.model_validate(doc)
-    matrix = {(r.from_zone, r.to_zone, p.port, p.protocol) for r in topo.access for p in r.ports}
+    matrix = matrix_of(topo)
     _check(_manifests(topo), matrix)
 
 
@@ -74,7 +78,7 @@ def test_the_dev_plan_honours_its_matrix(dev_plan: Plan) -> None:
 
     topo = load_stack("dev").topology
     assert topo is not None
-    matrix = {(r.from_zone, r.to_zone, p.port, p.protocol) for r in topo.access for p in r.ports}
+    matrix = matrix_of(topo)
     by_region: dict[str, list[dict[str, Any]]] = {}
     for m in dev_plan.manifests:
         if m["kind"] in ("Namespace", "NetworkPolicy"):
