@@ -16,10 +16,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 import yaml
-from conftest import free_port, need_binary
 
 from monitor.prometheus.render import SD_JOBS, render_prometheus_config, sd_url, write_prometheus_config
 from yunwang.errors import InputError
+from yunwang.testkit import free_port, need_binary
 
 TOKEN = "sd-token-for-tests"
 
