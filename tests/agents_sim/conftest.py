@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # sim_testlib, whichever way pytest was started
+
 from sim_testlib import free_udp_range, need_snmpsim, set_keys
 
 from agents.sim.fleet import SimFleet
