@@ -48,12 +48,15 @@ TEXT: dict[str, dict[str, str]] = {
                    "en": "Up/down comes from Prometheus; without --prometheus it is unknown."},
     "seconds_ago": {"zh": "秒前", "en": "s ago"},
     "run": {"zh": "测评", "en": "run"},
+    "city": {"zh": "市本级", "en": "city"},
+    "district": {"zh": "区", "en": "district"},
+    "county": {"zh": "县", "en": "county"},
     "summary": {"zh": "高 {high} · 中 {medium} · 低 {low} · 豁免 {waived}",
                 "en": "high {high} · medium {medium} · low {low} · waived {waived}"},
 }
 
 STYLE = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC",sans-serif;margin:2rem;color:#1d2430}
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","WenQuanYi Micro Hei",sans-serif;margin:2rem;color:#1d2430}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
 table{border-collapse:collapse;min-width:40rem}th,td{border:1px solid #c9d1dc;padding:.3rem .6rem;text-align:left}
 th{background:#eef2f7}td.n{text-align:right}.up{color:#1a7f37}.down{color:#cf222e}.unknown{color:#6e7781}
@@ -99,7 +102,7 @@ def render_overview(topo: Topology, reach: dict[str, RegionReach], agents: list[
         return escape(TEXT[key][lang])
 
     devices = Counter(d.region for d in topo.devices)
-    region_rows = [[_td(f"{r.name_zh} ({r.name})"), _td(r.kind), _td(devices[r.name], "n"),
+    region_rows = [[_td(f"{r.name_zh} ({r.name})"), _td(TEXT[r.kind][lang]), _td(devices[r.name], "n"),
                     _td(reach[r.name].up, "n up"), _td(reach[r.name].down, "n down"),
                     _td(reach[r.name].unknown, "n unknown")] for r in topo.regions]
     hosts = Counter(h.zone for h in topo.hosts)

@@ -58,3 +58,50 @@ def report(*findings: dict[str, Any], controls: dict[str, str] | None = None) ->
             "findings": list(findings), "errors": [],
             "summary": {**counts, "waived": sum(1 for f in findings if f["waived"]),
                         "controls": controls if controls is not None else {"8.1.4.2-a": "non-compliant"}}}
+
+
+class MonitorProcess:
+    """`yunwang monitor` as a real server process on 127.0.0.1 (for the browser and crash tests)."""
+
+    def __init__(self, workdir: Path, db_url: str, stack: str = "dev", extra_args: tuple[str, ...] = ()):
+        import os
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "YUNWANG_ADMIN_TOKEN": ADMIN, "YUNWANG_VIEWER_TOKEN": VIEWER,
+               "YUNWANG_AGENT_TOKEN": AGENT, "YUNWANG_HOME": str(ROOT)}
+        self.log = workdir / f"monitor-{self.port}.log"
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "yunwang.cli", "monitor", "--listen", f"127.0.0.1:{self.port}", "--db", db_url,
+                 "--stack", stack, "--state-dir", str(workdir / "state"), "--no-access-log", *extra_args],
+                cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        import time
+
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"monitor exited: {self.log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"monitor not ready: {self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait()
