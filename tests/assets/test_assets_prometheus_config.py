@@ -50,6 +50,7 @@ def test_every_job_is_discovered_from_the_monitor_with_a_token_file(tmp_path: Pa
         (sd,) = job["http_sd_configs"]
         assert sd["url"] == f"https://monitor.example:8443/api/v1/sd/{name}"
         assert sd["authorization"] == {"type": "Bearer", "credentials_file": str(token)}
+    assert jobs["monitor"]["authorization"] == {"type": "Bearer", "credentials_file": str(token)}
     text = render_prometheus_config("http://127.0.0.1:8080", token_file=token)
     assert TOKEN not in text
     assert "credentials:" not in text
@@ -154,6 +155,8 @@ def test_real_prometheus_discovers_and_relabels(tmp_path: Path, fake_monitor: in
         assert {path for path, _ in sd_calls} == {sd_url("", job) for job in SD_JOBS}
         assert {auth for _, auth in sd_calls} == {f"Bearer {TOKEN}"}
         _wait_for_series(f"http://{web}", 'up{job="host",zone="security-management"} == 1', 1, proc)
+        _wait_for_series(f"http://{web}", 'up{job="monitor"} == 1', 1, proc)
+        assert {auth for path, _, auth in _FakeMonitorAndAgent.seen if path == "/metrics"} == {f"Bearer {TOKEN}", ""}
         rules = httpx.get(f"http://{web}/api/v1/rules", timeout=5).json()["data"]["groups"]
         assert {g["name"] for g in rules} >= {"yunwang-recording", "yunwang-network", "yunwang-hosts",
                                               "yunwang-audit"}
