@@ -224,9 +224,10 @@ def iter_yaml_files(paths: Iterable[str | Path], stats: ReadStats, errors: list[
             errors.append(AuditError(str(path), None, "no such file or folder"))
 
 
-def read_text(path: Path, errors: list[AuditError], max_bytes: int = MAX_FILE_BYTES) -> str | None:
+def read_text(path: Path, errors: list[AuditError], max_bytes: int | None = None) -> str | None:
     """A file's text, or None with an error entry (unreadable, too large, binary, not UTF-8)."""
     name = str(path)
+    max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
         if size > max_bytes:
