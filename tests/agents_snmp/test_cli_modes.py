@@ -1,0 +1,83 @@
+"""`yunwang agent snmp` as users run it: poller mode on an inventory, exporter mode, --once."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from snmp_testlib import COMMUNITY, Snmpd, free_port
+
+YUNWANG = [sys.executable, "-m", "yunwang.cli"]
+
+
+def write_inventory(tmp_path: Path, snmpd: Snmpd) -> tuple[Path, Path]:
+    dead = free_port(socket.SOCK_DGRAM)
+    devices = [
+        {"name": "core-1", "address": snmpd.address, "auth": "lab", "modules": ["system", "if_mib"],
+         "labels": {"device": "core-1", "region": "luan", "role": "core", "vendor": "huawei"}},
+        {"name": "acc-9", "address": f"127.0.0.1:{dead}", "auth": "lab", "modules": ["if_mib"],
+         "labels": {"device": "acc-9", "region": "jinan", "role": "access", "vendor": "h3c"}},
+    ]
+    inventory = tmp_path / "inventory.json"
+    inventory.write_text(json.dumps({"schema": "yunwang.inventory/v1", "stack": "test", "devices": devices}))
+    auths = tmp_path / "auths.yml"
+    auths.write_text(f"auths:\n  lab:\n    community: {COMMUNITY}\n")
+    return inventory, auths
+
+
+def test_poller_serves_every_device_with_labels_and_errors(snmpd: Snmpd, tmp_path: Path) -> None:
+    inventory, auths = write_inventory(tmp_path, snmpd)
+    port = free_port()
+    proc = subprocess.Popen([*YUNWANG, "agent", "snmp", "--listen", f"127.0.0.1:{port}", "--inventory",
+                             str(inventory), "--auths", str(auths), "--interval", "1s", "--timeout", "0.5"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "MIBS": ""})
+    try:
+        body = ""
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                body = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+            except httpx.HTTPError:
+                body = ""
+            if 'snmp_up{device="core-1"' in body and 'snmp_up{device="acc-9"' in body:
+                break
+            time.sleep(0.2)
+        assert 'snmp_up{device="core-1",region="luan",role="core",vendor="huawei"} 1' in body
+        assert 'snmp_up{device="acc-9",region="jinan",role="access",vendor="h3c"} 0' in body
+        assert 'snmp_scrape_error{device="acc-9",region="jinan",role="access",vendor="h3c",reason="unreachable"} 1' \
+            in body
+        assert 'yunwang_snmp_poll_errors_total{device="acc-9",reason="unreachable"}' in body
+        assert 'ifHCInOctets{device="core-1",region="luan",role="core",vendor="huawei",ifIndex="1",' in body
+        assert body.count("# TYPE ifHCInOctets counter") == 1
+        assert 'snmp_scrape_pdus{device="core-1"' in body
+        exporter = httpx.get(f"http://127.0.0.1:{port}/snmp", params={"target": snmpd.address, "auth": "lab",
+                                                                      "module": "system"}, timeout=5).text
+        assert "sysName{" in exporter and "snmp_up 1" in exporter
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=10)[0].decode()
+    assert COMMUNITY not in out  # secrets never reach the log
+    assert "acc-9" in out  # the failing device is named once in the log
+
+
+def test_once_prints_metrics_and_fails_on_a_dead_device(snmpd: Snmpd, tmp_path: Path) -> None:
+    inventory, auths = write_inventory(tmp_path, snmpd)
+    done = subprocess.run([*YUNWANG, "agent", "snmp", "--once", "--inventory", str(inventory), "--auths", str(auths),
+                           "--timeout", "0.5", "--shard", "0/1"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1
+    assert 'ifMtu{device="core-1"' in done.stdout
+    assert "acc-9: unreachable" in done.stderr
+
+
+def test_bad_arguments_are_input_errors(tmp_path: Path) -> None:
+    done = subprocess.run([*YUNWANG, "agent", "snmp", "--shard", "3/2"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and "0 ≤ I < N" in (done.stdout + done.stderr)
+    done = subprocess.run([*YUNWANG, "agent", "snmp", "--once", "--inventory", str(tmp_path / "none.json")],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and "inventory file not found" in (done.stdout + done.stderr)
