@@ -1,0 +1,118 @@
+"""Heartbeats and facts pushed to a monitor (a small HTTP server started here), with back-off on failure."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from agents.host.push import MonitorPusher
+
+TOKEN = "s3cret-agent-token-9f2c"
+
+
+class Recorder(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.fail_first = 0
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: Recorder
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.requests.append({"path": self.path, "auth": self.headers.get("Authorization"),
+                                     "type": self.headers.get("Content-Type"), "body": json.loads(body),
+                                     "at": time.monotonic()})
+        status = 503 if len(self.server.requests) <= self.server.fail_first else 204
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def monitor() -> Iterator[Recorder]:
+    server = Recorder()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def url(server: Recorder) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host!s}:{port}"
+
+
+def wait_for(predicate: Any, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_heartbeats_and_facts_reach_the_monitor(monitor: Recorder) -> None:
+    facts = {"schema": "yunwang.host-facts/v1", "hostname": "h1"}
+    pusher = MonitorPusher(url(monitor), "web 01/a", "h1", "0.1.0", TOKEN, lambda: json.dumps(facts).encode(),
+                           heartbeat_interval=0.1, facts_interval=0.5)
+    pusher.start()
+    try:
+        wait_for(lambda: sum(r["path"].endswith("/heartbeat") for r in monitor.requests) >= 4
+                 and sum(r["path"].endswith("/facts") for r in monitor.requests) >= 2)
+    finally:
+        pusher.stop()
+    facts_posts = [r for r in monitor.requests if r["path"].endswith("/facts")]
+    beats = [r for r in monitor.requests if r["path"].endswith("/heartbeat")]
+    assert monitor.requests[0]["path"] == "/api/v1/agents/web%2001%2Fa/facts"  # facts first, at start
+    assert facts_posts[0]["body"] == facts
+    assert all(r["auth"] == f"Bearer {TOKEN}" and r["type"] == "application/json" for r in monitor.requests)
+    seqs = [b["body"]["seq"] for b in beats]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs) and seqs[0] == 1
+    body = beats[0]["body"]
+    assert set(body) == {"agent_id", "kind", "hostname", "version", "seq", "sent_at"}
+    assert (body["agent_id"], body["kind"], body["hostname"], body["version"]) == ("web 01/a", "host", "h1", "0.1.0")
+    assert body["sent_at"].endswith("Z")
+
+
+def test_failures_back_off_and_never_log_the_token(monitor: Recorder, caplog: pytest.LogCaptureFixture) -> None:
+    monitor.fail_first = 4  # facts, heartbeat, then their first retries all get 503
+    caplog.set_level(logging.DEBUG)
+    pusher = MonitorPusher(url(monitor), "a1", "h1", "0.1.0", TOKEN, lambda: b'{"schema": "x"}',
+                           heartbeat_interval=0.05, facts_interval=60, max_backoff=0.4)
+    pusher.start()
+    try:
+        wait_for(lambda: pusher.sent["facts"] >= 1 and pusher.sent["heartbeat"] >= 2, seconds=10)
+    finally:
+        pusher.stop()
+    beats = [r for r in monitor.requests if r["path"].endswith("/heartbeat")]
+    # The retry after the first failure waited about 1 s (capped here at 0.4 s), not the 0.05 s interval.
+    assert beats[1]["at"] - beats[0]["at"] >= 0.35
+    assert "answered HTTP 503" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_unreachable_monitor_is_retried_without_crashing(caplog: pytest.LogCaptureFixture) -> None:
+    from conftest import free_port
+
+    pusher = MonitorPusher(f"http://127.0.0.1:{free_port()}", "a1", "h1", "0.1.0", TOKEN, lambda: b"{}",
+                           heartbeat_interval=0.05, max_backoff=0.1, timeout=1)
+    pusher.start()
+    try:
+        wait_for(lambda: pusher.failures["heartbeat"] >= 3)
+    finally:
+        pusher.stop()
+    assert pusher.sent == {"heartbeat": 0, "facts": 0}
+    assert "ConnectError" in caplog.text and TOKEN not in caplog.text
