@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # snmp_testlib, whichever way pytest was started
-from snmp_testlib import Snmpd, start_snmpd  # noqa: E402
+from snmp_testlib import Snmpd, start_snmpd
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,8 @@ import pytest
 from agents.snmp import ber
 from agents.snmp.auth import Credentials
 
-_spec = importlib.util.spec_from_file_location("yunwang_tests_root", Path(__file__).resolve().parents[1] / "conftest.py")
+_ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
+_spec = importlib.util.spec_from_file_location("yunwang_tests_root", _ROOT_CONFTEST)
 assert _spec is not None and _spec.loader is not None
 _root = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_root)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from snmp_testlib import Snmpd, snmpbulkwalk
 
 from agents.snmp import ber
+from agents.snmp.auth import AuthResolver
 from agents.snmp.collect import collect_device
 from agents.snmp.engine import SnmpError, Target, open_session
 from agents.snmp.exporter import Agent
 from agents.snmp.httpd import Request
 from agents.snmp.modules import builtin_modules, plan_for
-from agents.snmp.auth import AuthResolver
-from snmp_testlib import Snmpd, snmpbulkwalk
 
 ROOTS = {"ifTable": "1.3.6.1.2.1.2.2", "ifXTable": "1.3.6.1.2.1.31.1.1", "system": "1.3.6.1.2.1.1"}
 TYPE_NAMES = {ber.INTEGER: "INTEGER", ber.COUNTER32: "Counter32", ber.GAUGE32: "Gauge32", ber.TIMETICKS: "Timeticks",
@@ -33,7 +33,7 @@ def as_netsnmp(tag: int, value: object) -> tuple[str, object]:
     return "Hex-STRING", value.hex().upper()
 
 
-def parse_netsnmp(text: str) -> tuple[str, object]:
+def parse_netsnmp(text: str) -> tuple[str, int | str]:
     text = text.strip()
     if text.isdigit():  # -Ot prints TimeTicks as a bare number
         return "Timeticks", int(text)
@@ -49,6 +49,14 @@ def parse_netsnmp(text: str) -> tuple[str, object]:
     return kind, raw
 
 
+def text(netsnmp: str) -> str:
+    return bytes.fromhex(str(parse_netsnmp(netsnmp)[1])).decode()
+
+
+def number(netsnmp: str) -> int:
+    return int(parse_netsnmp(netsnmp)[1])
+
+
 async def our_walk(target: Target, root: str) -> dict[str, tuple[str, object]]:
     async with open_session(target) as session:
         varbinds = await session.walk(ber.oid_from_text(root))
@@ -62,7 +70,8 @@ def assert_same(before: dict[str, str], ours: dict[str, tuple[str, object]], aft
         if a == b:
             assert got == a, f"{oid}: ours {got} != snmpbulkwalk {a}"
         else:  # a counter or sysUpTime moved between the walks: ours must lie between them
-            assert got[0] == a[0] and min(a[1], b[1]) <= got[1] <= max(a[1], b[1]), (oid, a, got, b)  # type: ignore[type-var]
+            assert isinstance(a[1], int) and isinstance(b[1], int), (oid, a, b)
+            assert got[0] == a[0] and min(a[1], b[1]) <= got[1] <= max(a[1], b[1]), (oid, a, got, b)  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("version", ["v2c", "ywsha", "ywsha256"])
@@ -99,25 +108,22 @@ def test_exporter_samples_equal_snmpbulkwalk(snmpd: Snmpd) -> None:
             key, _, value = line.rpartition(" ")
             samples[key] = value
     assert samples["snmp_up"] == "1"
-    names = {k.split(".")[-1]: bytes.fromhex(parse_netsnmp(v)[1]).decode()  # type: ignore[arg-type]
-             for k, v in before.items() if k.startswith("1.3.6.1.2.1.31.1.1.1.1.")}
-    descrs = {k.split(".")[-1]: bytes.fromhex(parse_netsnmp(v)[1]).decode()  # type: ignore[arg-type]
-              for k, v in before.items() if k.startswith("1.3.6.1.2.1.2.2.1.2.")}
+    names = {k.split(".")[-1]: text(v) for k, v in before.items() if k.startswith("1.3.6.1.2.1.31.1.1.1.1.")}
+    descrs = {k.split(".")[-1]: text(v) for k, v in before.items() if k.startswith("1.3.6.1.2.1.2.2.1.2.")}
     assert names and descrs
     checked = 0
     for metric, column in (("ifHCInOctets", "1.3.6.1.2.1.31.1.1.1.6"), ("ifMtu", "1.3.6.1.2.1.2.2.1.4"),
                            ("ifOperStatus", "1.3.6.1.2.1.2.2.1.8"), ("ifInErrors", "1.3.6.1.2.1.2.2.1.14")):
         for index in names:
-            alias = bytes.fromhex(str(parse_netsnmp(before.get(f"1.3.6.1.2.1.31.1.1.1.18.{index}", 'Hex-STRING: '))[1])).decode()
+            alias = text(before.get(f"1.3.6.1.2.1.31.1.1.1.18.{index}", '""'))
             key = (f'{metric}{{ifIndex="{index}",ifAlias="{alias}",ifDescr="{descrs[index]}",'
                    f'ifName="{names[index]}"}}')
-            a = int(parse_netsnmp(before[f"{column}.{index}"])[1])  # type: ignore[call-overload]
-            b = int(parse_netsnmp(after[f"{column}.{index}"])[1])  # type: ignore[call-overload]
+            a, b = number(before[f"{column}.{index}"]), number(after[f"{column}.{index}"])
             assert a <= int(samples[key]) <= b, (key, a, samples[key], b)
             checked += 1
     assert checked >= 8
     uptime = int(samples["sysUpTime"])
-    assert int(parse_netsnmp(before["1.3.6.1.2.1.1.3.0"])[1]) <= uptime <= int(parse_netsnmp(after["1.3.6.1.2.1.1.3.0"])[1])  # type: ignore[call-overload]
+    assert number(before["1.3.6.1.2.1.1.3.0"]) <= uptime <= number(after["1.3.6.1.2.1.1.3.0"])
     info = next(k for k in samples if k.startswith("sysName{"))
     assert 'sysName="yw-test-device"' in info and 'sysObjectID="1.3.6.1.4.1.8072.3.2.10"' in info
 
