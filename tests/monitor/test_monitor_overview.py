@@ -11,8 +11,19 @@ from typing import Any
 
 import httpx
 import pytest
-from monitor_testlib import ADMIN, AGENT, ROOT, VIEWER, MonitorProcess, bearer, finding, free_port, heartbeat, \
-    need_binary, report
+from monitor_testlib import (
+    ADMIN,
+    AGENT,
+    ROOT,
+    VIEWER,
+    MonitorProcess,
+    bearer,
+    finding,
+    free_port,
+    heartbeat,
+    need_binary,
+    report,
+)
 
 V = bearer(VIEWER)
 ARTIFACTS = ROOT / "test-artifacts"

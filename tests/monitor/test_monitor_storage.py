@@ -1,0 +1,125 @@
+"""Storage: migrations, atomic heartbeat ordering under concurrency, nothing acknowledged lost on kill -9."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from monitor_testlib import ADMIN, AGENT, VIEWER, MonitorProcess, bearer, finding, heartbeat, report
+
+from monitor.db import current_revision, head_revision, make_engine, migrate
+from monitor.schemas import Heartbeat
+from monitor.store import Conflict, Store
+from yunwang.errors import InputError
+
+
+def test_migrations_are_idempotent(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        assert migrate(engine) == head_revision()
+        assert migrate(engine) == head_revision() == current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_is_durable_by_configuration(sqlite_url: str) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine(sqlite_url)
+    with engine.connect() as c:
+        assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert c.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    engine.dispose()
+
+
+def test_bad_database_urls_are_input_errors() -> None:
+    for url, message in (("nonsense", "not a database URL"), ("sqlite://", "in-memory"),
+                         ("mysql://u:secret@h/db", "unsupported")):
+        with pytest.raises(InputError, match=message) as caught:
+            make_engine(url)
+        assert "secret" not in str(caught.value)
+
+
+def test_concurrent_copies_of_one_heartbeat_are_stored_once(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    store = Store(engine)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def send(seq: int) -> None:
+        barrier.wait()
+        try:
+            store.record_heartbeat(Heartbeat(agent_id="a1", kind="host", hostname="h", version="1", seq=seq,
+                                             sent_at=datetime.now(UTC)))
+            outcomes.append("stored")
+        except Conflict:
+            outcomes.append("conflict")
+
+    for seq in (1, 2):
+        outcomes.clear()
+        threads = [threading.Thread(target=send, args=(seq,)) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(outcomes) == ["conflict"] * 7 + ["stored"]
+    assert [a.last_seq for a in store.agents()] == [2]
+    engine.dispose()
+
+
+def _writer(url: str, acked_audits: list[int], acked_seqs: list[int], stop: threading.Event) -> None:
+    """Write audits and heartbeats as fast as one client can, recording what the monitor acknowledged."""
+    seq = 0
+    with httpx.Client(base_url=url, timeout=5) as client:
+        while not stop.is_set():
+            try:
+                seq += 1
+                hb = client.post("/api/v1/agents/w1/heartbeat", json=heartbeat("w1", seq=seq),
+                                 headers=bearer(AGENT))
+                if hb.status_code == 200:
+                    acked_seqs.append(seq)
+                posted = client.post("/api/v1/audits", json=report(finding(f"r{seq}", "host-1")),
+                                     headers=bearer(ADMIN))
+                if posted.status_code == 201:
+                    acked_audits.append(posted.json()["id"])
+            except httpx.HTTPError:
+                return
+
+
+@pytest.mark.slow
+def test_nothing_acknowledged_is_lost_on_kill_9(db_url: str, tmp_path: Path) -> None:
+    server = MonitorProcess(tmp_path, db_url)
+    acked_audits: list[int] = []
+    acked_seqs: list[int] = []
+    stop = threading.Event()
+    writer = threading.Thread(target=_writer, args=(server.url, acked_audits, acked_seqs, stop))
+    try:
+        writer.start()
+        deadline = time.monotonic() + 20
+        while len(acked_audits) < 25 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        server.proc.kill()  # SIGKILL mid-write: no shutdown handler runs
+        server.proc.wait()
+    finally:
+        stop.set()
+        writer.join(timeout=10)
+    assert len(acked_audits) >= 25, "the writer did not get far enough to make the test meaningful"
+    restarted = MonitorProcess(tmp_path, db_url)
+    try:
+        stored = httpx.get(f"{restarted.url}/api/v1/audits", params={"limit": 1000},
+                           headers=bearer(VIEWER)).json()
+        stored_ids = {a["id"] for a in stored}
+        assert set(acked_audits) <= stored_ids
+        agent: dict[str, Any] = httpx.get(f"{restarted.url}/api/v1/agents/w1", headers=bearer(VIEWER)).json()
+        assert agent["last_seq"] >= max(acked_seqs)
+        replay = httpx.post(f"{restarted.url}/api/v1/agents/w1/heartbeat", json=heartbeat("w1", seq=max(acked_seqs)),
+                            headers=bearer(AGENT))
+        assert replay.status_code == 409
+    finally:
+        restarted.stop()
