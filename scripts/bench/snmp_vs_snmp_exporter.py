@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Side by side: poll a simulated fleet's IF-MIB with our SNMP engine and with snmp_exporter, same run.
+
+What it measures, per cycle (every device polled once for the ``if_mib`` module, ifTable + ifXTable):
+  * wall time of the cycle, and CPU seconds per device of the *poller process* (ours: this process's CPU
+    during ``poll_once``; theirs: utime+stime of the prometheus-snmp-exporter process from /proc);
+  * the simulator's own CPU, so a cycle bounded by snmpsim is visible as such instead of passing for a
+    poller figure (snmpsim, pure Python, is far slower than either poller).
+Rounds alternate which poller goes first; medians are printed with the ratio ours/theirs (goal <= 1.0).
+
+Usage: .venv/bin/python scripts/bench/snmp_vs_snmp_exporter.py [--devices 1000] [--ports 48] [--rounds 3]
+       [--sim-processes 2] [--concurrency 64]
+Needs: Debian's prometheus-snmp-exporter (0.21: credentials inside modules) and the snmpsim venv
+(created on first use by agents/sim/install.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from agents.sim.fleet import SimFleet  # noqa: E402
+from agents.snmp.auth import AuthResolver  # noqa: E402
+from agents.snmp.poller import poll_once  # noqa: E402
+from yunwang.inventory import build_inventory  # noqa: E402
+from yunwang.topology import Topology  # noqa: E402
+
+EXPORTER = "/usr/bin/prometheus-snmp-exporter"
+PROFILE = "bench-v3"
+USER = "yunwang-bench"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def bench_topology(devices: int, ports: int) -> Topology:
+    """``devices`` Huawei S5735 access switches with ``ports`` ports each, polled with SNMPv3 authPriv."""
+    return Topology.model_validate({
+        "name": "bench", "supernet": "10.0.0.0/8",
+        "regions": [{"name": "bench", "name_zh": "基准", "kind": "city", "management": "10.40.0.0/16"}],
+        "zones": [{"name": "extranet-service", "name_zh": "政务外网业务区", "kind": "extranet-service"}],
+        "snmp_profiles": [{"name": PROFILE, "version": "3", "username": USER, "security_level": "authPriv",
+                           "auth_protocol": "SHA", "priv_protocol": "AES-128", "timeout_s": 10, "retries": 2}],
+        "devices": [{"name": f"bench-{i:04d}", "role": "access", "vendor": "huawei", "model": "S5735-L48T4X",
+                     "region": "bench", "mgmt": f"10.40.{i // 250}.{i % 250 + 1}", "interfaces": ports,
+                     "snmp": PROFILE} for i in range(devices)],
+    })
+
+
+def free_udp_base(count: int) -> int:
+    for base in range(21000, 60000 - count, 997):
+        try:
+            for port in range(base, base + count):
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                    s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+    raise RuntimeError("no free UDP port range")
+
+
+def free_tcp_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def proc_cpu(pid: int) -> float:
+    """utime + stime of a process, seconds (fields 14 and 15 of /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def exporter_config(auth_key: str, priv_key: str, timeout_s: float, retries: int) -> dict[str, object]:
+    """snmp_exporter 0.21 config: our if_mib module (numeric OIDs), with the v3 credentials inside it."""
+    module = dict(builtin_modules_raw()["if_mib"])
+    module.update({"version": 3, "max_repetitions": 25, "retries": retries, "timeout": f"{timeout_s:g}s",
+                   "auth": {"username": USER, "security_level": "authPriv", "auth_protocol": "SHA",
+                            "password": auth_key, "priv_protocol": "AES", "priv_password": priv_key}})
+    return {"if_mib": module}
+
+
+def builtin_modules_raw() -> dict[str, dict[str, object]]:
+    text = (ROOT / "agents" / "snmp" / "modules" / "if_mib.yaml").read_text(encoding="utf-8")
+    return dict(yaml.safe_load(text)["modules"])
+
+
+@dataclass
+class Cycle:
+    poller: str
+    wall_s: float
+    cpu_s: float
+    sim_cpu_s: float
+    ok: int
+    samples: int
+
+
+def sim_cpu(fleet: SimFleet) -> float:
+    return sum(proc_cpu(pid) for pid in fleet.pids())
+
+
+def cycle_ours(inventory: list, resolver: AuthResolver, fleet: SimFleet, concurrency: int,  # type: ignore[type-arg]
+               timeout_s: float, retries: int) -> Cycle:
+    sim0, cpu0, t0 = sim_cpu(fleet), time.process_time(), time.perf_counter()
+    results = poll_once(inventory, resolver, concurrency=concurrency, timeout=timeout_s, retries=retries)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    samples = sum(len(lines) for r in results for lines in r.families.values())
+    return Cycle("ours", wall, cpu, sim_cpu(fleet) - sim0, sum(r.ok for r in results), samples)
+
+
+async def _scrape_all(port: int, targets: list[str], concurrency: int, timeout_s: float) -> tuple[int, int]:
+    gate = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
+                                 timeout=timeout_s * 4 + 30) as client:
+        async def one(target: str) -> tuple[bool, int]:
+            async with gate:
+                r = await client.get("/snmp", params={"target": target, "module": "if_mib"},
+                                     headers={"X-Prometheus-Scrape-Timeout-Seconds": str(timeout_s * 4 + 20)})
+                lines = [ln for ln in r.text.splitlines() if ln and not ln.startswith("#")]
+                series = [ln for ln in lines if not ln.startswith("snmp_scrape_")]
+                return r.status_code == 200 and not any("snmp_error" in ln for ln in lines), len(series)
+        done = await asyncio.gather(*(one(t) for t in targets))
+    return sum(ok for ok, _ in done), sum(n for _, n in done)
+
+
+def cycle_theirs(exporter_pid: int, port: int, targets: list[str], fleet: SimFleet, concurrency: int,
+                 timeout_s: float) -> Cycle:
+    sim0, cpu0, t0 = sim_cpu(fleet), proc_cpu(exporter_pid), time.perf_counter()
+    ok, samples = asyncio.run(_scrape_all(port, targets, concurrency, timeout_s))
+    wall = time.perf_counter() - t0
+    return Cycle("snmp_exporter", wall, proc_cpu(exporter_pid) - cpu0, sim_cpu(fleet) - sim0, ok, samples)
+
+
+def start_exporter(config_file: Path, port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen([EXPORTER, f"--config.file={config_file}", f"--web.listen-address=127.0.0.1:{port}",
+                             "--log.level=error"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"snmp_exporter exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("snmp_exporter did not start")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--devices", type=int, default=1000)
+    ap.add_argument("--ports", type=int, default=48)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--sim-processes", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--concurrency", type=int, default=64)
+    ap.add_argument("--timeout", type=float, default=10.0, help="per-request timeout, both pollers")
+    ap.add_argument("--retries", type=int, default=2)
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args()
+    if not Path(EXPORTER).exists():
+        print(f"{EXPORTER} missing: apt-get install prometheus-snmp-exporter", file=sys.stderr)
+        return 3
+
+    auth_key, priv_key = secrets.token_hex(12), secrets.token_hex(12)
+    env_prefix = "YUNWANG_SNMP_" + PROFILE.upper().replace("-", "_")
+    os.environ[f"{env_prefix}_AUTH_KEY"], os.environ[f"{env_prefix}_PRIV_KEY"] = auth_key, priv_key
+    topo = bench_topology(args.devices, args.ports)
+    work = Path(tempfile.mkdtemp(prefix="yunwang-bench-"))
+    os.chmod(work, 0o700)
+    fleet = SimFleet(topo, work / "sim", base_port=free_udp_base(args.devices), processes=args.sim_processes,
+                     startup_timeout_s=900)
+    exporter: subprocess.Popen[bytes] | None = None
+    try:
+        t0 = time.perf_counter()
+        endpoints = fleet.start()
+        print(f"simulator: {args.devices} devices x {args.ports} ports on {args.sim_processes} snmpsim "
+              f"process(es), ready in {time.perf_counter() - t0:.1f} s", flush=True)
+        inventory = [d.model_copy(update={"modules": ["if_mib"]}) for d in build_inventory(topo, endpoints).devices]
+        resolver = AuthResolver({}, dict(topo.profile_by_name), os.environ)
+        config_file = work / "snmp.yml"
+        fd = os.open(config_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            yaml.safe_dump(exporter_config(auth_key, priv_key, args.timeout, args.retries), fh, sort_keys=False)
+        port = free_tcp_port()
+        exporter = start_exporter(config_file, port)
+        targets = [endpoints[d.name] for d in topo.devices]
+
+        def run(poller: str) -> Cycle:
+            if poller == "ours":
+                return cycle_ours(inventory, resolver, fleet, args.concurrency, args.timeout, args.retries)
+            assert exporter is not None
+            return cycle_theirs(exporter.pid, port, targets, fleet, args.concurrency, args.timeout)
+
+        cycles: list[Cycle] = []
+        for r in range(args.rounds):
+            for poller in (("ours", "snmp_exporter") if r % 2 == 0 else ("snmp_exporter", "ours")):
+                c = run(poller)
+                cycles.append(c)
+                print(f"round {r + 1} {c.poller:>13}: wall {c.wall_s:7.2f} s  cpu {c.cpu_s:6.2f} s "
+                      f"({c.cpu_s / args.devices * 1000:6.2f} ms/device)  ok {c.ok}/{args.devices}  "
+                      f"samples {c.samples}  snmpsim cpu {c.sim_cpu_s:6.1f} s", flush=True)
+        summary: dict[str, object] = {"devices": args.devices, "ports": args.ports, "rounds": args.rounds,
+                                      "sim_processes": args.sim_processes, "concurrency": args.concurrency}
+        for poller in ("ours", "snmp_exporter"):
+            mine = [c for c in cycles if c.poller == poller]
+            summary[poller] = {
+                "wall_s": statistics.median(c.wall_s for c in mine),
+                "cpu_ms_per_device": statistics.median(c.cpu_s for c in mine) / args.devices * 1000,
+                "sim_cpu_s": statistics.median(c.sim_cpu_s for c in mine),
+                "sim_busy": statistics.median(c.sim_cpu_s / (c.wall_s * args.sim_processes) for c in mine),
+                "ok": min(c.ok for c in mine), "samples": statistics.median(c.samples for c in mine)}
+        ours, theirs = summary["ours"], summary["snmp_exporter"]
+        assert isinstance(ours, dict) and isinstance(theirs, dict)
+        summary["ratio_cpu"] = ours["cpu_ms_per_device"] / theirs["cpu_ms_per_device"]
+        summary["ratio_wall"] = ours["wall_s"] / theirs["wall_s"]
+        print(f"\nmedians over {args.rounds} rounds, {args.devices} devices x {args.ports} ports "
+              "(if_mib, v3 authPriv):")
+        for name, s in (("ours", ours), ("snmp_exporter", theirs)):
+            print(f"  {name:>13}: cycle {s['wall_s']:.2f} s, {s['cpu_ms_per_device']:.2f} CPU-ms/device, "
+                  f"ok {s['ok']}, samples {s['samples']:.0f}, snmpsim busy {s['sim_busy'] * 100:.0f} %")
+        print(f"  ratio ours/theirs: CPU {summary['ratio_cpu']:.2f}, wall {summary['ratio_wall']:.2f}")
+        if max(ours["sim_busy"], theirs["sim_busy"]) > 0.8:
+            print("  note: snmpsim was >80 % busy: cycle wall times are bounded by the simulator, not the pollers")
+        if args.json:
+            args.json.write_text(json.dumps(summary, indent=1))
+        return 0
+    finally:
+        if exporter is not None:
+            exporter.terminate()
+            exporter.wait(10)
+        fleet.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
