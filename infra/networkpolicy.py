@@ -41,29 +41,33 @@ def _peers(zone: str, region: Region) -> list[dict[str, Any]]:
     return peers
 
 
+def _describe(pairs: list[tuple[str, list[dict[str, Any]]]]) -> str:
+    return "; ".join(f"{zone}: " + ", ".join(f"{p['port']}/{p['protocol']}" for p in ports) for zone, ports in pairs)
+
+
 def zone_policies(namespace: str, zone: str, region: Region, rules: tuple[AccessRule, ...]) -> list[Manifest]:
-    """Default-deny, DNS, same-namespace and the matrix's ingress/egress allowances for one namespace."""
+    """Three policies per namespace: default-deny, then one ingress and one egress allow-list.
+
+    ``allow-ingress``: pods of this namespace, plus each zone the matrix lets in (its ports only).
+    ``allow-egress``: DNS to kube-system, pods of this namespace, plus each zone the matrix lets out to.
+    Keeping the allowances in two objects (not one per flow) halves what the cluster and the plan carry;
+    the ``yunwang.io/flows`` annotation lists the matrix flows each one holds.
+    """
     r = region.name
-    out = [
-        policy("default-deny", namespace, r, zone,
-                {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
-        policy("allow-dns", namespace, r, zone, {
-            "podSelector": {}, "policyTypes": ["Egress"],
-            "egress": [{"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
-                                "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
-                        "ports": [dict(p) for p in DNS_PORTS]}]}),
-        policy("allow-same-namespace", namespace, r, zone, {
-            "podSelector": {}, "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [{"podSelector": {}}]}],
-            "egress": [{"to": [{"podSelector": {}}]}]}),
-    ]
-    for (src, dst), ports in merged_flows(rules).items():
-        if dst == zone:
-            out.append(policy(f"allow-from-{src}", namespace, r, zone, {
-                "podSelector": {}, "policyTypes": ["Ingress"],
-                "ingress": [{"from": _peers(src, region), "ports": ports}]}))
-        if src == zone:
-            out.append(policy(f"allow-to-{dst}", namespace, r, zone, {
-                "podSelector": {}, "policyTypes": ["Egress"],
-                "egress": [{"to": _peers(dst, region), "ports": ports}]}))
-    return out
+    flows = merged_flows(rules)
+    inbound = [(src, ports) for (src, dst), ports in flows.items() if dst == zone]
+    outbound = [(dst, ports) for (src, dst), ports in flows.items() if src == zone]
+    same_ns: dict[str, Any] = {"podSelector": {}}
+    dns = {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+                   "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
+           "ports": [dict(p) for p in DNS_PORTS]}
+    ingress = policy("allow-ingress", namespace, r, zone, {
+        "podSelector": {}, "policyTypes": ["Ingress"],
+        "ingress": [{"from": [same_ns]}, *({"from": _peers(src, region), "ports": ports} for src, ports in inbound)]})
+    egress = policy("allow-egress", namespace, r, zone, {
+        "podSelector": {}, "policyTypes": ["Egress"],
+        "egress": [dns, {"to": [same_ns]}, *({"to": _peers(dst, region), "ports": ports} for dst, ports in outbound)]})
+    ingress["metadata"]["annotations"] = {"yunwang.io/flows": "from " + (_describe(inbound) or "(none)")}
+    egress["metadata"]["annotations"] = {"yunwang.io/flows": "to " + (_describe(outbound) or "(none)")}
+    return [policy("default-deny", namespace, r, zone, {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
+            ingress, egress]
