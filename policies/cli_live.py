@@ -51,7 +51,7 @@ def snmp(targets: list[str] = typer.Argument(..., help="HOST[:PORT] (default por
                                               "secrets: reports name them by file line only."),
          timeout: float = typer.Option(1.0, "--timeout", min=0.1, max=30.0, help="Seconds to wait for each answer."),
          concurrency: int = typer.Option(64, "--concurrency", min=1, max=1024,
-                                         help="SNMP requests in flight at once, across all targets."),
+                                         help="Targets probed at once."),
          fmt: str = FORMAT, out: Path | None = OUT, waivers: Path | None = WAIVERS, fail_on: str = FAIL_ON) -> None:
     """Probe live SNMP agents: well-known communities (v1/v2c) and SNMPv3 noAuthNoPriv access."""
     import asyncio

@@ -1,9 +1,9 @@
 """Live SNMP fact source: probe targets for well-known communities and SNMPv3 noAuthNoPriv access.
 
-Every (version, community) and (v3 user) probe of a target is sent at once, under one global bound on
-requests in flight: a wrong community gets no answer at all, so probing one after another would cost
-a full timeout per guess. pysnmp shares one UDP socket across targets, and too many requests in flight
-overflow its receive buffer (replies dropped, seen as timeouts), hence the bound.
+Every (version, community) guess of a target is sent at once and matched to replies by request id: a wrong
+community gets no answer at all, so probing one after another would cost a full timeout per guess. v3 users
+are tried after engine discovery, in a second round. Targets run concurrently, a bounded number at a time,
+each on its own socket (policies.facts_snmp_wire).
 
 Community values from a communities file are secrets: facts and findings name them by file entry only.
 """
@@ -15,7 +15,6 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from policies.engine import AuditError, AuditUnit, Target
 from yunwang.errors import InputError, Problem
@@ -69,7 +68,7 @@ class SnmpProbe:
 class ProbeSettings:
     timeout_s: float = 1.0
     retries: int = 0
-    concurrency: int = 64  # requests in flight across all targets
+    concurrency: int = 64  # targets probed at once
     v3_users: tuple[str, ...] = COMMON_V3_USERS
 
 
@@ -124,64 +123,52 @@ def load_guesses(communities_file: Path | None) -> list[Guess]:
     return guesses
 
 
-async def _get(engine: Any, auth: Any, host: str, port: int, settings: ProbeSettings,
-               bound: asyncio.Semaphore) -> tuple[str | None, str | None]:
-    """(error or None, sysDescr) for one GET; 'timeout' when nothing came back."""
-    from pysnmp.hlapi.v3arch.asyncio import ContextData, ObjectIdentity, ObjectType, UdpTransportTarget, get_cmd
-
-    async with bound:
-        transport = await UdpTransportTarget.create((host, port), timeout=settings.timeout_s,
-                                                    retries=settings.retries)
-        error, status, _index, varbinds = await get_cmd(
-            engine, auth, transport, ContextData(), ObjectType(ObjectIdentity(SYS_DESCR)), lookupMib=False)
-    if error is not None:
-        name = type(error).__name__
-        return ("timeout" if "timedout" in name.lower() or "timeout" in name.lower() else name), None
-    if status:
-        return f"status:{status.prettyPrint()}", None
-    return None, str(varbinds[0][1]) if varbinds else ""
-
-
-async def _probe(engine: Any, target: str, guesses: Sequence[Guess], settings: ProbeSettings,
+async def _probe(target: str, guesses: Sequence[Guess], settings: ProbeSettings,
                  bound: asyncio.Semaphore) -> SnmpProbe:
-    from pysnmp.hlapi.v3arch.asyncio import CommunityData, UsmUserData
+    """Communities (v1 and v2c) and v3 engine discovery in one round, then the v3 users in a second."""
+    from policies.facts_snmp_wire import V1, V2C, community_get, exchange, usm_get
 
     host, port = parse_target(target)
     probe = SnmpProbe(target=target, host=host, port=port)
-    community_jobs = [(version, g) for g in guesses for version in ("v1", "v2c")]
-    results = await asyncio.gather(
-        *(_get(engine, CommunityData(g.value, mpModel=0 if v == "v1" else 1), host, port, settings, bound)
-          for v, g in community_jobs),
-        *(_get(engine, UsmUserData(u), host, port, settings, bound) for u in settings.v3_users))
-    for (version, guess), (error, descr) in zip(community_jobs, results, strict=False):
-        if error is None:
-            probe.communities.append(CommunityHit(version, guess))
-            probe.sys_descr = probe.sys_descr or descr
-        if error != "timeout":
-            probe.reachable = True
-    for user, (error, descr) in zip(settings.v3_users, results[len(community_jobs):], strict=True):
-        if error != "timeout":
-            probe.reachable = probe.v3_responds = True
-        if error is None:
+    jobs: dict[int, tuple[str, Guess]] = {}
+    requests: dict[int, bytes] = {}
+    for guess in guesses:
+        for name, version in (("v1", V1), ("v2c", V2C)):
+            request_id = len(requests) + 1
+            jobs[request_id] = (name, guess)
+            requests[request_id] = community_get(version, guess.value, request_id, SYS_DESCR)
+    discovery = len(requests) + 1
+    requests[discovery] = usm_get(discovery, b"", "", None)
+    async with bound:
+        answers = await exchange(host, port, requests, settings.timeout_s, settings.retries)
+        probe.reachable = bool(answers)
+        for request_id, (version, guess) in jobs.items():
+            reply = answers.get(request_id)
+            if reply is not None and reply.error_status == 0:
+                probe.communities.append(CommunityHit(version, guess))
+                probe.sys_descr = probe.sys_descr or reply.value
+        engine = answers.get(discovery)
+        if engine is None or not engine.engine_id:
+            return probe
+        probe.v3_responds = True
+        users = {1000 + i: user for i, user in enumerate(settings.v3_users)}
+        replies = await exchange(host, port, {i: usm_get(i, engine.engine_id, u, SYS_DESCR) for i, u in users.items()},
+                                 settings.timeout_s, settings.retries)
+    for request_id, user in users.items():
+        reply = replies.get(request_id)
+        if reply is not None and reply.report is None and reply.error_status == 0:
             probe.v3_noauth_users.append(user)
-            probe.sys_descr = probe.sys_descr or descr
+            probe.sys_descr = probe.sys_descr or reply.value
     return probe
 
 
 async def probe_targets(targets: Sequence[str], guesses: Sequence[Guess],
                         settings: ProbeSettings = ProbeSettings()) -> tuple[list[SnmpProbe], list[AuditError]]:
     """Probe every target concurrently; a target that answers nothing becomes an error entry."""
-    from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
-
     for target in targets:
         parse_target(target)  # reject malformed targets before sending anything
-    engine = SnmpEngine()
     bound = asyncio.Semaphore(settings.concurrency)
-    try:
-        outcomes = await asyncio.gather(*(_probe(engine, t, guesses, settings, bound) for t in targets),
-                                        return_exceptions=True)
-    finally:
-        engine.close_dispatcher()
+    outcomes = await asyncio.gather(*(_probe(t, guesses, settings, bound) for t in targets), return_exceptions=True)
     probes: list[SnmpProbe] = []
     errors: list[AuditError] = []
     for target, outcome in zip(targets, outcomes, strict=True):

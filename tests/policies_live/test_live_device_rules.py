@@ -7,7 +7,7 @@ import pytest
 from policies.facts_device import load_device_configs
 from policies.engine import ReadStats, run_audit
 
-from .helpers import DEVICES, device_violations
+from live_helpers import DEVICES, device_violations
 
 HW_FW = "firewall zone trust\n set priority 85\n"
 # (rule id, vendor, failing config, passing config)

@@ -12,7 +12,7 @@ from policies.devices.tree import parse_tree
 from policies.facts_device import MAX_CONFIG_BYTES, DeviceInputError, load_device_configs, parse_device_config
 from policies.engine import ReadStats
 
-from .helpers import DEVICES
+from live_helpers import DEVICES
 
 
 @pytest.mark.parametrize(("name", "vendor"), [
