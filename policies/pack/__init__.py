@@ -1,0 +1,1 @@
+"""Pulumi CrossGuard policy pack reusing the Kubernetes rules (see ``policies.pack.crossguard``)."""
