@@ -170,10 +170,20 @@ def parse_modules(data: Any, ctx: _Ctx) -> dict[str, Module]:
 
 
 def load_module_file(path: Path) -> dict[str, Module]:
+    """Modules of one snmp.yml. libyaml first (~10× faster); on a problem, re-read with line tracking."""
+    import yaml
+
     from yunwang.yamlsource import load_yaml
 
-    doc = load_yaml(path)
-    return parse_modules(doc.data, _Ctx(str(path), doc))
+    try:
+        data = yaml.load(path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return parse_modules(data, _Ctx(str(path)))
+    except (InputError, yaml.YAMLError):
+        doc = load_yaml(path)  # raises a located InputError for YAML syntax errors
+        return parse_modules(doc.data, _Ctx(str(path), doc))
+    except OSError as exc:
+        raise InputError([Problem(str(path), None, "", "", f"cannot read module file: {exc.strerror}",
+                                  "check the path given to --modules")]) from None
 
 
 _builtin: dict[str, Module] | None = None
