@@ -116,6 +116,11 @@ class K8sObject:
         return inner if isinstance(inner, dict) else None
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """The value if it is a mapping, else an empty one (manifests are user input: any field may be malformed)."""
+    return value if isinstance(value, dict) else {}
+
+
 def containers(pod_spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Every container of a pod spec: init, regular and ephemeral."""
     for key in ("initContainers", "containers", "ephemeralContainers"):
@@ -169,12 +174,12 @@ class K8sFacts:
         """Per namespace, the resource fields LimitRanges fill in for containers (e.g. 'limits.cpu')."""
         out: dict[str, set[str]] = {}
         for lr in self.by_kind.get("LimitRange", []):
-            spec = lr.obj.get("spec") if isinstance(lr.obj.get("spec"), dict) else {}
+            spec = as_dict(lr.obj.get("spec"))
             for item in spec.get("limits") or []:
                 if not isinstance(item, dict) or item.get("type", "Container") != "Container":
                     continue
                 for key, section in (("default", "limits"), ("defaultRequest", "requests")):
-                    values = item.get(key) if isinstance(item.get(key), dict) else {}
+                    values = as_dict(item.get(key))
                     out.setdefault(lr.namespace or "", set()).update(f"{section}.{k}" for k in values)
         return out
 

@@ -8,7 +8,7 @@ def main() -> None:
 
     from policies.pack.crossguard import PACK_NAME, build_policies
 
-    PolicyPack(name=PACK_NAME, policies=build_policies(),
+    PolicyPack(name=PACK_NAME, policies=list(build_policies()),
                description="MLPS 2.0 (GB/T 22239-2019 level 3) checks of Kubernetes resources, from yunwang")
 
 

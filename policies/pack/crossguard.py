@@ -13,6 +13,7 @@ from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
+    Policy,
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
@@ -60,10 +61,10 @@ def stack_validator(rule: Rule) -> Callable[[StackValidationArgs, ReportViolatio
     return validate
 
 
-def build_policies() -> list[ResourceValidationPolicy | StackValidationPolicy]:
+def build_policies() -> list[Policy]:
     """One policy per Kubernetes rule, named after the rule id."""
     load_rules()
-    out: list[ResourceValidationPolicy | StackValidationPolicy] = []
+    out: list[Policy] = []
     for rule in rules_for("k8s"):
         description = f"{rule.title} / {rule.title_zh} (GB/T 22239-2019 {', '.join(rule.clauses)})"
         if rule.id in SET_RULES:

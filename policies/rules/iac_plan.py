@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from policies.engine import Target, Violation, rule
+from policies.k8s import as_dict
 from policies.plan import PlanFacts
 from policies.rules.k8s_secrets import secret_like
 
@@ -27,7 +28,7 @@ def _resource_target(facts: PlanFacts, record: dict[str, Any]) -> Target:
 def portal_tls(facts: PlanFacts) -> Iterator[Violation]:
     tls_hosts: set[str] = set()
     for ing in facts.k8s.of_kind("Ingress"):
-        spec = ing.obj.get("spec") if isinstance(ing.obj.get("spec"), dict) else {}
+        spec = as_dict(ing.obj.get("spec"))
         for t in spec.get("tls") or []:
             if isinstance(t, dict) and t.get("secretName"):
                 tls_hosts.update(str(h) for h in t.get("hosts") or [])
@@ -48,8 +49,7 @@ def central_monitoring(facts: PlanFacts) -> Iterator[Violation]:
         yield Violation(Target(source="plan", id="MonitoringPlane", file=facts.file),
                         "the plan has no MonitoringPlane")
         return
-    inventory = facts.outputs.get("inventory") if isinstance(facts.outputs.get("inventory"), dict) else {}
-    pollers = inventory.get("pollers") if isinstance(inventory.get("pollers"), dict) else {}
+    pollers = as_dict(as_dict(facts.outputs.get("inventory")).get("pollers"))
     polled = {str(r) for p in pollers.values() if isinstance(p, dict) for r in p.get("polls") or []}
     with_devices = sorted({d.region for d in facts.topology.devices})
     missing = [r for r in with_devices if r not in polled]
@@ -77,8 +77,8 @@ def _plain_secrets(value: Any, path: str = "") -> Iterator[str]:
       remediation_zh="凭据以 Pulumi 机密配置传入（pulumi config set --secret），在状态中加密保存。")
 def plaintext_secrets(facts: PlanFacts) -> Iterator[Violation]:
     for record in facts.resources:
-        inputs = record.get("inputs")
-        if str(inputs.get("kind", "")) == "Secret" if isinstance(inputs, dict) else False:
+        inputs = as_dict(record.get("inputs"))
+        if inputs.get("kind") == "Secret":
             for key in ("data", "stringData"):
                 section = inputs.get(key)
                 if isinstance(section, dict) and any(v != REDACTED for v in section.values()):
@@ -134,7 +134,7 @@ def data_location(facts: PlanFacts) -> Iterator[Violation]:
     declared = {r.name for r in facts.topology.regions}
     for record in facts.resources:
         region = record.get("region")
-        inputs = record.get("inputs") if isinstance(record.get("inputs"), dict) else {}
+        inputs = as_dict(record.get("inputs"))
         cloud = inputs.get("region") or inputs.get("location")
         if region not in declared:
             yield Violation(_resource_target(facts, record), f"region '{region}' is not declared in the topology")

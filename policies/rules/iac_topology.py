@@ -53,10 +53,10 @@ def zone_ranges(facts: PlanFacts) -> Iterator[Violation]:
     placed += [(p.region, p.zone, f"platform/{p.name}") for p in topo.platforms]
     placed += [(p.region, p.zone, f"portal/{p.name}") for p in topo.portals]
     placed += [(h.region, h.zone, f"host/{h.name}") for h in topo.hosts]
-    for region, zone, what in placed:
-        if region in regions and zone not in regions[region].zones:
-            yield Violation(_target(facts, what), f"placed in zone '{zone}' of region '{region}', which has no "
-                                                  "address range for it")
+    for region_name, zone, what in placed:
+        if region_name in regions and zone not in regions[region_name].zones:
+            yield Violation(_target(facts, what), f"placed in zone '{zone}' of region '{region_name}', which has "
+                                                  "no address range for it")
 
 
 @rule(id="YW-IAC-002", clauses=("8.1.2.1-d",), severity="high", source="plan",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from policies.engine import Violation, rule
-from policies.k8s import K8sFacts, K8sObject, containers
+from policies.k8s import K8sFacts, K8sObject, as_dict, containers
 
 _ADMIN = ("8.1.4.2-d",)
 
@@ -103,11 +103,11 @@ def writable_root(facts: K8sFacts) -> Iterator[Violation]:
 def resources(facts: K8sFacts) -> Iterator[Violation]:
     defaults = facts.container_defaults
     for obj, _, c in _each_container(facts):
-        res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
+        res = as_dict(c.get("resources"))
         filled = defaults.get(obj.namespace or "", set())
         missing = []
         for section in ("requests", "limits"):
-            values = res.get(section) if isinstance(res.get(section), dict) else {}
+            values = as_dict(res.get(section))
             missing += [f"{section}.{k}" for k in ("cpu", "memory")
                         if k not in values and f"{section}.{k}" not in filled]
         if missing:
@@ -156,12 +156,12 @@ _REDUNDANT_KINDS = ("Deployment", "StatefulSet")
 def single_replica(facts: K8sFacts) -> Iterator[Violation]:
     scaled = set()
     for hpa in facts.of_kind("HorizontalPodAutoscaler"):
-        spec = hpa.obj.get("spec") if isinstance(hpa.obj.get("spec"), dict) else {}
-        ref = spec.get("scaleTargetRef") if isinstance(spec.get("scaleTargetRef"), dict) else {}
+        spec = as_dict(hpa.obj.get("spec"))
+        ref = as_dict(spec.get("scaleTargetRef"))
         if isinstance(spec.get("minReplicas"), int) and spec["minReplicas"] >= 2:
             scaled.add((hpa.namespace, ref.get("name")))
     for obj in facts.of_kind(*_REDUNDANT_KINDS):
-        spec = obj.obj.get("spec") if isinstance(obj.obj.get("spec"), dict) else {}
+        spec = as_dict(obj.obj.get("spec"))
         replicas = spec.get("replicas", 1)
         if isinstance(replicas, int | float) and 0 < replicas < 2 and (obj.namespace, obj.name) not in scaled:
             yield Violation(obj.target(), f"{obj.kind} runs {int(replicas)} replica(s)")

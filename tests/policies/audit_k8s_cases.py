@@ -265,7 +265,8 @@ def _drop_caps(docs: list[dict[str, Any]]) -> None:
 
 
 def _egress_any(docs: list[dict[str, Any]]) -> None:
-    find(docs, "NetworkPolicy", "default-deny", "iot")["spec"]["egress"] = [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]
+    anywhere = [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]
+    find(docs, "NetworkPolicy", "default-deny", "iot")["spec"]["egress"] = anywhere
 
 
 def _ingress_plain(docs: list[dict[str, Any]]) -> None:

@@ -23,7 +23,7 @@ def write(tmp_path: Path, docs: list[dict]) -> Path:
     return target
 
 
-def run(*args: str) -> tuple[int, str]:
+def run(*args: str | Path) -> tuple[int, str]:
     result = runner.invoke(app, [str(a) for a in args])
     return result.exit_code, result.stdout
 
@@ -61,7 +61,7 @@ def test_nothing_audited_exits_2_and_partial_input_still_audits(tmp_path: Path) 
 
 
 def test_json_is_the_contract(tmp_path: Path) -> None:
-    code, out = run("k8s", write(tmp_path, cases.mutated("YW-K8S-030")), "--format", "json")
+    _, out = run("k8s", write(tmp_path, cases.mutated("YW-K8S-030")), "--format", "json")
     report = json.loads(out)
     assert set(report) == {"tool", "standard", "findings", "errors", "summary", "stats"}
     assert report["tool"]["name"] == "yunwang" and report["standard"] == "GB/T 22239-2019 level 3"

@@ -37,7 +37,7 @@ def _resource(doc: dict[str, Any]) -> PolicyResource:
 
 
 @pytest.fixture(scope="module")
-def policies() -> dict[str, ResourceValidationPolicy | StackValidationPolicy]:
+def policies() -> dict[str, Any]:
     return {p.name: p for p in build_policies()}
 
 

@@ -120,7 +120,8 @@ FAILING: dict[str, Callable[[], PlanFacts]] = {
     "YW-IAC-004": topo_change(platforms=lambda t: (t.platforms[0].model_copy(update={"replicas": 1}),)),
     "YW-IAC-005": topo_change(snmp_profiles=lambda t: (t.snmp_profiles[0].model_copy(
         update={"version": "2c", "security_level": None}),)),
-    "YW-IAC-006": lambda: facts(manifests=MANIFESTS.replace("tls: [{hosts: [web.example], secretName: web-tls}], ", "")),
+    "YW-IAC-006": lambda: facts(manifests=MANIFESTS.replace("tls: [{hosts: [web.example], secretName: web-tls}], ",
+                                                            "")),
     "YW-IAC-007": topo_change(devices=lambda t: tuple(d for d in t.devices if d.name != "tfw")),
     "YW-IAC-009": lambda: facts(res=resources()[1:]),
     "YW-IAC-010": lambda: facts(res=[*resources(), {"urn": "urn:t::x", "type": "t", "region": "city",

@@ -53,7 +53,7 @@ def test_bad_document_fails_alone_with_its_line(tmp_path: Path) -> None:
     result, stats = load(tmp_path / "x.yaml")
     assert [o.name for o in result.facts.objects] == ["a", "c"]
     [error] = result.errors
-    assert error.file.endswith("x.yaml") and error.line in (6, 7, 8) and "invalid YAML" in error.message
+    assert (error.file or "").endswith("x.yaml") and error.line in (6, 7, 8) and "invalid YAML" in error.message
     assert stats.of("k8s").skipped == 1
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import audit_k8s_cases as cases
 import pytest
+from audit_helpers import audit_text, rule_ids
 
 from policies.engine import REGISTRY, load_rules
-import audit_k8s_cases as cases
-from audit_helpers import audit_text, rule_ids
 
 
 def test_secure_set_has_no_findings() -> None:
