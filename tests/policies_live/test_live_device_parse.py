@@ -6,13 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from live_helpers import DEVICES
 
 from policies.devices.detect import detect_vendor
 from policies.devices.tree import parse_tree
-from policies.facts_device import MAX_CONFIG_BYTES, DeviceInputError, load_device_configs, parse_device_config
 from policies.engine import ReadStats
-
-from live_helpers import DEVICES
+from policies.facts_device import MAX_CONFIG_BYTES, DeviceInputError, load_device_configs, parse_device_config
 
 
 @pytest.mark.parametrize(("name", "vendor"), [
@@ -81,6 +80,7 @@ def test_bad_files_become_errors_and_the_rest_is_audited(tmp_path: Path) -> None
 
 def test_gbk_descriptions_are_read(tmp_path: Path) -> None:
     path = tmp_path / "gbk.cfg"
-    path.write_bytes("#\nsysname LA-HQ\n#\ninterface G0/0/1\n description 六安市政务外网\n#\nreturn\n".encode("gb18030"))
+    text = "#\nsysname LA-HQ\n#\ninterface G0/0/1\n description 六安市政务外网\n#\nreturn\n"
+    path.write_bytes(text.encode("gb18030"))
     loaded = load_device_configs([path])
     assert loaded.errors == [] and loaded.configs[0].hostname == "LA-HQ"

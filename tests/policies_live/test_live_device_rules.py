@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from policies.facts_device import load_device_configs
-from policies.engine import ReadStats, run_audit
-
 from live_helpers import DEVICES, device_violations
+
+from policies.engine import ReadStats, run_audit
+from policies.facts_device import load_device_configs
 
 HW_FW = "firewall zone trust\n set priority 85\n"
 # (rule id, vendor, failing config, passing config)
@@ -51,7 +50,8 @@ CASES: list[tuple[str, str, str, str]] = [
     ("YW-DEV-012", "cisco", "hostname r1\n", "service timestamps log datetime msec\n"),
     ("YW-DEV-013", "h3c", " sysname s1\n", " ntp-service unicast-server 10.10.99.10\n"),
     ("YW-DEV-013", "cisco", "hostname r1\n", "ntp server 10.10.99.10\n"),
-    ("YW-DEV-014", "huawei", "user-interface vty 0 4\n idle-timeout 0 0\n", "user-interface vty 0 4\n idle-timeout 10 0\n"),
+    ("YW-DEV-014", "huawei", "user-interface vty 0 4\n idle-timeout 0 0\n",
+     "user-interface vty 0 4\n idle-timeout 10 0\n"),
     ("YW-DEV-014", "cisco", "line con 0\n exec-timeout 60 0\n", "line con 0\n"),
     ("YW-DEV-015", "huawei", "user-interface vty 0 4\n acl 2001 inbound\n",
      "acl number 2001\n rule 5 permit source 10.10.99.0 0.0.0.255\nuser-interface vty 0 4\n acl 2001 inbound\n"),
@@ -92,7 +92,8 @@ CASES: list[tuple[str, str, str, str]] = [
     ("YW-DEV-022", "h3c",
      "interface Vlan-interface30\n ip address 10.0.0.1 24\ninterface Vlan-interface40\n ip address 10.0.1.1 24\n",
      "interface LoopBack0\n ip address 10.255.0.1 32\ninterface Vlan-interface99\n ip address 10.0.1.1 24\n"),
-    ("YW-DEV-023", "cisco", "access-list 101 permit ip any any\n", "access-list 101 permit tcp any host 10.0.0.1 eq 443\n"),
+    ("YW-DEV-023", "cisco", "access-list 101 permit ip any any\n",
+     "access-list 101 permit tcp any host 10.0.0.1 eq 443\n"),
     ("YW-DEV-023", "huawei", "acl number 3000\n rule 5 permit ip\n",
      "acl number 3000\n rule 5 permit ip source 10.0.0.0 0.0.0.255\n"),
     ("YW-DEV-024", "huawei",
@@ -110,10 +111,13 @@ CASES: list[tuple[str, str, str, str]] = [
     ("YW-DEV-025", "cisco",
      "ip access-list extended E\n permit tcp any any eq 22\n permit tcp any any eq 22\n"
      "interface Gi0/0\n ip access-group E in\n",
-     "ip access-list extended E\n permit tcp any any eq 22\n deny ip any any log\ninterface Gi0/0\n ip access-group E in\n"),
+     "ip access-list extended E\n permit tcp any any eq 22\n deny ip any any log\n"
+     "interface Gi0/0\n ip access-group E in\n"),
     ("YW-DEV-025", "cisco",
-     "ip access-list extended E\n deny ip any any\n permit tcp any any eq 22\ninterface Gi0/0\n ip access-group E in\n",
-     "ip access-list extended E\n permit tcp any any eq 22\n deny ip any any\ninterface Gi0/0\n ip access-group E in\n"),
+     "ip access-list extended E\n deny ip any any\n permit tcp any any eq 22\n"
+     "interface Gi0/0\n ip access-group E in\n",
+     "ip access-list extended E\n permit tcp any any eq 22\n deny ip any any\n"
+     "interface Gi0/0\n ip access-group E in\n"),
     ("YW-DEV-026", "huawei", HW_FW + "security-policy\n default action permit\n rule name a\n  action permit\n",
      HW_FW + "security-policy\n rule name a\n  action permit\n"),
     ("YW-DEV-026", "h3c", "security-zone name Trust\nsecurity-zone intrazone default permit\n",

@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from live_helpers import HOSTS, host_facts, host_violations
 
 from policies.engine import REGISTRY, load_rules, rules_for
 from policies.facts_host import load_host_facts
 from yunwang.errors import InputError
-
-from live_helpers import HOSTS, host_facts, host_violations
 
 
 def _set(data: dict[str, Any], dotted: str, value: Any) -> None:

@@ -16,8 +16,8 @@ import pytest
 
 from policies.engine import ReadStats, run_audit
 from policies.facts_snmp import ProbeSettings, load_guesses, parse_target, probe_targets, probe_units
-from yunwang.testkit import free_port, need_binary
 from yunwang.errors import InputError
+from yunwang.testkit import free_port, need_binary
 
 GUESS = "Lu4n-Guess"  # on the test's communities file, so reports must not print it
 INSECURE = f"""rocommunity public 127.0.0.1
