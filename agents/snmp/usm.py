@@ -110,16 +110,53 @@ def _des_cipher(key: bytes, iv: bytes):  # type: ignore[no-untyped-def]
     return Cipher(TripleDES(key[:8] * 3), modes.CBC(iv))
 
 
-def _aes_cipher(key: bytes, iv: bytes):  # type: ignore[no-untyped-def]
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+class AesCfb:
+    """AES-CFB128 on one reusable ECB context per key.
 
-    return Cipher(algorithms.AES(key), _CFB(iv))
+    ``cryptography`` costs ~50 µs to set up a cipher context (ABC checks), more than the message itself.
+    CFB decryption needs E(IV), E(C0), … E(Cn-2): one ECB call over IV‖ciphertext and one XOR. Encryption is
+    sequential, but requests are a few blocks long.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        self._ecb = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+
+    def encrypt(self, iv: bytes, plaintext: bytes) -> bytes:
+        out = bytearray()
+        prev = iv
+        ecb = self._ecb
+        for i in range(0, len(plaintext), 16):
+            chunk = plaintext[i:i + 16]
+            prev = _xor(chunk, ecb.update(prev)[:len(chunk)])
+            out += prev
+        return bytes(out)
+
+    def decrypt(self, iv: bytes, ciphertext: bytes) -> bytes:
+        n = len(ciphertext)
+        if not n:
+            return b""
+        blocks = (n + 15) // 16
+        stream = self._ecb.update((iv + ciphertext)[: blocks * 16])
+        return _xor(ciphertext, stream[:n])
 
 
-try:  # CFB moved to "decrepit" in cryptography 47; RFC 3826 still mandates it
-    from cryptography.hazmat.decrepit.ciphers.modes import CFB as _CFB
-except ImportError:
-    from cryptography.hazmat.primitives.ciphers.modes import CFB as _CFB  # type: ignore[no-redef]
+def _xor(a: bytes, b: bytes) -> bytes:
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(len(a), "big")
+
+
+_aes: dict[bytes, AesCfb] = {}
+
+
+def _aes_for(key: bytes) -> AesCfb:
+    found = _aes.get(key)
+    if found is None:
+        if len(_aes) > 4096:
+            _aes.clear()
+        found = _aes[key] = AesCfb(key)
+    return found
+
 
 _salt = int.from_bytes(os.urandom(8), "big")
 
@@ -140,8 +177,7 @@ def encrypt(keys: UsmKeys, boots: int, engine_time: int, plaintext: bytes) -> tu
         return enc.update(padded) + enc.finalize(), salt
     salt = _next_salt().to_bytes(8, "big")
     iv = boots.to_bytes(4, "big") + engine_time.to_bytes(4, "big") + salt
-    enc = _aes_cipher(keys.priv_key, iv).encryptor()
-    return enc.update(plaintext) + enc.finalize(), salt
+    return _aes_for(keys.priv_key).encrypt(iv, plaintext), salt
 
 
 def decrypt(keys: UsmKeys, boots: int, engine_time: int, salt: bytes, ciphertext: bytes) -> bytes:
@@ -152,8 +188,7 @@ def decrypt(keys: UsmKeys, boots: int, engine_time: int, salt: bytes, ciphertext
         dec = _des_cipher(keys.priv_key, iv).decryptor()
         return dec.update(ciphertext[: len(ciphertext) - len(ciphertext) % 8]) + dec.finalize()
     iv = boots.to_bytes(4, "big") + engine_time.to_bytes(4, "big") + salt
-    dec = _aes_cipher(keys.priv_key, iv).decryptor()
-    return dec.update(ciphertext) + dec.finalize()
+    return _aes_for(keys.priv_key).decrypt(iv, ciphertext)
 
 
 def encode_v3_message(msg_id: int, flags: int, engine_id: bytes, boots: int, engine_time: int, user: bytes,
