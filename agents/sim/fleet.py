@@ -9,11 +9,14 @@ Secrets reach snmpsim through an ``--args-from-file`` file (mode 0600) that is d
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -79,6 +82,24 @@ def plan_fleet(topology: Topology, base_port: int = 16100, processes: int = 1) -
         devices += [SimDevice(name, base_port + i, profile, shard, n) for n, (i, name, profile) in enumerate(ordered)]
     devices.sort(key=lambda d: d.port)
     return FleetPlan(devices, processes)
+
+
+def busy_ports(plan: FleetPlan) -> list[int]:
+    """Ports of the plan something else already holds (snmpsim would share them silently)."""
+    busy = []
+    for dev in plan.devices:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            try:
+                s.bind((HOST, dev.port))
+            except OSError:
+                busy.append(dev.port)
+    return busy
+
+
+def _die_with_parent() -> None:
+    """Child side of fork: get SIGTERM if `yunwang sim` itself is killed, so no orphan keeps the ports."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -164,6 +185,11 @@ class SimFleet:
         """Write recordings, start every process, wait until all endpoints listen; returns the endpoints."""
         used = {p.name for p in self.topology.snmp_profiles if any(d.snmp == p.name for d in self.topology.devices)}
         creds = credentials_for([p for p in self.topology.snmp_profiles if p.name in used], self.topology_file)
+        busy = busy_ports(self.plan)
+        if busy:
+            raise InputError([Problem("--base-port", None, "", str(self.base_port),
+                                      f"UDP port(s) {', '.join(map(str, busy[:5]))} on {HOST} already in use",
+                                      "stop what holds them or pick another --base-port")])
         python = ensure_snmpsim()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.run_dir.mkdir(mode=0o700, exist_ok=True)
@@ -183,7 +209,8 @@ class SimFleet:
                 self.children.append(subprocess.Popen(
                     [str(python), str(ENTRY), f"--args-from-file={args_file}",
                      f"--cache-dir={self.data_dir / f'cache-{shard}'}", "--log-level=error"],
-                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env))
+                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                    preexec_fn=_die_with_parent))
                 log.close()
             self._wait_ready()
         except BaseException:

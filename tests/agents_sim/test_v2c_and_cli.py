@@ -99,3 +99,19 @@ def test_cli_serves_until_sigterm_then_stops_its_children(dev_topology: Topology
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+def test_busy_port_is_a_clear_input_error(dev_topology: Topology, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from yunwang.errors import InputError
+
+    set_keys(monkeypatch)
+    base = free_udp_range(len(dev_topology.devices))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as holder:
+        holder.bind(("127.0.0.1", base + 3))
+        with pytest.raises(InputError) as caught:
+            SimFleet(dev_topology, tmp_path, base_port=base).start()
+    assert f"{base + 3}" in caught.value.problems[0].message
+    assert not (tmp_path / "run").exists(), "nothing started or written for a fleet that cannot bind"
