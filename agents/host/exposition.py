@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 Value = int | float
 LabelValues = tuple[str, ...]
 
-_LABEL_CACHE: dict[tuple[tuple[str, ...], LabelValues], str] = {}
-_LABEL_CACHE_MAX = 20_000
+_PREFIX_CACHE: dict[tuple[str, tuple[str, ...], LabelValues], str] = {}
+_HEADER_CACHE: dict[tuple[str, str, str], str] = {}
+_CACHE_MAX = 20_000  # label sets that churn (short-lived interfaces, mounts) cannot grow the caches forever
 
 
 class Family:
@@ -65,19 +66,28 @@ def format_value(value: Value) -> str:
 
 
 def label_text(labelnames: tuple[str, ...], labelvalues: LabelValues) -> str:
-    """``{a="x",b="y"}`` for one label set, cached because the same sets come back on every scrape."""
-    key = (labelnames, labelvalues)
-    text = _LABEL_CACHE.get(key)
+    """``{a="x",b="y"}`` for one label set."""
+    inner = ",".join(f'{n}="{escape_label_value(v)}"' for n, v in zip(labelnames, labelvalues, strict=True))
+    return "{" + inner + "}"
+
+
+def _header(family: Family) -> str:
+    key = (family.name, family.help, family.type)
+    text = _HEADER_CACHE.get(key)
     if text is None:
-        if len(_LABEL_CACHE) >= _LABEL_CACHE_MAX:
-            _LABEL_CACHE.clear()
-        inner = ",".join(f'{n}="{escape_label_value(v)}"' for n, v in zip(labelnames, labelvalues, strict=True))
-        text = _LABEL_CACHE[key] = "{" + inner + "}"
+        if len(_HEADER_CACHE) >= _CACHE_MAX:
+            _HEADER_CACHE.clear()
+        text = _HEADER_CACHE[key] = (f"# HELP {family.name} {escape_help(family.help)}\n"
+                                     f"# TYPE {family.name} {family.type}\n")
     return text
 
 
 def render(families: Iterable[Family]) -> str:
-    """Exposition text, families sorted by name and merged when two collectors share a name (like Go's registry)."""
+    """Exposition text, families sorted by name and merged when two collectors share a name (like Go's registry).
+
+    Hot path: per sample one dict lookup for the cached ``name{labels} `` prefix and one int→str; label sets and
+    HELP/TYPE headers are formatted once and reused on every later scrape.
+    """
     by_name: dict[str, Family] = {}
     for family in families:
         if not family.samples:
@@ -89,16 +99,23 @@ def render(families: Iterable[Family]) -> str:
             merged = Family(seen.name, seen.help, seen.type, seen.labelnames)
             merged.samples = seen.samples + family.samples
             by_name[family.name] = merged
+    if len(_PREFIX_CACHE) >= _CACHE_MAX:
+        _PREFIX_CACHE.clear()
+    prefixes = _PREFIX_CACHE
     out: list[str] = []
     append = out.append
     for name in sorted(by_name):
         family = by_name[name]
-        append(f"# HELP {name} {escape_help(family.help)}\n# TYPE {name} {family.type}\n")
+        append(_header(family))
         labelnames = family.labelnames
         if labelnames:
             for labelvalues, value in family.samples:
-                append(f"{name}{label_text(labelnames, labelvalues)} {format_value(value)}\n")
+                key = (name, labelnames, labelvalues)
+                prefix = prefixes.get(key)
+                if prefix is None:
+                    prefix = prefixes[key] = f"{name}{label_text(labelnames, labelvalues)} "
+                append(f"{prefix}{value}\n" if type(value) is int else f"{prefix}{format_value(value)}\n")
         else:
             for _, value in family.samples:
-                append(f"{name} {format_value(value)}\n")
+                append(f"{name} {value}\n" if type(value) is int else f"{name} {format_value(value)}\n")
     return "".join(out)
