@@ -18,6 +18,7 @@ from agents.snmp.modules import IndexDef, LookupDef, MetricDef, Plan
 
 NUMERIC_TAGS = frozenset({ber.INTEGER, ber.COUNTER32, ber.GAUGE32, ber.TIMETICKS, ber.COUNTER64})
 DEVICE_PARALLEL_WALKS = 4
+SYS_UPTIME = ber.oid_from_text("1.3.6.1.2.1.1.3")
 
 
 @dataclass
@@ -183,49 +184,66 @@ def _lookup(lk: LookupDef, segments: dict[str, bytes], values: dict[bytes, tuple
 
 
 def build_families(plan: Plan, sinks: list[list[ber.Varbind]], extra_labels: str, result: DeviceResult) -> None:
-    """The hot path: varbinds → sample lines grouped by metric name (into ``result.families``)."""
+    """The hot path: varbinds → sample lines grouped by metric name (into ``result.families``).
+
+    Walks return tables column by column, so consecutive varbinds nearly always belong to the metric of the
+    previous one: one ``startswith`` replaces the metric lookup. Label strings are cached per row.
+    """
     by_oid, lengths = plan.by_oid, plan.prefix_lengths
-    need_values = any(m.lookups for m in by_oid.values())
     values: dict[bytes, tuple[int, object]] = (
-        {oid: (tag, val) for sink in sinks for oid, tag, val in sink} if need_values else {})
+        {oid: (tag, val) for sink in sinks for oid, tag, val in sink} if plan.has_lookups else {})
     families = result.families
     defs = result.metric_defs
-    row_cache: dict[tuple[int, bytes], str | None] = {}
+    row_caches: dict[int, dict[bytes, str | None]] = {}
     numeric = NUMERIC_TAGS
-    sys_uptime_oid = b"+\x06\x01\x02\x01\x01\x03\x00"
+    fast = not plan.nested
+    prefix = b"\xff"  # matches no OID
+    n = 0
+    metric: MetricDef | None = None
+    rows: dict[bytes, str | None] = {}
+    lines: list[str] = []
+    name = ""
+    plain = is_uptime = False
     for sink in sinks:
         for oid, tag, val in sink:
-            metric = None
-            for n in lengths:
-                metric = by_oid.get(oid[:n])
-                if metric is not None:
-                    break
-            if metric is None:
-                continue
-            if oid == sys_uptime_oid and isinstance(val, int):
-                result.sys_uptime = val
-            key = (metric.label_plan, oid[n:])
-            labels = row_cache.get(key, "\0")
+            if not (fast and oid.startswith(prefix)):
+                metric = None
+                for n in lengths:
+                    metric = by_oid.get(oid[:n])
+                    if metric is not None:
+                        break
+                if metric is None:
+                    prefix = b"\xff"
+                    continue
+                prefix = oid[:n]
+                rows = row_caches.setdefault(metric.label_plan, {})
+                name = metric.name
+                found = families.get(name)
+                if found is None:
+                    found = families[name] = []
+                    defs[name] = metric
+                lines = found
+                plain = metric.type in ("counter", "gauge") and metric.scale is None and metric.offset is None
+                is_uptime = prefix == SYS_UPTIME
+            assert metric is not None
+            suffix = oid[n:]
+            labels = rows.get(suffix, "\0")
             if labels == "\0":
-                labels = row_labels(metric, oid[n:], values)
+                labels = row_labels(metric, suffix, values)
                 if labels is not None:
                     labels = (extra_labels + labels) if labels else extra_labels.rstrip(",")
-                row_cache[key] = labels
+                rows[suffix] = labels
             if labels is None:
                 continue
-            name = metric.name
-            lines = families.get(name)
-            if lines is None:
-                lines = families[name] = []
-                defs[name] = metric
-            mtype = metric.type
-            if mtype == "counter" or mtype == "gauge":
-                if tag not in numeric:
-                    continue
-                number: object = val
-                if metric.scale is not None or metric.offset is not None:
+            if plain:
+                if tag in numeric:
+                    lines.append(f"{name}{{{labels}}} {val}" if labels else f"{name} {val}")
+                    if is_uptime:
+                        result.sys_uptime = val  # type: ignore[assignment]
+            elif metric.type in ("counter", "gauge"):
+                if tag in numeric:
                     number = val * (metric.scale or 1.0) + (metric.offset or 0.0)  # type: ignore[operator]
-                lines.append(f"{name}{{{labels}}} {number}" if labels else f"{name} {number}")
+                    lines.append(f"{name}{{{labels}}} {number}" if labels else f"{name} {number}")
             else:
                 _append_non_numeric(lines, metric, tag, val, labels)
 

@@ -221,6 +221,14 @@ class Plan:
     retries: int | None
     timeout: float | None
 
+    has_lookups: bool = False
+    nested: bool = False  # a metric OID lies under another's: every varbind needs the longest-prefix search
+
+    def __post_init__(self) -> None:
+        oids = list(self.by_oid)
+        self.has_lookups = any(m.lookups for m in self.by_oid.values())
+        self.nested = any(a != b and b.startswith(a) for a in oids for b in oids)
+
 
 _plans: dict[tuple[tuple[str, ...], int], Plan] = {}
 
