@@ -237,7 +237,7 @@ def build_families(plan: Plan, sinks: list[list[ber.Varbind]], extra_labels: str
                 continue
             if plain:
                 if tag in numeric:
-                    lines.append(f"{name}{{{labels}}} {val}" if labels else f"{name} {val}")
+                    lines.append(f"{name}{{{labels}}} {val}" if labels else f"{name} {val}")  # type: ignore[str-bytes-safe]
                     if is_uptime:
                         result.sys_uptime = val  # type: ignore[assignment]
             elif metric.type in ("counter", "gauge"):
