@@ -52,33 +52,29 @@ _DOC_START = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
 _HELM_SOURCE = re.compile(r"^# Source: (\S+)", re.MULTILINE)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class K8sObject:
-    """One Kubernetes object with where it came from (file, 1-based line, Helm template if any)."""
+    """One Kubernetes object with where it came from (file, 1-based line, Helm template if any).
+
+    Kind, name and namespace are read once here: rules ask for them many times per object.
+    """
 
     obj: dict[str, Any]
     file: str
     line: int
-    template: str | None = None
+    template: str | None
+    kind: str
+    metadata: dict[str, Any]
+    name: str
+    namespace: str | None
 
-    @property
-    def kind(self) -> str:
-        return str(self.obj.get("kind", ""))
-
-    @property
-    def metadata(self) -> dict[str, Any]:
-        meta = self.obj.get("metadata")
-        return meta if isinstance(meta, dict) else {}
-
-    @property
-    def name(self) -> str:
-        return str(self.metadata.get("name") or self.metadata.get("generateName") or "?")
-
-    @property
-    def namespace(self) -> str | None:
-        if self.kind in CLUSTER_SCOPED:
-            return None
-        return str(self.metadata.get("namespace") or "default")
+    def __init__(self, obj: dict[str, Any], file: str, line: int, template: str | None = None) -> None:
+        self.obj, self.file, self.line, self.template = obj, file, line, template
+        self.kind = str(obj.get("kind", ""))
+        meta = obj.get("metadata")
+        self.metadata = meta if isinstance(meta, dict) else {}
+        self.name = str(self.metadata.get("name") or self.metadata.get("generateName") or "?")
+        self.namespace = None if self.kind in CLUSTER_SCOPED else str(self.metadata.get("namespace") or "default")
 
     @property
     def id(self) -> str:
@@ -136,6 +132,7 @@ class K8sFacts:
     """The whole object set of one audit, with cross-object indexes built on first use."""
 
     objects: list[K8sObject] = field(default_factory=list)
+    _ns_index: dict[str, dict[str, list[K8sObject]]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def by_kind(self) -> dict[str, list[K8sObject]]:
@@ -146,6 +143,16 @@ class K8sFacts:
 
     def of_kind(self, *kinds: str) -> list[K8sObject]:
         return [o for k in kinds for o in self.by_kind.get(k, [])]
+
+    def in_namespace(self, kind: str, namespace: str) -> list[K8sObject]:
+        """Objects of one kind in one namespace (indexed once per kind)."""
+        index = self._ns_index.get(kind)
+        if index is None:
+            index = {}
+            for o in self.by_kind.get(kind, []):
+                index.setdefault(o.namespace or "", []).append(o)
+            self._ns_index[kind] = index
+        return index.get(namespace, [])
 
     @cached_property
     def workloads(self) -> list[tuple[K8sObject, dict[str, Any]]]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policies.engine import AuditError, AuditUnit, ReadStats, Waiver
 from policies.k8s import K8sFacts, load_k8s, read_text
-from yunwang.errors import InputError
-from yunwang.topology import Topology
+
+if TYPE_CHECKING:  # the pydantic model is imported only when a plan is loaded, not for `audit k8s`
+    from yunwang.topology import Topology
 
 
 @dataclass
@@ -43,6 +44,7 @@ class PlanLoad:
 
 
 def _topology(directory: Path, stack: str | None, errors: list[AuditError]) -> tuple[Topology | None, str | None]:
+    from yunwang.errors import InputError
     from yunwang.topology import load_topology
 
     local = directory / "topology.yaml"

@@ -41,7 +41,7 @@ def rules_by_clause() -> dict[str, list[Rule]]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(report.as_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder: no indent
 
 
 def render_sarif(report: Report) -> str:

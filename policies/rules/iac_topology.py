@@ -10,12 +10,17 @@ from __future__ import annotations
 import ipaddress
 from collections import Counter
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from policies.engine import Target, Violation, rule
 from policies.plan import PlanFacts
-from yunwang.topology import Topology, ZoneKind
 
-SENSITIVE_ZONES = (ZoneKind.CORE_DATA, ZoneKind.SECURITY_MANAGEMENT)
+if TYPE_CHECKING:
+    from yunwang.topology import Topology
+
+INTERNET_ACCESS, CORE_DATA, SECURITY_MANAGEMENT = "internet-access", "core-data", "security-management"
+
+SENSITIVE_ZONES = (CORE_DATA, SECURITY_MANAGEMENT)
 MANAGEMENT_PORTS = frozenset({22, 23, 161, 162, 3389, 5900, 6443})
 WEAK_AUTH = frozenset({"MD5"})
 WEAK_PRIV = frozenset({"DES"})
@@ -25,8 +30,9 @@ def _target(facts: PlanFacts, what: str) -> Target:
     return Target(source="plan", id=what, file=facts.topology_file or facts.file)
 
 
-def _kinds(topo: Topology) -> dict[str, ZoneKind]:
-    return {z.name: z.kind for z in topo.zones}
+def _kinds(topo: Topology) -> dict[str, str]:
+    """Zone name → kind (ZoneKind is a StrEnum: compared as text, so no model import on the k8s path)."""
+    return {z.name: str(z.kind) for z in topo.zones}
 
 
 @rule(id="YW-IAC-001", clauses=("8.1.2.1-c",), severity="high", source="plan",
@@ -68,7 +74,7 @@ def edge_isolation(facts: PlanFacts) -> Iterator[Violation]:
     topo = facts.topology
     kinds = _kinds(topo)
     for i, a in enumerate(topo.access):
-        if kinds.get(a.from_zone) == ZoneKind.INTERNET_ACCESS and kinds.get(a.to_zone) in SENSITIVE_ZONES:
+        if kinds.get(a.from_zone) == INTERNET_ACCESS and kinds.get(a.to_zone) in SENSITIVE_ZONES:
             yield Violation(_target(facts, f"access[{i}]"),
                             f"{a.from_zone} → {a.to_zone} is allowed: the internet edge reaches an important zone")
     for p in topo.portals:
@@ -152,7 +158,7 @@ def boundary_firewall(facts: PlanFacts) -> Iterator[Violation]:
       remediation_zh="声明类型为 security-management 的安全管理区，并为每个区域分配管理网段。")
 def management_zone(facts: PlanFacts) -> Iterator[Violation]:
     topo = facts.topology
-    mgmt = [z.name for z in topo.zones if z.kind == ZoneKind.SECURITY_MANAGEMENT]
+    mgmt = [z.name for z in topo.zones if str(z.kind) == SECURITY_MANAGEMENT]
     if not mgmt:
         yield Violation(_target(facts, "zones"), "no zone of kind security-management")
     elif not any(name in r.zones for r in topo.regions for name in mgmt):
@@ -182,7 +188,7 @@ def access_matrix(facts: PlanFacts) -> Iterator[Violation]:
     topo = facts.topology
     kinds = _kinds(topo)
     for i, a in enumerate(topo.access):
-        if kinds.get(a.from_zone) == ZoneKind.SECURITY_MANAGEMENT:
+        if kinds.get(a.from_zone) == SECURITY_MANAGEMENT:
             continue
         ports = sorted(p.port for p in a.ports if p.port in MANAGEMENT_PORTS)
         if ports:

@@ -36,11 +36,10 @@ def policy_types(spec: dict[str, Any]) -> set[str]:
 def default_deny_types(facts: K8sFacts, namespace: str) -> set[str]:
     """Traffic directions denied by default in a namespace (policies selecting every pod)."""
     covered: set[str] = set()
-    for pol in facts.of_kind("NetworkPolicy"):
-        if pol.namespace == namespace:
-            spec = _spec(pol)
-            if _selects_all(spec.get("podSelector")):
-                covered |= policy_types(spec)
+    for pol in facts.in_namespace("NetworkPolicy", namespace):
+        spec = _spec(pol)
+        if _selects_all(spec.get("podSelector")):
+            covered |= policy_types(spec)
     return covered
 
 
