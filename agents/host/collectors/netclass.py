@@ -29,15 +29,6 @@ _PROPERTIES = (
 _INFO_LABELS = ("address", "broadcast", "device", "duplex", "ifalias", "operstate")
 
 
-def _parse(text: str | None, base: int) -> int | None:
-    if not text:
-        return None
-    try:
-        return int(text, base)
-    except ValueError:
-        return None
-
-
 class NetclassCollector(Collector):
     name = "netclass"
 
@@ -56,15 +47,15 @@ class NetclassCollector(Collector):
         for gone in self._devices.difference(devices):
             self.files.forget_prefix(f"{base}/{gone}/")
         self._devices = set(devices)
-        attr = self.files.attr
+        attr, number = self.files.attr, self.files.int
         for device in devices:
             path = f"{base}/{device}"
             labels = (device,)
             for family, (attribute, _, number_base, _) in zip(props, _PROPERTIES, strict=True):
-                value = _parse(attr(f"{path}/{attribute}"), number_base)
+                value = number(f"{path}/{attribute}", number_base)
                 if value is not None:
                     family.samples.append((labels, value))
-            mbits = _parse(attr(f"{path}/speed"), 10)
+            mbits = number(f"{path}/speed")
             if mbits is not None:
                 speed.add(mbits * 125000, device)
             operstate = attr(f"{path}/operstate") or ""
