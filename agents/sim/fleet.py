@@ -192,6 +192,7 @@ class SimFleet:
                                       "stop what holds them or pick another --base-port")])
         python = ensure_snmpsim()
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.data_dir, 0o700)  # v2c communities are file names in here
         self.run_dir.mkdir(mode=0o700, exist_ok=True)
         os.chmod(self.run_dir, 0o700)
         write_recordings(self.topology, self.plan, self.data_dir, creds)
