@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "agents_snmp"))
-from snmp_testlib import COMMUNITY, Snmpd, free_port, need_binary, start_snmpd  # noqa: E402
+from snmp_testlib import COMMUNITY, USERS, Snmpd, free_port, need_binary, start_snmpd  # noqa: E402
 
 from agents.snmp.auth import Credentials  # noqa: E402
 from agents.snmp.collect import DeviceResult, collect_device, render_families  # noqa: E402
@@ -75,10 +75,19 @@ def test_snmp_if_mib_walk_in_process(benchmark: pytest.FixtureRequest, snmpd: Sn
           f"{cpu * 1e6 / polled_values(result):.1f} µs/value (client side, kernel included)")
 
 
-def _snmp_exporter_config(folder: Path) -> Path:
+def _auth(version: str) -> dict[str, object]:
+    """One credential in snmp_exporter's keys (0.21 puts it in the module, ≥0.23 under auths:)."""
+    if version == "v2c":
+        return {"community": COMMUNITY}
+    auth, apw, priv, ppw = USERS["ywsha256"]
+    return {"username": "ywsha256", "security_level": "authPriv", "password": apw, "auth_protocol": "SHA256",
+            "priv_protocol": "AES256", "priv_password": ppw}
+
+
+def _snmp_exporter_config(folder: Path, version: str) -> Path:
     """Our if_mib module in snmp_exporter 0.21's layout (credentials inside the module)."""
     module = yaml.safe_load((BUILTIN_DIR / "if_mib.yaml").read_text())["modules"]["if_mib"]
-    module.update(version=2, auth={"community": COMMUNITY})
+    module.update(version=2 if version == "v2c" else 3, auth=_auth(version))
     path = folder / "snmp.yml"
     path.write_text(yaml.safe_dump({"if_mib": module}, sort_keys=False))
     return path
@@ -94,16 +103,19 @@ def _wait_http(url: str, deadline: float) -> None:
     raise AssertionError(f"{url} did not come up")
 
 
-def test_snmp_side_by_side_vs_snmp_exporter(benchmark: pytest.FixtureRequest, snmpd: Snmpd, tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", ["v2c", "v3"])
+def test_snmp_side_by_side_vs_snmp_exporter(benchmark: pytest.FixtureRequest, snmpd: Snmpd, tmp_path: Path,
+                                            version: str) -> None:
     """Same snmpd, same if_mib module, same scrape loop: server CPU per scrape and per sample, alternating."""
     exporter_bin = need_binary("prometheus-snmp-exporter", "prometheus-snmp-exporter")
     ours_port, theirs_port = free_port(), free_port()
     auths = tmp_path / "auths.yml"
-    auths.write_text(f"auths:\n  bench:\n    community: {COMMUNITY}\n")
+    entry = {**_auth(version), "version": 2 if version == "v2c" else 3}
+    auths.write_text(yaml.safe_dump({"auths": {"bench": entry}}))
     ours = subprocess.Popen([sys.executable, "-m", "yunwang.cli", "agent", "snmp", "--listen",
                              f"127.0.0.1:{ours_port}", "--auths", str(auths)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    theirs = subprocess.Popen([exporter_bin, f"--config.file={_snmp_exporter_config(tmp_path)}",
+    theirs = subprocess.Popen([exporter_bin, f"--config.file={_snmp_exporter_config(tmp_path, version)}",
                                f"--web.listen-address=127.0.0.1:{theirs_port}"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     tools = {
@@ -125,7 +137,7 @@ def test_snmp_side_by_side_vs_snmp_exporter(benchmark: pytest.FixtureRequest, sn
     for name, fig in figures.items():
         print(f"\n{name:14s} median CPU {fig['cpu_ms']:.2f} ms/scrape, {fig['cpu_us_per_sample']:.1f} µs/sample, "
               f"wall {fig['wall_ms']:.2f} ms/scrape, {fig['samples']} samples")
-    print(f"CPU ratio yunwang / snmp_exporter: {ratio:.2f}")
+    print(f"{version} CPU ratio yunwang / snmp_exporter: {ratio:.2f}")
     assert mine["samples"] >= go["samples"] - 5  # the same work: same metrics from the same module
     assert ratio < 3.0
 
