@@ -24,15 +24,14 @@ def plan(
 
     started = time.perf_counter()
     console = Console()
-    load_stack(stack)  # bad stack or topology: InputError before anything starts
+    loaded = load_stack(stack)  # bad stack or topology: InputError before anything starts
     out_dir = out or project_root() / ".yunwang" / "plan" / stack
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         registering = progress.add_task("registering resources", total=None)
-        result = run_program(stack, on_register=lambda n: progress.update(registering, completed=n))
+        result = run_program(loaded, on_register=lambda n: progress.update(registering, completed=n))
         progress.update(registering, total=len(result.registrations), completed=len(result.registrations))
-        kube = sum(1 for r in result.registrations if r.custom and r.type.startswith("kubernetes:")
-                   and not r.type.startswith("kubernetes:providers") and "pulumi:providers" not in r.type)
+        kube = sum(1 for r in result.registrations if r.type.startswith("kubernetes:"))
         writing = progress.add_task("writing manifests", total=kube)
         records = write_plan(result, out_dir, on_write=lambda: progress.advance(writing))
 

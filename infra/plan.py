@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from infra.k8s_integers import restore_integers
+from yunwang.stacks import Stack
 
 PROJECT = "yunwang"
 SECRET = "[secret]"
@@ -63,10 +64,11 @@ def placeholder_secrets(topology: Any) -> dict[str, str]:
     creds = {p.name: {f: f"plan-placeholder-{p.name}-{f}" for f in credential_fields(p)}
              for p in topology.snmp_profiles}
     return {"yunwang:snmpCredentials": json.dumps(creds, sort_keys=True),
-            "yunwang:monitorToken": "plan-placeholder-monitor-token"}
+            "yunwang:monitorToken": "plan-placeholder-monitor-token",
+            "yunwang:grafanaAdminPassword": "plan-placeholder-grafana-admin"}
 
 
-def run_program(stack_name: str, *, root: Path | None = None, secrets: dict[str, str] | None = None,
+def run_program(stack_name: str | Stack, *, root: Path | None = None, secrets: dict[str, str] | None = None,
                 on_register: Callable[[int], None] | None = None) -> PlanResult:
     """Load the stack (InputError on bad input) and run the program under mocks; returns every registration.
 
@@ -74,7 +76,8 @@ def run_program(stack_name: str, *, root: Path | None = None, secrets: dict[str,
     """
     from yunwang.stacks import load_stack
 
-    stack = load_stack(stack_name, root)
+    stack = load_stack(stack_name, root) if isinstance(stack_name, str) else stack_name
+    stack_name = stack.name
     assert stack.topology is not None
     config = {**stack.plain_config(), **placeholder_secrets(stack.topology), **(secrets or {})}
     secret_keys = [*stack.secret_keys, *placeholder_secrets(stack.topology), *(secrets or {})]

@@ -46,6 +46,7 @@ class ProgramOptions:
     stack: str
     credentials: Any
     monitor_token: Any
+    grafana_admin_password: Any = None
     images: Images = DEFAULT_IMAGES
     prometheus_config: Any = None
     """``callable(monitor_url, stack, namespace) -> str``; default: monitor/prometheus/render.py's template."""
@@ -217,6 +218,7 @@ def _monitoring_specs(topo: Topology, opts: ProgramOptions, out: Decisions, zone
             region=region, zone=zone, stack=opts.stack, images=opts.images, shards=shards[region_name],
             secret_env=secret_env, prometheus_config=render(monitor_url, opts.stack, zone.name),
             prometheus_rules=opts.prometheus_rules, dashboards=opts.dashboards, monitor_token=opts.monitor_token,
+            grafana_admin_password=opts.grafana_admin_password,
             device_networks=tuple(str(topo.region_by_name[r].management) for r in polled))))
 
 

@@ -29,6 +29,7 @@ PROMETHEUS_PORT = 9090
 GRAFANA_PORT = 3000
 TOKEN_SECRET = "monitor-token"
 TOKEN_DIR = "/etc/yunwang/monitor"
+GRAFANA_SECRET = "grafana-admin"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class MonitoringPlaneArgs:
     prometheus_rules: tuple[tuple[str, str], ...]
     dashboards: tuple[tuple[str, str], ...]
     monitor_token: Any
+    grafana_admin_password: Any
     device_networks: tuple[str, ...]
     """Management ranges of the devices this plane polls (the pollers' only egress outside the cluster)."""
 
@@ -116,13 +118,15 @@ class MonitoringPlane(Component):
             "grafana", img.grafana, cpu="100m", memory="256Mi", cpu_limit="500m", ports=[("http", GRAFANA_PORT)],
             env=[{"name": "GF_PATHS_PROVISIONING", "value": "/etc/grafana/provisioning"},
                  {"name": "GF_AUTH_ANONYMOUS_ENABLED", "value": "false"},
-                 {"name": "GF_ANALYTICS_REPORTING_ENABLED", "value": "false"}],
+                 {"name": "GF_ANALYTICS_REPORTING_ENABLED", "value": "false"},
+                 {"name": "GF_SECURITY_ADMIN_PASSWORD__FILE", "value": "/etc/grafana/admin/password"}],
             readinessProbe={"httpGet": {"path": "/api/health", "port": "http"}},
             volumeMounts=[{"name": "provisioning", "mountPath": "/etc/grafana/provisioning/datasources",
                            "subPath": "datasources", "readOnly": True},
                           {"name": "provisioning-dashboards", "mountPath": "/etc/grafana/provisioning/dashboards",
                            "readOnly": True},
                           {"name": "dashboards", "mountPath": "/var/lib/grafana/dashboards", "readOnly": True},
+                          {"name": "admin", "mountPath": "/etc/grafana/admin", "readOnly": True},
                           {"name": "data", "mountPath": "/var/lib/grafana"}, tmp_mount])
         monitor = container(
             "yunwang-monitor", img.yunwang, cpu="200m", memory="512Mi", cpu_limit="1", ports=[("http", MONITOR_PORT)],
@@ -152,6 +156,8 @@ class MonitoringPlane(Component):
         return [
             {"apiVersion": "v1", "kind": "Secret", "metadata": meta(TOKEN_SECRET, ns, r, z), "type": "Opaque",
              "stringData": {"token": args.monitor_token}},
+            {"apiVersion": "v1", "kind": "Secret", "metadata": meta(GRAFANA_SECRET, ns, r, z), "type": "Opaque",
+             "stringData": {"password": args.grafana_admin_password}},
             _configmap("prometheus-config", ns, r, z, {"prometheus.yml": args.prometheus_config}),
             _configmap("prometheus-rules", ns, r, z, dict(args.prometheus_rules)),
             {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta("prometheus-data", ns, r, z),
@@ -171,6 +177,7 @@ class MonitoringPlane(Component):
                                                                   "path": "datasources/datasources.yaml"}]}},
                 {"name": "provisioning-dashboards", "configMap": {"name": "grafana-dashboard-provider"}},
                 {"name": "dashboards", "configMap": {"name": "grafana-dashboards"}},
+                {"name": "admin", "secret": {"secretName": GRAFANA_SECRET, "defaultMode": 0o440}},
                 {"name": "data", "emptyDir": {"sizeLimit": "1Gi"}}, tmp_volume()]), replicas=1),
             _service("grafana", ns, r, z, GRAFANA_PORT),
             _workload("Deployment", "yunwang-monitor", ns, r, z, pod_spec([monitor], volumes=[

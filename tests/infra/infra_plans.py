@@ -18,10 +18,12 @@ SECRETS = {
         "v3-iot": {"auth_key": "SECRET-auth-iot-9d9d9d", "priv_key": "SECRET-priv-iot-e7e7e7"},
     }),
     "yunwang:monitorToken": "SECRET-monitor-token-4242",
+    "yunwang:grafanaAdminPassword": "SECRET-grafana-admin-77",
     "yunwang:kubeconfig-luan": "apiVersion: v1\nkind: Config\nusers: [{name: x, user: {token: SECRET-kube-token-99}}]",
 }
 SECRET_VALUES = ("SECRET-auth-core-7f1c9a", "SECRET-priv-core-3b2e8d", "SECRET-auth-edge-51aa0c",
-                 "SECRET-priv-edge-c0ffee", "SECRET-monitor-token-4242", "SECRET-kube-token-99")
+                 "SECRET-priv-edge-c0ffee", "SECRET-monitor-token-4242", "SECRET-kube-token-99",
+                 "SECRET-grafana-admin-77")
 
 
 class Plan:
