@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit
@@ -56,12 +57,19 @@ def render_prometheus_config(
     sd_refresh: str = "30s",
     stack: str = "dev",
     rules_dir: str | Path = RULES_DIR,
+    jobs: Sequence[str] = SD_JOBS,
 ) -> str:
     """Prometheus YAML that discovers every target through ``monitor_url``'s ``/api/v1/sd/{job}``.
 
     ``token_file`` holds the bearer token for the SD endpoint; it is referenced, never read or inlined.
+    ``jobs`` keeps only some scrape jobs, e.g. without ``snmp`` where the poller shards already poll every
+    device (exporter mode would walk each device a second time).
     """
     problems: list[Problem] = []
+    unknown = [job for job in jobs if job not in SD_JOBS]
+    if unknown or not jobs:
+        problems.append(_problem("jobs", ",".join(unknown), "unknown or no scrape jobs",
+                                 f"choose among {', '.join(SD_JOBS)}"))
     parts = urlsplit(monitor_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         problems.append(_problem("monitor_url", monitor_url, "the monitor URL must be http(s)://HOST:PORT",
@@ -98,8 +106,17 @@ def render_prometheus_config(
     }
     text = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
         {key: json.dumps(value) for key, value in values.items()})
+    text = _keep_jobs(text, set(jobs))
     yaml.safe_load(text)  # the template plus quoted values must stay valid YAML
     return text
+
+
+def _keep_jobs(text: str, jobs: set[str]) -> str:
+    """Drop the scrape job blocks (comment lines and all, blank-line separated) not in ``jobs``."""
+    head, marker, body = text.partition("scrape_configs:\n")
+    blocks = body.split("\n\n")
+    kept = [b for b in blocks if (m := re.search(r"^  - job_name: (\S+)$", b, re.M)) and m.group(1) in jobs]
+    return head + marker + "\n\n".join(kept).rstrip("\n") + "\n"
 
 
 def write_prometheus_config(path: Path, monitor_url: str, **options: object) -> Path:

@@ -60,12 +60,22 @@ def test_every_job_is_discovered_from_the_monitor_with_a_token_file(tmp_path: Pa
     assert snmp["relabel_configs"][-1] == {"target_label": "__address__", "replacement": "127.0.0.1:9811"}
 
 
+def test_jobs_can_be_left_out_with_their_comments(tmp_path: Path) -> None:
+    text = render_prometheus_config("http://127.0.0.1:8080", token_file=_token_file(tmp_path),
+                                    jobs=["host", "snmp-poller", "monitor"])
+    config = yaml.safe_load(text)
+    assert [job["job_name"] for job in config["scrape_configs"]] == ["host", "snmp-poller", "monitor"]
+    assert "metrics_path: /snmp" not in text and "exporter mode" not in text
+    assert "# SNMP poller shards" in text
+
+
 @pytest.mark.parametrize(("options", "where"), [
     ({"monitor_url": "127.0.0.1:8080"}, "monitor_url"),
     ({"snmp_agent": "localhost"}, "snmp_agent"),
     ({"scrape_interval": "30 seconds"}, "scrape_interval"),
     ({"snmp_interval": "30s", "snmp_timeout": "1m"}, "snmp_timeout"),
     ({"token_file": " "}, "token_file"),
+    ({"jobs": ["host", "blackbox"]}, "jobs"),
 ])
 def test_bad_options_are_refused_with_the_option_named(options: dict[str, Any], where: str) -> None:
     monitor_url = options.pop("monitor_url", "http://127.0.0.1:8080")

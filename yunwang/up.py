@@ -1,0 +1,111 @@
+"""``yunwang up``: the whole system on this machine — simulated devices, monitor, agents, Prometheus — supervised.
+
+Children that die are restarted with growing delays; Ctrl-C (or SIGTERM) stops every one of them, including
+what they started, and keeps the state folder (database, secrets, Prometheus data, logs) for the next run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def up(
+    stack: str = typer.Option("dev", "--stack", "-s", help="Stack name (Pulumi.<stack>.yaml)."),
+    no_sim: bool = typer.Option(False, "--no-sim", help="Poll the devices' real management addresses instead of "
+                                                        "simulated devices."),
+    with_prometheus: bool | None = typer.Option(None, "--with-prometheus/--without-prometheus",
+                                                help="Run Prometheus (default: when it is installed)."),
+    monitor_port: int = typer.Option(8080, "--monitor-port", min=1, max=65535),
+    host_agent_port: int = typer.Option(9810, "--host-agent-port", min=1, max=65535),
+    snmp_agent_port: int = typer.Option(9811, "--snmp-agent-port", min=1, max=65535),
+    prometheus_port: int = typer.Option(9090, "--prometheus-port", min=1, max=65535),
+    sim_base_port: int = typer.Option(16100, "--sim-base-port", min=1024, max=65000,
+                                      help="UDP port of the first simulated device."),
+    state_dir: Path | None = typer.Option(None, "--state-dir",
+                                          help="Database, secrets, logs and Prometheus data (default .yunwang "
+                                               "in the project folder)."),
+    no_audit: bool = typer.Option(False, "--no-audit", help="Do not render the plan and run the audits."),
+) -> None:
+    """Run everything on this machine: simulated devices, monitor, host and SNMP agents, Prometheus, audits."""
+    import sys
+    import time
+
+    import httpx
+    from rich.console import Console
+    from rich.live import Live
+
+    from yunwang.stacks import load_stack
+    from yunwang.supervisor import Event, Supervisor, run_until_signalled
+    from yunwang.up_audit import AuditWorker
+    from yunwang.up_stack import (
+        Ports,
+        UpConfig,
+        build_specs,
+        check_ports_free,
+        find_prometheus,
+        prepare_secrets,
+        write_prometheus,
+    )
+    from yunwang.up_status import Probes, status_view
+
+    console = Console()
+    loaded = load_stack(stack)
+    assert loaded.topology is not None
+    root = loaded.root
+    cfg = UpConfig(stack=stack, root=root, state_dir=(state_dir or root / ".yunwang").resolve(),
+                   ports=Ports(monitor_port, host_agent_port, snmp_agent_port, prometheus_port, sim_base_port),
+                   with_sim=not no_sim, prometheus=find_prometheus(with_prometheus))
+    cfg.state_dir.mkdir(parents=True, exist_ok=True)
+    env = prepare_secrets(cfg, loaded.topology)
+    cfg.endpoints_file.unlink(missing_ok=True)  # a stale file would let others start before the devices are up
+    specs = build_specs(cfg, env)
+    live_view = console.is_terminal
+
+    def on_event(event: Event) -> None:
+        if not live_view:
+            stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
+            console.print(f"{stamp} {event.child}: {event.message}", highlight=False)
+
+    sup = Supervisor(specs, cfg.state_dir, on_event=on_event)
+    sup.reap_leftovers()
+    check_ports_free(cfg, [s.name for s in specs if not s.missing])
+    if cfg.prometheus:
+        write_prometheus(cfg)
+    console.print(f"yunwang up: stack {stack}, state in {cfg.state_dir}", highlight=False)
+    console.print(f"  monitor    {cfg.monitor_url}/  (admin token in {cfg.token_file('admin')})", highlight=False,
+                  soft_wrap=True)
+    if cfg.prometheus:
+        console.print(f"  prometheus {cfg.prometheus_url}/", highlight=False)
+    console.print(f"  logs       {cfg.state_dir / 'logs'}/<service>.log", highlight=False)
+
+    worker = None if no_audit else AuditWorker(cfg, env)
+    probes = Probes()
+    client = httpx.Client(timeout=1.0, trust_env=False)
+    live = Live(console=console, refresh_per_second=2, transient=False) if live_view else None
+    printed_after_audit = False
+
+    def on_tick(s: Supervisor) -> None:
+        nonlocal printed_after_audit
+        if worker is not None and worker.state == "waiting":
+            worker.start()
+        if time.monotonic() - probes.refreshed >= 2.0:
+            probes.refresh(cfg, client)
+        if live is not None:
+            live.update(status_view(s, cfg, probes, worker))
+        elif worker is not None and worker.finished_at is not None and not printed_after_audit:
+            printed_after_audit = True
+            console.print(status_view(s, cfg, probes, worker))
+
+    if live is not None:
+        live.start()
+    try:
+        received = run_until_signalled(sup, every=0.5, on_tick=on_tick)
+    finally:
+        if live is not None:
+            live.stop()
+        client.close()
+    console.print(status_view(sup, cfg, probes, worker))
+    console.print(f"yunwang up: stopped (signal {received}); state kept in {cfg.state_dir}", highlight=False)
+    sys.stdout.flush()

@@ -1,0 +1,172 @@
+"""The audits `yunwang up` runs once its services are up: the rendered plan, this host, the simulated devices.
+
+Each audit is the ordinary `yunwang audit ... --format json` command (so what `up` shows is exactly what a user
+gets by hand); their reports are merged into one run and posted to the monitor, whose /metrics exposes the latest
+run to Prometheus. The individual reports stay in ``<state>/audits/`` for reading.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from yunwang.up_stack import UpConfig
+
+STATUS_RANK = {"non-compliant": 0, "partial": 1, "compliant": 2}
+AUDIT_TIMEOUT_S = 600
+
+
+@dataclass
+class AuditOutcome:
+    name: str
+    exit_code: int | None = None
+    report: dict[str, Any] | None = None
+    error: str = ""
+
+
+def merge_reports(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """One contract report from several: findings and errors concatenated, counts summed, and per clause the
+    worst status any audit assessed (a clause compliant in the plan but not on the host is not compliant)."""
+    merged: dict[str, Any] = {"tool": reports[0]["tool"], "standard": reports[0]["standard"], "findings": [],
+                              "errors": [], "summary": {"high": 0, "medium": 0, "low": 0, "waived": 0, "controls": {}}}
+    controls: dict[str, str] = merged["summary"]["controls"]
+    for report in reports:
+        merged["findings"].extend(report.get("findings", []))
+        merged["errors"].extend(report.get("errors", []))
+        summary = report.get("summary", {})
+        for key in ("high", "medium", "low", "waived"):
+            merged["summary"][key] += int(summary.get(key, 0))
+        for clause, status in summary.get("controls", {}).items():
+            before = controls.get(clause, "not-assessed")
+            if status in STATUS_RANK and (before not in STATUS_RANK or STATUS_RANK[status] < STATUS_RANK[before]):
+                controls[clause] = status
+            else:
+                controls.setdefault(clause, status)
+    return merged
+
+
+def _yunwang(*args: str) -> list[str]:
+    return [sys.executable, "-m", "yunwang", *args]
+
+
+def run_json_audit(name: str, args: list[str], out: Path, cfg: UpConfig, env: dict[str, str]) -> AuditOutcome:
+    """Run one `yunwang audit ... --format json --out FILE`; exit 0/1 both mean a report was written."""
+    import os
+
+    outcome = AuditOutcome(name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.unlink(missing_ok=True)
+    try:
+        done = subprocess.run(_yunwang("audit", *args, "--format", "json", "--out", str(out)), cwd=cfg.root,
+                              env={**os.environ, **env}, capture_output=True, text=True, timeout=AUDIT_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        outcome.error = f"took longer than {AUDIT_TIMEOUT_S} s"
+        return outcome
+    outcome.exit_code = done.returncode
+    if done.returncode in (0, 1) and out.is_file():
+        try:
+            outcome.report = json.loads(out.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            outcome.error = f"unreadable report {out}: {exc}"
+    else:
+        outcome.error = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1][:300]
+    return outcome
+
+
+@dataclass
+class AuditWorker:
+    """Renders the plan and runs the audits in a background thread; the status table reads its fields."""
+
+    cfg: UpConfig
+    env: dict[str, str]
+    state: str = "waiting"
+    outcomes: list[AuditOutcome] = field(default_factory=list)
+    merged: dict[str, Any] | None = None
+    audit_id: int | None = None
+    finished_at: float | None = None
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="up-audits", daemon=True)
+        self._thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            self._run_all()
+        except Exception as exc:  # reported in the status table; the services keep running
+            self.state = f"failed: {type(exc).__name__}: {exc}"
+        finally:
+            self.finished_at = time.time()
+
+    def _run_all(self) -> None:
+        cfg = self.cfg
+        audits_dir = cfg.state_dir / "audits"
+        self.state = "rendering plan"
+        plan = subprocess.run(_yunwang("plan", "--stack", cfg.stack, "--out", str(cfg.plan_dir)), cwd=cfg.root,
+                              capture_output=True, text=True, timeout=AUDIT_TIMEOUT_S)
+        jobs: list[tuple[str, list[str]]] = []
+        if plan.returncode == 0:
+            jobs.append(("plan", ["plan", str(cfg.plan_dir)]))
+        else:
+            self.outcomes.append(AuditOutcome("plan", plan.returncode, None,
+                                              (plan.stderr.strip().splitlines() or ["plan failed"])[-1][:300]))
+        jobs.append(("host", ["host"]))
+        targets = self._sim_targets()
+        if targets:
+            jobs.append(("snmp", ["snmp", *targets]))
+        for name, args in jobs:
+            self.state = f"auditing {name}"
+            self.outcomes.append(run_json_audit(name, args, audits_dir / f"{name}.json", cfg, self.env))
+        reports = [o.report for o in self.outcomes if o.report is not None]
+        if not reports:
+            self.state = "no audit produced a report"
+            return
+        self.merged = merge_reports(reports)
+        (audits_dir / "merged.json").write_text(json.dumps(self.merged, ensure_ascii=False, indent=1), "utf-8")
+        self.state = "posting to the monitor"
+        self.audit_id = post_audit(cfg.monitor_url, cfg.token_file("admin"), self.merged)
+        self.state = f"posted as audit {self.audit_id}"
+
+    def _sim_targets(self) -> list[str]:
+        if not self.cfg.with_sim:
+            return []
+        deadline = time.monotonic() + 60
+        while not self.cfg.endpoints_file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        try:
+            endpoints = json.loads(self.cfg.endpoints_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return sorted(str(v) for v in endpoints.values()) if isinstance(endpoints, dict) else []
+
+
+def post_audit(monitor_url: str, admin_token_file: Path, report: dict[str, Any], attempts: int = 20) -> int:
+    """POST the report to the monitor (retrying while it starts); returns the stored audit id."""
+    token = admin_token_file.read_text(encoding="utf-8").strip()
+    last = ""
+    for _ in range(attempts):
+        try:
+            response = httpx.post(f"{monitor_url}/api/v1/audits", json=report, timeout=30, trust_env=False,
+                                  headers={"Authorization": f"Bearer {token}"})
+        except httpx.HTTPError as exc:
+            last = f"{type(exc).__name__}: {exc}"
+        else:
+            if response.status_code == 201:
+                return int(response.json()["id"])
+            last = f"HTTP {response.status_code}: {response.text[:200]}"
+            if response.status_code < 500:
+                break
+        time.sleep(1.0)
+    raise RuntimeError(f"the monitor refused the audit: {last}")

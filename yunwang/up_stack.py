@@ -1,0 +1,199 @@
+"""What `yunwang up` runs: local secrets generated once, and the command line of every child process.
+
+Secrets (monitor tokens, SNMP keys of the simulated devices) are random, generated on the first run into
+files of mode 0600 under the state folder and reused afterwards; children get the *paths* (``--*-token-file``,
+``YUNWANG_SNMP_<PROFILE>_<KIND>_FILE``), never the values, so nothing secret appears in a process list or a log.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import secrets
+import shutil
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from yunwang.errors import InputError, Problem
+from yunwang.supervisor import ChildSpec
+from yunwang.topology import Topology
+
+TOKEN_ROLES = ("admin", "viewer", "agent")
+
+
+@dataclass(frozen=True)
+class Ports:
+    monitor: int = 8080
+    host_agent: int = 9810
+    snmp_agent: int = 9811
+    prometheus: int = 9090
+    sim_base: int = 16100
+
+
+@dataclass(frozen=True)
+class UpConfig:
+    stack: str
+    root: Path
+    """Project folder (holds Pulumi.yaml): children run there."""
+    state_dir: Path
+    ports: Ports
+    with_sim: bool = True
+    prometheus: str | None = None
+    """Path of the prometheus program, or None to run without it."""
+
+    @property
+    def secrets_dir(self) -> Path:
+        return self.state_dir / "secrets"
+
+    @property
+    def endpoints_file(self) -> Path:
+        return self.state_dir / "sim-endpoints.json"
+
+    @property
+    def plan_dir(self) -> Path:
+        return self.state_dir / "plan"
+
+    @property
+    def monitor_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.monitor}"
+
+    @property
+    def prometheus_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.prometheus}"
+
+    def token_file(self, role: str) -> Path:
+        return self.secrets_dir / f"monitor-{role}.token"
+
+
+def _secret_file(path: Path) -> Path:
+    """Create ``path`` (mode 0600) holding a fresh random value unless it already exists."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(24) + "\n")
+    return path
+
+
+def prepare_secrets(cfg: UpConfig, topo: Topology) -> dict[str, str]:
+    """Generate (once) the monitor tokens and every SNMP profile's secrets; return the children's environment."""
+    for role in TOKEN_ROLES:
+        _secret_file(cfg.token_file(role))
+    env: dict[str, str] = {}
+    for profile in topo.snmp_profiles:
+        if profile.version == "2c":
+            kinds = ["COMMUNITY"]
+        else:
+            level = profile.security_level or "authPriv"
+            kinds = {"noAuthNoPriv": [], "authNoPriv": ["AUTH_KEY"]}.get(level, ["AUTH_KEY", "PRIV_KEY"])
+        for kind in kinds:
+            name = f"YUNWANG_SNMP_{profile.name.upper().replace('-', '_')}_{kind}"
+            path = _secret_file(cfg.secrets_dir / f"snmp-{profile.name}-{kind.lower().replace('_', '-')}")
+            env[f"{name}_FILE"] = str(path)
+    return env
+
+
+def _command_missing(module: str, command: str) -> str | None:
+    """Why ``yunwang <command>`` cannot run in this installation, or None when it can."""
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        found = False
+    return None if found else f"`yunwang {command}` is not installed ({module} missing)"
+
+
+def _yunwang(*args: str) -> list[str]:
+    return [sys.executable, "-m", "yunwang", *args]
+
+
+def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
+    """Children in start order: devices first (others read their endpoints), then monitor, agents, Prometheus."""
+    p = cfg.ports
+    endpoints = ["--endpoints", str(cfg.endpoints_file)] if cfg.with_sim else []
+    specs: list[ChildSpec] = []
+    if cfg.with_sim:
+        specs.append(ChildSpec(
+            "sim", _yunwang("sim", "--stack", cfg.stack, "--base-port", str(p.sim_base),
+                            "--data-dir", str(cfg.state_dir / "sim" / cfg.stack),
+                            "--endpoints-out", str(cfg.endpoints_file)),
+            env=env, cwd=cfg.root, ready_file=cfg.endpoints_file, missing=_command_missing("agents.sim.cli", "sim"),
+            url=f"udp 127.0.0.1:{p.sim_base}+"))
+    monitor_args = ["monitor", "--listen", f"127.0.0.1:{p.monitor}", "--stack", cfg.stack,
+                    "--db", f"sqlite:///{cfg.state_dir / 'monitor.db'}", *endpoints,
+                    "--poller", f"127.0.0.1:{p.snmp_agent}", "--host-targets", "agents",
+                    "--state-dir", str(cfg.state_dir), "--no-access-log",
+                    *(a for role in TOKEN_ROLES for a in (f"--{role}-token-file", str(cfg.token_file(role))))]
+    if cfg.prometheus:
+        monitor_args += ["--prometheus", cfg.prometheus_url]
+    specs.append(ChildSpec("monitor", _yunwang(*monitor_args), cwd=cfg.root,
+                           health_url=f"{cfg.monitor_url}/healthz", missing=_command_missing("monitor.cli", "monitor"),
+                           url=f"{cfg.monitor_url}/"))
+    specs.append(ChildSpec(
+        "host-agent", _yunwang("agent", "host", "--listen", f"127.0.0.1:{p.host_agent}", "--monitor", cfg.monitor_url,
+                               "--token-file", str(cfg.token_file("agent"))),
+        cwd=cfg.root, health_url=f"http://127.0.0.1:{p.host_agent}/metrics",
+        missing=_command_missing("agents.cli", "agent host"), url=f"http://127.0.0.1:{p.host_agent}/metrics"))
+    specs.append(ChildSpec(
+        "snmp-agent", _yunwang("agent", "snmp", "--listen", f"127.0.0.1:{p.snmp_agent}", "--stack", cfg.stack,
+                               *endpoints),
+        env=env, cwd=cfg.root, health_url=f"http://127.0.0.1:{p.snmp_agent}/metrics",
+        missing=_command_missing("agents.cli", "agent snmp"), url=f"http://127.0.0.1:{p.snmp_agent}/metrics"))
+    prom_dir = cfg.state_dir / "prometheus"
+    specs.append(ChildSpec(
+        "prometheus", [cfg.prometheus or "prometheus", f"--config.file={prom_dir / 'prometheus.yml'}",
+                       f"--storage.tsdb.path={prom_dir / 'data'}", f"--web.listen-address=127.0.0.1:{p.prometheus}",
+                       "--storage.tsdb.retention.time=15d", "--log.level=warn"],
+        cwd=cfg.root, health_url=f"{cfg.prometheus_url}/-/ready",
+        missing=None if cfg.prometheus else "not on PATH (install the Debian package 'prometheus') or "
+                                            "--without-prometheus",
+        url=f"{cfg.prometheus_url}/"))
+    return specs
+
+
+def write_prometheus(cfg: UpConfig) -> Path:
+    """Render the Prometheus config for this machine: SD from the local monitor with the viewer token.
+
+    SNMP comes from the poller alone: exporter-mode scrapes would walk every simulated device a second time.
+    """
+    from monitor.prometheus.render import write_prometheus_config
+
+    return write_prometheus_config(
+        cfg.state_dir / "prometheus" / "prometheus.yml", cfg.monitor_url, token_file=cfg.token_file("viewer"),
+        snmp_agent=f"127.0.0.1:{cfg.ports.snmp_agent}", stack=cfg.stack, scrape_interval="15s",
+        evaluation_interval="15s", snmp_interval="30s", snmp_timeout="25s", sd_refresh="15s",
+        jobs=("host", "snmp-poller", "monitor"))
+
+
+def find_prometheus(wanted: bool | None) -> str | None:
+    """The prometheus program to run: required when ``wanted`` is True, skipped when False, else if installed."""
+    if wanted is False:
+        return None
+    path = shutil.which("prometheus")
+    if path is None and wanted:
+        raise InputError([Problem("--with-prometheus", None, "", "", "'prometheus' is not on PATH",
+                                  "install the Debian package 'prometheus', or use --without-prometheus")])
+    return path
+
+
+def check_ports_free(cfg: UpConfig, names: list[str]) -> None:
+    """Fail early, naming the option to change, when a port we are about to serve on is taken."""
+    options = {"monitor": ("--monitor-port", cfg.ports.monitor), "host-agent": ("--host-agent-port",
+               cfg.ports.host_agent), "snmp-agent": ("--snmp-agent-port", cfg.ports.snmp_agent),
+               "prometheus": ("--prometheus-port", cfg.ports.prometheus)}
+    problems = []
+    for name in names:
+        if name not in options:
+            continue
+        option, port = options[name]
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do: TIME_WAIT is no conflict
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                problems.append(Problem(option, None, "", str(port), f"port {port} for the {name} is already in use",
+                                        f"stop what listens there or pick another port with {option}"))
+    if problems:
+        raise InputError(problems)
