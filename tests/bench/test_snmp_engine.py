@@ -19,14 +19,15 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from pytest_benchmark.fixture import BenchmarkFixture
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "agents_snmp"))
-from snmp_testlib import COMMUNITY, USERS, Snmpd, free_port, need_binary, start_snmpd  # noqa: E402
+from snmp_testlib import COMMUNITY, USERS, Snmpd, free_port, need_binary, start_snmpd
 
-from agents.snmp.auth import Credentials  # noqa: E402
-from agents.snmp.collect import DeviceResult, collect_device, render_families  # noqa: E402
-from agents.snmp.engine import EngineState, Target  # noqa: E402
-from agents.snmp.modules import BUILTIN_DIR, builtin_modules, plan_for  # noqa: E402
+from agents.snmp.auth import Credentials
+from agents.snmp.collect import DeviceResult, collect_device, render_families
+from agents.snmp.engine import EngineState, Target
+from agents.snmp.modules import BUILTIN_DIR, builtin_modules, plan_for
 
 SCRAPES_PER_ROUND = 100
 ROUNDS = 5
@@ -48,7 +49,7 @@ def polled_values(result: DeviceResult) -> int:
 
 
 @pytest.mark.parametrize("version", ["v2c", "v3"])
-def test_snmp_if_mib_walk_in_process(benchmark: pytest.FixtureRequest, snmpd: Snmpd, version: str) -> None:
+def test_snmp_if_mib_walk_in_process(benchmark: BenchmarkFixture, snmpd: Snmpd, version: str) -> None:
     """One device, if_mib (ifTable + ifXTable + sysUpTime) walked and rendered: wall time per poll."""
     creds = snmpd.v2c() if version == "v2c" else snmpd.v3("ywsha256")
     target = Target("127.0.0.1", snmpd.port, creds, timeout=2, retries=1, max_repetitions=25)
@@ -79,7 +80,7 @@ def _auth(version: str) -> dict[str, object]:
     """One credential in snmp_exporter's keys (0.21 puts it in the module, ≥0.23 under auths:)."""
     if version == "v2c":
         return {"community": COMMUNITY}
-    auth, apw, priv, ppw = USERS["ywsha256"]
+    _, apw, _, ppw = USERS["ywsha256"]
     return {"username": "ywsha256", "security_level": "authPriv", "password": apw, "auth_protocol": "SHA256",
             "priv_protocol": "AES256", "priv_password": ppw}
 
@@ -104,7 +105,7 @@ def _wait_http(url: str, deadline: float) -> None:
 
 
 @pytest.mark.parametrize("version", ["v2c", "v3"])
-def test_snmp_side_by_side_vs_snmp_exporter(benchmark: pytest.FixtureRequest, snmpd: Snmpd, tmp_path: Path,
+def test_snmp_side_by_side_vs_snmp_exporter(benchmark: BenchmarkFixture, snmpd: Snmpd, tmp_path: Path,
                                             version: str) -> None:
     """Same snmpd, same if_mib module, same scrape loop: server CPU per scrape and per sample, alternating."""
     exporter_bin = need_binary("prometheus-snmp-exporter", "prometheus-snmp-exporter")
