@@ -45,6 +45,7 @@ class FileCache:
     def __init__(self, max_open: int = 512) -> None:
         self.max_open = max_open
         self._fds: dict[str, int] = {}
+        self._dirs: dict[str, tuple[int, int]] = {}
         self._lock = threading.Lock()
 
     def read(self, path: str) -> bytes:
@@ -86,6 +87,21 @@ class FileCache:
         with self._lock:
             for path in [p for p in self._fds if p.startswith(prefix)]:
                 os.close(self._fds.pop(path))
+
+    def revalidate(self, directory: str) -> bool:
+        """Forget files kept under ``directory`` if it is no longer the same object (a network interface deleted
+        and another created under its name). False when the directory is gone."""
+        try:
+            st = os.stat(directory)
+        except OSError:
+            self.forget_prefix(directory + "/")
+            self._dirs.pop(directory, None)
+            return False
+        ident = (st.st_dev, st.st_ino)
+        if self._dirs.get(directory, ident) != ident:
+            self.forget_prefix(directory + "/")
+        self._dirs[directory] = ident
+        return True
 
     def paths(self) -> list[str]:
         return list(self._fds)

@@ -174,3 +174,18 @@ def test_file_cache_rereads_fresh_content(tmp_path: Path) -> None:
     assert cache.paths() == []
     assert cache.attr(str(path)) is None
     assert Paths(str(tmp_path)).proc == f"{tmp_path}/proc"
+
+
+def test_file_cache_forgets_a_directory_replaced_under_the_same_name(tmp_path: Path) -> None:
+    device = tmp_path / "eth0"
+    device.mkdir()
+    (device / "mtu").write_text("1500\n")
+    cache = FileCache()
+    assert cache.revalidate(str(device)) and cache.int(str(device / "mtu")) == 1500
+    old = tmp_path / "eth0-old"
+    device.rename(old)  # the kept descriptor still points at the old interface's file
+    device.mkdir()
+    (device / "mtu").write_text("9000\n")
+    assert cache.revalidate(str(device))
+    assert cache.int(str(device / "mtu")) == 9000
+    assert not cache.revalidate(str(tmp_path / "gone"))

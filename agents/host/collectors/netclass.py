@@ -33,7 +33,7 @@ class NetclassCollector(Collector):
     name = "netclass"
 
     def setup(self) -> None:
-        self._devices: set[str] = set()
+        self._devices: set[str] = set()  # to close the files of interfaces that went away
 
     def collect(self) -> list[Family]:
         base = f"{self.paths.sys}/class/net"
@@ -45,11 +45,13 @@ class NetclassCollector(Collector):
                       labelnames=_INFO_LABELS)
         devices = sorted(d for d in os.listdir(base) if d != "bonding_masters")
         for gone in self._devices.difference(devices):
-            self.files.forget_prefix(f"{base}/{gone}/")
+            self.files.revalidate(f"{base}/{gone}")
         self._devices = set(devices)
         attr, number = self.files.attr, self.files.int
         for device in devices:
             path = f"{base}/{device}"
+            if not self.files.revalidate(path):
+                continue  # removed since listdir
             labels = (device,)
             for family, (attribute, _, number_base, _) in zip(props, _PROPERTIES, strict=True):
                 value = number(f"{path}/{attribute}", number_base)

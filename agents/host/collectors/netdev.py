@@ -25,7 +25,8 @@ class NetdevCollector(Collector):
             labels = (device.strip(),)
             for family, value in zip(families, values, strict=False):
                 family.samples.append((labels, int(value)))
-            nohandler = self.files.int(f"{self.paths.sys}/class/net/{labels[0]}/statistics/rx_nohandler")
+            sysfs = f"{self.paths.sys}/class/net/{labels[0]}"
+            nohandler = self.files.int(f"{sysfs}/statistics/rx_nohandler") if self.files.revalidate(sysfs) else None
             if nohandler is not None:
                 no_handler.add(nohandler, *labels)
         families.append(no_handler)
