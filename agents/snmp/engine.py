@@ -91,6 +91,7 @@ class EngineState:
     engine_time: int
     learnt_at: float
     keys: usm.UsmKeys
+    verified: bool = False  # an authenticated response has been seen: the keys are right
 
     def now(self) -> int:
         return min(self.engine_time + int(time.monotonic() - self.learnt_at), 2147483647)
@@ -279,7 +280,14 @@ class Session:
             pdu = ber.encode_pdu(pdu_tag, msg_id, varbinds, non_repeaters, max_repetitions)
             message = usm.encode_v3_message(msg_id, flags, state.engine_id, state.boots, state.now(), creds.username,
                                             state.keys, state.engine_id, creds.context_name, pdu)
-            data = await self._exchange(msg_id, message)
+            try:
+                data = await self._exchange(msg_id, message)
+            except SnmpTimeout as exc:
+                if creds.private and not state.verified:
+                    # net-snmp drops what it cannot decrypt (only counting usmStatsDecryptionErrors).
+                    raise SnmpAuthError(f"{exc}; the engine answered discovery but not the encrypted request: "
+                                        "the privacy key or protocol is probably wrong") from None
+                raise
             response = self._open_v3(data, state)
             if response.tag != ber.REPORT:
                 return response
@@ -320,6 +328,7 @@ class Session:
                 raise
             if msg.flags & usm.FLAG_AUTH:
                 state.boots, state.engine_time, state.learnt_at = msg.boots, msg.engine_time, time.monotonic()
+                state.verified = True
             return pdu
         except ber.BerError as exc:
             raise SnmpMalformed(f"{self.target.address}: malformed response: {exc}") from None

@@ -199,3 +199,9 @@ def test_config_problem_is_reported_per_device() -> None:
 
     result = asyncio.run(poll_job(job))
     assert result.reason == "config" and not result.ok
+
+
+def test_wrong_v3_privacy_key_is_named(snmpd: Snmpd) -> None:
+    t = target(snmpd.port, timeout=0.3, creds=snmpd.v3("ywsha", priv_password="not-the-priv-key"))
+    result = asyncio.run(collect_device("d", t, plan_for(["system"], builtin_modules())))
+    assert result.reason == "auth" and "privacy key" in (result.error or "")
