@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -40,8 +41,9 @@ class Reply:
     engine_id: bytes = b""
 
 
+@functools.lru_cache(maxsize=8192)
 def community_get(version: int, community: str, request_id: int, oid: str) -> bytes:
-    """A v1/v2c GET of ``oid``."""
+    """A v1/v2c GET of ``oid``; cached, because every target gets the same guesses under the same ids."""
     module = api.PROTOCOL_MODULES[version]
     pdu = module.GetRequestPDU()
     module.apiPDU.set_defaults(pdu)
