@@ -93,7 +93,7 @@ def run_program(stack_name: str | Stack, *, root: Path | None = None, secrets: d
     return result
 
 
-def run_with_mocks(program: Callable[[], None], stack_name: str, config: dict[str, str], secret_keys: list[str],
+def run_with_mocks(program: Callable[[], object], stack_name: str, config: dict[str, str], secret_keys: list[str],
                    on_register: Callable[[int], None] | None = None) -> list[Registration]:
     """Run ``program`` under fresh mocks (safe to repeat in one process) and return its registrations."""
     import pulumi
@@ -177,7 +177,15 @@ def write_plan(result: PlanResult, out: Path, on_write: Callable[[], None] | Non
                 on_write()
         records.append({"urn": reg.urn, "type": reg.type, "name": reg.name, "parent": reg.parent,
                         "region": region, "provider": reg.provider, "inputs": inputs, "manifest": path})
-    doc = {"project": PROJECT, "stack": result.stack, "outputs": result.outputs, "resources": records}
-    (out / "resources.json").write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
-                                        encoding="utf-8")
+    (out / "resources.json").write_text(resources_json(result, records), encoding="utf-8")
     return records
+
+
+def resources_json(result: PlanResult, records: list[dict[str, Any]]) -> str:
+    """One resource a line: readable and diffable, and written by the C JSON encoder (indent= is pure Python)."""
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    lines = ",\n".join(dump(r) for r in records)
+    return (f'{{"project": {dump(PROJECT)}, "stack": {dump(result.stack)},\n"outputs": {dump(result.outputs)},\n'
+            f'"resources": [\n{lines}\n]}}\n')
