@@ -138,7 +138,10 @@ def run_with_mocks(program: Callable[[], object], stack_name: str, config: dict[
     pulumi.runtime.set_mocks(NoCalls(), project=PROJECT, stack=stack_name, preview=False,
                              monitor=Recorder(NoCalls()))
     settings.SETTINGS.outputs.clear()
-    _sync_await(run_pulumi_func(program))
+    def body() -> None:
+        program()
+
+    _sync_await(run_pulumi_func(body))
     return recorded
 
 
