@@ -126,3 +126,34 @@ def test_promtool_finds_nothing_node_exporter_does_not_have(node_exporter_text: 
 
     ours, theirs = problems(our_text), problems(node_exporter_text)
     assert ours - theirs == set()
+
+
+# Series whose values do not move between two scrapes a moment apart: they must match node_exporter exactly.
+STATIC = ("node_memory_MemTotal_bytes", "node_memory_SwapTotal_bytes", "node_boot_time_seconds", "node_filefd_maximum",
+          "node_entropy_pool_size_bits", "node_filesystem_size_bytes", "node_filesystem_files",
+          "node_filesystem_readonly", "node_network_mtu_bytes", "node_network_iface_id", "node_network_flags",
+          "node_network_info", "node_network_speed_bytes", "node_network_protocol_type", "node_uname_info",
+          "node_os_info", "node_os_version", "node_disk_info", "node_time_clocksource_current_info",
+          "node_time_zone_offset_seconds", "node_timex_tick_seconds", "node_nf_conntrack_entries_limit")
+# Series sets (not values) that must match: same devices, mounts, CPUs.
+SAME_SERIES = ("node_cpu_seconds_total", "node_network_receive_bytes_total", "node_disk_read_bytes_total",
+               "node_filesystem_avail_bytes", "node_softnet_processed_total", "node_udp_queues", "node_arp_entries")
+
+
+def samples(text: str) -> dict[str, dict[tuple[tuple[str, str], ...], float]]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    found: dict[str, dict[tuple[tuple[str, str], ...], float]] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            found.setdefault(sample.name, {})[tuple(sorted(sample.labels.items()))] = sample.value
+    return found
+
+
+def test_same_values_and_series_as_node_exporter(node_exporter_text: str, our_text: str) -> None:
+    ours, theirs = samples(our_text), samples(node_exporter_text)
+    for name in STATIC:
+        if name in theirs:
+            assert ours.get(name) == theirs[name], name
+    for name in SAME_SERIES:
+        assert set(ours.get(name, {})) == set(theirs.get(name, {})), name

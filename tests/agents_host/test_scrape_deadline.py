@@ -92,13 +92,13 @@ def test_filesystem_skips_a_hung_mount_but_reports_the_others(tmp_path: Path,
     root = tmp_path / "root"
     (root / "proc/1").mkdir(parents=True)
     (root / "srv/ok").mkdir(parents=True)
-    (root / "mnt/nfs").mkdir(parents=True)
-    (root / "proc/1/mounts").write_text("/dev/vda /srv/ok ext4 rw 0 0\nserver:/x /mnt/nfs nfs4 rw 0 0\n")
+    (root / "srv/nfs").mkdir(parents=True)
+    (root / "proc/1/mounts").write_text("/dev/vda /srv/ok ext4 rw 0 0\nserver:/x /srv/nfs nfs4 rw 0 0\n")
     unblock = threading.Event()
     real_statvfs = os.statvfs
 
     def statvfs(path: str) -> os.statvfs_result:
-        if path.endswith("/mnt/nfs"):
+        if path.endswith("/srv/nfs"):
             unblock.wait(30)
         return real_statvfs(path)
 
@@ -110,17 +110,17 @@ def test_filesystem_skips_a_hung_mount_but_reports_the_others(tmp_path: Path,
 
     text = scraper.scrape()  # the hung mount is now skipped, the good one reported
     assert status(text) == {"filesystem": "1"}
-    assert 'node_filesystem_device_error{device="server:/x",fstype="nfs4",mountpoint="/mnt/nfs"} 1' in text
+    assert 'node_filesystem_device_error{device="server:/x",fstype="nfs4",mountpoint="/srv/nfs"} 1' in text
     assert 'node_filesystem_device_error{device="/dev/vda",fstype="ext4",mountpoint="/srv/ok"} 0' in text
     assert 'node_filesystem_size_bytes{device="/dev/vda",fstype="ext4",mountpoint="/srv/ok"}' in text
 
     unblock.set()
     deadline = time.monotonic() + 5
-    hung = 'node_filesystem_device_error{device="server:/x",fstype="nfs4",mountpoint="/mnt/nfs"} 1'
+    hung = 'node_filesystem_device_error{device="server:/x",fstype="nfs4",mountpoint="/srv/nfs"} 1'
     while hung in text and time.monotonic() < deadline:
         time.sleep(0.05)
         text = scraper.scrape()
-    assert 'node_filesystem_size_bytes{device="server:/x",fstype="nfs4",mountpoint="/mnt/nfs"}' in text
+    assert 'node_filesystem_size_bytes{device="server:/x",fstype="nfs4",mountpoint="/srv/nfs"}' in text
 
 
 def test_duplicate_collector_names_are_refused() -> None:

@@ -14,8 +14,9 @@ import threading
 from agents.host.collectors.base import Collector
 from agents.host.exposition import Family
 
+# Debian's prometheus-node-exporter 1.5 defaults (upstream excludes only run/credentials, not run, mnt, media).
 MOUNT_POINTS_EXCLUDE = re.compile(
-    r"^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)"
+    r"^/(dev|proc|run|sys|mnt|media|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)"
 )
 FS_TYPES_EXCLUDE = re.compile(
     r"^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|"

@@ -10,6 +10,9 @@ _TRANSMIT = ("bytes", "packets", "errs", "drop", "fifo", "colls", "carrier", "co
 _STATS = tuple(f"receive_{s}" for s in _RECEIVE) + tuple(f"transmit_{s}" for s in _TRANSMIT)
 
 
+IGNORED_DEVICES = {"lo"}  # Debian's node_exporter 1.5 default: --collector.netdev.device-exclude="^lo$"
+
+
 class NetdevCollector(Collector):
     name = "netdev"
 
@@ -21,8 +24,11 @@ class NetdevCollector(Collector):
                             "counter", ("device",))
         for line in self.files.text(f"{self.paths.proc}/net/dev").splitlines()[2:]:
             device, _, rest = line.partition(":")
+            device = device.strip()
+            if device in IGNORED_DEVICES:
+                continue
             values = rest.split()
-            labels = (device.strip(),)
+            labels = (device,)
             for family, value in zip(families, values, strict=False):
                 family.samples.append((labels, int(value)))
             sysfs = f"{self.paths.sys}/class/net/{labels[0]}"
