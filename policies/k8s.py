@@ -281,17 +281,6 @@ def _line_counter(text: str) -> Any:
     return line_at
 
 
-def _content_line(chunk: str, first_line: int) -> int:
-    """The line where a document's content starts (skips the ``---`` marker, blank lines and comments)."""
-    line = first_line
-    for raw in chunk.split("\n", 40)[:40]:
-        s = raw.strip()
-        if s and not s.startswith("#") and s != "---":
-            return line
-        line += 1
-    return first_line
-
-
 def load_k8s(paths: Iterable[str | Path], stats: ReadStats, *, display_root: Path | None = None) -> LoadResult:
     """Read every Kubernetes object under ``paths``; problems become error entries, the rest is audited."""
     errors: list[AuditError] = []
@@ -317,56 +306,87 @@ def _display(path: Path, root: Path | None) -> str:
     return str(path)
 
 
+def _parse(text: str, offset: int) -> list[tuple[Any, int, Any]]:
+    """(data, 1-based line, node) of every document: compose with the C parser (the node knows its line), then
+    construct, which is what ``yaml.load_all`` does, so line numbers cost nothing extra."""
+    out: list[tuple[Any, int, Any]] = []
+    loader = Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                out.append((loader.construct_document(node), offset + node.start_mark.line + 1, node))
+    finally:
+        loader.dispose()
+    return out
+
+
+def _template_at(text: str) -> Any:
+    """Helm's ``# Source: chart/templates/x.yaml`` heading the document at a line (None when there is none)."""
+    if "# Source:" not in text:
+        return lambda line: None
+    marks = sorted([(text.count("\n", 0, m.start()) + 1, None) for m in _DOC_START.finditer(text)]
+                   + [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _HELM_SOURCE.finditer(text)],
+                   key=lambda mark: mark[0])
+
+    def at(line: int) -> str | None:
+        found = None
+        for mark_line, template in marks:
+            if mark_line > line:
+                break
+            found = template  # a document separator resets it
+        return found
+
+    return at
+
+
 def load_text(text: str, name: str, facts: K8sFacts, stats: ReadStats, errors: list[AuditError],
               waivers: list[Waiver]) -> None:
-    """Parse one file's documents into ``facts`` (one bad document fails alone)."""
-    for first_line, chunk in _documents(text):
-        template = None
-        if "# Source:" in chunk:
-            m = _HELM_SOURCE.search(chunk)
-            template = m.group(1) if m else None
-        try:
-            data = yaml.load(chunk, Loader=Loader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = first_line + mark.line if mark is not None else first_line
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            errors.append(AuditError(name, line, f"invalid YAML: {problem}"))
-            stats.skip("k8s", name, "invalid YAML document (see errors)", line)
-            continue
+    """Parse one file's documents into ``facts``.
+
+    The whole stream goes through one loader (the fast path). A YAML error breaks a stream, so such a file is
+    re-read document by document, split at ``---`` lines: only the broken document fails, with its line.
+    """
+    template_at = _template_at(text)
+    try:
+        documents = _parse(text, 0)
+    except yaml.YAMLError:
+        documents = []
+        for first_line, chunk in _documents(text):
+            try:
+                documents += _parse(chunk, first_line - 1)
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                line = first_line + mark.line if mark is not None else first_line
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                errors.append(AuditError(name, line, f"invalid YAML: {problem}"))
+                stats.skip("k8s", name, "invalid YAML document (see errors)", line)
+    for data, line, node in documents:
         if data is None:
             continue
-        line = _content_line(chunk, first_line)
         if not isinstance(data, dict):
             errors.append(AuditError(name, line, f"not a Kubernetes object (a YAML {type(data).__name__})"))
             stats.skip("k8s", name, "document is not a mapping", line)
-            continue
-        if data.get("kind") == "List" or (str(data.get("kind", "")).endswith("List")
-                                          and isinstance(data.get("items"), list)):
-            _add_list(chunk, data, first_line, name, template, facts, stats, errors, waivers)
-            continue
-        _add_object(data, name, line, template, facts, stats, errors, waivers)
+        elif str(data.get("kind", "")).endswith("List") and isinstance(data.get("items"), list):
+            _add_list(data, node, line, name, template_at, facts, stats, errors, waivers)
+        else:
+            _add_object(data, name, line, template_at(line), facts, stats, errors, waivers)
 
 
-def _add_list(chunk: str, data: dict[str, Any], first_line: int, name: str, template: str | None,
-              facts: K8sFacts, stats: ReadStats, errors: list[AuditError], waivers: list[Waiver]) -> None:
-    items = data.get("items") or []
+def _add_list(data: dict[str, Any], node: Any, line: int, name: str, template_at: Any, facts: K8sFacts,
+              stats: ReadStats, errors: list[AuditError], waivers: list[Waiver]) -> None:
+    offset = line - node.start_mark.line
     lines: list[int] = []
-    try:
-        node = yaml.compose(chunk, Loader=Loader)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if getattr(key, "value", None) == "items" and isinstance(value, yaml.SequenceNode):
-                    lines = [first_line + item.start_mark.line for item in value.value]
-    except yaml.YAMLError:
-        lines = []
-    for i, item in enumerate(items):
-        line = lines[i] if i < len(lines) else _content_line(chunk, first_line)
+    for key, value in node.value if isinstance(node, yaml.MappingNode) else []:
+        if getattr(key, "value", None) == "items" and isinstance(value, yaml.SequenceNode):
+            lines = [offset + item.start_mark.line for item in value.value]
+    for i, item in enumerate(data["items"]):
+        item_line = lines[i] if i < len(lines) else line
         if not isinstance(item, dict):
-            errors.append(AuditError(name, line, f"List item {i} is not a Kubernetes object"))
-            stats.skip("k8s", name, "List item is not a mapping", line)
+            errors.append(AuditError(name, item_line, f"List item {i} is not a Kubernetes object"))
+            stats.skip("k8s", name, "List item is not a mapping", item_line)
             continue
-        _add_object(item, name, line, template, facts, stats, errors, waivers)
+        _add_object(item, name, item_line, template_at(item_line), facts, stats, errors, waivers)
 
 
 def _add_object(data: dict[str, Any], name: str, line: int, template: str | None, facts: K8sFacts,
