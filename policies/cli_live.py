@@ -45,7 +45,9 @@ def device(paths: list[Path] = typer.Argument(..., help="Running-config files or
     raise typer.Exit(finish(loaded.units(), stats, loaded.errors, opts))
 
 
-def snmp(targets: list[str] = typer.Argument(..., help="HOST[:PORT] (default port 161), or [IPv6]:PORT."),
+def snmp(targets: list[str] = typer.Argument(None, help="HOST[:PORT] (default port 161), or [IPv6]:PORT."),
+         targets_file: Path | None = typer.Option(None, "--targets-file",
+                                                  help="More targets, one per line ('#' comments)."),
          communities_file: Path | None = typer.Option(
              None, "--communities-file", help="Extra communities to try, one per line ('#' comments). Values are "
                                               "secrets: reports name them by file line only."),
@@ -56,9 +58,12 @@ def snmp(targets: list[str] = typer.Argument(..., help="HOST[:PORT] (default por
     """Probe live SNMP agents: well-known communities (v1/v2c) and SNMPv3 noAuthNoPriv access."""
     import asyncio
 
-    from policies.facts_snmp import ProbeSettings, load_guesses, probe_targets, probe_units
+    from policies.facts_snmp import ProbeSettings, load_guesses, probe_targets, probe_units, read_target_file
 
     opts = common_options(fmt, out, waivers, fail_on)
+    targets = list(targets or []) + (read_target_file(targets_file) if targets_file else [])
+    if not targets:
+        raise typer.BadParameter("name at least one TARGET or pass --targets-file", param_hint="TARGET")
     guesses = load_guesses(communities_file)
     probes, errors = asyncio.run(probe_targets(targets, guesses, ProbeSettings(timeout_s=timeout,
                                                                                concurrency=concurrency)))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from policies.devices.detect import detect_vendor
+from policies.devices.detect import detect_vendor, has_config_markers
 from policies.devices.ios import read_ios
 from policies.devices.model import DeviceConfig, Vendor
 from policies.devices.tree import parse_tree
@@ -40,7 +40,7 @@ class DeviceLoad:
 def parse_device_config(text: str, file: str, vendor: VendorChoice = "auto") -> DeviceConfig:
     """Parse one configuration's text; raises DeviceInputError when the vendor cannot be recognised."""
     chosen: Vendor | None = detect_vendor(text) if vendor == "auto" else vendor
-    if chosen is None:
+    if chosen is None or not has_config_markers(text):
         raise DeviceInputError(
             f"{file}: not a recognised Huawei VRP, H3C Comware or Cisco IOS running configuration "
             "(expected `sysname`/`#`/`return` or `hostname`/`!`/`end`); pass --vendor if you are sure of it")

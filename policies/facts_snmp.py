@@ -104,20 +104,36 @@ def _bad_target(text: str, why: str) -> InputError:
                                "write HOST, HOST:PORT or [IPv6]:PORT")])
 
 
+def _lines(path: Path, what: str, hint: str) -> list[tuple[int, str]]:
+    """(line number, text) of the non-blank, non-comment lines of a list file."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(path), None, "", "", f"cannot read the {what}: {exc}", hint)]) from exc
+    return [(n, raw.strip()) for n, raw in enumerate(lines, start=1) if raw.strip() and not raw.strip().startswith("#")]
+
+
+def read_target_file(path: Path) -> list[str]:
+    """Targets listed one per line; a malformed one is an input error naming its line."""
+    targets = []
+    for number, text in _lines(path, "targets file", "one HOST[:PORT] per line, '#' starts a comment"):
+        try:
+            parse_target(text)
+        except InputError as exc:
+            raise InputError([Problem(str(path), number, "", text, p.message, p.hint) for p in exc.problems]) from exc
+        targets.append(text)
+    return targets
+
+
 def load_guesses(communities_file: Path | None) -> list[Guess]:
     """Well-known communities plus one entry per non-comment line of the communities file."""
     guesses = [Guess(c, c, True) for c in WELL_KNOWN_COMMUNITIES]
     if communities_file is None:
         return guesses
-    try:
-        lines = communities_file.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(communities_file), None, "", "", f"cannot read the communities file: {exc}",
-                                  "one community per line, UTF-8 text, '#' starts a comment")]) from exc
     known = set(WELL_KNOWN_COMMUNITIES)
-    for number, raw in enumerate(lines, start=1):
-        value = raw.strip()
-        if value and not value.startswith("#") and value not in known:
+    for number, value in _lines(communities_file, "communities file",
+                                "one community per line, UTF-8 text, '#' starts a comment"):
+        if value not in known:
             guesses.append(Guess(value, f"entry on line {number} of {communities_file.name}", False))
             known.add(value)
     return guesses

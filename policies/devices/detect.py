@@ -36,6 +36,12 @@ def _score(text: str, patterns: list[re.Pattern[str]]) -> int:
     return sum(1 for p in patterns if p.search(text))
 
 
+def has_config_markers(text: str) -> bool:
+    """True when at least one marker of either family appears: the floor even for a forced --vendor, so a
+    stray file is not audited as an empty (and therefore wholly non-compliant) configuration."""
+    return any(p.search(text) for family in _FAMILY_MARKERS.values() for p in family)
+
+
 def detect_vendor(text: str) -> Vendor | None:
     """The vendor, or None when the text looks like none of the supported configurations."""
     vrp = _score(text, _FAMILY_MARKERS["vrp"])

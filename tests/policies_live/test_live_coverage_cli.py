@@ -107,3 +107,13 @@ def test_cli_host_live_collects_this_host(tmp_path: Path) -> None:
     report = json.loads(out.read_text())
     assert report["stats"]["sources"]["host"]["audited"] == 1
     assert all(f["target"]["source"] == "host" for f in report["findings"])
+
+
+def test_live_host_without_collector_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policies.facts_host import collect_live
+    from yunwang.errors import InputError
+
+    monkeypatch.setitem(sys.modules, "agents.host.facts", None)  # import fails as if the module were absent
+    with pytest.raises(InputError) as info:
+        collect_live()
+    assert "agents.host.facts" in str(info.value) and "--facts" in str(info.value)

@@ -52,6 +52,8 @@ def test_explicit_vendor_overrides_detection() -> None:
     assert parse_device_config(text, "r.cfg", "cisco").telnet
     with pytest.raises(DeviceInputError, match="not a recognised"):
         parse_device_config("interface x\n", "r.cfg")
+    with pytest.raises(DeviceInputError, match="not a recognised"):
+        parse_device_config("meeting notes: replace the core switch\n", "notes.txt", "huawei")
 
 
 def test_bad_files_become_errors_and_the_rest_is_audited(tmp_path: Path) -> None:

@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 from policies.engine import ReadStats, run_audit
-from policies.facts_snmp import ProbeSettings, load_guesses, parse_target, probe_targets, probe_units
+from policies.facts_snmp import (
+    ProbeSettings,
+    load_guesses,
+    parse_target,
+    probe_targets,
+    probe_units,
+    read_target_file,
+)
 from yunwang.errors import InputError
 from yunwang.testkit import free_port, need_binary
 
@@ -130,3 +137,14 @@ def test_bad_targets_are_input_errors(text: str) -> None:
 def test_unreadable_communities_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read the communities file"):
         load_guesses(tmp_path / "absent.txt")
+
+
+def test_targets_file(tmp_path: Path) -> None:
+    good = tmp_path / "targets.txt"
+    good.write_text("# core\n10.0.0.1\n\n10.0.0.2:1161\n")
+    assert read_target_file(good) == ["10.0.0.1", "10.0.0.2:1161"]
+    bad = tmp_path / "bad.txt"
+    bad.write_text("10.0.0.1\n10.0.0.2:99999\n")
+    with pytest.raises(InputError) as info:
+        read_target_file(bad)
+    assert f"{bad}:2" in str(info.value)
