@@ -140,7 +140,7 @@ def heartbeat(request: Request, agent_id: AgentPath, body: Heartbeat,
               _: Principal = Depends(require(AGENT))) -> HeartbeatAck:
     """Record that an agent is alive; each seq is stored once, and only in increasing order."""
     if body.agent_id != agent_id:
-        raise HTTPException(422, f"agent_id '{body.agent_id}' in the body differs from '{agent_id}' in the path")
+        raise HTTPException(409, f"agent_id '{body.agent_id}' in the body conflicts with '{agent_id}' in the path")
     m = _monitor(request)
     try:
         m.store.record_heartbeat(body)

@@ -56,7 +56,7 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 STYLE = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","WenQuanYi Micro Hei",sans-serif;margin:2rem;color:#1d2430}
+body{font-family:"Noto Sans CJK SC","PingFang SC","WenQuanYi Micro Hei",sans-serif;margin:2rem;color:#1d2430}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
 table{border-collapse:collapse;min-width:40rem}th,td{border:1px solid #c9d1dc;padding:.3rem .6rem;text-align:left}
 th{background:#eef2f7}td.n{text-align:right}.up{color:#1a7f37}.down{color:#cf222e}.unknown{color:#6e7781}

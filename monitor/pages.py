@@ -7,11 +7,11 @@ from html import escape
 from typing import Annotated, Literal
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
-from monitor.app import READ, bearer, client_of, token_of
+from monitor.app import READ, client_of, token_of
 from monitor.auth import COOKIE, AuthFailed
 from monitor.overview import AuditSummary, pick_lang, render_overview
 from monitor.service import Monitor
@@ -31,11 +31,14 @@ def _login_page(message: str = "", status: int = 200) -> HTMLResponse:
 
 
 @router.get("/", tags=["pages"], response_class=HTMLResponse, responses={303: {"description": "sign in first"}})
-def overview(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+def overview(request: Request,
              lang: Annotated[Literal["zh", "en"] | None, Query()] = None,
              accept_language: Annotated[str | None, Header()] = None) -> Response:
     """The overview page (Chinese or English: `?lang=zh|en`, else Accept-Language)."""
     m: Monitor = request.app.state.monitor
+    # The page reads the header itself (no declared security scheme): without a token it sends browsers to /login.
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    credentials = HTTPAuthorizationCredentials(scheme=scheme, credentials=value.strip()) if value.strip() else None
     token = token_of(request, credentials)
     if not token:
         return RedirectResponse("/login", status_code=303)

@@ -20,7 +20,8 @@ Source = Literal["plan", "k8s", "host", "device", "snmp"]
 ControlStatus = Literal["compliant", "partial", "non-compliant", "not-assessed"]
 Clause = Annotated[str, Field(pattern=CLAUSE_PATTERN, examples=["8.1.4.2-a"])]
 AgentId = Annotated[str, Field(pattern=AGENT_ID_PATTERN)]
-ShortText = Annotated[str, Field(max_length=255)]
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
+LineNumber = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class _Open(BaseModel):
@@ -36,7 +37,7 @@ class Target(_Open):
     source: Source
     id: Annotated[str, Field(max_length=4096)]
     file: str | None = None
-    line: Annotated[int, Field(ge=0)] | None = None
+    line: LineNumber | None = None
 
 
 class Finding(_Open):
@@ -54,16 +55,16 @@ class Finding(_Open):
 
 class AuditError(_Open):
     file: str
-    line: Annotated[int, Field(ge=0)] | None = None
+    line: LineNumber | None = None
     message: str
 
 
 class Summary(_Open):
-    high: Annotated[int, Field(ge=0)]
-    medium: Annotated[int, Field(ge=0)]
-    low: Annotated[int, Field(ge=0)]
-    waived: Annotated[int, Field(ge=0)]
-    controls: dict[Clause, ControlStatus]
+    high: Count
+    medium: Count
+    low: Count
+    waived: Count
+    controls: dict[Annotated[str, Field(max_length=64)], ControlStatus]
 
 
 class AuditReport(_Open):

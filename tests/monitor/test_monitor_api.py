@@ -118,7 +118,7 @@ def test_bad_heartbeats_get_a_4xx_that_says_what_is_wrong(make_client: Any, sqli
     missing = client.post(url, json={"agent_id": "host-1"}, headers=G)
     assert missing.status_code == 422 and "body.kind" in missing.json()["error"]
     mismatch = client.post(url, json=heartbeat("host-2"), headers=G)
-    assert mismatch.status_code == 422 and "differs" in mismatch.json()["error"]
+    assert mismatch.status_code == 409 and "conflicts with" in mismatch.json()["error"]
     bad_id = client.post("/api/v1/agents/..%2F/heartbeat", json=heartbeat(), headers=G)
     assert 400 <= bad_id.status_code < 500
     not_object = client.post(url, json=[1, 2], headers=G)
