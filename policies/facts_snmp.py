@@ -160,7 +160,7 @@ async def _probe(target: str, guesses: Sequence[Guess], settings: ProbeSettings,
         probe.reachable = bool(answers)
         for request_id, (version, guess) in jobs.items():
             reply = answers.get(request_id)
-            if reply is not None and reply.error_status == 0:
+            if reply is not None:  # agents drop wrong communities silently: any answer means it was accepted
                 probe.communities.append(CommunityHit(version, guess))
                 probe.sys_descr = probe.sys_descr or reply.value
         engine = answers.get(discovery)

@@ -27,8 +27,12 @@ from yunwang.errors import InputError
 from yunwang.testkit import free_port, need_binary
 
 GUESS = "Lu4n-Guess"  # on the test's communities file, so reports must not print it
+# `monitor` may read only the interfaces table: the agent answers sysDescr with noSuchName / noSuchObject,
+# which still proves the community is accepted.
 INSECURE = f"""rocommunity public 127.0.0.1
 rocommunity {GUESS} 127.0.0.1
+view ifonly included .1.3.6.1.2.1.2
+rocommunity monitor 127.0.0.1 -V ifonly
 createUser initial
 rouser initial noauth
 """
@@ -93,7 +97,8 @@ def test_probe_insecure_hardened_and_unreachable_together(agents: dict[str, int]
     insecure, hardened = probes
     assert insecure.target == targets[0] and hardened.target == targets[1]
     assert {(h.version, h.guess.label) for h in insecure.communities} == {
-        ("v1", "public"), ("v2c", "public"), ("v1", "entry on line 2 of communities.txt"),
+        ("v1", "public"), ("v2c", "public"), ("v1", "monitor"), ("v2c", "monitor"),
+        ("v1", "entry on line 2 of communities.txt"),
         ("v2c", "entry on line 2 of communities.txt")}
     assert insecure.v3_noauth_users == ["initial"] and insecure.sys_descr
     assert hardened.reachable and hardened.v3_responds
