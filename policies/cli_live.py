@@ -48,6 +48,9 @@ def device(paths: list[Path] = typer.Argument(..., help="Running-config files or
 def snmp(targets: list[str] = typer.Argument(None, help="HOST[:PORT] (default port 161), or [IPv6]:PORT."),
          targets_file: Path | None = typer.Option(None, "--targets-file",
                                                   help="More targets, one per line ('#' comments)."),
+         endpoints: Path | None = typer.Option(None, "--endpoints",
+                                               help="Endpoints file {device: HOST:PORT} (as `yunwang sim` writes): "
+                                                    "probe every device in it."),
          communities_file: Path | None = typer.Option(
              None, "--communities-file", help="Extra communities to try, one per line ('#' comments). Values are "
                                               "secrets: reports name them by file line only."),
@@ -62,6 +65,10 @@ def snmp(targets: list[str] = typer.Argument(None, help="HOST[:PORT] (default po
 
     opts = common_options(fmt, out, waivers, fail_on)
     targets = list(targets or []) + (read_target_file(targets_file) if targets_file else [])
+    if endpoints is not None:
+        from yunwang.inventory import load_endpoints
+
+        targets += sorted(load_endpoints(endpoints).values())
     if not targets:
         raise typer.BadParameter("name at least one TARGET or pass --targets-file", param_hint="TARGET")
     guesses = load_guesses(communities_file)

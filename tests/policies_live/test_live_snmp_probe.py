@@ -116,12 +116,17 @@ def test_probe_insecure_hardened_and_unreachable_together(agents: dict[str, int]
 
 def test_cli_snmp_json(agents: dict[str, int], tmp_path: Path) -> None:
     target = f"127.0.0.1:{agents['insecure']}"
+    endpoints = tmp_path / "endpoints.json"
+    endpoints.write_text(json.dumps({"la-core-1": target}))
     out = tmp_path / "snmp.json"
-    result = subprocess.run([sys.executable, "-m", "yunwang.cli", "audit", "snmp", target, "--format", "json",
-                             "--out", str(out), "--timeout", "0.5"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "yunwang.cli", "audit", "snmp", f"127.0.0.1:{agents['hardened']}",
+                             "--endpoints", str(endpoints), "--format", "json", "--out", str(out), "--timeout", "0.5"],
+                            capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stderr
     report = json.loads(out.read_text())
-    assert {f["rule_id"] for f in report["findings"]} == {"YW-SNMP-001", "YW-SNMP-003"}
+    assert {(f["rule_id"], f["target"]["id"]) for f in report["findings"]} == {("YW-SNMP-001", target),
+                                                                               ("YW-SNMP-003", target)}
+    assert report["stats"]["sources"]["snmp"]["audited"] == 2
     assert report["summary"]["controls"]["8.1.4.2-b"] == "non-compliant"
 
 
