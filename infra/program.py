@@ -27,6 +27,8 @@ from yunwang.topology import SnmpProfile, Topology, Zone, ZoneKind
 
 DEVICES_PER_SHARD = 200
 MAX_SHARDS = 16
+MAX_NODES = 100
+"""Nodes a region's cluster may have: the management zone's quota leaves room for one host agent on each."""
 RESERVED_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 DEFAULT_IMAGES = Images(
     yunwang="registry.luan.gov.example/yunwang/yunwang@sha256:"
@@ -108,10 +110,11 @@ def _zone_quota(platforms_cpu_mem: list[tuple[int, str, str]], monitoring_shards
         mem += n * mem_mib(memory)
         pods += n
     if monitoring_shards:
-        req_cpu += 2000 + 250 * monitoring_shards
-        lim_cpu += 6000 + 1000 * monitoring_shards
-        mem += 4096 + 256 * monitoring_shards
-        pods += 30 + monitoring_shards
+        # Prometheus, Grafana, monitor (+ rollout surge), the poller shards, and one host agent a node.
+        req_cpu += 2000 + 250 * monitoring_shards + 50 * MAX_NODES
+        lim_cpu += 6000 + 1000 * monitoring_shards + 200 * MAX_NODES
+        mem += 6144 + 256 * monitoring_shards + 64 * MAX_NODES
+        pods += 10 + monitoring_shards + MAX_NODES
     return ZoneQuota(requests_cpu=f"{req_cpu}m", requests_memory=f"{mem}Mi", limits_cpu=f"{lim_cpu}m",
                      limits_memory=f"{mem}Mi", pods=pods, storage="500Gi")
 

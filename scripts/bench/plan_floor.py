@@ -54,7 +54,7 @@ def measure_ours(stack: str, root: Path) -> dict[str, Any]:
     done = time.perf_counter()
     return {"resources": len(result.registrations), "seconds": done - started,
             "register_seconds": registered - started, "write_seconds": done - registered,
-            "register_cpu": cpu1 - cpu0}
+            "register_cpu": cpu1 - cpu0, "cpu": _cpu() - cpu0}
 
 
 def measure_floor(stack: str, root: Path) -> dict[str, Any]:
@@ -112,14 +112,16 @@ def compare(stack: str, scale: int, runs: int) -> dict[str, Any]:
         ours.append(spawn("ours", stack, scale))
         floor.append(spawn("floor", stack, scale))
     med = {k: statistics.median(r[k] for r in ours) for k in ("seconds", "register_seconds", "write_seconds",
-                                                                "register_cpu", "max_rss_mib")}
+                                                                "register_cpu", "cpu", "max_rss_mib")}
     fmed = {k: statistics.median(r[k] for r in floor) for k in ("seconds", "register_cpu", "max_rss_mib")}
     n = ours[0]["resources"]
     return {"stack": stack if scale == 0 else f"synth{scale}", "resources": n, "floor_resources":
             floor[0]["resources"], "ours_s": med["seconds"], "ours_register_s": med["register_seconds"],
             "ours_write_s": med["write_seconds"], "floor_s": fmed["seconds"],
             "ratio": med["register_seconds"] / fmed["seconds"], "ratio_with_write": med["seconds"] / fmed["seconds"],
-            "cpu_ratio": med["register_cpu"] / fmed["register_cpu"],
+            "cpu_ratio": med["register_cpu"] / fmed["register_cpu"], "ours_cpu_s": med["cpu"],
+            "ours_register_cpu_s": med["register_cpu"], "floor_cpu_s": fmed["register_cpu"],
+            "cpu_ms_per_resource": 1000 * med["cpu"] / n,
             "resources_per_s": n / med["seconds"], "ours_rss_mib": med["max_rss_mib"],
             "floor_rss_mib": fmed["max_rss_mib"]}
 
@@ -136,11 +138,13 @@ def main() -> None:
         print(json.dumps(one(args.one, args.stack, args.scale)))
         return
     print(f"{'stack':<8} {'resources':>9} {'ours s':>7} {'register':>8} {'write':>6} {'floor s':>7} "
-          f"{'ratio':>6} {'cpu ratio':>9} {'res/s':>6} {'RSS MiB':>8} {'floor RSS':>9}")
+          f"{'ratio':>6} {'ours cpu':>8} {'floor cpu':>9} {'cpu ratio':>9} {'cpu ms/res':>10} {'res/s':>6} "
+          f"{'RSS MiB':>8} {'floor RSS':>9}")
     for scale in (int(s) for s in args.scales.split(",")):
         r = compare(args.stack, scale, args.runs)
         print(f"{r['stack']:<8} {r['resources']:>9} {r['ours_s']:>7.2f} {r['ours_register_s']:>8.2f} "
-              f"{r['ours_write_s']:>6.2f} {r['floor_s']:>7.2f} {r['ratio']:>6.2f} {r['cpu_ratio']:>9.2f} "
+              f"{r['ours_write_s']:>6.2f} {r['floor_s']:>7.2f} {r['ratio']:>6.2f} {r['ours_cpu_s']:>8.2f} "
+              f"{r['floor_cpu_s']:>9.2f} {r['cpu_ratio']:>9.2f} {r['cpu_ms_per_resource']:>10.2f} "
               f"{r['resources_per_s']:>6.0f} "
               f"{r['ours_rss_mib']:>8.0f} {r['floor_rss_mib']:>9.0f}", flush=True)
 

@@ -139,3 +139,35 @@ def test_poller_shards_match_replicas(plan: Plan) -> None:
     for sts in plan.of_kind("StatefulSet"):
         command = sts["spec"]["template"]["spec"]["containers"][0]["command"]
         assert command[command.index("--shard") + 1] == f"$(ORDINAL)/{sts['spec']['replicas']}"
+
+
+def test_quotas_leave_room_for_every_workload(plan: Plan) -> None:
+    """A quota smaller than its namespace's workloads would make the cluster refuse their pods."""
+    from infra.common import cpu_millis, mem_mib
+    from infra.program import MAX_NODES
+
+    hard = {(q["metadata"]["labels"]["yunwang.io/region"], q["metadata"]["namespace"]): q["spec"]["hard"]
+            for q in plan.of_kind("ResourceQuota")}
+    used: dict[tuple[str, str], dict[str, int]] = {}
+    for m in plan.manifests:
+        if m["kind"] not in WORKLOADS:
+            continue
+        key = (m["metadata"]["labels"]["yunwang.io/region"], m["metadata"]["namespace"])
+        pods = MAX_NODES if m["kind"] == "DaemonSet" else m["spec"]["replicas"]
+        total = used.setdefault(key, {"pods": 0, "requests.cpu": 0, "limits.cpu": 0, "requests.memory": 0,
+                                      "limits.memory": 0})
+        total["pods"] += pods
+        for c in m["spec"]["template"]["spec"]["containers"]:
+            res = c["resources"]
+            total["requests.cpu"] += pods * cpu_millis(res["requests"]["cpu"])
+            total["limits.cpu"] += pods * cpu_millis(res["limits"]["cpu"])
+            total["requests.memory"] += pods * mem_mib(res["requests"]["memory"])
+            total["limits.memory"] += pods * mem_mib(res["limits"]["memory"])
+    assert used
+    for key, total in used.items():
+        limit = hard[key]
+        assert total["pods"] <= int(limit["pods"]), key
+        for field in ("requests.cpu", "limits.cpu"):
+            assert total[field] <= cpu_millis(limit[field]), (key, field)
+        for field in ("requests.memory", "limits.memory"):
+            assert total[field] <= mem_mib(limit[field]), (key, field)
