@@ -100,6 +100,22 @@ class SyslogFacts(_Open):
     remote_targets: list[str] = Field(default_factory=list)
 
 
+class MacFacts(_Open):
+    selinux: str | None = Field(None, description="enforcing | permissive | disabled | null (not installed)")
+    apparmor: str | bool = False
+
+
+class ShellFacts(_Open):
+    tmout: int | None = Field(None, description="TMOUT set for login shells, seconds")
+    files: list[str] = Field(default_factory=list)
+
+
+class UpdatesFacts(_Open):
+    security_pending: int | None = Field(None, description="installed packages with a newer security version")
+    packages: list[str] = Field(default_factory=list)
+    lists: list[str] = Field(default_factory=list)
+
+
 class FactError(BaseModel):
     source: str
     message: str
@@ -123,15 +139,23 @@ class HostFacts(_Open):
     users: UsersFacts = Field(default_factory=UsersFacts)
     packages: dict[str, bool] = Field(default_factory=dict)
     syslog: SyslogFacts = Field(default_factory=SyslogFacts)
+    # Additions to the v1 shape, read by the host rules: MAC, shell idle timeout, pending security updates.
+    mac: MacFacts = Field(default_factory=MacFacts)
+    shell: ShellFacts = Field(default_factory=ShellFacts)
+    updates: UpdatesFacts = Field(default_factory=UpdatesFacts)
     errors: list[FactError] = Field(default_factory=list)
 
     model_config = ConfigDict(populate_by_name=True, extra="allow")
 
     def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True)
+        # An unknown update count is left out, so readers see "not determined" rather than a zero.
+        return self.model_dump_json(by_alias=True, exclude=self._unknown())
 
     def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(by_alias=True, mode="json")
+        return self.model_dump(by_alias=True, mode="json", exclude=self._unknown())
+
+    def _unknown(self) -> dict[str, Any] | None:
+        return {"updates": {"security_pending"}} if self.updates.security_pending is None else None
 
 
 def _hostname(root: Path, live: bool) -> str:
@@ -149,7 +173,7 @@ def _hostname(root: Path, live: bool) -> str:
 
 def collect_facts(root: Path = Path("/")) -> HostFacts:
     """Collect every section; a section that fails adds an entry to ``errors`` and keeps its defaults."""
-    from agents.host.factsources import accounts, daemons, network, pam, sshd, system
+    from agents.host.factsources import accounts, daemons, mac, network, pam, sshd, system, updates
     from agents.host.factsources.context import FactContext
 
     ctx = FactContext(root)
@@ -168,6 +192,9 @@ def collect_facts(root: Path = Path("/")) -> HostFacts:
         ("users", lambda: setattr(facts, "users", accounts.users(ctx))),
         ("packages", lambda: setattr(facts, "packages", system.packages(ctx))),
         ("syslog", lambda: setattr(facts, "syslog", daemons.syslog_facts(ctx))),
+        ("mac", lambda: setattr(facts, "mac", mac.mac_facts(ctx))),
+        ("shell", lambda: setattr(facts, "shell", mac.shell_facts(ctx))),
+        ("updates", lambda: setattr(facts, "updates", updates.updates_facts(ctx))),
     )
     for name, run in sections:
         try:

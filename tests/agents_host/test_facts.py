@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -15,7 +16,8 @@ from agents.host.facts import SCHEMA, HostFacts, collect_facts
 from .conftest import write_tree
 
 TOP_LEVEL = {"schema", "hostname", "collected_at", "os", "sshd", "login_defs", "pam", "auditd", "time_sync",
-             "listening", "services", "sysctl", "users", "packages", "syslog", "errors"}
+             "listening", "services", "sysctl", "users", "packages", "syslog", "errors",
+             "mac", "shell", "updates"}  # the last three: additions the host rules read
 
 DEBIAN = {
     "etc/hostname": "gov-web-01\n",
@@ -51,9 +53,16 @@ Match User backup
                   "alice:x:1000:1000::/home/alice:/bin/bash\nbroken-line\n",
     "etc/shadow": "root:$6$abc$def:19000:0:99999:7:::\nalice::19000:0:99999:7:::\ndaemon:*:19000::::::\n"
                   "locked:!:19000::::::\n",
-    "var/lib/dpkg/status": "Package: telnetd\nStatus: install ok installed\n\n"
-                           "Package: rsh-server\nStatus: deinstall ok config-files\n\n"
-                           "Package: openssh-server\nStatus: install ok installed\n",
+    "var/lib/dpkg/status": "Package: telnetd\nStatus: install ok installed\nArchitecture: amd64\nVersion: 0.17-44\n\n"
+                           "Package: rsh-server\nStatus: deinstall ok config-files\nVersion: 0.17-24\n\n"
+                           "Package: openssh-server\nStatus: install ok installed\nArchitecture: amd64\n"
+                           "Version: 1:9.2p1-2+deb12u6\n\n"
+                           "Package: tzdata\nStatus: install ok installed\nArchitecture: all\n"
+                           "Version: 2024a-0+deb12u1\n",
+    "etc/profile": "PATH=/usr/bin\n",
+    "etc/profile.d/tmout.sh": "TMOUT=1800\nreadonly TMOUT=900\nexport TMOUT\n",
+    "etc/selinux/config": "SELINUX=disabled\n",
+    "sys/module/apparmor/parameters/enabled": "Y\n",
     "etc/rsyslog.conf": "*.info;mail.none /var/log/messages\n# *.* @old-server\n",
     "etc/rsyslog.d/50-remote.conf": "*.* @@logs.luan.gov.cn:514\n",
     "etc/audit/rules.d/audit.rules": "-D\n-w /etc/passwd -p wa -k identity\n# comment\n",
@@ -79,9 +88,20 @@ Match User backup
 }
 
 
+SECURITY_LIST = ("Package: openssh-server\nVersion: 1:9.2p1-2+deb12u9\nArchitecture: amd64\n\n"
+                 "Package: telnetd\nVersion: 0.17-44\nArchitecture: amd64\n\n"
+                 "Package: tzdata\nVersion: 2025b-0+deb12u1\nArchitecture: all\n\n"
+                 "Package: rsh-server\nVersion: 0.17-25\nArchitecture: amd64\n\n"
+                 "Package: not-installed\nVersion: 9\nArchitecture: amd64\n")
+
+
 @pytest.fixture
 def debian_root(tmp_path: Path) -> Path:
     root = write_tree(tmp_path / "debian", DEBIAN)
+    lists = root / "var/lib/apt/lists"
+    lists.mkdir(parents=True)
+    (lists / "deb.debian.org_debian-security_dists_bookworm-security_main_binary-amd64_Packages.gz").write_bytes(
+        gzip.compress(SECURITY_LIST.encode()))
     (root / "proc/100/fd").mkdir()
     os.symlink("socket:[1234]", root / "proc/100/fd/3")
     os.symlink("socket:[1235]", root / "proc/100/fd/4")
@@ -193,7 +213,8 @@ def test_empty_root_gives_defaults_and_explains(tmp_path: Path) -> None:
     facts = collect_facts(tmp_path)
     assert not facts.sshd.installed and facts.sshd.settings == {}
     assert facts.login_defs == {} and not facts.pam.pwquality.enabled
-    assert [e.source for e in facts.errors] == ["packages"]
+    assert [e.source for e in facts.errors] == ["packages", "updates"]
+    assert "security_pending" not in json.loads(facts.to_json())["updates"]  # unknown is absent, not zero
 
 
 def test_this_host_and_the_child_process_entry_point() -> None:
@@ -204,3 +225,22 @@ def test_this_host_and_the_child_process_entry_point() -> None:
                           timeout=120, check=True)
     doc = json.loads(done.stdout)
     assert set(doc) == TOP_LEVEL and doc["hostname"] == facts.hostname
+
+
+def test_mac_shell_and_pending_security_updates(debian_root: Path) -> None:
+    facts = collect_facts(debian_root)
+    assert facts.mac.model_dump() == {"selinux": "disabled", "apparmor": "enabled"}
+    assert facts.shell.model_dump() == {"tmout": 900, "files": ["/etc/profile.d/tmout.sh"]}
+    assert facts.updates.security_pending == 2 and facts.updates.packages == ["openssh-server", "tzdata"]
+
+
+@pytest.mark.parametrize(("a", "b", "sign"), [
+    ("1.0", "1.0", 0), ("1.0", "1.1", -1), ("1.10", "1.9", 1), ("1:1.0", "2.0", 1), ("1.0~rc1", "1.0", -1),
+    ("1.0-1", "1.0-1+deb12u1", -1), ("9.2p1-2+deb12u9", "9.2p1-2+deb12u10", -1), ("1.0a", "1.0", 1),
+    ("2.30-1", "2.3-1", 1), ("1.0+b1", "1.0", 1), ("0.17-44", "0.17-44", 0),
+])
+def test_debian_version_order(a: str, b: str, sign: int) -> None:
+    from agents.host.factsources.updates import compare_versions
+
+    result = compare_versions(a, b)
+    assert (result > 0) - (result < 0) == sign

@@ -7,6 +7,7 @@ pydantic, and a fact reader that misbehaves (a hung ``sshd -T``) cannot take the
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -19,7 +20,10 @@ def main() -> int:
     parser.add_argument("--indent", type=int, default=None)
     args = parser.parse_args()
     facts = collect_facts(args.root)
-    sys.stdout.write(facts.model_dump_json(by_alias=True, indent=args.indent) + "\n")
+    text = facts.to_json()
+    if args.indent is not None:
+        text = json.dumps(json.loads(text), indent=args.indent, ensure_ascii=False)
+    sys.stdout.write(text + "\n")
     return 0
 
 
