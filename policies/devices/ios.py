@@ -1,7 +1,7 @@
 """Read Cisco IOS / IOS-XE running configurations into DeviceConfig facts.
 
 IOS defaults matter here: without `aaa new-model` a line's `login` uses the shared line password;
-without `ip ssh version 2` the SSH server also speaks SSHv1 (1.99); numbered `access-list N …`
+without `ip ssh version 2` the SSH server also speaks SSHv1 (1.99) before IOS-XE 16; numbered `access-list N …`
 entries are top-level lines that belong together.
 """
 
@@ -112,7 +112,10 @@ def _globals(config: DeviceConfig, tree: ConfigTree) -> None:
 
 def _lines(config: DeviceConfig, tree: ConfigTree) -> None:
     aaa = tree.first(re.compile(r"^aaa new-model")) is not None
-    ssh_v2 = tree.first(re.compile(r"^ip ssh version 2")) is not None
+    version = tree.first(re.compile(r"^version \d+\."))
+    # IOS-XE 16 and later removed SSHv1 and no longer print `ip ssh version 2`.
+    ssh_v2 = tree.first(re.compile(r"^ip ssh version 2")) is not None or (
+        version is not None and int(version.words[1].split(".")[0]) >= 16)
     for block in tree.matching(re.compile(r"^line (con|console|aux|vty)\b")):
         mgmt = MgmtLine(_LINE_KINDS[block.words[1]], block.text, block.line)  # type: ignore[arg-type]
         login: str | None = None

@@ -179,29 +179,51 @@ _GLOBAL_HANDLERS: list[tuple[re.Pattern[str], Callable[[DeviceConfig, Node, list
         r"cmd-accounting)"), _flag("accounting")),
 ]
 
-_LINE_BLOCK = _p(r"^(user-interface|line) (con|console|aux|vty)\b")  # `line class` only sets defaults
+_LINE_BLOCK = _p(r"^(user-interface|line) (class )?(con|console|aux|vty)\b")
 _ACL_BLOCK = _p(r"^acl (number |basic |advanced |name |ipv6 )*(\S+)")
 _PASSWORD_CONTROL_ON = _p(r"^password-control enable")
 
 
+def _read_line(config: DeviceConfig, block: Node, kind: str) -> MgmtLine:
+    mgmt = MgmtLine(kind, block.text, block.line)  # type: ignore[arg-type]
+    for child in block.children:
+        w = child.words
+        if w[0] == "idle-timeout":
+            mgmt.idle_timeout_s, mgmt.idle_line = idle_seconds(w), child.line
+        elif w[0] == "acl" and "inbound" in w:
+            names = [t for t in w[1:] if t not in ("ipv6", "basic", "advanced", "name", "inbound", "number")]
+            mgmt.acl_in = names[0] if names else None
+        elif w[0] == "authentication-mode" and len(w) > 1:
+            mgmt.auth, mgmt.auth_line = w[1], child.line
+        elif w[:2] == ["protocol", "inbound"]:
+            mgmt.protocols, mgmt.protocols_line = w[2:], child.line
+            if {"telnet", "all"} & set(w[2:]) and (config.telnet or "telnet" in w[2:]):
+                config.telnet.append(Evidence(child.line, f"{block.text} accepts Telnet"))
+    return mgmt
+
+
+_INHERITED = ("idle_timeout_s", "idle_line", "acl_in", "auth", "auth_line", "protocols", "protocols_line")
+
+
 def _lines(config: DeviceConfig, tree: ConfigTree) -> None:
+    """Console/AUX/VTY lines; Comware's `line class vty` settings apply to every VTY line not setting its own."""
+    classes: dict[str, MgmtLine] = {}
+    lines: list[MgmtLine] = []
     for block in tree.matching(_LINE_BLOCK):
-        kind = _LINE_KINDS[block.words[1]]
-        mgmt = MgmtLine(kind, block.text, block.line)  # type: ignore[arg-type]
-        for child in block.children:
-            w = child.words
-            if w[0] == "idle-timeout":
-                mgmt.idle_timeout_s, mgmt.idle_line = idle_seconds(w), child.line
-            elif w[0] == "acl" and "inbound" in w:
-                names = [t for t in w[1:] if t not in ("ipv6", "basic", "advanced", "name", "inbound", "number")]
-                mgmt.acl_in = names[0] if names else None
-            elif w[0] == "authentication-mode" and len(w) > 1:
-                mgmt.auth, mgmt.auth_line = w[1], child.line
-            elif w[:2] == ["protocol", "inbound"]:
-                mgmt.protocols, mgmt.protocols_line = w[2:], child.line
-                if {"telnet", "all"} & set(w[2:]) and (config.telnet or "telnet" in w[2:]):
-                    config.telnet.append(Evidence(child.line, f"{block.text} accepts Telnet"))
-        config.lines.append(mgmt)
+        is_class = block.words[1] == "class"
+        kind = _LINE_KINDS[block.words[2] if is_class else block.words[1]]
+        mgmt = _read_line(config, block, kind)
+        if is_class:
+            classes[kind] = mgmt
+        else:
+            lines.append(mgmt)
+    for mgmt in lines:
+        default = classes.get(mgmt.kind)
+        if default is not None:
+            for name in _INHERITED:
+                if getattr(mgmt, name) is None:
+                    setattr(mgmt, name, getattr(default, name))
+    config.lines.extend(lines)
 
 
 def _comware_users(config: DeviceConfig, tree: ConfigTree) -> None:
