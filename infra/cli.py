@@ -19,13 +19,14 @@ def plan(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from infra.plan import run_program, write_plan
+    from infra.plan import check_out, run_program, write_plan
     from yunwang.stacks import load_stack, project_root
 
     started = time.perf_counter()
     console = Console()
     loaded = load_stack(stack)  # bad stack or topology: InputError before anything starts
     out_dir = out or project_root() / ".yunwang" / "plan" / stack
+    check_out(out_dir)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         registering = progress.add_task("registering resources", total=None)

@@ -155,11 +155,21 @@ def manifest_path(region: str, manifest: dict[str, Any]) -> str:
     return f"manifests/{region}/{md.get('namespace') or '_cluster'}/{manifest['kind'].lower()}-{md['name']}.yaml"
 
 
+def check_out(out: Path) -> None:
+    """Refuse an output folder whose ``manifests`` folder is not an earlier plan's (it would be replaced)."""
+    if (out / "manifests").exists() and not (out / "resources.json").is_file():
+        from yunwang.errors import InputError, Problem
+
+        raise InputError([Problem(str(out), None, "", "", "the folder holds a 'manifests' folder but no plan",
+                                  "choose an empty or new --out folder (an old plan there is replaced)")])
+
+
 def write_plan(result: PlanResult, out: Path, on_write: Callable[[], None] | None = None) -> list[dict[str, Any]]:
     """Write ``out/resources.json`` and ``out/manifests/…``; returns the resource records (sorted by URN)."""
+    check_out(out)
     manifests_dir = out / "manifests"
     if manifests_dir.exists():
-        shutil.rmtree(manifests_dir)
+        shutil.rmtree(manifests_dir)  # a previous plan: replaced whole, so no stale manifest survives
     out.mkdir(parents=True, exist_ok=True)
     records: list[dict[str, Any]] = []
     made: set[Path] = set()

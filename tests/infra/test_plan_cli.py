@@ -51,3 +51,12 @@ def test_plan_command_writes_resources_and_manifests(tmp_path: Path) -> None:
 
 def test_integer_field_table_matches_the_schema() -> None:
     assert table() == json.loads(json.dumps(generate()))
+
+
+def test_plan_never_deletes_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    keep = tmp_path / "manifests" / "mine.yaml"
+    keep.parent.mkdir()
+    keep.write_text("kind: Mine\n")
+    result = _yunwang("plan", "--stack", "dev", "--out", str(tmp_path))
+    assert result.returncode == 2 and "no plan" in result.stderr
+    assert keep.read_text() == "kind: Mine\n"
