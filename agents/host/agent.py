@@ -110,6 +110,9 @@ def run_agent(listen: str = "127.0.0.1:9810", monitor: str | None = None, textfi
 
     signal.signal(signal.SIGTERM, _terminate)
     host, port = str(server.server_address[0]), int(server.server_address[1])
+    if not host.startswith("127.") and host != "::1":
+        log.warning("listening on %s: /facts (accounts, services, open ports) is readable by anyone who can reach "
+                    "it; restrict the port on the host firewall to Prometheus and the monitor", host)
     shown = f"[{host}]" if ":" in host else host
     log.info("host agent on http://%s:%d/metrics and /facts, %d collectors%s", shown, port, len(collectors),
              f", pushing to {monitor}" if monitor else "")

@@ -6,12 +6,14 @@ collectors are unaffected. Parsed files are cached by (mtime, size) so an unchan
 
 from __future__ import annotations
 
+import logging
 import os
 
 from agents.host.collectors.base import Collector
 from agents.host.exposition import Family
 from agents.host.procfs import read_text
 
+log = logging.getLogger("yunwang.agent.host")
 _TYPES = {"counter", "gauge", "untyped", "summary", "histogram"}
 _COMPOSITE = {"summary", "histogram"}
 
@@ -46,7 +48,7 @@ class TextfileCollector(Collector):
 
     def __init__(self, directory: str | None = None, **kwargs: object) -> None:
         self.directory = directory
-        self._cache: dict[str, tuple[tuple[float, int], list[Family]]] = {}
+        self._cache: dict[str, tuple[tuple[float, int], list[Family] | None]] = {}
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def collect(self) -> list[Family]:
@@ -61,18 +63,28 @@ class TextfileCollector(Collector):
             names = sorted(n for n in os.listdir(self.directory) if n.endswith(".prom"))
         except OSError:
             names, failed = [], 1
-        cache: dict[str, tuple[tuple[float, int], list[Family]]] = {}
+        cache: dict[str, tuple[tuple[float, int], list[Family] | None]] = {}
         for name in names:
             path = os.path.join(self.directory, name)
             try:
                 st = os.stat(path)
-                key = (st.st_mtime, st.st_size)
-                cached = self._cache.get(path)
-                parsed = cached[1] if cached and cached[0] == key else parse_textfile(read_text(path), path)
-            except Exception:
+            except OSError:
                 failed = 1
                 continue
+            key = (st.st_mtime, st.st_size)
+            cached = self._cache.get(path)
+            if cached is not None and cached[0] == key:
+                parsed = cached[1]
+            else:
+                try:
+                    parsed = parse_textfile(read_text(path), path)
+                except Exception as exc:  # unreadable or not the text format: reported, remembered until changed
+                    log.warning("textfile %s: %s", path, exc)
+                    parsed = None
             cache[path] = (key, parsed)
+            if parsed is None:
+                failed = 1
+                continue
             families.extend(parsed)
             mtimes.add(st.st_mtime, path)
         self._cache = cache
