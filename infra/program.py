@@ -85,6 +85,10 @@ def check_placement(topo: Topology) -> None:
                 problems.append(_problem(f"{section}[{i}].zone", item.zone,
                                          f"region {item.region} has no address range for zone {item.zone}",
                                          f"add '{item.zone}' under regions[{item.region}].zones, or move it"))
+    for i, platform in enumerate(topo.platforms):
+        if "@sha256:" not in platform.image:
+            problems.append(_problem(f"platforms[{i}].image", platform.image, "image is not pinned by digest",
+                                     "use registry/name@sha256:<digest>: a tag can change under a running city"))
     for i, portal in enumerate(topo.portals):
         backend = topo.platform_by_name.get(portal.backend)
         if backend is not None and backend.region != portal.region:

@@ -98,3 +98,22 @@ def test_pods_of_one_namespace_talk_and_dns_reaches_kube_system_only(dev_plan: P
     assert allowed(policies, ns_labels, "core-data", "kube-system", 53, "UDP", dst_pod={"k8s-app": "kube-dns"})
     assert not allowed(policies, ns_labels, "core-data", "kube-system", 443, dst_pod={"k8s-app": "kube-dns"})
     assert not allowed(policies, ns_labels, "core-data", "internet-access", 8080)
+
+
+def test_placement_errors_name_the_entry() -> None:
+    import pytest
+
+    from yunwang.errors import InputError
+    from yunwang.stacks import load_stack
+
+    topo = load_stack("dev").topology
+    assert topo is not None
+    doc = topo.model_dump(mode="json", by_alias=True)
+    doc["platforms"][0]["image"] = "registry.luan.gov.example/platform/data:latest"
+    doc["tenants"][0]["name"] = "core-data"
+    doc["platforms"][1]["zone"] = "security-management"
+    doc["platforms"][1]["region"] = "jinan"
+    with pytest.raises(InputError) as exc:
+        _manifests(Topology.model_validate(doc))
+    text = str(exc.value)
+    assert "platforms[0].image" in text and "tenants[0].name" in text and "platforms[1].zone" in text
