@@ -45,7 +45,7 @@ class DeviceResult:
 async def collect_device(name: str, target: Target, plan: Plan, extra_labels: str = "",
                          deadline: float | None = None,
                          v3_cache: dict[tuple[str, int, bytes], EngineState] | None = None,
-                         parallel: int = DEVICE_PARALLEL_WALKS) -> DeviceResult:
+                         parallel: int | None = None) -> DeviceResult:
     """Walk ``plan`` on ``target``; never raises for SNMP trouble (it is reported in the result).
 
     ``deadline`` is a ``time.monotonic()`` instant after which outstanding requests are abandoned.
@@ -56,7 +56,7 @@ async def collect_device(name: str, target: Target, plan: Plan, extra_labels: st
     sinks: list[list[ber.Varbind]] = []
     session = open_session(target, v3_cache)
     first_error: list[SnmpError] = []
-    gate = asyncio.Semaphore(parallel)
+    gate = asyncio.Semaphore(parallel or DEVICE_PARALLEL_WALKS)
 
     async def guarded(coro_factory: object) -> None:
         async with gate:

@@ -134,6 +134,7 @@ class Session:
     counters: Counters = field(default_factory=Counters)
     _transport: asyncio.DatagramTransport | None = None
     _pending: dict[int, asyncio.Future[bytes]] = field(default_factory=dict)
+    _discovery: asyncio.Future[EngineState] | None = None
 
     async def open(self) -> Session:
         loop = asyncio.get_running_loop()
@@ -151,6 +152,8 @@ class Session:
         return self
 
     def close(self) -> None:
+        if self._discovery is not None and not self._discovery.done():
+            self._discovery.cancel()
         if self._transport is not None:
             self._transport.close()
             self._transport = None
@@ -246,6 +249,12 @@ class Session:
             raise SnmpMalformed(f"{self.target.address}: malformed response: {exc}") from None
         return pdu
 
+    async def _discover_once(self) -> EngineState:
+        """Parallel walks of one session share a single discovery exchange."""
+        if self._discovery is None or self._discovery.done():
+            self._discovery = asyncio.ensure_future(self._discover())
+        return await asyncio.shield(self._discovery)
+
     async def _discover(self) -> EngineState:
         creds = self.target.credentials
         key = (self.target.host, self.target.port, creds.username)
@@ -275,7 +284,7 @@ class Session:
         flags = usm.FLAG_REPORTABLE | (usm.FLAG_AUTH if creds.authenticated else 0) | (
             usm.FLAG_PRIV if creds.private else 0)
         for attempt in range(3):
-            state = self.v3_cache.get(key) or await self._discover()
+            state = self.v3_cache.get(key) or await self._discover_once()
             msg_id = _next_id()
             pdu = ber.encode_pdu(pdu_tag, msg_id, varbinds, non_repeaters, max_repetitions)
             message = usm.encode_v3_message(msg_id, flags, state.engine_id, state.boots, state.now(), creds.username,
