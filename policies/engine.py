@@ -162,7 +162,10 @@ class ReadStats:
     skipped_reasons: list[dict[str, Any]] = field(default_factory=list)
 
     def of(self, source: Source) -> SourceStats:
-        return self.sources.setdefault(source, SourceStats())
+        stats = self.sources.get(source)
+        if stats is None:
+            stats = self.sources[source] = SourceStats()
+        return stats
 
     def note_file(self, source: Source, n: int = 1) -> None:
         self.of(source).files += n

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from policies.engine import AuditUnit, ReadStats, Report, load_rules, run_audit
 from policies.k8s import K8sFacts, load_text
-
-DATA = Path(__file__).parent / "data"
 
 
 def audit_text(text: str, name: str = "test.yaml") -> Report:

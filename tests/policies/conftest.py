@@ -5,9 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
-DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[2]
 
 # pytest puts tests/ on sys.path (tests/conftest.py has no package), where this folder would pass for a
@@ -16,7 +13,3 @@ if not getattr(sys.modules.get("policies"), "__file__", None):
     sys.modules.pop("policies", None)
 sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]  # the real packages, then the shared test helpers
 
-
-@pytest.fixture(scope="session")
-def data_dir() -> Path:
-    return DATA
