@@ -142,7 +142,9 @@ def controls(fmt: str = typer.Option("table", "--format", "-f", help="table | js
 
 try:
     from policies.cli_live import register as _register_live
-except ModuleNotFoundError:
+except ModuleNotFoundError as exc:
+    if exc.name != "policies.cli_live":
+        raise
     _register_live = None  # type: ignore[assignment]
 if _register_live is not None:
     _register_live(app)
