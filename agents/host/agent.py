@@ -44,6 +44,15 @@ def read_token(token_file: Path | None) -> str | None:
     return os.environ.get(TOKEN_ENV) or None
 
 
+def scrape_address(host: str, port: int) -> str:
+    """HOST:PORT for Prometheus to scrape, as told to the monitor: the hostname when listening on all addresses."""
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.gethostname()
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{port}"
+
+
 def check_monitor_url(url: str) -> str:
     if not url.startswith(("http://", "https://")):
         raise InputError([Problem("--monitor", None, "", url, "expected an http:// or https:// URL",
@@ -102,7 +111,8 @@ def run_agent(listen: str = "127.0.0.1:9810", monitor: str | None = None, textfi
         if token is None:
             log.warning("no token in %s or --token-file: pushing to the monitor without authentication", TOKEN_ENV)
         hostname = socket.gethostname()
-        pusher = MonitorPusher(monitor, agent_id or hostname, hostname, __version__, token, facts.get)
+        pusher = MonitorPusher(monitor, agent_id or hostname, hostname, __version__, token, facts.get,
+                               address=scrape_address(str(server.server_address[0]), int(server.server_address[1])))
         pusher.start()
 
     def _terminate(signum: int, frame: object) -> None:

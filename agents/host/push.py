@@ -1,7 +1,11 @@
 """Pushes heartbeats (every 15 s) and facts (at start, then every 10 min) to the monitor.
 
-POST {monitor}/api/v1/agents/{id}/heartbeat  {"agent_id", "kind": "host", "hostname", "version", "seq", "sent_at"}
-POST {monitor}/api/v1/agents/{id}/facts      the facts JSON
+POST {monitor}/api/v1/agents/{id}/heartbeat  {"agent_id", "kind": "host", "hostname", "version", "seq", "sent_at",
+                                              "address": HOST:PORT of /metrics, for the monitor's service discovery}
+POST {monitor}/api/v1/agents/{id}/facts      the facts JSON (after the first heartbeat: the monitor stores facts
+                                             only for agents it has heard from)
+``seq`` follows the wall clock in milliseconds and always grows by at least one, so it keeps increasing across
+agent restarts too (the monitor refuses a seq that is not newer than the last one it stored).
 Bearer token from the environment or a file, never from the command line; it is never logged. Failed posts are
 retried with exponential back-off (1 s, 2 s, 4 s … up to ``max_backoff``), so a monitor outage is not hammered.
 """
@@ -23,10 +27,11 @@ log = logging.getLogger("yunwang.agent.host.push")
 class MonitorPusher:
     def __init__(self, monitor_url: str, agent_id: str, hostname: str, version: str, token: str | None,
                  facts_json: Callable[[], bytes], heartbeat_interval: float = 15.0, facts_interval: float = 600.0,
-                 max_backoff: float = 120.0, timeout: float = 10.0) -> None:
+                 max_backoff: float = 120.0, timeout: float = 10.0, address: str | None = None) -> None:
         self.base = f"{monitor_url.rstrip('/')}/api/v1/agents/{quote(agent_id, safe='')}"
         self.agent_id = agent_id
         self.hostname = hostname
+        self.address = address
         self.version = version
         self.facts_json = facts_json
         self.heartbeat_interval = heartbeat_interval
@@ -74,12 +79,14 @@ class MonitorPusher:
         return True
 
     def heartbeat_body(self) -> bytes:
-        self.seq += 1
+        self.seq = max(self.seq + 1, int(time.time() * 1000))
         payload: dict[str, Any] = {
             "agent_id": self.agent_id, "kind": "host", "hostname": self.hostname, "version": self.version,
             "seq": self.seq, "sent_at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace(
                 "+00:00", "Z"),
         }
+        if self.address:
+            payload["address"] = self.address
         return json.dumps(payload).encode()
 
     def run(self) -> None:
@@ -90,7 +97,10 @@ class MonitorPusher:
         with httpx.Client(timeout=self.timeout) as client:
             while not self._stop.is_set():
                 now = time.monotonic()
-                if now >= next_facts:
+                if now >= next_heartbeat:
+                    ok = self._post(client, "heartbeat", self.heartbeat_body())
+                    next_heartbeat = now + (self.heartbeat_interval if ok else self._backoff("heartbeat"))
+                if now >= next_facts and self.sent["heartbeat"]:
                     try:
                         body = self.facts_json()
                     except Exception:
@@ -99,7 +109,5 @@ class MonitorPusher:
                         body = b""
                     ok = bool(body) and self._post(client, "facts", body)
                     next_facts = now + (self.facts_interval if ok else self._backoff("facts"))
-                if now >= next_heartbeat:
-                    ok = self._post(client, "heartbeat", self.heartbeat_body())
-                    next_heartbeat = now + (self.heartbeat_interval if ok else self._backoff("heartbeat"))
-                self._stop.wait(max(0.0, min(next_heartbeat, next_facts) - time.monotonic()))
+                wake = next_heartbeat if not self.sent["heartbeat"] else min(next_heartbeat, next_facts)
+                self._stop.wait(max(0.0, wake - time.monotonic()))

@@ -66,8 +66,9 @@ def wait_for(predicate: Any, seconds: float = 5.0) -> None:
 
 def test_heartbeats_and_facts_reach_the_monitor(monitor: Recorder) -> None:
     facts = {"schema": "yunwang.host-facts/v1", "hostname": "h1"}
+    started = time.time()
     pusher = MonitorPusher(url(monitor), "web 01/a", "h1", "0.1.0", TOKEN, lambda: json.dumps(facts).encode(),
-                           heartbeat_interval=0.1, facts_interval=0.5)
+                           heartbeat_interval=0.1, facts_interval=0.5, address="10.10.99.21:9810")
     pusher.start()
     try:
         wait_for(lambda: sum(r["path"].endswith("/heartbeat") for r in monitor.requests) >= 4
@@ -76,19 +77,23 @@ def test_heartbeats_and_facts_reach_the_monitor(monitor: Recorder) -> None:
         pusher.stop()
     facts_posts = [r for r in monitor.requests if r["path"].endswith("/facts")]
     beats = [r for r in monitor.requests if r["path"].endswith("/heartbeat")]
-    assert monitor.requests[0]["path"] == "/api/v1/agents/web%2001%2Fa/facts"  # facts first, at start
+    # A heartbeat first (the monitor keeps facts only of agents it has heard from), then the facts at once.
+    assert [r["path"] for r in monitor.requests[:2]] == ["/api/v1/agents/web%2001%2Fa/heartbeat",
+                                                         "/api/v1/agents/web%2001%2Fa/facts"]
     assert facts_posts[0]["body"] == facts
     assert all(r["auth"] == f"Bearer {TOKEN}" and r["type"] == "application/json" for r in monitor.requests)
     seqs = [b["body"]["seq"] for b in beats]
-    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs) and seqs[0] == 1
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert seqs[0] >= int(started * 1000)  # follows the clock: still increasing after an agent restart
     body = beats[0]["body"]
-    assert set(body) == {"agent_id", "kind", "hostname", "version", "seq", "sent_at"}
+    assert set(body) == {"agent_id", "kind", "hostname", "version", "seq", "sent_at", "address"}
+    assert body["address"] == "10.10.99.21:9810"
     assert (body["agent_id"], body["kind"], body["hostname"], body["version"]) == ("web 01/a", "host", "h1", "0.1.0")
     assert body["sent_at"].endswith("Z")
 
 
 def test_failures_back_off_and_never_log_the_token(monitor: Recorder, caplog: pytest.LogCaptureFixture) -> None:
-    monitor.fail_first = 4  # facts, heartbeat, then their first retries all get 503
+    monitor.fail_first = 2  # the first heartbeat and its first retry get 503
     caplog.set_level(logging.DEBUG)
     pusher = MonitorPusher(url(monitor), "a1", "h1", "0.1.0", TOKEN, lambda: b'{"schema": "x"}',
                            heartbeat_interval=0.05, facts_interval=60, max_backoff=0.4)
