@@ -234,19 +234,9 @@ def decode_oid(body: bytes) -> tuple[int, ...]:
     """Arcs of an encoded OID body."""
     if not body:
         return ()
-    if body.isascii():  # every arc < 128: one byte each (the common case)
-        first = body[0]
-        return (min(first // 40, 2), first - 40 * min(first // 40, 2), *body[1:])
-    arcs: list[int] = []
-    value = 0
-    for byte in body:
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            arcs.append(value)
-            value = 0
-    first = arcs[0]
-    top = min(first // 40, 2)
-    return (top, first - 40 * top, *arcs[1:])
+    subids = decode_subids(body)
+    top = min(subids[0] // 40, 2)
+    return (top, subids[0] - 40 * top, *subids[1:])
 
 
 def decode_subids(body: bytes) -> tuple[int, ...]:

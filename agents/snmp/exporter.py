@@ -81,12 +81,8 @@ class Agent:
             except ValueError:
                 return Response(400, f"bad X-Prometheus-Scrape-Timeout-Seconds {header!r}\n")
         result = await collect_device(address, target, plan, "", deadline, self._v3_cache)
-        self.stats.inc("yunwang_snmp_polls_total", f'result="{"ok" if result.ok else "failed"}"')
-        self.stats.inc("yunwang_snmp_pdus_sent_total", "", result.pdus_sent)
-        self.stats.inc("yunwang_snmp_retransmits_total", "", result.retransmits)
-        self.stats.inc("yunwang_snmp_varbinds_total", "", result.varbinds)
-        if not result.ok:
-            self.stats.inc("yunwang_snmp_poll_errors_total", f'device="{escape(address)}",reason="{result.reason}"')
+        self.stats.count_poll(address, result.ok, result.reason, result.pdus_sent, result.retransmits,
+                              result.varbinds)
         module = escape(",".join(names))
         meta = [
             "# HELP snmp_scrape_walk_duration_seconds Time the SNMP walks and gets took.\n"

@@ -178,12 +178,8 @@ class Poller:
     def record(self, result: DeviceResult) -> None:
         name = result.name
         self.results[name] = result
-        self.stats.inc("yunwang_snmp_polls_total", f'result="{"ok" if result.ok else "failed"}"')
-        self.stats.inc("yunwang_snmp_pdus_sent_total", "", result.pdus_sent)
-        self.stats.inc("yunwang_snmp_retransmits_total", "", result.retransmits)
-        self.stats.inc("yunwang_snmp_varbinds_total", "", result.varbinds)
+        self.stats.count_poll(name, result.ok, result.reason, result.pdus_sent, result.retransmits, result.varbinds)
         if not result.ok:
-            self.stats.inc("yunwang_snmp_poll_errors_total", f'device="{escape(name)}",reason="{result.reason}"')
             if self._logged.get(name) != result.reason:
                 log.warning("device %s: %s", name, result.error)
                 self._logged[name] = result.reason or ""

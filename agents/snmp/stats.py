@@ -6,6 +6,8 @@ import os
 import time
 from collections import defaultdict
 
+from agents.snmp.collect import escape
+
 HELP: dict[str, tuple[str, str]] = {
     "yunwang_snmp_polls_total": ("counter", "Device polls (poller) or /snmp scrapes (exporter) by result."),
     "yunwang_snmp_poll_errors_total": ("counter", "Failed polls by device and reason "
@@ -44,6 +46,16 @@ class AgentStats:
 
     def set(self, name: str, labels: str, value: float) -> None:
         self.values[name][labels] = value
+
+    def count_poll(self, device: str, ok: bool, reason: str | None, pdus: int, retransmits: int,
+                   varbinds: int) -> None:
+        """Account one device poll (poller) or /snmp scrape (exporter): the same counters for both modes."""
+        self.inc("yunwang_snmp_polls_total", f'result="{"ok" if ok else "failed"}"')
+        self.inc("yunwang_snmp_pdus_sent_total", "", pdus)
+        self.inc("yunwang_snmp_retransmits_total", "", retransmits)
+        self.inc("yunwang_snmp_varbinds_total", "", varbinds)
+        if not ok:
+            self.inc("yunwang_snmp_poll_errors_total", f'device="{escape(device)}",reason="{reason}"')
 
     def render(self) -> str:
         times = os.times()
