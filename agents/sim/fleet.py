@@ -10,6 +10,7 @@ Secrets reach snmpsim through an ``--args-from-file`` file (mode 0600) that is d
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import os
 import secrets
@@ -32,6 +33,8 @@ from yunwang.topology import Topology
 HOST = "127.0.0.1"
 UDP_DOMAIN = "1.3.6.1.6.1.1"
 LISTENING = "Listening at UDP/IPv4 endpoint"
+GENERATOR_VERSION = "1"
+"""Bump when recordings.py or profiles.py change what a recording contains."""
 NOISE = ('Variation module "redis"', 'Variation module "sql"')
 
 
@@ -111,7 +114,19 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
                      creds: dict[str, SimCredentials]) -> None:
-    """``data_dir/shard-K/<profile>/1.3.6.1.6.1.1.<n>.snmprec`` for every device; stale files are removed."""
+    """``data_dir/shard-K/<profile>/1.3.6.1.6.1.1.<n>.snmprec`` for every device; stale files are removed.
+
+    Skipped when nothing changed since the last start (same topology, plan, communities and generator):
+    rendering a whole city takes seconds.
+    """
+    stamp = data_dir / "recordings.sha256"
+    digest = hashlib.sha256("\n".join([
+        GENERATOR_VERSION, topology.model_dump_json(), repr(plan),
+        *(f"{c.profile}:{c.version}:{hashlib.sha256(c.community.encode()).hexdigest()}" for c in creds.values()),
+    ]).encode()).hexdigest()
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
+        return
+    stamp.unlink(missing_ok=True)
     fleet = FleetView(topology)
     wanted: set[Path] = set()
     for dev in plan.devices:
@@ -131,6 +146,7 @@ def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
     for stale in data_dir.glob("shard-*/*/*.snmprec"):
         if stale not in wanted:
             stale.unlink()
+    stamp.write_text(digest, encoding="utf-8")
 
 
 def snmpsim_args(plan: FleetPlan, shard: int, data_dir: Path, creds: dict[str, SimCredentials]) -> list[str]:

@@ -67,9 +67,13 @@ def counter(row: Oid, tag: str, initial: int, rate_per_s: float) -> Record:
     return Record(row, tag, f"initial={initial},rate={rate_per_s:.3f},wrap=1", "numeric")
 
 
+def _by_oid(record: Record) -> Oid:
+    return record.oid
+
+
 def render(records: list[Record]) -> str:
     """The file text, sorted by OID; duplicate OIDs are a bug in the generator."""
-    ordered = sorted(records)
+    ordered = sorted(records, key=_by_oid)
     for before, after in pairwise(ordered):
         if before.oid == after.oid:
             raise ValueError(f"duplicate OID {'.'.join(map(str, after.oid))} in recording")
