@@ -71,7 +71,8 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
                     log.exception("error while handling %s", request.path)
                     response = Response(500, "internal error; see the agent's log\n")
             body = response.body.encode("utf-8")
-            keep = request.headers.get("connection", "").lower() != "close"
+            # A body we do not read would be parsed as the next request: close after anything but GET/HEAD.
+            keep = request.headers.get("connection", "").lower() != "close" and request.method in ("GET", "HEAD")
             extra = "".join(f"{k}: {v}\r\n" for k, v in response.headers.items())
             writer.write(
                 (f"HTTP/1.1 {response.status} {REASONS.get(response.status, 'Status')}\r\n"

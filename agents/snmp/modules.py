@@ -9,12 +9,15 @@ varbind to its metric is a dict lookup on a byte prefix.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from agents.snmp import ber
 from yunwang.errors import InputError, Problem
+
+log = logging.getLogger("yunwang.agent.snmp")
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "modules"
 
@@ -134,6 +137,9 @@ def _compile_metric(ctx: _Ctx, path: tuple[Any, ...], raw: Any) -> MetricDef:
                            f"indexes of this metric: {', '.join(sorted(names)) or 'none'}")
         lookups.append(LookupDef(labels, str(lk["labelname"]), ctx.oid((*path, "lookups", i, "oid"), lk["oid"]),
                                  str(lk.get("type", "DisplayString"))))
+    if raw.get("regex_extracts"):
+        log.warning("%s: %s: regex_extracts are not supported; the metric is exported without them",
+                    ctx.file, raw["name"])
     enums = {int(k): str(v) for k, v in (raw.get("enum_values") or {}).items()}
     scale = raw.get("scale")
     offset = raw.get("offset")

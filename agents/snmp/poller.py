@@ -193,6 +193,6 @@ class Poller:
             self._uptimes[name] = result.sys_uptime
 
     def render(self) -> str:
-        results = list(self.results.values())
+        results = [self.results[j.device.name] for j in self.jobs if j.device.name in self.results]
         prefixes = {j.device.name: j.prefix for j in self.jobs}
         return "".join(render_families(results)) + device_meta(results, prefixes)
