@@ -26,6 +26,10 @@ def up(
     state_dir: Path | None = typer.Option(None, "--state-dir",
                                           help="Database, secrets, logs and Prometheus data (default .yunwang "
                                                "in the project folder)."),
+    scrape_interval: str = typer.Option("15s", "--scrape-interval",
+                                        help="How often Prometheus scrapes and evaluates rules (e.g. 15s)."),
+    poll_interval: str = typer.Option("30s", "--poll-interval",
+                                      help="How often the SNMP poller walks the devices (e.g. 30s, 1m)."),
     no_audit: bool = typer.Option(False, "--no-audit", help="Do not render the plan and run the audits."),
 ) -> None:
     """Run everything on this machine: simulated devices, monitor, host and SNMP agents, Prometheus, audits."""
@@ -43,6 +47,7 @@ def up(
         Ports,
         UpConfig,
         build_specs,
+        check_intervals,
         check_ports_free,
         find_prometheus,
         prepare_secrets,
@@ -56,7 +61,9 @@ def up(
     root = loaded.root
     cfg = UpConfig(stack=stack, root=root, state_dir=(state_dir or root / ".yunwang").resolve(),
                    ports=Ports(monitor_port, host_agent_port, snmp_agent_port, prometheus_port, sim_base_port),
-                   with_sim=not no_sim, prometheus=find_prometheus(with_prometheus))
+                   with_sim=not no_sim, prometheus=find_prometheus(with_prometheus),
+                   scrape_interval=scrape_interval, poll_interval=poll_interval)
+    check_intervals(cfg)
     cfg.state_dir.mkdir(parents=True, exist_ok=True)
     env = prepare_secrets(cfg, loaded.topology)
     cfg.endpoints_file.unlink(missing_ok=True)  # a stale file would let others start before the devices are up

@@ -42,6 +42,9 @@ class UpConfig:
     with_sim: bool = True
     prometheus: str | None = None
     """Path of the prometheus program, or None to run without it."""
+    scrape_interval: str = "15s"
+    poll_interval: str = "30s"
+    """How often the poller walks the devices, and Prometheus scrapes the poller."""
 
     @property
     def secrets_dir(self) -> Path:
@@ -138,7 +141,7 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
         missing=_command_missing("agents.cli", "agent host"), url=f"http://127.0.0.1:{p.host_agent}/metrics"))
     specs.append(ChildSpec(
         "snmp-agent", _yunwang("agent", "snmp", "--listen", f"127.0.0.1:{p.snmp_agent}", "--stack", cfg.stack,
-                               *endpoints),
+                               "--interval", cfg.poll_interval, *endpoints),
         env=env, cwd=cfg.root, health_url=f"http://127.0.0.1:{p.snmp_agent}/metrics",
         missing=_command_missing("agents.cli", "agent snmp"), url=f"http://127.0.0.1:{p.snmp_agent}/metrics"))
     prom_dir = cfg.state_dir / "prometheus"
@@ -158,12 +161,15 @@ def write_prometheus(cfg: UpConfig) -> Path:
 
     SNMP comes from the poller alone: exporter-mode scrapes would walk every simulated device a second time.
     """
-    from monitor.prometheus.render import write_prometheus_config
+    from monitor.prometheus.render import duration_seconds, write_prometheus_config
 
+    scrape_timeout = f"{max(int(duration_seconds(cfg.scrape_interval) * 0.8), 1)}s"
+    poll_timeout = f"{max(int(duration_seconds(cfg.poll_interval) * 0.8), 1)}s"
     return write_prometheus_config(
         cfg.state_dir / "prometheus" / "prometheus.yml", cfg.monitor_url, token_file=cfg.token_file("viewer"),
-        snmp_agent=f"127.0.0.1:{cfg.ports.snmp_agent}", stack=cfg.stack, scrape_interval="15s",
-        evaluation_interval="15s", snmp_interval="30s", snmp_timeout="25s", sd_refresh="15s",
+        snmp_agent=f"127.0.0.1:{cfg.ports.snmp_agent}", stack=cfg.stack, scrape_interval=cfg.scrape_interval,
+        scrape_timeout=min(scrape_timeout, "10s", key=duration_seconds), evaluation_interval=cfg.scrape_interval,
+        snmp_interval=cfg.poll_interval, snmp_timeout=poll_timeout, sd_refresh=cfg.scrape_interval,
         jobs=("host", "snmp-poller", "monitor"))
 
 
@@ -176,6 +182,22 @@ def find_prometheus(wanted: bool | None) -> str | None:
         raise InputError([Problem("--with-prometheus", None, "", "", "'prometheus' is not on PATH",
                                   "install the Debian package 'prometheus', or use --without-prometheus")])
     return path
+
+
+def check_intervals(cfg: UpConfig) -> None:
+    """Both intervals must be Prometheus durations of at least a second."""
+    from monitor.prometheus.render import duration_seconds
+
+    problems = []
+    for option, value in (("--scrape-interval", cfg.scrape_interval), ("--poll-interval", cfg.poll_interval)):
+        try:
+            ok = duration_seconds(value) >= 1
+        except ValueError:
+            ok = False
+        if not ok:
+            problems.append(Problem(option, None, "", value, "not a duration of at least 1 s", "e.g. 15s, 1m"))
+    if problems:
+        raise InputError(problems)
 
 
 def check_ports_free(cfg: UpConfig, names: list[str]) -> None:

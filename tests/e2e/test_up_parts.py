@@ -1,0 +1,121 @@
+"""The pieces of `yunwang up` that need no running service: secrets, child command lines, checks, audit merge."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from yunwang.errors import InputError
+from yunwang.stacks import load_stack
+from yunwang.up_audit import merge_reports
+from yunwang.up_stack import (
+    Ports,
+    UpConfig,
+    build_specs,
+    check_intervals,
+    check_ports_free,
+    prepare_secrets,
+    write_prometheus,
+)
+
+
+def _cfg(tmp_path: Path, **kw: Any) -> UpConfig:
+    stack = load_stack("dev")
+    return UpConfig(stack="dev", root=stack.root, state_dir=tmp_path / "state", ports=Ports(), **kw)
+
+
+def test_secrets_are_private_generated_once_and_passed_by_path(tmp_path: Path) -> None:
+    topo = load_stack("dev").topology
+    assert topo is not None
+    cfg = _cfg(tmp_path)
+    env = prepare_secrets(cfg, topo)
+    files = sorted((cfg.secrets_dir).iterdir())
+    contents = {p: p.read_text() for p in files}
+    assert cfg.secrets_dir.stat().st_mode & 0o077 == 0
+    assert all(p.stat().st_mode & 0o077 == 0 for p in files)
+    assert prepare_secrets(cfg, topo) == env
+    assert {p: p.read_text() for p in files} == contents, "secrets must survive a restart"
+    assert len(set(contents.values())) == len(contents), "every secret is different"
+
+    # The simulator and the poller find them under the shared variable names.
+    import os
+
+    from agents.sim.credentials import credentials_for
+    saved = dict(os.environ)
+    try:
+        os.environ.update(env)
+        creds = credentials_for(topo.snmp_profiles, "dev.yaml")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert {p.name for p in topo.snmp_profiles} == set(creds)
+    assert all(c.auth_key and c.priv_key for c in creds.values())
+
+    specs = build_specs(cfg, env)
+    command_lines = " ".join(" ".join(s.argv) for s in specs)
+    for value in contents.values():
+        assert value.strip() not in command_lines
+    assert all(v.strip() not in str(s.env) for s in specs for v in contents.values())
+
+
+def test_children_and_their_order(tmp_path: Path) -> None:
+    cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus")
+    specs = build_specs(cfg, {})
+    assert [s.name for s in specs] == ["sim", "monitor", "host-agent", "snmp-agent", "prometheus"]
+    monitor = specs[1]
+    assert "--endpoints" in monitor.argv and "--prometheus" in monitor.argv
+    assert monitor.health_url == "http://127.0.0.1:8080/healthz"
+    assert specs[0].ready_file == cfg.endpoints_file
+
+    no_sim = build_specs(_cfg(tmp_path, with_sim=False), {})
+    assert [s.name for s in no_sim] == ["monitor", "host-agent", "snmp-agent", "prometheus"]
+    assert all("--endpoints" not in s.argv for s in no_sim)
+    assert no_sim[-1].missing and "--without-prometheus" in no_sim[-1].missing
+
+
+def test_prometheus_config_polls_through_the_poller_only(tmp_path: Path) -> None:
+    cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus", scrape_interval="5s", poll_interval="1m")
+    config = yaml.safe_load(write_prometheus(cfg).read_text())
+    jobs = {j["job_name"]: j for j in config["scrape_configs"]}
+    assert set(jobs) == {"host", "snmp-poller", "monitor"}
+    assert jobs["snmp-poller"]["scrape_interval"] == "1m"
+    assert config["global"]["scrape_interval"] == "5s"
+    assert config["global"]["scrape_timeout"] == "4s"
+    sd = jobs["host"]["http_sd_configs"][0]
+    assert sd["authorization"]["credentials_file"] == str(cfg.token_file("viewer"))
+
+
+def test_bad_intervals_and_busy_ports_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        check_intervals(_cfg(tmp_path, scrape_interval="0s", poll_interval="fast"))
+    assert [p.file for p in caught.value.problems] == ["--scrape-interval", "--poll-interval"]
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        cfg = UpConfig("dev", tmp_path, tmp_path, Ports(monitor=port))
+        with pytest.raises(InputError) as caught:
+            check_ports_free(cfg, ["monitor", "host-agent"])
+    (problem,) = [p for p in caught.value.problems if p.file == "--monitor-port"]
+    assert str(port) in problem.message
+
+
+def _report(controls: dict[str, str], high: int = 0, findings: int = 0) -> dict[str, Any]:
+    return {"tool": {"name": "yunwang", "version": "0"}, "standard": "GB/T 22239-2019 level 3",
+            "findings": [{"rule_id": f"r{i}"} for i in range(findings)], "errors": [],
+            "summary": {"high": high, "medium": 0, "low": 0, "waived": 0, "controls": controls}}
+
+
+def test_merged_audit_keeps_the_worst_assessed_status() -> None:
+    merged = merge_reports([
+        _report({"a": "compliant", "b": "not-assessed", "c": "partial", "d": "not-assessed"}, high=1, findings=2),
+        _report({"a": "non-compliant", "b": "compliant", "c": "compliant", "d": "not-assessed"}, high=2, findings=1),
+    ])
+    assert merged["summary"]["controls"] == {"a": "non-compliant", "b": "compliant", "c": "partial",
+                                             "d": "not-assessed"}
+    assert merged["summary"]["high"] == 3
+    assert len(merged["findings"]) == 3
