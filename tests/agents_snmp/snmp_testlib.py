@@ -24,7 +24,7 @@ _spec = importlib.util.spec_from_file_location("yunwang_tests_root", _ROOT_CONFT
 assert _spec is not None and _spec.loader is not None
 _root = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_root)
-need_binary = _root.need_binary
+need_binary = _root.need_binary  # re-exported for the tests
 free_port = _root.free_port
 
 COMMUNITY = "yw-test-community"

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
-from snmp_testlib import COMMUNITY, Snmpd, free_port
+from snmp_testlib import COMMUNITY, Snmpd, free_port, need_binary
 
 YUNWANG = [sys.executable, "-m", "yunwang.cli"]
 
@@ -73,6 +73,9 @@ def test_once_prints_metrics_and_fails_on_a_dead_device(snmpd: Snmpd, tmp_path: 
     assert done.returncode == 1
     assert 'ifMtu{device="core-1"' in done.stdout
     assert "acc-9: unreachable" in done.stderr
+    check = subprocess.run([need_binary("promtool", "prometheus"), "check", "metrics"], input=done.stdout,
+                           capture_output=True, text=True, timeout=60)
+    assert "error while linting" not in check.stdout + check.stderr
 
 
 def test_bad_arguments_are_input_errors(tmp_path: Path) -> None:

@@ -143,3 +143,20 @@ def test_full_plan_against_snmpd(snmpd: Snmpd) -> None:
 
 def test_errors_are_snmp_errors() -> None:
     assert issubclass(SnmpError, Exception)
+
+
+def test_exposition_parses_with_promtool(snmpd: Snmpd) -> None:
+    """Every built-in module's output is valid text exposition (promtool's camelCase lint notes aside)."""
+    import subprocess
+
+    from snmp_testlib import need_binary
+
+    promtool = need_binary("promtool", "prometheus")
+    agent = Agent(builtin_modules(), AuthResolver({"v2": snmpd.v2c()}))
+    body = asyncio.run(agent.handle(Request("GET", "/snmp", {"target": snmpd.address, "auth": "v2", "module":
+                                                             ",".join(builtin_modules())}, {}))).body
+    assert "snmp_up 1" in body
+    done = subprocess.run([promtool, "check", "metrics"], input=body, capture_output=True, text=True, timeout=60)
+    output = done.stdout + done.stderr
+    assert "error while linting" not in output and "parsing error" not in output, output[:500]
+    assert "no help text" not in output
