@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from assets_testlib import running
 
 from monitor.grafana.dashboards import DASHBOARD_DIR
 from monitor.prometheus.promql import label_values_metric, metric_names
@@ -138,17 +139,9 @@ def test_catalogue_matches_the_running_host_agent(tmp_path: Path) -> None:
     if importlib.util.find_spec("agents.cli") is None:
         pytest.skip("agents/cli.py (`yunwang agent host`) does not exist yet: cannot run the host agent")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "yunwang", "agent", "host", "--listen", f"127.0.0.1:{port}"],
-                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    try:
+    with running([sys.executable, "-m", "yunwang", "agent", "host", "--listen", f"127.0.0.1:{port}"],
+                 cwd=tmp_path) as proc:
         text = _scrape(f"http://127.0.0.1:{port}/metrics", proc)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
     exported = {line.split("{", 1)[0].split(" ", 1)[0] for line in text.splitlines() if line and line[0] != "#"}
     missing = _names_of({"host"}) - exported
     assert missing == set(), f"catalogued for the host agent but absent from its /metrics: {sorted(missing)}"

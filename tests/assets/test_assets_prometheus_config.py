@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 import yaml
+from assets_testlib import running
 
 from monitor.prometheus.render import SD_JOBS, render_prometheus_config, sd_url, write_prometheus_config
 from yunwang.errors import InputError
@@ -148,10 +149,8 @@ def test_real_prometheus_discovers_and_relabels(tmp_path: Path, fake_monitor: in
         scrape_interval="1s", scrape_timeout="1s", snmp_interval="1s", snmp_timeout="1s", sd_refresh="1s",
         evaluation_interval="1s")
     web = f"127.0.0.1:{free_port()}"
-    proc = subprocess.Popen([prometheus, f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'data'}",
-                             f"--web.listen-address={web}", "--log.level=warn"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    try:
+    with running([prometheus, f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'data'}",
+                  f"--web.listen-address={web}", "--log.level=warn"]) as proc:
         up = _wait_for_series(f"http://{web}", 'up{job="snmp"}', 2, proc)
         by_instance = {s["metric"]["instance"]: s["metric"] for s in up}
         assert set(by_instance) == {"luan-core-1", "jinan-acc-1"}
@@ -170,13 +169,6 @@ def test_real_prometheus_discovers_and_relabels(tmp_path: Path, fake_monitor: in
         rules = httpx.get(f"http://{web}/api/v1/rules", timeout=5).json()["data"]["groups"]
         assert {g["name"] for g in rules} >= {"yunwang-recording", "yunwang-network", "yunwang-hosts",
                                               "yunwang-audit"}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _wait_for_series(base: str, query: str, count: int, proc: subprocess.Popen[bytes]) -> list[dict[str, Any]]:
