@@ -177,6 +177,8 @@ class Poller:
 
     def record(self, result: DeviceResult) -> None:
         name = result.name
+        # Kept until the next poll: one string per family instead of thousands of line objects.
+        result.families = {k: ["\n".join(v)] for k, v in result.families.items() if v}
         self.results[name] = result
         self.stats.count_poll(name, result.ok, result.reason, result.pdus_sent, result.retransmits, result.varbinds)
         if not result.ok:
