@@ -101,10 +101,19 @@ class Scraper:
             log.warning("collector %s failed: %s", name, message)
 
     # -- scraping side -----------------------------------------------------------------------------------------
-    def collect(self) -> list[Family]:
-        """All families of one scrape, including the per-collector success and duration families."""
+    def select(self, names: Sequence[str]) -> list[Collector]:
+        """The collectors named (node_exporter's ``collect[]`` parameter); ValueError for an unknown name."""
+        by_name = {c.name: c for c in self.collectors}
+        unknown = sorted(set(names) - set(by_name))
+        if unknown:
+            raise ValueError(f"unknown or disabled collector(s): {', '.join(unknown)}; "
+                             f"enabled: {', '.join(sorted(by_name))}")
+        return [c for c in self.collectors if c.name in set(names)]
+
+    def collect(self, only: Sequence[Collector] | None = None) -> list[Family]:
+        """All families of one scrape (of ``only``, if given), with per-collector success and duration."""
         with self._scrape_lock:
-            results = self._collect_all()
+            results = self._collect_all(self.collectors if only is None else only)
         success = Family("node_scrape_collector_success", "node_exporter: Whether a collector succeeded.",
                          labelnames=("collector",))
         duration = Family("node_scrape_collector_duration_seconds", "node_exporter: Duration of a collector scrape.",
@@ -117,11 +126,10 @@ class Scraper:
                 families.extend(collected)
         return families
 
-    def scrape(self) -> str:
-        return render(self.collect())
+    def scrape(self, only: Sequence[Collector] | None = None) -> str:
+        return render(self.collect(only))
 
-    def _collect_all(self) -> list[tuple[Collector, list[Family] | None, float]]:
-        pending: Sequence[Collector] = self.collectors
+    def _collect_all(self, pending: Sequence[Collector]) -> list[tuple[Collector, list[Family] | None, float]]:
         results: list[tuple[Collector, list[Family] | None, float]] = []
         while pending:
             job = _Job(pending)

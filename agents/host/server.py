@@ -1,5 +1,7 @@
 """The agent's HTTP endpoints: GET /metrics (node_exporter text format) and GET /facts (host security facts).
 
+``/metrics?collect[]=cpu&collect[]=meminfo`` runs only those collectors, as node_exporter does.
+
 A thread per connection (Prometheus keeps its connection open, so that is one thread per scraper, not per
 scrape). Facts are collected on demand, at most once per ``facts_ttl`` seconds, so a busy poller cannot make the
 agent run ``sshd -T`` in a loop.
@@ -13,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 from agents.host.scrape import Scraper
 
@@ -56,9 +59,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(send_body=False)
 
     def _serve(self, send_body: bool) -> None:
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         if path == "/metrics":
-            body, kind = self.server.scraper.scrape().encode(), METRICS_TYPE
+            only = None
+            if query:
+                wanted = parse_qs(query).get("collect[]")
+                try:
+                    only = self.server.scraper.select(wanted) if wanted else None
+                except ValueError as exc:
+                    self._reply(400, f"{exc}\n".encode(), "text/plain", send_body)
+                    return
+            body, kind = self.server.scraper.scrape(only).encode(), METRICS_TYPE
         elif path == "/facts":
             try:
                 body, kind = self.server.facts.get(), "application/json"

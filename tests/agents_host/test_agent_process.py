@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -76,6 +77,11 @@ def test_metrics_facts_and_http_details(agent: tuple[subprocess.Popen[bytes], st
     request = urllib.request.Request(f"{base}/metrics", headers={"Accept-Encoding": "gzip"})
     with urllib.request.urlopen(request, timeout=10) as raw:  # urllib does not decode: see the wire bytes
         assert gzip.decompress(raw.read()).startswith(b"# HELP")
+    only = httpx.get(f"{base}/metrics", params=[("collect[]", "cpu"), ("collect[]", "loadavg")]).text
+    assert "node_load1 " in only and "node_cpu_seconds_total{" in only and "node_memory_" not in only
+    assert set(re.findall(r'node_scrape_collector_success\{collector="(\w+)"\}', only)) == {"cpu", "loadavg"}
+    refused = httpx.get(f"{base}/metrics", params={"collect[]": "nope"})
+    assert refused.status_code == 400 and "unknown or disabled collector(s): nope" in refused.text
     assert httpx.get(f"{base}/nope").status_code == 404
     assert httpx.post(f"{base}/metrics").status_code == 405
     facts = httpx.get(f"{base}/facts", timeout=60)
