@@ -48,15 +48,17 @@ class FilesystemCollector(Collector):
         except OSError:
             text = self.files.text(f"{self.paths.proc}/self/mounts")
         mounts = []
-        seen: set[str] = set()
+        seen: set[tuple[str, str, str]] = set()  # one series per label set, as node_exporter
         for line in text.splitlines():
             parts = line.split()
             if len(parts) < 4:
                 continue
             device, mountpoint, fstype, options = _unescape(parts[0]), _unescape(parts[1]), parts[2], parts[3]
-            if MOUNT_POINTS_EXCLUDE.match(mountpoint) or FS_TYPES_EXCLUDE.match(fstype) or mountpoint in seen:
+            if MOUNT_POINTS_EXCLUDE.match(mountpoint) or FS_TYPES_EXCLUDE.match(fstype):
                 continue
-            seen.add(mountpoint)
+            if (device, mountpoint, fstype) in seen:
+                continue
+            seen.add((device, mountpoint, fstype))
             mounts.append((device, mountpoint, fstype, options))
         return mounts
 
