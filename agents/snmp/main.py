@@ -55,9 +55,17 @@ def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endp
     agent = Agent(modules, resolver)
     if devices:
         jobs = [prepare(d, resolver, modules, timeout, retries) for d in devices]
+        problems: dict[str, list[str]] = {}
         for job in jobs:
             if job.problem:
-                log.error("device %s will not be polled: %s", job.device.name, job.problem)
+                problems.setdefault(job.problem, []).append(job.device.name)
+        if problems and all(job.problem for job in jobs):
+            raise InputError([Problem("inventory", None, "", f"{len(names)} device(s)", problem,
+                                      "fix the credentials or modules named here") for problem, names in
+                              problems.items()])
+        for problem, names in problems.items():  # once per cause, not once per device of a 600-device fleet
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            log.error("%d device(s) will not be polled (%s): %s", len(names), shown, problem)
         agent.poller = Poller(jobs, interval, agent.stats, concurrency)
     return asyncio.run(_serve(agent, listen))
 

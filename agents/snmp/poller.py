@@ -182,7 +182,7 @@ class Poller:
         self.results[name] = result
         self.stats.count_poll(name, result.ok, result.reason, result.pdus_sent, result.retransmits, result.varbinds)
         if not result.ok:
-            if self._logged.get(name) != result.reason:
+            if self._logged.get(name) != result.reason and result.reason != "config":  # config: said at start
                 log.warning("device %s: %s", name, result.error)
                 self._logged[name] = result.reason or ""
         elif name in self._logged:

@@ -84,3 +84,12 @@ def test_bad_arguments_are_input_errors(tmp_path: Path) -> None:
     done = subprocess.run([*YUNWANG, "agent", "snmp", "--once", "--inventory", str(tmp_path / "none.json")],
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and "inventory file not found" in (done.stdout + done.stderr)
+
+
+def test_poller_with_no_usable_device_refuses_to_start(tmp_path: Path) -> None:
+    inventory = tmp_path / "inventory.json"
+    inventory.write_text(json.dumps({"schema": "yunwang.inventory/v1", "stack": "t", "devices": [
+        {"name": "x", "address": "127.0.0.1:1", "auth": "no-such-auth", "modules": ["if_mib"], "labels": {}}]}))
+    done = subprocess.run([*YUNWANG, "agent", "snmp", "--inventory", str(inventory), "--listen",
+                           f"127.0.0.1:{free_port()}"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and "unknown auth 'no-such-auth'" in done.stdout + done.stderr
