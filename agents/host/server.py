@@ -49,6 +49,9 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body go out in two writes; with Nagle on, a kept-alive client's delayed ACK stalls each
     # response by ~40 ms.
     disable_nagle_algorithm = True
+    # Idle kept-alive connections are closed after this long, so stray clients cannot pile up threads; Prometheus
+    # scrapes far more often and simply reconnects.
+    timeout = 300
     server_version = "yunwang-host-agent"
     server: AgentHTTPServer
 
