@@ -8,7 +8,7 @@ import pytest
 from snmp_testlib import Snmpd, snmpbulkwalk
 
 from agents.snmp import ber
-from agents.snmp.auth import AuthResolver
+from agents.snmp.auth import AuthResolver, Credentials
 from agents.snmp.collect import collect_device
 from agents.snmp.engine import SnmpError, Target, open_session
 from agents.snmp.exporter import Agent
@@ -86,8 +86,10 @@ def test_walk_equals_snmpbulkwalk(snmpd: Snmpd, version: str, table: str) -> Non
     assert_same(before, ours, after)
 
 
-def test_getnext_walk_equals_getbulk(snmpd: Snmpd) -> None:
-    target = Target("127.0.0.1", snmpd.port, snmpd.v2c(), max_repetitions=0)
+@pytest.mark.parametrize("version", ["2c", "1"])
+def test_getnext_walk_equals_getbulk(snmpd: Snmpd, version: str) -> None:
+    creds = Credentials("getnext", version, snmpd.v2c().community)
+    target = Target("127.0.0.1", snmpd.port, creds, max_repetitions=0 if version == "2c" else 25)
     before = snmpbulkwalk(snmpd, ROOTS["system"])
     ours = asyncio.run(our_walk(target, ROOTS["system"]))
     assert_same(before, ours, snmpbulkwalk(snmpd, ROOTS["system"]))
