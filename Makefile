@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+RUN_ARGS ?=
 
 .PHONY: setup run test bench lint peers clean
 
@@ -16,7 +17,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: setup
-	$(VENV)/bin/yunwang plan --stack dev
+	$(VENV)/bin/yunwang up --stack dev $(RUN_ARGS)
 
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
