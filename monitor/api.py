@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -29,7 +30,7 @@ from monitor.schemas import (
     Source,
 )
 from monitor.service import Monitor
-from monitor.store import AgentRow, Conflict, UnknownAgent
+from monitor.store import AgentRow, UnknownAgent
 from monitor.views import SD_JOBS
 from yunwang.topology import DeviceRole, Vendor
 
@@ -81,9 +82,11 @@ async def metrics(request: Request) -> Response:
     m = _monitor(request)
     if not m.settings.open_metrics:
         await require(READ)(request, await _credentials(request))
+    if m.metrics.fresh():
+        return Response(m.metrics.render(), media_type=PROMETHEUS_TEXT)
     import anyio.to_thread
 
-    body = await anyio.to_thread.run_sync(m.metrics.render)
+    body = await anyio.to_thread.run_sync(m.metrics.render)  # reads the database: off the event loop
     return Response(body, media_type=PROMETHEUS_TEXT)
 
 
@@ -136,16 +139,15 @@ def _agent_view(a: AgentRow) -> AgentView:
 
 @router.post("/api/v1/agents/{agent_id}/heartbeat", tags=["agents"], response_model=HeartbeatAck,
              responses={409: {"model": ErrorBody, "description": "replayed or out-of-order seq"}, **_errors(404)})
-def heartbeat(request: Request, agent_id: AgentPath, body: Heartbeat,
-              _: Principal = Depends(require(AGENT))) -> HeartbeatAck:
+async def heartbeat(request: Request, agent_id: AgentPath, body: Heartbeat,
+                    _: Principal = Depends(require(AGENT))) -> HeartbeatAck:
     """Record that an agent is alive; each seq is stored once, and only in increasing order."""
     if body.agent_id != agent_id:
         raise HTTPException(409, f"agent_id '{body.agent_id}' in the body conflicts with '{agent_id}' in the path")
     m = _monitor(request)
-    try:
-        m.store.record_heartbeat(body)
-    except Conflict as exc:
-        raise HTTPException(409, str(exc)) from None
+    conflict = await asyncio.wrap_future(m.heartbeats.submit(body))  # resolved after the commit
+    if conflict is not None:
+        raise HTTPException(409, str(conflict))
     m.sd.note_agent(body.agent_id, body.kind, body.address)
     return HeartbeatAck(agent_id=agent_id, seq=body.seq)
 

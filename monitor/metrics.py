@@ -121,5 +121,9 @@ class MetricsRenderer:
             self._built = time.monotonic()
             return self._dynamic
 
+    def fresh(self) -> bool:
+        """Whether :meth:`render` can answer from its cache, without touching the database."""
+        return time.monotonic() - self._built < CACHE_S
+
     def render(self) -> bytes:
         return generate_latest(self.registry) + (self._devices + self._dynamic_text()).encode("utf-8")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from monitor.auth import Authenticator
 from monitor.db import head_revision, make_engine, migrate
+from monitor.ingest import HeartbeatWriter
 from monitor.metrics import MetricsRenderer
 from monitor.reachability import Reachability
 from monitor.settings import MonitorSettings
@@ -28,8 +29,10 @@ class Monitor:
     metrics: MetricsRenderer
     reach: Reachability
     head: str
+    heartbeats: HeartbeatWriter
 
     def close(self) -> None:
+        self.heartbeats.close()
         self.store.engine.dispose()
 
 
@@ -49,4 +52,5 @@ def build_monitor(settings: MonitorSettings, topo: Topology | None = None) -> Mo
         auth=Authenticator(settings.tokens, settings.limits, store.agent_token_hash),
         views=views, sd=SdCache(views, store.agents, settings.sd_refresh_s),
         metrics=MetricsRenderer(store, topo), reach=Reachability(settings.prometheus_url), head=head_revision(),
+        heartbeats=HeartbeatWriter(store),
     )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Insert, func, select
+from sqlalchemy import Engine, Insert, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from monitor import tables as t
@@ -51,6 +51,8 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        self._heartbeat_upsert = self._build_heartbeat_upsert()
+        self._last_seq = select(t.agents.c.last_seq).where(t.agents.c.agent_id == bindparam("agent_id"))
 
     # -- health ----------------------------------------------------------------------------------------
     def ping(self) -> None:
@@ -60,24 +62,42 @@ class Store:
     # -- agents ----------------------------------------------------------------------------------------
     def record_heartbeat(self, hb: Heartbeat, now: float | None = None) -> None:
         """Store ``hb`` iff its seq is newer than the stored one, atomically, or raise :class:`Conflict`."""
+        outcome = self.record_heartbeats([hb], now)[0]
+        if isinstance(outcome, Conflict):
+            raise outcome
+
+    def record_heartbeats(self, batch: Sequence[Heartbeat], now: float | None = None) -> list[Conflict | None]:
+        """Store a batch in ONE transaction (one fsync): None for each stored heartbeat, else its Conflict.
+
+        Items are applied in order, so two heartbeats of one agent in a batch behave as if sent one by one.
+        """
         now = time.time() if now is None else now
-        values = {"agent_id": hb.agent_id, "kind": hb.kind, "hostname": hb.hostname, "version": hb.version,
-                  "address": hb.address, "last_seq": hb.seq, "sent_at": hb.sent_at.timestamp(),
-                  "first_seen": now, "last_seen": now}
-        stmt: Insert = self._insert(t.agents).values(**values)
+        outcomes: list[Conflict | None] = []
+        with self.engine.begin() as c:
+            for hb in batch:
+                params = {"agent_id": hb.agent_id, "kind": hb.kind, "hostname": hb.hostname, "version": hb.version,
+                          "address": hb.address, "last_seq": hb.seq, "sent_at": hb.sent_at.timestamp(),
+                          "first_seen": now, "last_seen": now}
+                if c.execute(self._heartbeat_upsert, params).first() is not None:
+                    outcomes.append(None)
+                    continue
+                last = c.execute(self._last_seq, {"agent_id": hb.agent_id}).scalar_one()
+                outcomes.append(Conflict(hb.agent_id, hb.seq, int(last)))
+        return outcomes
+
+    def _build_heartbeat_upsert(self) -> Any:
+        """Built once with bind parameters: constructing the statement per heartbeat cost more than running it."""
+        columns = ("agent_id", "kind", "hostname", "version", "address", "last_seq", "sent_at", "first_seen",
+                   "last_seen")
+        stmt: Insert = self._insert(t.agents).values({c: bindparam(c) for c in columns})
         excluded = stmt.excluded  # type: ignore[attr-defined]
-        stmt = stmt.on_conflict_do_update(  # type: ignore[attr-defined]
+        return stmt.on_conflict_do_update(  # type: ignore[attr-defined]
             index_elements=[t.agents.c.agent_id],
             set_={"kind": excluded.kind, "hostname": excluded.hostname, "version": excluded.version,
                   "address": func.coalesce(excluded.address, t.agents.c.address), "last_seq": excluded.last_seq,
                   "sent_at": excluded.sent_at, "last_seen": excluded.last_seen},
             where=t.agents.c.last_seq < excluded.last_seq,
         ).returning(t.agents.c.agent_id)  # rowcount is not reliable for upserts on every driver: RETURNING is
-        with self.engine.begin() as c:
-            if c.execute(stmt).first() is not None:
-                return
-            last = c.execute(select(t.agents.c.last_seq).where(t.agents.c.agent_id == hb.agent_id)).scalar_one()
-        raise Conflict(hb.agent_id, hb.seq, int(last))
 
     def agents(self) -> list[AgentRow]:
         a, f = t.agents, t.agent_facts
