@@ -329,7 +329,7 @@ class Supervisor:
 
 def run_until_signalled(supervisor: Supervisor, every: float = 0.5,
                         on_tick: Callable[[Supervisor], None] | None = None) -> int | None:
-    """Start the children, tick until SIGINT/SIGTERM, then stop them all; returns the signal received.
+    """Start the children, tick until SIGINT/SIGTERM/SIGHUP, then stop them all; returns the signal received.
 
     Whatever happens in between (an exception in ``on_tick`` included), every child is stopped and the state saved.
     """
@@ -339,7 +339,7 @@ def run_until_signalled(supervisor: Supervisor, every: float = 0.5,
         received.append(signum)
         supervisor.request_stop()
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
         supervisor.reap_leftovers()
         supervisor.start()

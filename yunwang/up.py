@@ -71,9 +71,8 @@ def up(
     live_view = console.is_terminal
 
     def on_event(event: Event) -> None:
-        if not live_view:
-            stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
-            console.print(f"{stamp} {event.child}: {event.message}", highlight=False)
+        stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
+        console.print(f"{stamp} {event.child}: {event.message}", highlight=False)  # above the live table
 
     sup = Supervisor(specs, cfg.state_dir, on_event=on_event)
     sup.reap_leftovers()

@@ -190,7 +190,7 @@ def _start_supervisor(state: Path, groups: list[int]) -> tuple[subprocess.Popen[
     return proc, pids
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["SIGTERM", "SIGINT", "SIGHUP"])
 def test_signal_to_the_supervisor_stops_all_children_and_saves_state(tmp_path: Path, groups: list[int],
                                                                      sig: signal.Signals) -> None:
     proc, pids = _start_supervisor(tmp_path, groups)
