@@ -85,6 +85,10 @@ class Scraper:
             except Exception as exc:  # a collector's failure is reported in its success metric, never raised
                 families = None
                 self._note_error(collector.name, exc)
+            else:
+                if collector.name in self._last_error:  # log the next failure again, even if it is the same
+                    log.info("collector %s works again", collector.name)
+                    del self._last_error[collector.name]
             duration = time.monotonic() - start
             with self._state_lock:
                 self._inflight[collector.name] -= 1
