@@ -86,9 +86,8 @@ class Scraper:
                 families = None
                 self._note_error(collector.name, exc)
             else:
-                if collector.name in self._last_error:  # log the next failure again, even if it is the same
+                if self._last_error.pop(collector.name, None) is not None:  # the next failure is logged again
                     log.info("collector %s works again", collector.name)
-                    del self._last_error[collector.name]
             duration = time.monotonic() - start
             with self._state_lock:
                 self._inflight[collector.name] -= 1
