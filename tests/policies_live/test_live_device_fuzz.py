@@ -24,7 +24,7 @@ config_text = st.builds(lambda f, body: f[0] + body + f[1], frame, st.lists(line
     st.text(max_size=300)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=config_text, vendor=st.sampled_from(["auto", "huawei", "h3c", "cisco"]))
 def test_reader_and_rules_never_crash(text: str, vendor: str) -> None:
     load_rules()
