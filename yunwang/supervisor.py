@@ -51,6 +51,8 @@ class ChildSpec:
     missing: str | None = None
     url: str | None = None
     """Where a person reaches it (shown in the status table)."""
+    ready_timeout: float | None = None
+    """How long the next child waits for this one to be ready (default: the supervisor's)."""
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,8 @@ class Supervisor:
         self._event(spec.name, f"started (pid {child.process.pid})")
 
     def _wait_ready(self, child: Child) -> None:
-        deadline = time.monotonic() + self.ready_timeout
+        limit = child.spec.ready_timeout if child.spec.ready_timeout is not None else self.ready_timeout
+        deadline = time.monotonic() + limit
         while not self._stopping and time.monotonic() < deadline:
             if child.process is None or child.process.poll() is not None:
                 return  # died: tick() restarts it
@@ -232,7 +235,7 @@ class Supervisor:
                 return
             time.sleep(0.1)
         if not self._stopping:
-            self._event(child.spec.name, f"not ready after {self.ready_timeout:g} s; going on")
+            self._event(child.spec.name, f"not ready after {limit:g} s; going on")
 
     def _is_ready(self, child: Child) -> bool:
         spec = child.spec

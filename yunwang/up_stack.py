@@ -21,6 +21,8 @@ from yunwang.supervisor import ChildSpec
 from yunwang.topology import Topology
 
 TOKEN_ROLES = ("admin", "viewer", "agent")
+SIM_READY_S = 300.0
+"""The first run of the simulator may install its snmpsim environment before serving anything."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
                             "--data-dir", str(cfg.state_dir / "sim" / cfg.stack),
                             "--endpoints-out", str(cfg.endpoints_file)),
             env=env, cwd=cfg.root, ready_file=cfg.endpoints_file, missing=_command_missing("agents.sim.cli", "sim"),
-            url=f"udp 127.0.0.1:{p.sim_base}+"))
+            url=f"udp 127.0.0.1:{p.sim_base}+", ready_timeout=SIM_READY_S))
     monitor_args = ["monitor", "--listen", f"127.0.0.1:{p.monitor}", "--stack", cfg.stack,
                     "--db", f"sqlite:///{cfg.state_dir / 'monitor.db'}", *endpoints,
                     "--poller", f"127.0.0.1:{p.snmp_agent}", "--host-targets", "agents",
