@@ -125,8 +125,8 @@ def as_string(kind: str, tag: int, value: object) -> str:
     assert isinstance(value, bytes)
     if kind == "DisplayString":
         return value.decode("utf-8", "replace")
-    if kind == "PhysAddress48":
-        return ":".join(f"{b:02X}" for b in value)
+    if kind == "PhysAddress48":  # as snmp_exporter: a short (e.g. empty) address is zero-padded to 6 bytes
+        return ":".join(f"{b:02X}" for b in value.ljust(6, b"\0"))
     if kind in ("IpAddr", "InetAddressIPv4") and len(value) == 4:
         return ".".join(map(str, value))
     return "0x" + value.hex().upper() if value else ""
