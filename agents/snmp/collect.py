@@ -9,12 +9,15 @@ of that row, which is where most of the per-value work would otherwise go.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass, field
 
 from agents.snmp import ber
 from agents.snmp.engine import EngineState, SnmpError, Target, open_session
 from agents.snmp.modules import IndexDef, LookupDef, MetricDef, Plan
+
+log = logging.getLogger("yunwang.agent.snmp")
 
 NUMERIC_TAGS = frozenset({ber.INTEGER, ber.COUNTER32, ber.GAUGE32, ber.TIMETICKS, ber.COUNTER64})
 DEVICE_PARALLEL_WALKS = 4
@@ -65,6 +68,10 @@ async def collect_device(name: str, target: Target, plan: Plan, extra_labels: st
             except SnmpError as exc:
                 if not first_error:
                     first_error.append(exc)
+            except Exception as exc:  # a bug must cost one device's poll, not the agent
+                log.exception("device %s: unexpected error", name)
+                if not first_error:
+                    first_error.append(SnmpError(f"{target.address}: internal error: {exc!r}"))
 
     try:
         await session.open()

@@ -166,9 +166,12 @@ class Poller:
         await asyncio.sleep(offset)
         due = loop.time()
         while True:
-            async with gate:
-                result = await poll_job(job, time.monotonic() + self.interval * 0.9, self._cache)
-            self.record(result)
+            try:
+                async with gate:
+                    result = await poll_job(job, time.monotonic() + self.interval * 0.9, self._cache)
+                self.record(result)
+            except Exception:  # keep polling this device; the error is in the log
+                log.exception("device %s: poll failed unexpectedly", job.device.name)
             due += self.interval
             now = loop.time()
             if due < now:
