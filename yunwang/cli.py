@@ -52,23 +52,29 @@ def check(stack: str = typer.Option("dev", "--stack", "-s", help="Stack name (Pu
     Console().print(table)
 
 
-def _register() -> None:
-    """Attach the commands of each package; a package without its CLI yet is simply absent."""
+COMMANDS: dict[str, tuple[str, str]] = {
+    "plan": ("infra.cli", "plan"),
+    "audit": ("policies.cli", "app"),
+    "agent": ("agents.cli", "app"),
+    "sim": ("agents.sim.cli", "sim"),
+    "monitor": ("monitor.cli", "monitor"),
+    "up": ("yunwang.up", "up"),
+}
+"""Command name → (module, attribute): a Typer group or a command function, imported only when needed."""
+
+
+def register(only: str | None = None) -> None:
+    """Attach the packages' commands (just ``only`` when given: every agent start-up pays for what it imports)."""
     import importlib
 
-    for module_name, attr, name in (
-        ("infra.cli", "plan", "plan"),
-        ("policies.cli", "app", "audit"),
-        ("agents.cli", "app", "agent"),
-        ("agents.sim.cli", "sim", "sim"),
-        ("monitor.cli", "monitor", "monitor"),
-        ("yunwang.up", "up", "up"),
-    ):
+    for name, (module_name, attr) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
             if exc.name and module_name.startswith(exc.name):
-                continue
+                continue  # that part is not installed
             raise
         target = getattr(module, attr)
         if isinstance(target, typer.Typer):
@@ -77,11 +83,15 @@ def _register() -> None:
             app.command(name)(target)
 
 
-_register()
+def requested_command(argv: list[str]) -> str | None:
+    """The subcommand about to run, if it is one of :data:`COMMANDS` (else all are registered, e.g. for --help)."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in COMMANDS else None
 
 
 def main() -> None:
     """Entry point: input errors become a list of problems and exit status 2, never a traceback."""
+    register(requested_command(sys.argv[1:]))
     try:
         app()
     except InputError as exc:
