@@ -87,16 +87,25 @@ def plan_fleet(topology: Topology, base_port: int = 16100, processes: int = 1) -
     return FleetPlan(devices, processes)
 
 
-def busy_ports(plan: FleetPlan) -> list[int]:
-    """Ports of the plan something else already holds (snmpsim would share them silently)."""
+def busy_ports(ports: list[int]) -> list[int]:
+    """The UDP ports on 127.0.0.1 that something already holds (snmpsim would share them silently)."""
     busy = []
-    for dev in plan.devices:
+    for port in ports:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             try:
-                s.bind((HOST, dev.port))
+                s.bind((HOST, port))
             except OSError:
-                busy.append(dev.port)
+                busy.append(port)
     return busy
+
+
+def free_base_port(count: int, low: int = 20000, high: int = 60000) -> int:
+    """A base port with ``count`` consecutive free UDP ports (tests and benchmarks next to other fleets)."""
+    for _ in range(50):
+        base = secrets.randbelow(high - count - low) + low
+        if not busy_ports(list(range(base, base + count))):
+            return base
+    raise RuntimeError(f"no {count} consecutive free UDP ports between {low} and {high}")
 
 
 def _die_with_parent() -> None:
@@ -201,7 +210,7 @@ class SimFleet:
         """Write recordings, start every process, wait until all endpoints listen; returns the endpoints."""
         used = {p.name for p in self.topology.snmp_profiles if any(d.snmp == p.name for d in self.topology.devices)}
         creds = credentials_for([p for p in self.topology.snmp_profiles if p.name in used], self.topology_file)
-        busy = busy_ports(self.plan)
+        busy = busy_ports([d.port for d in self.plan.devices])
         if busy:
             raise InputError([Problem("--base-port", None, "", str(self.base_port),
                                       f"UDP port(s) {', '.join(map(str, busy[:5]))} on {HOST} already in use",

@@ -37,7 +37,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from agents.sim.fleet import SimFleet  # noqa: E402
+from agents.sim.fleet import SimFleet, free_base_port  # noqa: E402
 from agents.snmp.auth import AuthResolver  # noqa: E402
 from agents.snmp.poller import poll_once  # noqa: E402
 from yunwang.inventory import build_inventory  # noqa: E402
@@ -61,18 +61,6 @@ def bench_topology(devices: int, ports: int) -> Topology:
                      "region": "bench", "mgmt": f"10.40.{i // 250}.{i % 250 + 1}", "interfaces": ports,
                      "snmp": PROFILE} for i in range(devices)],
     })
-
-
-def free_udp_base(count: int) -> int:
-    for base in range(21000, 60000 - count, 997):
-        try:
-            for port in range(base, base + count):
-                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-                    s.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-    raise RuntimeError("no free UDP port range")
 
 
 def free_tcp_port() -> int:
@@ -187,7 +175,7 @@ def main() -> int:
     topo = bench_topology(args.devices, args.ports)
     work = Path(tempfile.mkdtemp(prefix="yunwang-bench-"))
     os.chmod(work, 0o700)
-    fleet = SimFleet(topo, work / "sim", base_port=free_udp_base(args.devices), processes=args.sim_processes,
+    fleet = SimFleet(topo, work / "sim", base_port=free_base_port(args.devices), processes=args.sim_processes,
                      startup_timeout_s=900)
     exporter: subprocess.Popen[bytes] | None = None
     try:

@@ -4,13 +4,12 @@ from a dependency shadows it)."""
 from __future__ import annotations
 
 import importlib.util
-import random
-import socket
 from pathlib import Path
 
 import pytest
 
 from agents.sim.credentials import env_name
+from agents.sim.fleet import free_base_port
 from agents.sim.install import SimSetupError, ensure_snmpsim
 
 _ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
@@ -26,21 +25,7 @@ KEYS = {"v3-core": ("core-auth-key-1", "core-priv-key-1"), "v3-edge": ("edge-aut
 
 def free_udp_range(count: int) -> int:
     """A base port with ``count`` consecutive free UDP ports on 127.0.0.1."""
-    for _ in range(50):
-        base = random.randrange(20000, 60000 - count)
-        sockets = []
-        try:
-            for port in range(base, base + count):
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                sockets.append(s)
-                s.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise RuntimeError("no free UDP port range")
+    return free_base_port(count)
 
 
 def set_keys(mp: pytest.MonkeyPatch) -> None:
