@@ -59,7 +59,7 @@ def sim(
     except SimSetupError as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(3) from None
-    except RuntimeError as exc:
+    except (RuntimeError, OSError) as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(1) from None
     try:
