@@ -133,7 +133,9 @@ class Session:
     v3_cache: dict[tuple[str, int, bytes], EngineState] = field(default_factory=dict)
     counters: Counters = field(default_factory=Counters)
     _transport: asyncio.DatagramTransport | None = None
-    _pending: dict[int, asyncio.Future[bytes]] = field(default_factory=dict)
+    # key → (reply future, its retransmission timer in a 1-slot list); the timer is cancelled right here on a
+    # reply, which is cheaper than a done-callback per request.
+    _pending: dict[int, tuple[asyncio.Future[bytes], list[asyncio.TimerHandle]]] = field(default_factory=dict)
     _discovery: asyncio.Future[EngineState] | None = None
 
     async def open(self) -> Session:
@@ -173,10 +175,14 @@ class Session:
         except ber.BerError as exc:
             self._fail_all(SnmpMalformed(f"{self.target.address}: malformed response: {exc}"))
             return
-        fut = self._pending.pop(key, None)
-        if fut is not None and not fut.done():
-            self.counters.responses += 1
-            fut.set_result(data)
+        entry = self._pending.pop(key, None)
+        if entry is not None:
+            fut, timer = entry
+            for handle in timer:
+                handle.cancel()
+            if not fut.done():
+                self.counters.responses += 1
+                fut.set_result(data)
 
     def _message_key(self, data: bytes) -> int:
         """request-id (v1/v2c) or msgID (v3), read without decoding the rest."""
@@ -197,7 +203,9 @@ class Session:
 
     def _fail_all(self, exc: SnmpError) -> None:
         pending, self._pending = self._pending, {}
-        for fut in pending.values():
+        for fut, timer in pending.values():
+            for handle in timer:
+                handle.cancel()
             if not fut.done():
                 fut.set_exception(exc)
 
@@ -207,10 +215,10 @@ class Session:
             raise SnmpError("session is not open")
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[bytes] = loop.create_future()
-        self._pending[key] = fut
+        handle: list[asyncio.TimerHandle] = []
+        self._pending[key] = (fut, handle)
         transport, target, counters = self._transport, self.target, self.counters
         left = [target.retries]
-        handle: list[asyncio.TimerHandle] = []
 
         def on_timeout() -> None:
             if fut.done():
@@ -225,10 +233,9 @@ class Session:
             fut.set_exception(SnmpTimeout(f"{target.address}: no response after {target.retries + 1} "
                                           f"attempt(s) of {target.timeout:g}s"))
 
-        transport.sendto(message)
+        handle.append(loop.call_later(target.timeout, on_timeout))  # before sending: sendto may fail at once
         counters.pdus_sent += 1
-        handle.append(loop.call_later(target.timeout, on_timeout))
-        fut.add_done_callback(lambda _f: handle[0].cancel())
+        transport.sendto(message)
         return fut
 
     # ------------------------------------------------------------ requests
