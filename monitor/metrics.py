@@ -95,6 +95,7 @@ class MetricsRenderer:
         self._dynamic = ""
         self._built = -CACHE_S
         self._audit: tuple[int | None, str] = (None, "")
+        self._body: tuple[bytes, float] = (b"", -CACHE_S)
         self._lock = threading.Lock()
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
@@ -103,6 +104,7 @@ class MetricsRenderer:
 
     def invalidate(self) -> None:
         self._built = -CACHE_S
+        self._body = (b"", -CACHE_S)
 
     def _dynamic_text(self) -> str:
         if time.monotonic() - self._built < CACHE_S:
@@ -123,7 +125,13 @@ class MetricsRenderer:
 
     def fresh(self) -> bool:
         """Whether :meth:`render` can answer from its cache, without touching the database."""
-        return time.monotonic() - self._built < CACHE_S
+        return time.monotonic() - self._body[1] < CACHE_S
 
     def render(self) -> bytes:
-        return generate_latest(self.registry) + (self._devices + self._dynamic_text()).encode("utf-8")
+        """The whole exposition, rebuilt at most once a second (scrapes come every 15 s; 50 scrapers cost one)."""
+        body, built = self._body
+        if time.monotonic() - built < CACHE_S:
+            return body
+        body = generate_latest(self.registry) + (self._devices + self._dynamic_text()).encode("utf-8")
+        self._body = (body, time.monotonic())
+        return body
