@@ -105,28 +105,36 @@ def rules_for(source: Source) -> list[Rule]:
     return sorted((r for r in REGISTRY.values() if r.source == source), key=lambda r: r.id)
 
 
-_loaded = False
 LOAD_ERRORS: list[str] = []
+FAMILY_PREFIXES: dict[str, tuple[str, ...]] = {
+    "k8s": ("k8s",), "plan": ("iac", "plan"), "host": ("host",), "device": ("device",), "snmp": ("snmp",)}
+"""Rule modules are named after their source's family (k8s_workload.py, iac_topology.py, host_audit.py …), so an
+audit of one source imports only its own families; a module matching no prefix is always imported."""
+_imported: set[str] = set()
 
 
-def load_rules() -> None:
-    """Import every module under policies/rules/, so adding a rule is adding a function in a module there.
+def load_rules(sources: Iterable[Source] | None = None) -> None:
+    """Import the modules under policies/rules/ (all, or those of ``sources``): adding a rule is adding a function
+    in a module there.
 
     A module that fails to import is recorded in LOAD_ERRORS (reported as an error of every audit) instead of
     taking the other families' rules down with it.
     """
-    global _loaded
-    if _loaded:
-        return
     import policies.rules as package
 
+    wanted = None if sources is None else set(sources)
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name in _imported:
+            continue
+        family = next((s for s, prefixes in FAMILY_PREFIXES.items() if info.name.startswith(prefixes)), None)
+        if wanted is not None and family is not None and family not in wanted:
+            continue
+        _imported.add(info.name)
         try:
             importlib.import_module(f"{package.__name__}.{info.name}")
         except Exception as exc:
             LOAD_ERRORS.append(f"rule module policies.rules.{info.name} failed to import: "
                                f"{type(exc).__name__}: {exc}")
-    _loaded = True
 
 
 @dataclass
@@ -324,7 +332,7 @@ def run_audit(units: list[AuditUnit], *, waivers: Sequence[Waiver] = (), stats: 
     ``clauses`` lists the clause ids to report (default: every clause of the standard file), so clauses no rule
     covers still appear as not-assessed. A rule that crashes becomes an error entry, never a lost report.
     """
-    load_rules()
+    load_rules({u.source for u in units})
     today = today or date.today()
     active: list[Waiver] = []
     errors = list(errors) + [AuditError(None, None, message) for message in LOAD_ERRORS]

@@ -141,6 +141,9 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}.compliant{background:#
 
 def render_html(report: Report) -> str:
     """A single self-contained page: score, clause-by-clause status with findings, manual checklist, errors."""
+    from policies.engine import load_rules
+
+    load_rules()  # every family, so the page can tell automated controls from manual ones
     esc: Callable[[Any], str] = lambda v: html.escape(str(v))  # noqa: E731
     data = report.as_dict()
     grouped = by_clause(report)
