@@ -152,6 +152,18 @@ def test_up_runs_the_whole_system_and_stops_it(up_run: tuple[subprocess.Popen[by
     metrics = httpx.get(f"http://127.0.0.1:{ports['monitor']}/metrics", headers=viewer, timeout=5).text
     assert "yunwang_audit_control_status" in metrics
 
+    # Host and compliance panels show data: their metric names and label selectors match the real exporters.
+    # (Interface panels depend on complete walks, which a loaded machine may cut short: not asserted here.)
+    instance = f"127.0.0.1:{ports['host']}"
+    _until("compliance metrics in Prometheus", lambda: _query(ports["prometheus"], "yunwang:compliance:ratio"), proc)
+    empty = []
+    for where, expr in _dashboard_queries():
+        if where.startswith(("host.json", "compliance.json")):
+            concrete = expr.replace("$__rate_interval", "1m").replace("$instance", instance)
+            if not _query(ports["prometheus"], concrete):
+                empty.append(where)
+    assert empty == []
+
     # A child killed outright is restarted.
     host_pid = _state(state)["children"]["host-agent"]["pid"]
     os.killpg(host_pid, signal.SIGKILL)
