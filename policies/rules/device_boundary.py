@@ -8,7 +8,8 @@ from policies.devices.model import Acl, DeviceConfig
 from policies.engine import Violation, rule
 from policies.facts_device import device_target
 
-_NOT_ROUTED = ("loopback", "null", "meth", "management", "mgmt", "tunnel", "vlanif1", "vlan-interface1")
+_NOT_ROUTED = ("loopback", "null", "meth", "management", "mgmt", "tunnel")
+_DEFAULT_VLAN = ("vlanif1", "vlan-interface1", "vlan1")  # the factory VLAN's interface, usually management
 
 
 @rule(id="YW-DEV-021", clauses=["8.1.3.1-b", "8.4.2.1-a"], severity="medium", source="device",
@@ -23,8 +24,8 @@ def access_ports_without_auth(config: DeviceConfig) -> Iterator[Violation]:
 
 
 def _routed(config: DeviceConfig) -> list[str]:
-    return [i.name for i in config.interfaces
-            if i.l3 and not i.shutdown and not i.name.lower().startswith(_NOT_ROUTED)]
+    return [i.name for i in config.interfaces if i.l3 and not i.shutdown
+            and not i.name.lower().startswith(_NOT_ROUTED) and i.name.lower() not in _DEFAULT_VLAN]
 
 
 @rule(id="YW-DEV-022", clauses=["8.1.3.1-c", "8.1.3.2-c", "8.4.2.2-a"], severity="medium", source="device",

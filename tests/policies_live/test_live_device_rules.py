@@ -93,6 +93,9 @@ CASES: list[tuple[str, str, str, str]] = [
      "interface Gi0/0\n ip address 10.0.0.1 255.255.255.0\ninterface Gi0/1\n ip address 10.0.1.1 255.255.255.0\n",
      "interface Gi0/0\n ip address 10.0.0.1 255.255.255.0\n ip access-group 101 in\n"
      "interface Gi0/1\n ip address 10.0.1.1 255.255.255.0\n"),
+    ("YW-DEV-022", "huawei",
+     "interface Vlanif10\n ip address 10.0.10.1 24\ninterface Vlanif100\n ip address 10.0.100.1 24\n",
+     "interface Vlanif1\n ip address 192.168.1.1 24\ninterface Vlanif100\n ip address 10.0.100.1 24\n"),
     ("YW-DEV-022", "h3c",
      "interface Vlan-interface30\n ip address 10.0.0.1 24\ninterface Vlan-interface40\n ip address 10.0.1.1 24\n",
      "interface LoopBack0\n ip address 10.255.0.1 32\ninterface Vlan-interface99\n ip address 10.0.1.1 24\n"),
@@ -182,7 +185,8 @@ def test_secret_values_never_reach_messages() -> None:
 
 EXPECTED_INSECURE = {
     "huawei-insecure.cfg": {"YW-DEV-001", "YW-DEV-002", "YW-DEV-003", "YW-DEV-005", "YW-DEV-006", "YW-DEV-007",
-                            "YW-DEV-010", "YW-DEV-013", "YW-DEV-014", "YW-DEV-016", "YW-DEV-017", "YW-DEV-021"},
+                            "YW-DEV-010", "YW-DEV-013", "YW-DEV-014", "YW-DEV-016", "YW-DEV-017", "YW-DEV-021",
+                            "YW-DEV-022"},
     "h3c-insecure.cfg": {"YW-DEV-001", "YW-DEV-002", "YW-DEV-005", "YW-DEV-007", "YW-DEV-009", "YW-DEV-012",
                          "YW-DEV-015", "YW-DEV-016", "YW-DEV-022", "YW-DEV-033"},
     "cisco-insecure.cfg": {"YW-DEV-001", "YW-DEV-002", "YW-DEV-003", "YW-DEV-005", "YW-DEV-007", "YW-DEV-016",
