@@ -177,7 +177,11 @@ def ssh_single_factor(facts: HostFacts) -> Iterator[Violation]:
         return
     methods = str(facts.get("sshd.settings.authenticationmethods") or "any")
     if not any("," in chain for chain in methods.split()):
-        yield Violation(facts.target(), f"sshd AuthenticationMethods {methods}: one factor is enough to log in")
+        passwords = str(facts.get("sshd.settings.passwordauthentication") or "").lower() == "yes"
+        factor = "a password alone" if passwords else "one factor"
+        yield Violation(facts.target(), f"sshd AuthenticationMethods {methods}"
+                                        f"{', PasswordAuthentication yes' if passwords else ''}: {factor} "
+                                        "is enough to log in")
 
 
 @rule(id="YW-HOST-010", clauses=["8.1.4.1-b"], severity="low", source="host",
