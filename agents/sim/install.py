@@ -8,6 +8,7 @@ clone install it once. ``YUNWANG_SNMPSIM_VENV`` picks another folder.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -62,11 +63,19 @@ def ensure_snmpsim(folder: Path | None = None, quiet: bool = False) -> Path:
     folder = folder or venv_dir()
     if is_installed(folder):
         return venv_python(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f".{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two starts at once (tests, `yunwang up`) install it once
+        if is_installed(folder):
+            return venv_python(folder)
+        return _install(folder, quiet)
+
+
+def _install(folder: Path, quiet: bool) -> Path:
     if not quiet:
         print(f"sim: installing snmpsim into {folder} (first use only)…", file=sys.stderr)
     if folder.exists():
         shutil.rmtree(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
     _run([_base_python(), "-m", "venv", str(folder)], "creating the snmpsim venv")
     _run([str(venv_python(folder)), "-m", "pip", "install", "-q", "--disable-pip-version-check", *REQUIREMENTS],
          "installing snmpsim (needs the Python package index)")
