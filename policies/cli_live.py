@@ -55,6 +55,8 @@ def snmp(targets: list[str] = typer.Argument(None, help="HOST[:PORT] (default po
              None, "--communities-file", help="Extra communities to try, one per line ('#' comments). Values are "
                                               "secrets: reports name them by file line only."),
          timeout: float = typer.Option(1.0, "--timeout", min=0.1, max=30.0, help="Seconds to wait for each answer."),
+         retries: int = typer.Option(0, "--retries", min=0, max=5,
+                                     help="Resend unanswered requests this many times (lossy links)."),
          concurrency: int = typer.Option(64, "--concurrency", min=1, max=1024,
                                          help="Targets probed at once."),
          fmt: str = FORMAT, out: Path | None = OUT, waivers: Path | None = WAIVERS, fail_on: str = FAIL_ON) -> None:
@@ -72,8 +74,8 @@ def snmp(targets: list[str] = typer.Argument(None, help="HOST[:PORT] (default po
     if not targets:
         raise typer.BadParameter("name at least one TARGET or pass --targets-file", param_hint="TARGET")
     guesses = load_guesses(communities_file)
-    probes, errors = asyncio.run(probe_targets(targets, guesses, ProbeSettings(timeout_s=timeout,
-                                                                               concurrency=concurrency)))
+    settings = ProbeSettings(timeout_s=timeout, retries=retries, concurrency=concurrency)
+    probes, errors = asyncio.run(probe_targets(targets, guesses, settings))
     stats = ReadStats()
     stats.note_read("snmp", len(targets))
     stats.note_audited("snmp", len(probes))
