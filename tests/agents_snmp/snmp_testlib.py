@@ -31,8 +31,10 @@ COMMUNITY = "yw-test-community"
 USERS = {  # name: (auth protocol, auth password, priv protocol, priv password)
     "ywsha": ("SHA", "auth-pass-sha-1", "AES-128", "priv-pass-aes-1"),
     "ywsha256": ("SHA-256", "auth-pass-sha-256", "AES-256", "priv-pass-aes-256"),
+    "ywmd5des": ("MD5", "auth-pass-md5", "DES", "priv-pass-des"),  # legacy devices still use these
 }
-NETSNMP_PROTO = {"SHA": "SHA", "SHA-256": "SHA-256", "AES-128": "AES", "AES-256": "AES-256"}
+NETSNMP_PROTO = {"SHA": "SHA", "SHA-256": "SHA-256", "AES-128": "AES", "AES-256": "AES-256", "MD5": "MD5",
+                 "DES": "DES"}
 
 
 @dataclass

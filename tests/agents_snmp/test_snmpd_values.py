@@ -74,7 +74,7 @@ def assert_same(before: dict[str, str], ours: dict[str, tuple[str, object]], aft
             assert got[0] == a[0] and min(a[1], b[1]) <= got[1] <= max(a[1], b[1]), (oid, a, got, b)  # type: ignore[operator]
 
 
-@pytest.mark.parametrize("version", ["v2c", "ywsha", "ywsha256"])
+@pytest.mark.parametrize("version", ["v2c", "ywsha", "ywsha256", "ywmd5des"])
 @pytest.mark.parametrize("table", ["ifTable", "ifXTable", "system"])
 def test_walk_equals_snmpbulkwalk(snmpd: Snmpd, version: str, table: str) -> None:
     creds = snmpd.v2c() if version == "v2c" else snmpd.v3(version)
