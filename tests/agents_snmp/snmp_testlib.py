@@ -33,6 +33,7 @@ USERS = {  # name: (auth protocol, auth password, priv protocol, priv password)
     "ywsha256": ("SHA-256", "auth-pass-sha-256", "AES-256", "priv-pass-aes-256"),
     "ywmd5des": ("MD5", "auth-pass-md5", "DES", "priv-pass-des"),  # legacy devices still use these
 }
+AUTH_ONLY_PASSWORD = "auth-only-pass-256"
 NETSNMP_PROTO = {"SHA": "SHA", "SHA-256": "SHA-256", "AES-128": "AES", "AES-256": "AES-256", "MD5": "MD5",
                  "DES": "DES"}
 
@@ -75,6 +76,8 @@ def start_snmpd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snmpd]:
              "sysContact noc@example.org"]
     for user, (auth, apw, priv, ppw) in USERS.items():
         lines += [f"createUser {user} {NETSNMP_PROTO[auth]} {apw} {NETSNMP_PROTO[priv]} {ppw}", f"rouser {user} priv"]
+    lines += [f"createUser ywauthonly SHA-256 {AUTH_ONLY_PASSWORD}", "rouser ywauthonly auth",
+              "createUser ywnoauth", "rouser ywnoauth noauth"]
     config = folder / "snmpd.conf"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = {**os.environ, "MIBS": "", "SNMP_PERSISTENT_DIR": str(folder / "persist")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from snmp_testlib import Snmpd, snmpbulkwalk
+from snmp_testlib import AUTH_ONLY_PASSWORD, Snmpd, snmpbulkwalk
 
 from agents.snmp import ber
 from agents.snmp.auth import AuthResolver, Credentials
@@ -84,6 +84,18 @@ def test_walk_equals_snmpbulkwalk(snmpd: Snmpd, version: str, table: str) -> Non
     after = snmpbulkwalk(snmpd, ROOTS[table])
     assert len(ours) > 5
     assert_same(before, ours, after)
+
+
+@pytest.mark.parametrize("level", ["authNoPriv", "noAuthNoPriv"])
+def test_v3_security_levels_without_privacy(snmpd: Snmpd, level: str) -> None:
+    if level == "authNoPriv":
+        creds = Credentials("a", "3", b"", b"ywauthonly", level, "SHA-256", AUTH_ONLY_PASSWORD.encode())
+    else:
+        creds = Credentials("n", "3", b"", b"ywnoauth", level)
+    target = Target("127.0.0.1", snmpd.port, creds, timeout=2, retries=1)
+    before = snmpbulkwalk(snmpd, ROOTS["ifTable"])
+    ours = asyncio.run(our_walk(target, ROOTS["ifTable"]))
+    assert_same(before, ours, snmpbulkwalk(snmpd, ROOTS["ifTable"]))
 
 
 @pytest.mark.parametrize("version", ["2c", "1"])
