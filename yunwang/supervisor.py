@@ -79,6 +79,7 @@ class Child:
     restart_at: float = 0.0
     last_exit: int | None = None
     healthy: bool = False
+    checked_at: float = 0.0
     log_file: IO[bytes] | None = None
 
     @property
@@ -116,7 +117,7 @@ class Supervisor:
     """Runs ``specs`` under ``state_dir`` (logs in ``state_dir/logs``); call :meth:`tick` regularly."""
 
     def __init__(self, specs: Sequence[ChildSpec], state_dir: Path, backoff: Backoff | None = None,
-                 ready_timeout: float = 30.0, stop_grace: float = 10.0,
+                 ready_timeout: float = 30.0, stop_grace: float = 10.0, health_every: float = 5.0,
                  on_event: Callable[[Event], None] | None = None) -> None:
         names = [s.name for s in specs]
         if len(set(names)) != len(names):
@@ -127,6 +128,8 @@ class Supervisor:
         self.backoff = backoff or Backoff()
         self.ready_timeout = ready_timeout
         self.stop_grace = stop_grace
+        self.health_every = health_every
+        """Seconds between health probes of a running child (a probe may cost it a full metrics scrape)."""
         self.events: list[Event] = []
         self._on_event = on_event
         self._stopping = False
@@ -262,7 +265,9 @@ class Supervisor:
                 child.restarts += 1
                 self._spawn(child)
                 self.save_state()
-            elif child.process is not None and check_health:
+            elif child.process is not None and check_health and (
+                    not child.healthy or now - child.checked_at >= self.health_every):
+                child.checked_at = now
                 ready = self._is_ready(child)
                 if ready:
                     child.status = Status.HEALTHY if child.spec.health_url else Status.RUNNING

@@ -96,7 +96,7 @@ def up(
         nonlocal printed_after_audit
         if worker is not None and worker.state == "waiting":
             worker.start()
-        if time.monotonic() - probes.refreshed >= 2.0:
+        if time.monotonic() - probes.refreshed >= 5.0:
             probes.refresh(cfg, client)
         if live is not None:
             live.update(status_view(s, cfg, probes, worker))

@@ -217,3 +217,30 @@ def test_children_of_a_killed_supervisor_are_cleaned_up_by_the_next_run(tmp_path
     assert nxt.reap_leftovers() == [stubborn]
     assert _wait(lambda: not _alive(stubborn), 5)
     nxt.stop()
+
+
+HANGS_UP = textwrap.dedent("""
+    import http.server, sys, threading, time
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    time.sleep(1.5)
+    server.shutdown()
+    server.server_close()
+    time.sleep(300)
+""")
+
+
+def test_a_child_that_stops_answering_is_reported_unhealthy(tmp_path: Path, groups: list[int]) -> None:
+    port = free_port()
+    spec = ChildSpec("web", [PY, "-c", HANGS_UP, str(port)], cwd=tmp_path, health_url=f"http://127.0.0.1:{port}/")
+    sup = Supervisor([spec], tmp_path, ready_timeout=10, health_every=0.2)
+    try:
+        sup.start()
+        (child,) = sup.children
+        assert child.pid is not None
+        groups.append(child.pid)
+        assert child.status is Status.HEALTHY
+        assert _wait(lambda: (sup.tick(), child.status is Status.UNHEALTHY)[1], 10)
+        assert child.restarts == 0, "alive but not answering is reported, not restarted"
+    finally:
+        sup.stop()
