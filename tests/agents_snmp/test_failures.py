@@ -93,6 +93,7 @@ def test_table_with_holes_counter32_max_and_counter64() -> None:
     del rows[3][10]  # no ifInOctets for port 3
     rows[1][10] = (ber.COUNTER32, 2**32 - 1)  # about to wrap
     rows[1][106] = (ber.COUNTER64, 2**64 - 1)
+    rows[2][118] = (ber.OCTET_STRING, ("上联 " + "x" * 300 + ' "q"').encode())  # long-form BER lengths, escaping
     values = {**if_table(rows), UPTIME: (ber.TIMETICKS, 5)}
 
     async def run() -> str:
@@ -105,7 +106,8 @@ def test_table_with_holes_counter32_max_and_counter64() -> None:
     assert got["snmp_up"] == "1"
     assert got['ifInOctets{ifIndex="1",ifAlias="",ifDescr="GE0/0/1",ifName="ge-1"}'] == str(2**32 - 1)
     assert got['ifHCInOctets{ifIndex="1",ifAlias="",ifDescr="GE0/0/1",ifName="ge-1"}'] == str(2**64 - 1)
-    assert got['ifInOctets{ifIndex="2",ifAlias="",ifDescr="GE0/0/2",ifName=""}'] == "2000"  # missing lookup: ""
+    alias = "上联 " + "x" * 300 + ' \\"q\\"'
+    assert got[f'ifInOctets{{ifIndex="2",ifAlias="{alias}",ifDescr="GE0/0/2",ifName=""}}'] == "2000"  # no ifName
     assert not any(k.startswith("ifInOctets{ifIndex=\"3\"") for k in got)  # the hole stays a hole
     assert got['ifOperStatus{ifIndex="3",ifAlias="",ifDescr="GE0/0/3",ifName="ge-3"}'] == "1"
     assert got["sysUpTime"] == "5"
