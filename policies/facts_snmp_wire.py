@@ -101,6 +101,8 @@ def decode(data: bytes) -> Reply | None:
             module = api.PROTOCOL_MODULES[version]
             message, _ = decoder.decode(data, asn1Spec=module.Message())
             pdu = module.apiMessage.get_pdu(message)
+            if pdu.tagSet != module.GetResponsePDU.tagSet:
+                return None  # e.g. our own request reflected by an echo service: not an answer
             _oid, value = _first_value(pdu)
             return Reply(int(module.apiPDU.get_request_id(pdu)), error_status=int(module.apiPDU.get_error_status(pdu)),
                          value=value)
@@ -115,6 +117,8 @@ def decode(data: bytes) -> Reply | None:
         oid, value = _first_value(pdu)
         if pdus.getName() == "report":
             return Reply(msg_id, report=oid, engine_id=engine_id)
+        if pdus.getName() != "response":
+            return None
         return Reply(msg_id, error_status=int(_V2.apiPDU.get_error_status(pdu)), value=value, engine_id=engine_id)
     except (PyAsn1Error, ValueError, KeyError, TypeError, IndexError):
         return None
