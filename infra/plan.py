@@ -22,6 +22,17 @@ from infra.k8s_integers import restore_integers
 from yunwang.stacks import Stack
 
 PROJECT = "yunwang"
+
+
+class _Dumper(yaml.CSafeDumper):
+    """Multi-line strings (configs, dashboards) as literal blocks, so the manifests read like the files they hold."""
+
+
+def _str(dumper: _Dumper, value: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _str)
 SECRET = "[secret]"
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
 
@@ -184,7 +195,7 @@ def write_plan(result: PlanResult, out: Path, on_write: Callable[[], None] | Non
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            target.write_text(yaml.dump(inputs, Dumper=yaml.CSafeDumper, sort_keys=True, allow_unicode=True,
+            target.write_text(yaml.dump(inputs, Dumper=_Dumper, sort_keys=True, allow_unicode=True,
                                         default_flow_style=False, width=120), encoding="utf-8")
             if on_write is not None:
                 on_write()
