@@ -177,7 +177,7 @@ class AuthResolver:
 
     auths: dict[str, Credentials] = field(default_factory=dict)
     profiles: dict[str, Any] = field(default_factory=dict)
-    env: Mapping[str, str] | None = None
+    env: Mapping[str, str] | None = field(default=None, repr=False)  # may be os.environ: never printed
     _cache: dict[str, Credentials] = field(default_factory=dict, repr=False)
 
     def resolve(self, name: str) -> Credentials:

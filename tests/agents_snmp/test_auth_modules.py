@@ -105,3 +105,6 @@ def test_snmp_exporter_021_config_loads_and_bad_oid_is_located(tmp_path: Path) -
 def test_credentials_repr_never_shows_secrets() -> None:
     creds = Credentials("c", "2c", b"s3cret-community")
     assert "s3cret" not in repr(creds) and "s3cret" not in f"{creds}"
+    resolver = AuthResolver({"c": creds}, {}, {"YUNWANG_SNMP_X_AUTH_KEY": "s3cret-key"})
+    resolver.resolve("c")
+    assert "s3cret" not in repr(resolver)
