@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import Result
 from live_helpers import DEVICES, HOSTS
 from test_live_device_rules import CASES as DEVICE_CASES
 from test_live_host_rules import CASES as HOST_CASES
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from policies.engine import REGISTRY, load_rules
 
