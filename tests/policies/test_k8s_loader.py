@@ -99,3 +99,29 @@ def test_json_manifests_are_read(tmp_path: Path) -> None:
     (tmp_path / "pod.json").write_text('{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "j"}}')
     result, _ = load(tmp_path)
     assert [o.id for o in result.facts.objects] == ["Pod/default/j"]
+
+
+TRICKY = """
+a: 1
+b: [true, false, null, ~, 1.5, 0x1f, 017, "017", '1', 2001-12-14, .inf, yes, 'no']
+c: &base {x: 1, y: [1, 2]}
+d:
+  <<: *base
+  y: 3
+e: *base
+f: |
+  line one
+  line two
+g: !!str 42
+h: !!binary aGVsbG8=
+1: int key
+null: null key
+"""
+
+
+@pytest.mark.parametrize("text", [TRICKY, POD.format(name="a") + "---\n" + POD.format(name="b"), "--- 3\n", ""])
+def test_converter_builds_what_pyyaml_builds(text: str) -> None:
+    import yaml
+
+    expected = [d for d in yaml.load_all(text, Loader=yaml.CSafeLoader)]
+    assert [data for data, _, _ in k8s._parse(text, 0)] == expected
