@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -56,7 +55,7 @@ def test_explicit_vendor_overrides_detection() -> None:
         parse_device_config("meeting notes: replace the core switch\n", "notes.txt", "huawei")
 
 
-def test_bad_files_become_errors_and_the_rest_is_audited(tmp_path: Path) -> None:
+def test_bad_files_become_errors_and_the_rest_is_audited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     good = tmp_path / "good.cfg"
     good.write_text((DEVICES / "cisco-hardened.cfg").read_text())
     (tmp_path / "firmware.cfg").write_bytes(b"\x7fELF\x00\x01\x02binary")
@@ -67,16 +66,23 @@ def test_bad_files_become_errors_and_the_rest_is_audited(tmp_path: Path) -> None
     locked = tmp_path / "locked.cfg"
     locked.write_text("hostname X\n!\nend\n")
     locked.chmod(0)
+    read_bytes = Path.read_bytes
+
+    def refuse_locked(self: Path) -> bytes:  # root reads mode-0 files, so refuse the way a non-root read would
+        if self.name == "locked.cfg":
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse_locked)
     stats = ReadStats()
     loaded = load_device_configs([tmp_path, tmp_path / "missing.cfg"], stats=stats)
-    assert [c.hostname for c in loaded.configs] == ["LA-CITY-RTR-01"] + (["X"] if os.geteuid() == 0 else [])
+    assert [c.hostname for c in loaded.configs] == ["LA-CITY-RTR-01"]
     errors = {Path(e.file or "").name: e.message for e in loaded.errors}
     assert "binary" in errors["firmware.cfg"]
     assert "not a recognised" in errors["notes.txt"] and "--vendor" in errors["notes.txt"]
     assert "byte limit" in errors["huge.cfg"]
     assert "no such file" in errors["missing.cfg"]
-    if os.geteuid() != 0:  # root reads anything
-        assert "cannot read" in errors["locked.cfg"]
+    assert "cannot read" in errors["locked.cfg"] and "Permission denied" in errors["locked.cfg"]
     assert stats.of("device").skipped == len(loaded.errors) - 1  # the missing path was never a file
 
 
