@@ -9,8 +9,10 @@ of that row, which is where most of the per-value work would otherwise go.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from agents.snmp import ber
@@ -61,10 +63,10 @@ async def collect_device(name: str, target: Target, plan: Plan, extra_labels: st
     first_error: list[SnmpError] = []
     gate = asyncio.Semaphore(parallel or DEVICE_PARALLEL_WALKS)
 
-    async def guarded(coro_factory: object) -> None:
+    async def guarded(coro_factory: Callable[[], Awaitable[object]]) -> None:
         async with gate:
             try:
-                await coro_factory()  # type: ignore[operator]
+                await coro_factory()
             except SnmpError as exc:
                 if not first_error:
                     first_error.append(exc)
@@ -73,6 +75,7 @@ async def collect_device(name: str, target: Target, plan: Plan, extra_labels: st
                 if not first_error:
                     first_error.append(SnmpError(f"{target.address}: internal error: {exc!r}"))
 
+    tasks: list[asyncio.Future[None]] = []
     try:
         await session.open()
         jobs = []
@@ -87,7 +90,7 @@ async def collect_device(name: str, target: Target, plan: Plan, extra_labels: st
         for root in plan.walk:
             sink: list[ber.Varbind] = []
             sinks.append(sink)
-            jobs.append(guarded(lambda r=root, s=sink: session.walk(r, s)))
+            jobs.append(guarded(functools.partial(session.walk, root, sink)))
         tasks = [asyncio.ensure_future(j) for j in jobs]
         timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
         if tasks:
@@ -102,6 +105,9 @@ async def collect_device(name: str, target: Target, plan: Plan, extra_labels: st
     except SnmpError as exc:
         first_error.append(exc)
     finally:
+        for task in tasks:  # also when this poll itself is cancelled (agent stopping)
+            if not task.done():
+                task.cancel()
         session.close()
     result.walk_seconds = time.perf_counter() - t0
     if first_error:
