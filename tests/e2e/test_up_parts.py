@@ -48,7 +48,7 @@ def test_secrets_are_private_generated_once_and_passed_by_path(tmp_path: Path) -
     saved = dict(os.environ)
     try:
         os.environ.update(env)
-        creds = credentials_for(topo.snmp_profiles, "dev.yaml")
+        creds = credentials_for(list(topo.snmp_profiles), "dev.yaml")
     finally:
         os.environ.clear()
         os.environ.update(saved)
