@@ -382,6 +382,9 @@ class Session:
             if pdu.error_status:
                 if pdu.error_status == 2:  # v1 end of MIB
                     return out
+                if pdu.error_status == 1 and bulk and reps > 1:  # tooBig: ask for fewer rows per PDU
+                    reps //= 2
+                    continue
                 raise SnmpDeviceError(f"{self.target.address}: walk of {ber.oid_text(root)} failed with "
                                       f"{ERROR_STATUS.get(pdu.error_status, pdu.error_status)}")
             varbinds = pdu.varbinds

@@ -27,6 +27,7 @@ class FakeAgent(asyncio.DatagramProtocol):
     truncate: bool = False
     answer_first: int | None = None  # after this many requests, stop answering
     slow_from: int | None = None  # from this request on, wait ``delay``
+    too_big_above: int | None = None  # answer tooBig to GETBULKs asking for more repetitions than this
     requests: int = 0
     transport: asyncio.DatagramTransport | None = field(default=None, repr=False)
 
@@ -81,6 +82,9 @@ class FakeAgent(asyncio.DatagramProtocol):
                     out.append(ber.encode_varbind(ber.encode_oid_body(a), ber.NO_SUCH_INSTANCE))
         elif pdu.tag == ber.GET_NEXT:
             out = [vb(after(a), a) for a in asked]
+        elif pdu.tag == ber.GET_BULK and self.too_big_above is not None and pdu.error_index > self.too_big_above:
+            return ber.encode_v2c_message(self.community, ber.encode_pdu(
+                ber.RESPONSE, pdu.request_id, b"".join(ber.encode_varbind(ber.encode_oid_body(a)) for a in asked), 1))
         elif pdu.tag == ber.GET_BULK:
             current = asked[0]
             for _ in range(max(pdu.error_index, 1)):

@@ -207,3 +207,13 @@ def test_wrong_v3_privacy_key_is_named(snmpd: Snmpd) -> None:
     t = target(snmpd.port, timeout=0.3, creds=snmpd.v3("ywsha", priv_password="not-the-priv-key"))
     result = asyncio.run(collect_device("d", t, plan_for(["system"], builtin_modules())))
     assert result.reason == "auth" and "privacy key" in (result.error or "")
+
+
+def test_too_big_makes_the_walk_ask_for_fewer_rows() -> None:
+    async def run() -> tuple[bool, int]:
+        fake = await start_fake(fleet_values(6), too_big_above=6)
+        result = await collect_device("d", target(fake.port), IF_MIB)  # max_repetitions 10 → 5
+        return result.ok, len(result.families["ifOperStatus"])
+
+    ok, rows = asyncio.run(run())
+    assert ok and rows == 6
