@@ -51,8 +51,18 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-        self._heartbeat_upsert = self._build_heartbeat_upsert()
-        self._last_seq = select(t.agents.c.last_seq).where(t.agents.c.agent_id == bindparam("agent_id"))
+        self._upsert_sql, self._upsert_order = self._compile(self._build_heartbeat_upsert())
+        self._last_seq_sql, self._last_seq_order = self._compile(
+            select(t.agents.c.last_seq).where(t.agents.c.agent_id == bindparam("agent_id")))
+
+    def _compile(self, stmt: Any) -> tuple[str, tuple[str, ...] | None]:
+        """SQL text for this engine's driver, and the parameter order when its paramstyle is positional."""
+        compiled = stmt.compile(dialect=self.engine.dialect)
+        return str(compiled), tuple(compiled.positiontup) if compiled.positional else None
+
+    @staticmethod
+    def _bind(order: tuple[str, ...] | None, params: dict[str, Any]) -> Any:
+        return params if order is None else tuple(params[name] for name in order)
 
     # -- health ----------------------------------------------------------------------------------------
     def ping(self) -> None:
@@ -74,15 +84,22 @@ class Store:
         now = time.time() if now is None else now
         outcomes: list[Conflict | None] = []
         with self.engine.begin() as c:
-            for hb in batch:
-                params = {"agent_id": hb.agent_id, "kind": hb.kind, "hostname": hb.hostname, "version": hb.version,
-                          "address": hb.address, "last_seq": hb.seq, "sent_at": hb.sent_at.timestamp(),
-                          "first_seen": now, "last_seen": now}
-                if c.execute(self._heartbeat_upsert, params).first() is not None:
-                    outcomes.append(None)
-                    continue
-                last = c.execute(self._last_seq, {"agent_id": hb.agent_id}).scalar_one()
-                outcomes.append(Conflict(hb.agent_id, hb.seq, int(last)))
+            # Straight to the driver with SQL compiled once: SQLAlchemy's per-execute work was most of the cost.
+            cursor: Any = c.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                for hb in batch:
+                    params = {"agent_id": hb.agent_id, "kind": hb.kind, "hostname": hb.hostname,
+                              "version": hb.version, "address": hb.address, "last_seq": hb.seq,
+                              "sent_at": hb.sent_at.timestamp(), "first_seen": now, "last_seen": now}
+                    cursor.execute(self._upsert_sql, self._bind(self._upsert_order, params))
+                    if cursor.fetchone() is not None:
+                        outcomes.append(None)
+                        continue
+                    cursor.execute(self._last_seq_sql, self._bind(self._last_seq_order, {"agent_id": hb.agent_id}))
+                    last_seq = cursor.fetchone()[0]  # the upsert saw this row, so it exists
+                    outcomes.append(Conflict(hb.agent_id, hb.seq, int(last_seq)))
+            finally:
+                cursor.close()
         return outcomes
 
     def _build_heartbeat_upsert(self) -> Any:
