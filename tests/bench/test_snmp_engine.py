@@ -24,7 +24,6 @@ from pytest_benchmark.fixture import BenchmarkFixture
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "agents_snmp"))
 from snmp_testlib import COMMUNITY, USERS, Snmpd, free_port, need_binary, start_snmpd
 
-from agents.snmp.auth import Credentials
 from agents.snmp.collect import DeviceResult, collect_device, render_families
 from agents.snmp.engine import EngineState, Target
 from agents.snmp.modules import BUILTIN_DIR, builtin_modules, plan_for
@@ -166,7 +165,3 @@ def _alternate(tools: dict[str, tuple[int, str]]) -> dict[str, dict[str, float]]
                      "cpu_us_per_sample": c * 1e6 / max(samples[name], 1)}
     return out
 
-
-def test_snmp_credentials_type_is_public() -> None:
-    """The benchmark drives the engine through its public types only."""
-    assert Credentials("x").version == "2c"
