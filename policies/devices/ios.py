@@ -102,6 +102,8 @@ def _globals(config: DeviceConfig, tree: ConfigTree) -> None:
         elif re.match(r"^(tacacs-server host|tacacs server|radius-server host|radius server|aaa group server) ",
                       text):
             config.remote_aaa = True
+        elif re.match(r"^(process cpu threshold |memory free low-watermark )", text):
+            config.capacity_alarms.append(node.line)
         elif re.match(r"^aaa accounting (commands|exec) ", text):
             config.accounting = True
         elif text.startswith("service timestamps log ") and "datetime" not in w:

@@ -146,6 +146,7 @@ class DeviceConfig:
     firewall: Firewall | None = None
     wlans: list[Wlan] = field(default_factory=list)
     risky_services: list[Evidence] = field(default_factory=list)
+    capacity_alarms: list[int] = field(default_factory=list)  # CPU/memory usage alarm thresholds
 
     def mgmt_lines(self, kind: str | None = None) -> list[MgmtLine]:
         return [m for m in self.lines if kind is None or m.kind == kind]

@@ -144,6 +144,10 @@ def _flag(attr: str) -> Callable[[DeviceConfig, Node, list[str]], None]:
     return put
 
 
+def _capacity(config: DeviceConfig, node: Node, _w: list[str]) -> None:
+    config.capacity_alarms.append(node.line)
+
+
 def _banner(config: DeviceConfig, node: Node, _w: list[str]) -> None:
     config.banner = config.banner or node.line
 
@@ -173,6 +177,8 @@ _GLOBAL_HANDLERS: list[tuple[re.Pattern[str], Callable[[DeviceConfig, Node, list
     (_p(r"^local-user \S+ state block fail-times "), _setter("lockout", "local-user state block fail-times")),
     (_p(r"^password-control login-attempt "), _password_control),
     (_p(r"^header (login|shell|motd|legal|incoming) "), _banner),
+    (_p(r"^(set )?(cpu-usage|memory-usage) threshold |^monitor (cpu-usage|memory-usage) threshold |"
+        r"^memory-threshold "), _capacity),
     (_p(r"^(hwtacacs-server template|radius-server template|hwtacacs scheme|radius scheme) "),
      _flag("remote_aaa")),
     (_p(r"^(accounting-mode (hwtacacs|radius)|accounting (command|login|default) (hwtacacs|radius)-scheme|"

@@ -61,6 +61,19 @@ def community_without_acl(config: DeviceConfig) -> Iterator[Violation]:
             yield Violation(device_target(config, c.line), "community usable from any source address")
 
 
+@rule(id="YW-DEV-034", clauses=["8.1.2.1-a"], severity="low", source="device",
+      title="No CPU or memory usage alarm", title_zh="未配置 CPU/内存利用率告警",
+      remediation="Set CPU and memory usage alarm thresholds (`set cpu-usage threshold 80 restore 70`, "
+                  "`monitor cpu-usage threshold 80` / `memory-threshold …`, `process cpu threshold type total rising "
+                  "80 interval 60`) so overload at peak load raises an alarm.",
+      remediation_zh="配置 CPU 与内存利用率告警阈值（如 `set cpu-usage threshold 80 restore 70`），"
+                     "业务高峰过载时产生告警。")
+def no_capacity_alarm(config: DeviceConfig) -> Iterator[Violation]:
+    if not config.capacity_alarms:
+        yield Violation(device_target(config, None), "no CPU or memory usage threshold: overload at peak business "
+                                                     "load raises no alarm")
+
+
 @rule(id="YW-DEV-020", clauses=["8.1.2.1-a", "8.1.2.1-b", "8.1.3.3-d"], severity="low", source="device",
       title="No SNMP trap receiver", title_zh="未配置 SNMP 告警接收端",
       remediation="Send traps/informs to the monitoring centre (`snmp-agent target-host trap …` / `snmp-server host`) "

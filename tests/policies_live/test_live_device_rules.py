@@ -82,6 +82,9 @@ CASES: list[tuple[str, str, str, str]] = [
     ("YW-DEV-020", "huawei", "snmp-agent\n",
      "snmp-agent target-host trap address udp-domain 10.10.99.60 params securityname u v3 privacy\n"),
     ("YW-DEV-020", "cisco", "hostname r1\n", "snmp-server host 10.10.99.60 version 3 priv nmsuser\n"),
+    ("YW-DEV-034", "huawei", "sysname s1\n", "set cpu-usage threshold 80 restore 70\n"),
+    ("YW-DEV-034", "h3c", " sysname s1\n", " monitor cpu-usage threshold 80 slot 1\n"),
+    ("YW-DEV-034", "cisco", "hostname r1\n", "process cpu threshold type total rising 80 interval 60\n"),
     ("YW-DEV-021", "huawei", "interface GigabitEthernet0/0/1\n port link-type access\n",
      "interface GigabitEthernet0/0/1\n port link-type access\n port-security enable\n"
      "interface GigabitEthernet0/0/2\n port link-type access\n shutdown\n"),
