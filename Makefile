@@ -23,6 +23,7 @@ test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: setup
+	$(PY) -m pip install -q -e '.[dev,bench]'
 	$(VENV)/bin/pytest tests/bench -p no:cacheprovider --benchmark-only --benchmark-columns=min,median,max,rounds $(PYTEST_ARGS)
 
 lint: setup

@@ -1,1 +1,1 @@
-"""Agents: host metrics (psutil) and SNMP polling (pysnmp), exported for Prometheus; simulated devices."""
+"""Agents: host metrics and security facts, SNMP polling, exported for Prometheus; simulated devices for tests."""

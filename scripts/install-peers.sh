@@ -2,7 +2,7 @@
 # Install the real peers the tests talk to (Debian packages) and keep their services from starting:
 # the tests start their own copies on 127.0.0.1.
 set -euo pipefail
-packages=(snmpd snmp prometheus prometheus-node-exporter prometheus-snmp-exporter postgresql chromium fonts-wqy-microhei onesixtyone)
+packages=(python3-venv snmpd snmp prometheus prometheus-node-exporter prometheus-snmp-exporter postgresql chromium fonts-wqy-microhei onesixtyone)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
