@@ -72,6 +72,8 @@ def readyz(request: Request) -> Response:
         m.store.ping()
     except Exception as exc:  # any database failure means "not ready", with the reason
         return JSONResponse({"error": f"database unavailable: {type(exc).__name__}"}, status_code=503)
+    if not m.heartbeats.alive():
+        return JSONResponse({"error": "the heartbeat writer has stopped"}, status_code=503)
     return JSONResponse({"status": "ready", "schema": m.head})
 
 

@@ -35,6 +35,9 @@ class HeartbeatWriter:
         self._queue.put((hb, future))
         return future
 
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def close(self) -> None:
         self._queue.put(_STOP)
         self._thread.join(timeout=10)
