@@ -63,13 +63,15 @@ def report(*findings: dict[str, Any], controls: dict[str, str] | None = None) ->
 class MonitorProcess:
     """`yunwang monitor` as a real server process on 127.0.0.1 (for the browser and crash tests)."""
 
-    def __init__(self, workdir: Path, db_url: str, stack: str = "dev", extra_args: tuple[str, ...] = ()):
+    def __init__(self, workdir: Path, db_url: str, stack: str = "dev", extra_args: tuple[str, ...] = (),
+                 scheme: str = "http", verify: Any = True):
         import os
         import subprocess
         import sys
 
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
+        self.verify = verify
         env = {**os.environ, "YUNWANG_ADMIN_TOKEN": ADMIN, "YUNWANG_VIEWER_TOKEN": VIEWER,
                "YUNWANG_AGENT_TOKEN": AGENT, "YUNWANG_HOME": str(ROOT)}
         self.log = workdir / f"monitor-{self.port}.log"
@@ -90,7 +92,7 @@ class MonitorProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"monitor exited: {self.log.read_text()[-3000:]}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/readyz", timeout=1, verify=self.verify).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

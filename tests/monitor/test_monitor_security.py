@@ -124,3 +124,48 @@ def test_tokens_come_from_files_env_or_generated_state(tmp_path: Path, monkeypat
         resolve_tokens({}, None)
     with pytest.raises(InputError, match="cannot read token file"):
         resolve_tokens({"admin": tmp_path / "missing"}, None)
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    import ipaddress
+
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=1))
+            .not_valid_after(now + dt.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .sign(key, hashes.SHA256()))
+    key_file, cert_file = folder / "monitor.key", folder / "monitor.crt"
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key_file, cert_file
+
+
+def test_tls_through_uvicorn(tmp_path: Path) -> None:
+    import ssl
+
+    import httpx
+    from monitor_testlib import MonitorProcess
+
+    key, cert = _self_signed(tmp_path)
+    context = ssl.create_default_context(cafile=str(cert))
+    server = MonitorProcess(tmp_path, f"sqlite:///{tmp_path}/monitor.db", scheme="https", verify=context,
+                            extra_args=("--ssl-keyfile", str(key), "--ssl-certfile", str(cert)))
+    try:
+        reply = httpx.get(f"{server.url}/api/v1/sd/monitor", headers=bearer(VIEWER), verify=context)
+        assert reply.status_code == 200
+        with pytest.raises(httpx.HTTPError):  # plain HTTP on the TLS port is not served
+            httpx.get(server.url.replace("https", "http") + "/healthz", timeout=5)
+    finally:
+        server.stop()

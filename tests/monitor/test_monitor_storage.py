@@ -123,3 +123,18 @@ def test_nothing_acknowledged_is_lost_on_kill_9(db_url: str, tmp_path: Path) -> 
         assert replay.status_code == 409
     finally:
         restarted.stop()
+
+
+def test_two_replicas_share_one_postgresql(make_client: Any, postgres: str) -> None:
+    """Replicas agree on heartbeat order and see each other's agents and audits."""
+    from monitor_testlib import new_database
+
+    url = new_database(postgres)
+    a, b = make_client(url, sd_refresh_s=0.0), make_client(url, sd_refresh_s=0.0)
+    assert a.post("/api/v1/agents/h1/heartbeat", json=heartbeat("h1", seq=7, address="127.0.0.1:9999"),
+                  headers=bearer(AGENT)).status_code == 200
+    replay = b.post("/api/v1/agents/h1/heartbeat", json=heartbeat("h1", seq=7), headers=bearer(AGENT))
+    assert replay.status_code == 409
+    assert ["127.0.0.1:9999"] in [g["targets"] for g in b.get("/api/v1/sd/host", headers=bearer(VIEWER)).json()]
+    audit_id = b.post("/api/v1/audits", json=report(finding("r", "h1")), headers=bearer(ADMIN)).json()["id"]
+    assert a.get(f"/api/v1/audits/{audit_id}", headers=bearer(VIEWER)).status_code == 200
