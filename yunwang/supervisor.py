@@ -335,6 +335,31 @@ class Supervisor:
             self._on_event(event)
 
 
+class StateDirBusy(Exception):
+    """Another supervisor holds the state folder."""
+
+
+def lock_state_dir(state_dir: Path) -> IO[str]:
+    """Hold ``state_dir/supervisor.lock`` for this process's lifetime, so two supervisors never share a folder
+    (the second would take the first one's children for leftovers and stop them). Keep the returned file open."""
+    import fcntl
+
+    state_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(state_dir / "supervisor.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held until exit
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "?"
+        handle.close()
+        raise StateDirBusy(f"pid {holder}") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
 def run_until_signalled(supervisor: Supervisor, every: float = 0.5,
                         on_tick: Callable[[Supervisor], None] | None = None) -> int | None:
     """Start the children, tick until SIGINT/SIGTERM/SIGHUP, then stop them all; returns the signal received.

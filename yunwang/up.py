@@ -40,8 +40,9 @@ def up(
     from rich.console import Console
     from rich.live import Live
 
+    from yunwang.errors import InputError, Problem
     from yunwang.stacks import load_stack
-    from yunwang.supervisor import Event, Supervisor, run_until_signalled
+    from yunwang.supervisor import Event, StateDirBusy, Supervisor, lock_state_dir, run_until_signalled
     from yunwang.up_audit import AuditWorker
     from yunwang.up_stack import (
         Ports,
@@ -66,7 +67,6 @@ def up(
     check_intervals(cfg)
     cfg.state_dir.mkdir(parents=True, exist_ok=True)
     env = prepare_secrets(cfg, loaded.topology)
-    cfg.endpoints_file.unlink(missing_ok=True)  # a stale file would let others start before the devices are up
     specs = build_specs(cfg, env)
     live_view = console.is_terminal
 
@@ -74,8 +74,15 @@ def up(
         stamp = time.strftime("%H:%M:%S", time.localtime(event.at))
         console.print(f"{stamp} {event.child}: {event.message}", highlight=False)  # above the live table
 
+    try:
+        lock = lock_state_dir(cfg.state_dir)
+    except StateDirBusy as busy:
+        raise InputError([Problem(str(cfg.state_dir), None, "--state-dir", "",
+                                  f"another `yunwang up` is running with this state folder ({busy})",
+                                  "stop it first, or give this one its own --state-dir and ports")]) from None
     sup = Supervisor(specs, cfg.state_dir, on_event=on_event)
     sup.reap_leftovers()
+    cfg.endpoints_file.unlink(missing_ok=True)  # a stale file would let others start before the devices are up
     check_ports_free(cfg, [s.name for s in specs if not s.missing])
     if cfg.prometheus:
         write_prometheus(cfg)
@@ -115,3 +122,4 @@ def up(
     console.print(status_view(sup, cfg, probes, worker))
     console.print(f"yunwang up: stopped (signal {received}); state kept in {cfg.state_dir}", highlight=False)
     sys.stdout.flush()
+    lock.close()

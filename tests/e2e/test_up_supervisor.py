@@ -4,9 +4,9 @@ of whole process groups (also on SIGTERM to the supervisor), state across runs, 
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from yunwang.supervisor import Backoff, ChildSpec, Status, Supervisor
+from yunwang.supervisor import Backoff, ChildSpec, StateDirBusy, Status, Supervisor, lock_state_dir
 from yunwang.testkit import free_port
 
 PY = sys.executable
@@ -57,33 +57,24 @@ def _ticked(sup: Supervisor) -> bool:
     return True
 
 
-def _tick_for(sup: Supervisor, seconds: float, groups: list[int]) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        sup.tick()
-        groups.extend(c.pid for c in sup.children if c.pid is not None and c.pid not in groups)
-        time.sleep(0.02)
-
-
 def test_a_crashing_child_is_restarted_with_growing_delays(tmp_path: Path, groups: list[int]) -> None:
     crash = ChildSpec("crasher", [PY, "-c", "import sys; sys.exit(3)"])
     sup = Supervisor([crash], tmp_path, backoff=FAST, ready_timeout=0.1)
     try:
         sup.start(wait_ready=False)
-        _tick_for(sup, 3.2, groups)
+        child = sup.children[0]
+        assert _wait(lambda: _ticked(sup) and child.restarts >= 4 and child.status is Status.BACKOFF, 30)
     finally:
         sup.stop()
-    starts = [e.at for e in sup.events if e.message.startswith("started")]
-    gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert len(starts) >= 4, sup.events
-    # 0.2, 0.4, 0.8, then capped at 0.8 (plus the time the child takes to exit)
-    assert gaps[0] < gaps[1] < gaps[2], gaps
-    assert gaps[2] >= 0.75 and all(g < 0.8 + 1.0 for g in gaps), gaps
-    child = sup.children[0]
+    exits = [e for e in sup.events if e.message.startswith("exited")]
+    starts = [e for e in sup.events if e.message.startswith("started")]
+    assert all(e.message.startswith("exited with status 3 ") for e in exits), exits
+    announced = [float(re.search(r"restarting in ([\d.]+) s", e.message).group(1)) for e in exits]  # type: ignore[union-attr]
+    assert announced[:5] == [0.2, 0.4, 0.8, 0.8, 0.8][:len(announced)]
+    for exit_event, delay, restart in zip(exits, announced, starts[1:], strict=False):
+        waited = restart.at - exit_event.at
+        assert delay - 0.01 <= waited < delay + 0.5, (delay, waited)
     assert child.restarts == len(starts) - 1
-    exits = [e.message for e in sup.events if e.message.startswith("exited")]
-    assert len(exits) >= len(starts) - 1
-    assert all(m.startswith("exited with status 3 ") for m in exits), exits
 
 
 def test_healthy_child_is_restarted_after_being_killed(tmp_path: Path, groups: list[int]) -> None:
@@ -155,8 +146,9 @@ def test_restart_counts_are_kept_across_runs(tmp_path: Path, groups: list[int]) 
     crash = ChildSpec("crasher", [PY, "-c", "import sys; sys.exit(1)"])
     first = Supervisor([crash], tmp_path, backoff=FAST, ready_timeout=0.1)
     first.start(wait_ready=False)
-    _tick_for(first, 0.9, groups)
-    first.stop()
+    child = first.children[0]
+    assert _wait(lambda: _ticked(first) and child.restarts >= 1 and child.status is Status.BACKOFF, 10)
+    first.stop()  # while it waits to restart: its last exit stays the crash's
     restarts = first.children[0].restarts
     assert restarts >= 1
     second = Supervisor([crash], tmp_path, backoff=FAST)
@@ -249,3 +241,13 @@ def test_a_child_that_stops_answering_is_reported_unhealthy(tmp_path: Path, grou
         assert child.restarts == 0, "alive but not answering is reported, not restarted"
     finally:
         sup.stop()
+
+
+def test_two_supervisors_never_share_a_state_folder(tmp_path: Path) -> None:
+    held = lock_state_dir(tmp_path)
+    try:
+        with pytest.raises(StateDirBusy, match=str(os.getpid())):
+            lock_state_dir(tmp_path)
+    finally:
+        held.close()
+    lock_state_dir(tmp_path).close()  # free again once the holder is gone
