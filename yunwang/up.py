@@ -101,7 +101,7 @@ def up(
 
     def on_tick(s: Supervisor) -> None:
         nonlocal printed_after_audit
-        if worker is not None and worker.state == "waiting":
+        if worker is not None and not worker.started:
             worker.start()
         if time.monotonic() - probes.refreshed >= 5.0:
             probes.refresh(cfg, client)

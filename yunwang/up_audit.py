@@ -94,6 +94,10 @@ class AuditWorker:
     finished_at: float | None = None
     _thread: threading.Thread | None = None
 
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="up-audits", daemon=True)
         self._thread.start()
