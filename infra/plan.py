@@ -144,6 +144,7 @@ def run_with_mocks(program: Callable[[], object], stack_name: str, config: dict[
         def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
             return {}, None
 
+    _ensure_event_loop()  # an earlier asyncio.run() in this process leaves the main thread without a loop
     settings.reset_options(project=PROJECT, stack=stack_name)
     pulumi.runtime.set_all_config(config, secret_keys)
     pulumi.runtime.set_mocks(NoCalls(), project=PROJECT, stack=stack_name, preview=False,
