@@ -116,6 +116,8 @@ def up(
     try:
         received = run_until_signalled(sup, every=0.5, on_tick=on_tick)
     finally:
+        if worker is not None:
+            worker.stop()
         if live is not None:
             live.stop()
         client.close()

@@ -57,19 +57,47 @@ def _yunwang(*args: str) -> list[str]:
     return [sys.executable, "-m", "yunwang", *args]
 
 
-def run_json_audit(name: str, args: list[str], out: Path, cfg: UpConfig, env: dict[str, str]) -> AuditOutcome:
-    """Run one `yunwang audit ... --format json --out FILE`; exit 0/1 both mean a report was written."""
-    import os
+class Runner:
+    """Runs one command at a time and can stop it from another thread (when `yunwang up` is told to stop)."""
 
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[str] | None = None
+        self.stopped = False
+
+    def run(self, argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        import os
+
+        with self._lock:
+            if self.stopped:
+                raise InterruptedError("stopping")
+            self._proc = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **(env or {})}, text=True,
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            out, err = self._proc.communicate(timeout=AUDIT_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            out, err = self._proc.communicate()
+            err += f"\ntook longer than {AUDIT_TIMEOUT_S} s"
+        finally:
+            with self._lock:
+                proc, self._proc = self._proc, None
+        return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            if self._proc is not None and self._proc.poll() is None:
+                self._proc.terminate()
+
+
+def run_json_audit(name: str, args: list[str], out: Path, cfg: UpConfig, env: dict[str, str],
+                   runner: Runner | None = None) -> AuditOutcome:
+    """Run one `yunwang audit ... --format json --out FILE`; exit 0/1 both mean a report was written."""
     outcome = AuditOutcome(name)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
-    try:
-        done = subprocess.run(_yunwang("audit", *args, "--format", "json", "--out", str(out)), cwd=cfg.root,
-                              env={**os.environ, **env}, capture_output=True, text=True, timeout=AUDIT_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        outcome.error = f"took longer than {AUDIT_TIMEOUT_S} s"
-        return outcome
+    done = (runner or Runner()).run(_yunwang("audit", *args, "--format", "json", "--out", str(out)), cfg.root, env)
     outcome.exit_code = done.returncode
     if done.returncode in (0, 1) and out.is_file():
         try:
@@ -93,6 +121,7 @@ class AuditWorker:
     audit_id: int | None = None
     finished_at: float | None = None
     _thread: threading.Thread | None = None
+    _runner: Runner = field(default_factory=Runner)
 
     @property
     def started(self) -> bool:
@@ -102,6 +131,10 @@ class AuditWorker:
         self._thread = threading.Thread(target=self._run, name="up-audits", daemon=True)
         self._thread.start()
 
+    def stop(self) -> None:
+        """Stop the command running now; the thread then ends without starting another."""
+        self._runner.stop()
+
     def join(self, timeout: float | None = None) -> None:
         if self._thread is not None:
             self._thread.join(timeout)
@@ -109,6 +142,8 @@ class AuditWorker:
     def _run(self) -> None:
         try:
             self._run_all()
+        except InterruptedError:
+            self.state = "stopped"
         except Exception as exc:  # reported in the status table; the services keep running
             self.state = f"failed: {type(exc).__name__}: {exc}"
         finally:
@@ -118,8 +153,7 @@ class AuditWorker:
         cfg = self.cfg
         audits_dir = cfg.state_dir / "audits"
         self.state = "rendering plan"
-        plan = subprocess.run(_yunwang("plan", "--stack", cfg.stack, "--out", str(cfg.plan_dir)), cwd=cfg.root,
-                              capture_output=True, text=True, timeout=AUDIT_TIMEOUT_S)
+        plan = self._runner.run(_yunwang("plan", "--stack", cfg.stack, "--out", str(cfg.plan_dir)), cfg.root)
         jobs: list[tuple[str, list[str]]] = []
         if plan.returncode == 0:
             jobs.append(("plan", ["plan", str(cfg.plan_dir)]))
@@ -132,13 +166,15 @@ class AuditWorker:
             jobs.append(("snmp", ["snmp", *targets]))
         for name, args in jobs:
             self.state = f"auditing {name}"
-            self.outcomes.append(run_json_audit(name, args, audits_dir / f"{name}.json", cfg, self.env))
+            self.outcomes.append(run_json_audit(name, args, audits_dir / f"{name}.json", cfg, self.env, self._runner))
         reports = [o.report for o in self.outcomes if o.report is not None]
         if not reports:
             self.state = "no audit produced a report"
             return
         self.merged = merge_reports(reports)
         (audits_dir / "merged.json").write_text(json.dumps(self.merged, ensure_ascii=False, indent=1), "utf-8")
+        if self._runner.stopped:
+            raise InterruptedError("stopping")
         self.state = "posting to the monitor"
         self.audit_id = post_audit(cfg.monitor_url, cfg.token_file("admin"), self.merged)
         self.state = f"posted as audit {self.audit_id}"

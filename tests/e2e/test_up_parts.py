@@ -119,3 +119,20 @@ def test_merged_audit_keeps_the_worst_assessed_status() -> None:
                                              "d": "not-assessed"}
     assert merged["summary"]["high"] == 3
     assert len(merged["findings"]) == 3
+
+
+def test_a_running_audit_is_stopped_with_up(tmp_path: Path) -> None:
+    import sys
+    import threading
+    import time
+
+    from yunwang.up_audit import Runner
+
+    runner = Runner()
+    threading.Timer(0.5, runner.stop).start()
+    started = time.monotonic()
+    done = runner.run([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path)
+    assert time.monotonic() - started < 10
+    assert done.returncode == -15
+    with pytest.raises(InterruptedError):
+        runner.run([sys.executable, "-c", "pass"], tmp_path)
