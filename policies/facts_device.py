@@ -6,17 +6,17 @@ an error entry naming the file; every other file is still audited.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from policies.devices.detect import detect_vendor, has_config_markers
 from policies.devices.ios import read_ios
-from policies.devices.model import DeviceConfig, Vendor
+from policies.devices.model import DeviceConfig, Evidence, Vendor
 from policies.devices.tree import parse_tree
 from policies.devices.vrp import read_vrp_family
-from policies.engine import AuditError, AuditUnit, ReadStats, Target
+from policies.engine import AuditError, AuditUnit, ReadStats, Target, Violation
 
 VendorChoice = Literal["auto", "huawei", "h3c", "cisco"]
 VENDOR_CHOICES: tuple[str, ...] = ("auto", "huawei", "h3c", "cisco")
@@ -109,3 +109,14 @@ def load_device_configs(paths: Sequence[Path], vendor: VendorChoice = "auto",
 def device_target(config: DeviceConfig, line: int | None) -> Target:
     """Where a device finding points: the device's name, its config file and the line."""
     return Target(source="device", id=config.hostname, file=config.file, line=line)
+
+
+def evidence_violations(config: DeviceConfig, *evidence: Evidence | None, why: str = "") -> Iterator[Violation]:
+    """One violation per line the reader recorded as evidence, worded as it saw it (``what``, then ``why``).
+
+    The vendor readers already know what a line means; rules whose finding is just "this line" share this
+    instead of each rebuilding the same target and message.
+    """
+    for ev in evidence:
+        if ev is not None:
+            yield Violation(device_target(config, ev.line), f"{ev.what}: {why}" if why else ev.what)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from policies.devices.model import DeviceConfig
 from policies.engine import Violation, rule
-from policies.facts_device import device_target
+from policies.facts_device import device_target, evidence_violations
 
 # Factory or vendor-documented default administrator names.
 DEFAULT_ACCOUNTS = frozenset({"admin", "administrator", "cisco", "huawei", "h3c", "root", "manager", "guest",
@@ -62,7 +62,7 @@ def users_without_password(config: DeviceConfig) -> Iterator[Violation]:
                      "`aaa local authentication attempts max-fail 5`。")
 def no_lockout(config: DeviceConfig) -> Iterator[Violation]:
     if config.lockout_disabled is not None:
-        yield Violation(device_target(config, config.lockout_disabled.line), config.lockout_disabled.what)
+        yield from evidence_violations(config, config.lockout_disabled)
     elif config.lockout is None:
         yield Violation(device_target(config, None), "no failed-login lockout is configured")
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from policies.devices.model import DeviceConfig
 from policies.engine import Violation, rule
-from policies.facts_device import device_target
+from policies.facts_device import device_target, evidence_violations
 
 
 @rule(id="YW-DEV-026", clauses=["8.1.3.2-a", "8.1.3.2-d"], severity="high", source="device",
@@ -15,8 +15,8 @@ from policies.facts_device import device_target
       remediation_zh="将安全策略默认动作设为拒绝，仅放行已声明的业务流。")
 def default_permit(config: DeviceConfig) -> Iterator[Violation]:
     fw = config.firewall
-    if fw is not None and fw.default_permit is not None:
-        yield Violation(device_target(config, fw.default_permit.line), fw.default_permit.what)
+    if fw is not None:
+        yield from evidence_violations(config, fw.default_permit)
 
 
 @rule(id="YW-DEV-027", clauses=["8.1.3.2-d"], severity="medium", source="device",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from policies.devices.model import DeviceConfig
 from policies.engine import Violation, rule
-from policies.facts_device import device_target
+from policies.facts_device import device_target, evidence_violations
 
 
 @rule(id="YW-DEV-010", clauses=["8.1.3.5-c", "8.1.5.4-d", "8.1.3.5-a"], severity="medium", source="device",
@@ -24,8 +24,7 @@ def no_remote_syslog(config: DeviceConfig) -> Iterator[Violation]:
       remediation="Re-enable logging (`info-center enable` / `logging on`).",
       remediation_zh="重新开启日志功能（`info-center enable` / `logging on`）。")
 def logging_disabled(config: DeviceConfig) -> Iterator[Violation]:
-    if config.logging_disabled is not None:
-        yield Violation(device_target(config, config.logging_disabled.line), config.logging_disabled.what)
+    yield from evidence_violations(config, config.logging_disabled)
 
 
 @rule(id="YW-DEV-012", clauses=["8.1.3.5-b", "8.1.4.3-b"], severity="low", source="device",
@@ -34,8 +33,7 @@ def logging_disabled(config: DeviceConfig) -> Iterator[Violation]:
                   "`service timestamps log datetime msec localtime`).",
       remediation_zh="日志须带日期时间戳（`info-center timestamp log date` / `service timestamps log datetime`）。")
 def log_timestamps(config: DeviceConfig) -> Iterator[Violation]:
-    if config.timestamps_bad is not None:
-        yield Violation(device_target(config, config.timestamps_bad.line), config.timestamps_bad.what)
+    yield from evidence_violations(config, config.timestamps_bad)
 
 
 @rule(id="YW-DEV-013", clauses=["8.1.3.5-b", "8.1.4.3-b"], severity="medium", source="device",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from policies.devices.model import DeviceConfig
 from policies.engine import Violation, rule
-from policies.facts_device import device_target
+from policies.facts_device import device_target, evidence_violations
 
 MAX_IDLE_S = 15 * 60
 
@@ -18,8 +18,7 @@ MAX_IDLE_S = 15 * 60
       remediation_zh="关闭 Telnet 服务（`undo telnet server enable`；IOS 在所有 VTY 配置 `transport input ssh`），"
                      "仅通过 SSH 管理。")
 def telnet_enabled(config: DeviceConfig) -> Iterator[Violation]:
-    for ev in config.telnet:
-        yield Violation(device_target(config, ev.line), f"{ev.what}: credentials cross the network in clear text")
+    yield from evidence_violations(config, *config.telnet, why="credentials cross the network in clear text")
 
 
 @rule(id="YW-DEV-002", clauses=["8.1.4.1-c", "8.1.4.4-b", "8.1.5.4-b"], severity="high", source="device",
@@ -29,8 +28,7 @@ def telnet_enabled(config: DeviceConfig) -> Iterator[Violation]:
       remediation_zh="关闭 HTTP 服务（`undo http server enable` / `undo ip http enable` / `no ip http server`），"
                      "如需 Web 管理请使用 HTTPS。")
 def http_enabled(config: DeviceConfig) -> Iterator[Violation]:
-    for ev in config.http:
-        yield Violation(device_target(config, ev.line), ev.what)
+    yield from evidence_violations(config, *config.http)
 
 
 @rule(id="YW-DEV-003", clauses=["8.1.4.1-c"], severity="medium", source="device",
@@ -38,8 +36,7 @@ def http_enabled(config: DeviceConfig) -> Iterator[Violation]:
       remediation="Allow SSH version 2 only (`undo ssh server compatible-ssh1x enable`; IOS: `ip ssh version 2`).",
       remediation_zh="仅允许 SSHv2（`undo ssh server compatible-ssh1x enable`；IOS：`ip ssh version 2`）。")
 def ssh_v1(config: DeviceConfig) -> Iterator[Violation]:
-    for ev in config.ssh_v1:
-        yield Violation(device_target(config, ev.line), ev.what)
+    yield from evidence_violations(config, *config.ssh_v1)
 
 
 @rule(id="YW-DEV-014", clauses=["8.1.4.1-b"], severity="medium", source="device",
@@ -100,5 +97,4 @@ def line_authentication(config: DeviceConfig) -> Iterator[Violation]:
       remediation="Disable FTP/TFTP servers, small servers, finger and similar services; copy files with SFTP/SCP.",
       remediation_zh="关闭 FTP/TFTP 服务、small servers、finger 等不必要的服务，文件传输改用 SFTP/SCP。")
 def risky_services(config: DeviceConfig) -> Iterator[Violation]:
-    for ev in config.risky_services:
-        yield Violation(device_target(config, ev.line), ev.what)
+    yield from evidence_violations(config, *config.risky_services)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from policies.devices.model import DeviceConfig
 from policies.engine import Violation, rule
-from policies.facts_device import device_target
+from policies.facts_device import device_target, evidence_violations
 from policies.facts_snmp import WELL_KNOWN_COMMUNITIES
 
 
@@ -15,8 +15,7 @@ from policies.facts_snmp import WELL_KNOWN_COMMUNITIES
       remediation="Use SNMPv3 with authPriv only (`snmp-agent sys-info version v3`), and remove communities.",
       remediation_zh="仅使用 SNMPv3 authPriv（`snmp-agent sys-info version v3`），删除团体字。")
 def snmp_v1v2c(config: DeviceConfig) -> Iterator[Violation]:
-    for ev in config.snmp_v1v2c:
-        yield Violation(device_target(config, ev.line), f"{ev.what}: community strings travel in clear text")
+    yield from evidence_violations(config, *config.snmp_v1v2c, why="community strings travel in clear text")
 
 
 @rule(id="YW-DEV-005", clauses=["8.1.4.2-b"], severity="high", source="device",
