@@ -130,16 +130,19 @@ class MonitoringPlane(Component):
                           {"name": "data", "mountPath": "/var/lib/grafana"}, tmp_mount])
         monitor = container(
             "yunwang-monitor", img.yunwang, cpu="200m", memory="512Mi", cpu_limit="1", ports=[("http", MONITOR_PORT)],
-            command=["yunwang", "monitor", "--listen", f"0.0.0.0:{MONITOR_PORT}",
-                     "--db", "sqlite:////var/lib/yunwang/monitor.db"],
-            env=[{"name": "YUNWANG_MONITOR_VIEWER_TOKEN_FILE", "value": f"{TOKEN_DIR}/token"},
-                 {"name": "YUNWANG_STACK", "value": args.stack}],
+            command=["yunwang", "monitor", "--listen", f"0.0.0.0:{MONITOR_PORT}", "--stack", args.stack,
+                     "--db", "sqlite:////var/lib/yunwang/monitor.db",
+                     "--prometheus", f"http://prometheus:{PROMETHEUS_PORT}"],
+            # One token for Prometheus's service discovery (viewer) and the host agents' pushes (agent).
+            env=[{"name": "YUNWANG_VIEWER_TOKEN_FILE", "value": f"{TOKEN_DIR}/token"},
+                 {"name": "YUNWANG_AGENT_TOKEN_FILE", "value": f"{TOKEN_DIR}/token"}],
             readinessProbe={"httpGet": {"path": "/healthz", "port": "http"}},
             volumeMounts=[{"name": "data", "mountPath": "/var/lib/yunwang"}, token_mount, tmp_mount])
         host_agent = container(
             "host-agent", img.yunwang, cpu="50m", memory="64Mi", cpu_limit="200m", ports=[("http", HOST_AGENT_PORT)],
-            command=["yunwang", "agent", "host", "--listen", f"0.0.0.0:{HOST_AGENT_PORT}", "--monitor", monitor_url],
-            volumeMounts=[tmp_mount])
+            command=["yunwang", "agent", "host", "--listen", f"0.0.0.0:{HOST_AGENT_PORT}", "--monitor", monitor_url,
+                     "--token-file", f"{TOKEN_DIR}/token"],
+            volumeMounts=[token_mount, tmp_mount])
         poller = container(
             "snmp-poller", img.yunwang, cpu="250m", memory="256Mi", cpu_limit="1", ports=[("http", SNMP_AGENT_PORT)],
             command=["yunwang", "agent", "snmp", "--listen", f"0.0.0.0:{SNMP_AGENT_PORT}",
@@ -183,7 +186,7 @@ class MonitoringPlane(Component):
             _workload("Deployment", "yunwang-monitor", ns, r, z, pod_spec([monitor], volumes=[
                 {"name": "data", "emptyDir": {"sizeLimit": "2Gi"}}, token_volume, tmp_volume()]), replicas=1),
             _service("yunwang-monitor", ns, r, z, MONITOR_PORT),
-            _workload("DaemonSet", "host-agent", ns, r, z, pod_spec([host_agent], volumes=[tmp_volume()]),
+            _workload("DaemonSet", "host-agent", ns, r, z, pod_spec([host_agent], volumes=[token_volume, tmp_volume()]),
                       updateStrategy={"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}}),
             _workload("StatefulSet", "snmp-poller", ns, r, z, pod_spec([poller], volumes=[
                 {"name": "inventory", "configMap": {"name": INVENTORY_CONFIGMAP}},
