@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -179,26 +180,17 @@ def collect_facts(root: Path = Path("/")) -> HostFacts:
     ctx = FactContext(root)
     facts = HostFacts(hostname=_hostname(ctx.root, ctx.live),
                       collected_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"))
-    sections = (
-        ("os", lambda: setattr(facts, "os", system.os_facts(ctx))),
-        ("sshd", lambda: setattr(facts, "sshd", sshd.sshd_facts(ctx))),
-        ("login_defs", lambda: setattr(facts, "login_defs", pam.login_defs(ctx))),
-        ("pam", lambda: setattr(facts, "pam", pam.pam_facts(ctx))),
-        ("auditd", lambda: setattr(facts, "auditd", daemons.auditd_facts(ctx))),
-        ("time_sync", lambda: setattr(facts, "time_sync", daemons.time_sync_facts(ctx))),
-        ("listening", lambda: setattr(facts, "listening", network.listening(ctx))),
-        ("services", lambda: setattr(facts, "services", system.services(ctx))),
-        ("sysctl", lambda: setattr(facts, "sysctl", system.sysctl(ctx))),
-        ("users", lambda: setattr(facts, "users", accounts.users(ctx))),
-        ("packages", lambda: setattr(facts, "packages", system.packages(ctx))),
-        ("syslog", lambda: setattr(facts, "syslog", daemons.syslog_facts(ctx))),
-        ("mac", lambda: setattr(facts, "mac", mac.mac_facts(ctx))),
-        ("shell", lambda: setattr(facts, "shell", mac.shell_facts(ctx))),
-        ("updates", lambda: setattr(facts, "updates", updates.updates_facts(ctx))),
+    # Each section's reader returns the value of the HostFacts field of the same name.
+    readers: tuple[tuple[str, Callable[[FactContext], Any]], ...] = (
+        ("os", system.os_facts), ("sshd", sshd.sshd_facts), ("login_defs", pam.login_defs), ("pam", pam.pam_facts),
+        ("auditd", daemons.auditd_facts), ("time_sync", daemons.time_sync_facts), ("listening", network.listening),
+        ("services", system.services), ("sysctl", system.sysctl), ("users", accounts.users),
+        ("packages", system.packages), ("syslog", daemons.syslog_facts), ("mac", mac.mac_facts),
+        ("shell", mac.shell_facts), ("updates", updates.updates_facts),
     )
-    for name, run in sections:
+    for name, read in readers:
         try:
-            run()
+            setattr(facts, name, read(ctx))
         except Exception as exc:  # one broken source never costs the others
             ctx.error(name, f"{type(exc).__name__}: {exc}")
     facts.errors = [FactError(source=s, message=m) for s, m in ctx.errors]

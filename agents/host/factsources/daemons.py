@@ -45,14 +45,15 @@ def _clock_synchronized() -> bool | None:
 
 
 def time_sync_facts(ctx: FactContext) -> TimeSyncFacts:
+    """The running time service (else the first installed one); the kernel's clock state only on the live host."""
+    synchronized = _clock_synchronized() if ctx.live else None
     installed = None
     for service, processes, binaries in TIME_SERVICES:
         if ctx.running(*processes):
-            return TimeSyncFacts(service=service, running=True,
-                                 synchronized=_clock_synchronized() if ctx.live else None)
+            return TimeSyncFacts(service=service, running=True, synchronized=synchronized)
         if installed is None and ctx.exists(*binaries):
             installed = service
-    return TimeSyncFacts(service=installed, running=False, synchronized=_clock_synchronized() if ctx.live else None)
+    return TimeSyncFacts(service=installed, running=False, synchronized=synchronized)
 
 
 def _conf_texts(ctx: FactContext, main: str, directory: str, pattern: str) -> list[str]:
