@@ -111,9 +111,7 @@ def collect_live() -> HostFacts:
         raise InputError([Problem("<this host>", None, "", "", "the host facts collector (agents.host.facts) is not "
                                   f"available: {exc}", "pass --facts FILE with facts collected by the host agent")]
                          ) from exc
-    facts = collect_facts(Path("/"))
-    data = facts.to_dict() if hasattr(facts, "to_dict") else dict(facts)
-    return HostFacts(data=data, file=None)
+    return HostFacts(data=collect_facts(Path("/")).to_dict(), file=None)
 
 
 def host_units(facts: list[HostFacts]) -> list[AuditUnit]:
