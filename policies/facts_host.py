@@ -66,6 +66,16 @@ class HostFacts:
         """True when the agent established that no SSH server is installed (SSH rules do not apply)."""
         return self.has("sshd.installed") and self.get("sshd.installed") is False
 
+    def sshd_setting(self, key: str) -> tuple[Violation | None, str | None]:
+        """(could-not-determine violation, lowercase value) of one effective sshd setting; both None when no SSH
+        server is installed, so the SSH rules neither guess nor report anything."""
+        if self.sshd_absent():
+            return None, None
+        missing = self.unknown(f"sshd.settings.{key}")
+        if missing:
+            return missing, None
+        return None, str(self.get(f"sshd.settings.{key}")).lower()
+
     def int_or_none(self, dotted: str) -> int | None:
         value = self.get(dotted)
         try:

@@ -16,22 +16,12 @@ SYSTEM_ACCOUNTS = frozenset({"daemon", "bin", "sys", "games", "man", "lp", "mail
                              "postfix", "sshd", "systemd-network", "messagebus", "_apt"})
 
 
-def _sshd_setting(facts: HostFacts, key: str) -> tuple[Violation | None, str | None]:
-    """(could-not-determine violation, lowercase value); both None when sshd is not installed."""
-    if facts.sshd_absent():
-        return None, None
-    missing = facts.unknown(f"sshd.settings.{key}")
-    if missing:
-        return missing, None
-    return None, str(facts.get(f"sshd.settings.{key}")).lower()
-
-
 @rule(id="YW-HOST-001", clauses=["8.1.4.2-a", "8.1.5.1-a"], severity="high", source="host",
       title="SSH allows direct root login", title_zh="SSH 允许 root 直接登录",
       remediation="Set `PermitRootLogin no`; administrators log in with personal accounts and use sudo.",
       remediation_zh="设置 `PermitRootLogin no`，管理员使用个人账号登录后通过 sudo 提权。")
 def ssh_root_login(facts: HostFacts) -> Iterator[Violation]:
-    missing, value = _sshd_setting(facts, "permitrootlogin")
+    missing, value = facts.sshd_setting("permitrootlogin")
     if missing:
         yield missing
     elif value in ("yes", "prohibit-password", "without-password"):
@@ -44,7 +34,7 @@ def ssh_root_login(facts: HostFacts) -> Iterator[Violation]:
       remediation="Set `PermitEmptyPasswords no` in sshd_config.",
       remediation_zh="在 sshd_config 中设置 `PermitEmptyPasswords no`。")
 def ssh_empty_passwords(facts: HostFacts) -> Iterator[Violation]:
-    missing, value = _sshd_setting(facts, "permitemptypasswords")
+    missing, value = facts.sshd_setting("permitemptypasswords")
     if missing:
         yield missing
     elif value == "yes":
@@ -148,7 +138,7 @@ def idle_logout(facts: HostFacts) -> Iterator[Violation]:
     tmout = facts.int_or_none("shell.tmout")
     if tmout is not None and 0 < tmout <= MAX_IDLE_S:
         return
-    missing, interval_text = _sshd_setting(facts, "clientaliveinterval")
+    missing, interval_text = facts.sshd_setting("clientaliveinterval")
     if missing:
         yield missing
         return
@@ -189,7 +179,7 @@ def ssh_single_factor(facts: HostFacts) -> Iterator[Violation]:
       remediation="Set `MaxAuthTries 4` (or fewer) in sshd_config.",
       remediation_zh="在 sshd_config 中设置 `MaxAuthTries 4` 或更小。")
 def ssh_max_auth_tries(facts: HostFacts) -> Iterator[Violation]:
-    missing, value = _sshd_setting(facts, "maxauthtries")
+    missing, value = facts.sshd_setting("maxauthtries")
     if missing:
         yield missing
     elif value is not None and value.isdigit() and int(value) > 5:

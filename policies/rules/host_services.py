@@ -125,10 +125,8 @@ def risky_sysctls(facts: HostFacts) -> Iterator[Violation]:
       remediation="Set `X11Forwarding no` in sshd_config.",
       remediation_zh="在 sshd_config 中设置 `X11Forwarding no`。")
 def ssh_x11_forwarding(facts: HostFacts) -> Iterator[Violation]:
-    if facts.sshd_absent():
-        return
-    missing = facts.unknown("sshd.settings.x11forwarding")
+    missing, value = facts.sshd_setting("x11forwarding")
     if missing:
         yield missing
-    elif str(facts.get("sshd.settings.x11forwarding")).lower() == "yes":
+    elif value == "yes":
         yield Violation(facts.target(), "sshd X11Forwarding yes")
