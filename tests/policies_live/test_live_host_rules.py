@@ -143,3 +143,14 @@ def test_unreadable_facts_file(tmp_path: Path) -> None:
 def test_fixture_files_load() -> None:
     facts = load_host_facts(HOSTS / "insecure.json")
     assert facts.hostname == "la-ja-legacy-07" and json.loads((HOSTS / "insecure.json").read_text())["users"]
+
+
+@pytest.mark.parametrize("service", ["chrony", "chronyd", "systemd-timesyncd", "ntpd"])
+def test_time_sync_takes_the_service_name_as_reported(service: str) -> None:
+    # The host agent reports chrony's package name, other collectors its daemon's (chronyd): both are fine.
+    data = host_facts("hardened")
+    data["time_sync"]["service"] = service
+    assert host_violations("YW-HOST-015", data) == []
+    data["time_sync"]["synchronized"] = False
+    (violation,) = host_violations("YW-HOST-015", data)
+    assert violation.message.startswith(f"{service} runs but the clock is not synchronised")
