@@ -84,30 +84,26 @@ def _problem(file: str, path: str, value: str, message: str, hint: str) -> Input
     return InputError([Problem(file, None, path, value, message, hint)])
 
 
+def _required_secret(prefix: str, suffix: str, what: str, profile: str, env: Mapping[str, str]) -> bytes:
+    """``$PREFIX_SUFFIX`` (or its ``_FILE``), or an error naming both variables to set."""
+    name = f"{prefix}_{suffix}"
+    value = secret_from_env(name, env)
+    if value is None:
+        raise _problem("environment", name, "", f"no {what} for SNMP profile {profile!r}",
+                       f"set {name} or {name}_FILE")
+    return value
+
+
 def credentials_from_profile(profile: Any, env: Mapping[str, str] | None = None) -> Credentials:
     """Credentials for a topology ``SnmpProfile`` (version, user, protocols) with secrets from ``env``."""
     env = os.environ if env is None else env
     prefix = env_prefix(profile.name)
     if profile.version == "2c":
-        community = secret_from_env(prefix + "_COMMUNITY", env)
-        if community is None:
-            raise _problem("environment", prefix + "_COMMUNITY", "", f"no community for SNMP profile {profile.name!r}",
-                           f"set {prefix}_COMMUNITY or {prefix}_COMMUNITY_FILE")
-        return Credentials(profile.name, "2c", community)
+        return Credentials(profile.name, "2c", _required_secret(prefix, "COMMUNITY", "community", profile.name, env))
     level = profile.security_level or "authPriv"
-    auth_pw = priv_pw = b""
-    if level != "noAuthNoPriv":
-        got = secret_from_env(prefix + "_AUTH_KEY", env)
-        if got is None:
-            raise _problem("environment", prefix + "_AUTH_KEY", "", f"no auth key for SNMP profile {profile.name!r}",
-                           f"set {prefix}_AUTH_KEY or {prefix}_AUTH_KEY_FILE")
-        auth_pw = got
-    if level == "authPriv":
-        got = secret_from_env(prefix + "_PRIV_KEY", env)
-        if got is None:
-            raise _problem("environment", prefix + "_PRIV_KEY", "", f"no privacy key for SNMP profile {profile.name!r}",
-                           f"set {prefix}_PRIV_KEY or {prefix}_PRIV_KEY_FILE")
-        priv_pw = got
+    auth_pw = (_required_secret(prefix, "AUTH_KEY", "auth key", profile.name, env)
+               if level != "noAuthNoPriv" else b"")
+    priv_pw = _required_secret(prefix, "PRIV_KEY", "privacy key", profile.name, env) if level == "authPriv" else b""
     return Credentials(profile.name, "3", b"", (profile.username or "").encode(), level,
                        AUTH_ALIASES.get(profile.auth_protocol or "") if level != "noAuthNoPriv" else None,
                        auth_pw, PRIV_ALIASES.get(profile.priv_protocol or "") if level == "authPriv" else None,
