@@ -69,13 +69,12 @@ def prepare(device: InventoryDevice, resolver: AuthResolver, modules: dict[str, 
         plan = plan_for(device.modules, modules)
     except (UnknownAuth, KeyError, ValueError, InputError) as exc:
         return DeviceJob(device, None, None, prefix, str(exc).strip("'\""))
+    # The caller's value wins, then the SNMP profile's, then the module's (a zero timeout counts as unset).
     p_timeout, p_retries = resolver.timing(device.auth)
-    target = Target(host, port, creds,
-                    timeout if timeout is not None else p_timeout or plan.timeout or DEFAULT_TIMEOUT,
-                    retries if retries is not None else (p_retries if p_retries is not None else
-                                                         plan.retries if plan.retries is not None else DEFAULT_RETRIES),
-                    plan.max_repetitions)
-    return DeviceJob(device, target, plan, prefix)
+    chosen_timeout = timeout if timeout is not None else p_timeout or plan.timeout or DEFAULT_TIMEOUT
+    chosen_retries = next(r for r in (retries, p_retries, plan.retries, DEFAULT_RETRIES) if r is not None)
+    return DeviceJob(device, Target(host, port, creds, chosen_timeout, chosen_retries, plan.max_repetitions), plan,
+                     prefix)
 
 
 async def poll_job(job: DeviceJob, deadline: float | None = None,
