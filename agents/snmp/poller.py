@@ -22,6 +22,7 @@ from agents.snmp.modules import Module, Plan, builtin_modules, plan_for
 from agents.snmp.stats import AgentStats
 from yunwang.errors import InputError
 from yunwang.inventory import Inventory, InventoryDevice
+from yunwang.topology import Topology
 
 log = logging.getLogger("yunwang.agent.snmp")
 
@@ -35,16 +36,22 @@ def labels_prefix(labels: Mapping[str, str]) -> str:
     return "".join(f'{k}="{escape(v)}",' for k, v in labels.items())
 
 
+def device_prefix(device: InventoryDevice) -> str:
+    """The device's labels as a sample prefix (its name alone when the inventory gives no labels)."""
+    return labels_prefix(device.labels or {"device": device.name})
+
+
 def resolver_for(stack: str | None = None, auths_file: Path | None = None,
-                 env: Mapping[str, str] | None = None) -> AuthResolver:
-    """Credentials for an inventory: the auths file, built-ins and the stack's SNMP profiles (+ env secrets)."""
-    profiles: dict[str, object] = {}
-    if stack:
+                 env: Mapping[str, str] | None = None, topology: Topology | None = None) -> AuthResolver:
+    """Credentials for an inventory: the auths file, built-ins and the stack's SNMP profiles (+ env secrets).
+
+    A caller that already holds the stack's ``topology`` passes it, so the topology is not parsed twice.
+    """
+    if topology is None and stack:
         from yunwang.stacks import load_stack
 
-        topo = load_stack(stack).topology
-        if topo is not None:
-            profiles = dict(topo.profile_by_name)
+        topology = load_stack(stack).topology
+    profiles: dict[str, object] = dict(topology.profile_by_name) if topology is not None else {}
     return AuthResolver(load_auths(auths_file) if auths_file else {}, profiles, env)
 
 
@@ -62,7 +69,7 @@ class DeviceJob:
 def prepare(device: InventoryDevice, resolver: AuthResolver, modules: dict[str, Module],
             timeout: float | None = None, retries: int | None = None) -> DeviceJob:
     """Resolve a device's credentials, address and modules; configuration problems are kept, not raised."""
-    prefix = labels_prefix(device.labels or {"device": device.name})
+    prefix = device_prefix(device)
     try:
         creds: Credentials = resolver.resolve(device.auth)
         host, port = parse_address(device.address)
