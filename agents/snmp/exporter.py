@@ -15,7 +15,7 @@ from agents.snmp.collect import collect_device, escape, render_families
 from agents.snmp.engine import EngineState, Target, parse_address
 from agents.snmp.httpd import Request, Response
 from agents.snmp.modules import Module, plan_for
-from agents.snmp.poller import Poller
+from agents.snmp.poller import Poller, request_timing
 from agents.snmp.stats import AgentStats
 from yunwang.errors import InputError
 
@@ -69,10 +69,9 @@ class Agent:
             return Response(400, f"bad target {address!r}: use HOST or HOST:PORT\n")
         except InputError as exc:
             return Response(400, f"{exc}\n")
-        p_timeout, p_retries = self.resolver.timing(auth)
-        target = Target(host, port, creds, p_timeout or plan.timeout or self.timeout,
-                        p_retries if p_retries is not None else plan.retries if plan.retries is not None
-                        else self.retries, plan.max_repetitions)
+        timeout, retries = request_timing(self.resolver, auth, plan, default_timeout=self.timeout,
+                                          default_retries=self.retries)
+        target = Target(host, port, creds, timeout, retries, plan.max_repetitions)
         deadline = None
         header = request.headers.get("x-prometheus-scrape-timeout-seconds")
         if header:

@@ -76,12 +76,20 @@ def prepare(device: InventoryDevice, resolver: AuthResolver, modules: dict[str, 
         plan = plan_for(device.modules, modules)
     except (UnknownAuth, KeyError, ValueError, InputError) as exc:
         return DeviceJob(device, None, None, prefix, str(exc).strip("'\""))
-    # The caller's value wins, then the SNMP profile's, then the module's (a zero timeout counts as unset).
-    p_timeout, p_retries = resolver.timing(device.auth)
-    chosen_timeout = timeout if timeout is not None else p_timeout or plan.timeout or DEFAULT_TIMEOUT
-    chosen_retries = next(r for r in (retries, p_retries, plan.retries, DEFAULT_RETRIES) if r is not None)
+    chosen_timeout, chosen_retries = request_timing(resolver, device.auth, plan, timeout, retries)
     return DeviceJob(device, Target(host, port, creds, chosen_timeout, chosen_retries, plan.max_repetitions), plan,
                      prefix)
+
+
+def request_timing(resolver: AuthResolver, auth: str, plan: Plan, timeout: float | None = None,
+                   retries: int | None = None, default_timeout: float = DEFAULT_TIMEOUT,
+                   default_retries: int = DEFAULT_RETRIES) -> tuple[float, int]:
+    """(timeout, retries) per request: the caller's override wins, then the SNMP profile's, then the modules',
+    then the default (a zero timeout counts as unset). Poller and exporter mode decide alike."""
+    p_timeout, p_retries = resolver.timing(auth)
+    chosen_timeout = timeout if timeout is not None else p_timeout or plan.timeout or default_timeout
+    chosen_retries = next(r for r in (retries, p_retries, plan.retries, default_retries) if r is not None)
+    return chosen_timeout, chosen_retries
 
 
 async def poll_job(job: DeviceJob, deadline: float | None = None,
