@@ -236,15 +236,17 @@ class Plan:
         self.nested = any(a != b and b.startswith(a) for a in oids for b in oids)
 
 
-_plans: dict[tuple[tuple[str, ...], int], Plan] = {}
+# Keyed by id() of the modules dict; the entry holds the dict itself, so that id cannot be reused by another dict
+# while the entry lives (a recycled id would hand out a plan built from other modules).
+_plans: dict[tuple[tuple[str, ...], int], tuple[dict[str, Module], Plan]] = {}
 
 
 def plan_for(names: tuple[str, ...] | list[str], modules: dict[str, Module]) -> Plan:
     """The merged plan of modules ``names`` (cached: the same few combinations recur across a fleet)."""
     key = (tuple(names), id(modules))
     cached = _plans.get(key)
-    if cached is not None:
-        return cached
+    if cached is not None and cached[0] is modules:
+        return cached[1]
     unknown = [n for n in names if n not in modules]
     if unknown:
         raise KeyError(f"unknown module(s) {', '.join(unknown)}; known: {', '.join(sorted(modules))}")
@@ -260,5 +262,5 @@ def plan_for(names: tuple[str, ...] | list[str], modules: dict[str, Module]) -> 
                 min(m.max_repetitions for m in chosen) if chosen else 25,
                 max((m.retries for m in chosen if m.retries is not None), default=None),
                 max((m.timeout for m in chosen if m.timeout is not None), default=None))
-    _plans[key] = plan
+    _plans[key] = (modules, plan)
     return plan
