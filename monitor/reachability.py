@@ -1,4 +1,9 @@
-"""Device up/down per region, read from Prometheus' `up` series of the SNMP jobs when a URL is configured."""
+"""Device up/down per region, read from Prometheus when a URL is configured.
+
+`snmp_up` is the device's own answer in both SNMP modes (the agent's HTTP `up` stays 1 while a device is
+silent); `up{job="snmp"}` counts only when the exporter scrape itself failed. Same expression as the
+`yunwang:device:up` recording rule, evaluated directly so it works before any rule has run.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import httpx
 
 log = logging.getLogger("yunwang.monitor.reachability")
 
-QUERY = 'up{job=~"snmp.*"}'
+QUERY = 'min by (device) (snmp_up or up{job="snmp"})'
 CACHE_S = 10.0
 
 
