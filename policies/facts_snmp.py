@@ -149,10 +149,10 @@ async def _probe(target: str, guesses: Sequence[Guess], settings: ProbeSettings,
     jobs: dict[int, tuple[str, Guess]] = {}
     requests: dict[int, bytes] = {}
     for guess in guesses:
-        for name, version in (("v1", V1), ("v2c", V2C)):
+        for name, wire_version in (("v1", V1), ("v2c", V2C)):
             request_id = len(requests) + 1
             jobs[request_id] = (name, guess)
-            requests[request_id] = community_get(version, guess.value, request_id, SYS_DESCR)
+            requests[request_id] = community_get(wire_version, guess.value, request_id, SYS_DESCR)
     discovery = len(requests) + 1
     requests[discovery] = usm_get(discovery, b"", "", None)
     async with bound:

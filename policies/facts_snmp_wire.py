@@ -1,10 +1,11 @@
-"""SNMP probe messages built from pysnmp's protocol types, exchanged on one connected UDP socket per target.
+"""SNMP probe messages, exchanged on one connected UDP socket per target.
 
-Why not pysnmp's high-level API for this: every distinct (community, target) pair costs a ~33 ms write into
-its local configuration datastore and its timers tick coarsely, so 45 guesses on 3 targets took 12 s of
-which most was CPU (measured). Guessing needs no local state: a request per guess, sent at once, matched
-to replies by request id, answers in one timeout. One socket per target also keeps the replies of many
-targets from overflowing one shared receive buffer.
+Messages are built and read with the SNMP agent's own lean codec (agents.snmp.ber/usm): guessing needs no
+local SNMP engine state, so a request per guess is sent at once and replies are matched by request id,
+answering in one timeout. (pysnmp's high-level API wrote every distinct (community, target) pair into its
+configuration datastore, ~33 ms each: 45 guesses on 3 targets took 12 s; its protocol types alone cost
+~0.2 s of imports.) One socket per target also keeps the replies of many targets from overflowing one
+shared receive buffer.
 """
 
 from __future__ import annotations
@@ -15,19 +16,14 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pyasn1.codec.ber import decoder, encoder
-from pyasn1.error import PyAsn1Error
-from pysnmp.proto import api
-from pysnmp.proto.api import verdec
-from pysnmp.proto.mpmod.rfc3412 import SNMPv3Message
-from pysnmp.proto.secmod.rfc3414.service import UsmSecurityParameters
+from agents.snmp import ber, usm
 
-V1, V2C = api.SNMP_VERSION_1, api.SNMP_VERSION_2C
-_V2 = api.PROTOCOL_MODULES[V2C]
+V1, V2C = 0, 1  # the version field of v1 and v2c messages
 # USM report counters (RFC 3414): which one comes back tells why a v3 request was refused.
 UNKNOWN_ENGINE_ID = "1.3.6.1.6.3.15.1.1.4.0"
 UNKNOWN_USER = "1.3.6.1.6.3.15.1.1.3.0"
 UNSUPPORTED_LEVEL = "1.3.6.1.6.3.15.1.1.1.0"
+_NO_KEYS = usm.UsmKeys(None, b"", None, b"")
 
 
 @dataclass(frozen=True)
@@ -44,83 +40,51 @@ class Reply:
 @functools.lru_cache(maxsize=8192)
 def community_get(version: int, community: str, request_id: int, oid: str) -> bytes:
     """A v1/v2c GET of ``oid``; cached, because every target gets the same guesses under the same ids."""
-    module = api.PROTOCOL_MODULES[version]
-    pdu = module.GetRequestPDU()
-    module.apiPDU.set_defaults(pdu)
-    module.apiPDU.set_request_id(pdu, request_id)
-    module.apiPDU.set_varbinds(pdu, [(oid, module.Null(""))])
-    message = module.Message()
-    module.apiMessage.set_defaults(message)
-    module.apiMessage.set_community(message, community)
-    module.apiMessage.set_pdu(message, pdu)
-    return bytes(encoder.encode(message))
+    pdu = ber.encode_pdu(ber.GET, request_id, ber.encode_varbind(ber.oid_from_text(oid)))
+    return ber.encode_v2c_message(community.encode(), pdu, version)
 
 
 def usm_get(msg_id: int, engine_id: bytes, user: str, oid: str | None) -> bytes:
     """A reportable noAuthNoPriv v3 GET; with an empty engine id and no OID it is engine discovery."""
-    usm = UsmSecurityParameters()
-    usm["msgAuthoritativeEngineId"] = engine_id
-    usm["msgAuthoritativeEngineBoots"] = 0
-    usm["msgAuthoritativeEngineTime"] = 0
-    usm["msgUserName"] = user
-    usm["msgAuthenticationParameters"] = b""
-    usm["msgPrivacyParameters"] = b""
-    pdu = _V2.GetRequestPDU()
-    _V2.apiPDU.set_defaults(pdu)
-    _V2.apiPDU.set_request_id(pdu, msg_id)
-    _V2.apiPDU.set_varbinds(pdu, [(oid, _V2.Null(""))] if oid else [])
-    message = SNMPv3Message()
-    message["msgVersion"] = 3
-    header = message["msgGlobalData"]
-    header["msgID"] = msg_id
-    header["msgMaxSize"] = 65507
-    header["msgFlags"] = b"\x04"  # reportable, no auth, no priv
-    header["msgSecurityModel"] = 3
-    message["msgSecurityParameters"] = encoder.encode(usm)
-    scoped = message["msgData"]["plaintext"]
-    scoped["contextEngineId"] = engine_id
-    scoped["contextName"] = b""
-    scoped["data"]["get-request"] = pdu
-    return bytes(encoder.encode(message))
+    varbinds = ber.encode_varbind(ber.oid_from_text(oid)) if oid else b""
+    return usm.encode_v3_message(msg_id, usm.FLAG_REPORTABLE, engine_id, 0, 0, user.encode(), _NO_KEYS, engine_id,
+                                 b"", ber.encode_pdu(ber.GET, msg_id, varbinds))
 
 
-def _first_value(pdu: object) -> tuple[str | None, str | None]:
-    """(oid, value) of the first varbind."""
-    varbinds = _V2.apiPDU.get_varbinds(pdu)
-    if not varbinds:
+def _first(pdu: ber.Pdu) -> tuple[str | None, str | None]:
+    """(oid, value as text) of the first varbind; exceptions such as noSuchObject have no value."""
+    if not pdu.varbinds:
         return None, None
-    oid, value = varbinds[0]
-    return str(oid), value.prettyPrint()
+    oid, tag, value = pdu.varbinds[0]
+    text: str | None
+    if isinstance(value, bytes):
+        text = ber.oid_text(value) if tag == ber.OBJECT_IDENTIFIER else value.decode("utf-8", "replace")
+    else:
+        text = None if value is None else str(value)
+    return ber.oid_text(oid), text
 
 
 def decode(data: bytes) -> Reply | None:
     """Parse an answer; None for anything that is not a well-formed response or report."""
     try:
-        version = int(verdec.decode_message_version(data))
+        start, stop = ber.expect(data, 0, len(data), ber.SEQUENCE)
+        version, _ = ber.read_int(data, start, stop)
         if version in (V1, V2C):
-            module = api.PROTOCOL_MODULES[version]
-            message, _ = decoder.decode(data, asn1Spec=module.Message())
-            pdu = module.apiMessage.get_pdu(message)
-            if pdu.tagSet != module.GetResponsePDU.tagSet:
+            _, _, pdu = ber.decode_v2c_message(data)
+            if pdu.tag != ber.RESPONSE:
                 return None  # e.g. our own request reflected by an echo service: not an answer
-            _oid, value = _first_value(pdu)
-            return Reply(int(module.apiPDU.get_request_id(pdu)), error_status=int(module.apiPDU.get_error_status(pdu)),
-                         value=value)
-        message, _ = decoder.decode(data, asn1Spec=SNMPv3Message())
-        usm, _ = decoder.decode(bytes(message["msgSecurityParameters"]), asn1Spec=UsmSecurityParameters())
-        engine_id = bytes(usm["msgAuthoritativeEngineId"])
-        msg_id = int(message["msgGlobalData"]["msgID"])
-        if message["msgData"].getName() != "plaintext":
-            return Reply(msg_id, engine_id=engine_id)
-        pdus = message["msgData"]["plaintext"]["data"]
-        pdu = pdus.getComponent()
-        oid, value = _first_value(pdu)
-        if pdus.getName() == "report":
-            return Reply(msg_id, report=oid, engine_id=engine_id)
-        if pdus.getName() != "response":
+            return Reply(pdu.request_id, error_status=pdu.error_status, value=_first(pdu)[1])
+        message = usm.decode_v3_message(data)
+        if message.flags & usm.FLAG_PRIV:
+            return Reply(message.msg_id, engine_id=message.engine_id)
+        _, _, pdu = usm.decode_scoped_pdu(message.data)
+        oid, value = _first(pdu)
+        if pdu.tag == ber.REPORT:
+            return Reply(message.msg_id, report=oid, engine_id=message.engine_id)
+        if pdu.tag != ber.RESPONSE:
             return None
-        return Reply(msg_id, error_status=int(_V2.apiPDU.get_error_status(pdu)), value=value, engine_id=engine_id)
-    except (PyAsn1Error, ValueError, KeyError, TypeError, IndexError):
+        return Reply(message.msg_id, error_status=pdu.error_status, value=value, engine_id=message.engine_id)
+    except (ValueError, IndexError):  # ber.BerError is a ValueError
         return None
 
 
