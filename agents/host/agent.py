@@ -104,6 +104,7 @@ def run_agent(listen: str = "127.0.0.1:9810", monitor: str | None = None, textfi
     except OSError as exc:
         raise InputError([Problem("--listen", None, "", listen, f"cannot listen: {exc.strerror}",
                                   "choose a free port or stop the process that holds it")]) from exc
+    host, port = str(server.server_address[0]), int(server.server_address[1])  # the bound port when --listen :0
     pusher = None
     if monitor:
         from agents.host.push import MonitorPusher
@@ -112,14 +113,13 @@ def run_agent(listen: str = "127.0.0.1:9810", monitor: str | None = None, textfi
             log.warning("no token in %s or --token-file: pushing to the monitor without authentication", TOKEN_ENV)
         hostname = socket.gethostname()
         pusher = MonitorPusher(monitor, agent_id or hostname, hostname, __version__, token, facts.get,
-                               address=scrape_address(str(server.server_address[0]), int(server.server_address[1])))
+                               address=scrape_address(host, port))
         pusher.start()
 
     def _terminate(signum: int, frame: object) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, _terminate)
-    host, port = str(server.server_address[0]), int(server.server_address[1])
     if not host.startswith("127.") and host != "::1":
         log.warning("listening on %s: /facts (accounts, services, open ports) is readable by anyone who can reach "
                     "it; restrict the port on the host firewall to Prometheus and the monitor", host)
