@@ -106,12 +106,13 @@ class Scraper:
     # -- scraping side -----------------------------------------------------------------------------------------
     def select(self, names: Sequence[str]) -> list[Collector]:
         """The collectors named (node_exporter's ``collect[]`` parameter); ValueError for an unknown name."""
-        by_name = {c.name: c for c in self.collectors}
-        unknown = sorted(set(names) - set(by_name))
+        wanted = set(names)
+        enabled = {c.name for c in self.collectors}
+        unknown = sorted(wanted - enabled)
         if unknown:
             raise ValueError(f"unknown or disabled collector(s): {', '.join(unknown)}; "
-                             f"enabled: {', '.join(sorted(by_name))}")
-        return [c for c in self.collectors if c.name in set(names)]
+                             f"enabled: {', '.join(sorted(enabled))}")
+        return [c for c in self.collectors if c.name in wanted]
 
     def collect(self, only: Sequence[Collector] | None = None) -> list[Family]:
         """All families of one scrape (of ``only``, if given), with per-collector success and duration."""
