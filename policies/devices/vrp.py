@@ -44,10 +44,12 @@ def _p(pattern: str) -> re.Pattern[str]:
 
 def _global(config: DeviceConfig, node: Node) -> None:
     """Commands that mean the same wherever they sit in the tree."""
-    text, w = node.text, node.words
+    text = node.text
+    if not _ANY_GLOBAL.match(text):
+        return
     for pattern, handler in _GLOBAL_HANDLERS:
         if pattern.match(text):
-            handler(config, node, w)
+            handler(config, node, node.words)
             return
 
 
@@ -183,6 +185,9 @@ _GLOBAL_HANDLERS: list[tuple[re.Pattern[str], Callable[[DeviceConfig, Node, list
     (_p(r"^(accounting-mode (hwtacacs|radius)|accounting (command|login|default) (hwtacacs|radius)-scheme|"
         r"cmd-accounting)"), _flag("accounting")),
 ]
+# Most lines (interface and block sub-commands) match no handler: one anchored alternation turns them away with a
+# single regex call instead of one per handler (about half of the reader's time on a large configuration).
+_ANY_GLOBAL = _p("|".join(f"(?:{pattern.pattern})" for pattern, _ in _GLOBAL_HANDLERS))
 
 _LINE_BLOCK = _p(r"^(user-interface|line) (class )?(con|console|aux|vty)\b")
 _ACL_BLOCK = _p(r"^acl (number |basic |advanced |name |ipv6 )*(\S+)")
