@@ -13,8 +13,12 @@ import hmac
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from agents.snmp import ber
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
 # auth protocol → (hashlib name, digest bytes carried in msgAuthenticationParameters)
 AUTH_ALGORITHMS: dict[str, tuple[str, int]] = {
@@ -100,7 +104,9 @@ def localized_keys(auth_protocol: str | None, auth_password: bytes, priv_protoco
     return UsmKeys(auth_protocol, auth_key, priv_protocol, priv_key)
 
 
-def _des_cipher(key: bytes, iv: bytes):  # type: ignore[no-untyped-def]
+def _des_cipher(key: bytes, iv: bytes) -> Cipher[modes.CBC]:
+    """CBC-DES (RFC 3414 privacy): TripleDES with three equal keys is single DES, and cryptography no longer
+    offers plain DES."""
     from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
     try:
