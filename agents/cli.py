@@ -1,12 +1,15 @@
-"""``yunwang agent …``: the host agent here; the SNMP agent registers itself below when present."""
+"""``yunwang agent …``: the host agent (defined here) and the SNMP agent (agents/snmp/cli.py).
+
+Both commands import their agent only when run: the shared CLI imports this module at every start.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import typer
+
+from agents.snmp.cli import snmp
 
 app = typer.Typer(help="Agents: host metrics and security facts, SNMP polling.", no_args_is_help=True)
 
@@ -30,10 +33,4 @@ def host(
     exec_agent(to_argv(listen, monitor, textfile_dir, agent_id, token_file, enable, disable))
 
 
-_snmp_command: Callable[..., Any] | None
-try:
-    from agents.snmp.cli import snmp as _snmp_command
-except ModuleNotFoundError:  # the SNMP agent is optional at import time
-    _snmp_command = None
-if _snmp_command is not None:
-    app.command("snmp")(_snmp_command)
+app.command("snmp")(snmp)
