@@ -15,7 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ROOT, free_port
+
+from yunwang.testkit import ROOT, free_port
 
 from .test_push import TOKEN, Recorder, url, wait_for
 

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import free_port, need_binary
 
 from agents.host.collectors import build_collectors
 from agents.host.scrape import Scraper
+from yunwang.testkit import free_port, need_binary
 
 # The series the "Node Exporter Full" dashboard's main panels and variables use.
 DASHBOARD_NAMES = {

@@ -110,7 +110,7 @@ def test_failures_back_off_and_never_log_the_token(monitor: Recorder, caplog: py
 
 
 def test_unreachable_monitor_is_retried_without_crashing(caplog: pytest.LogCaptureFixture) -> None:
-    from conftest import free_port
+    from yunwang.testkit import free_port
 
     pusher = MonitorPusher(f"http://127.0.0.1:{free_port()}", "a1", "h1", "0.1.0", TOKEN, lambda: b"{}",
                            heartbeat_interval=0.05, max_backoff=0.1, timeout=1)

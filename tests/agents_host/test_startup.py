@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
-
 from agents.host.factsources.sshd import effective_settings
+from yunwang.testkit import ROOT
 
 HEAVY = ("typer", "rich", "pydantic", "httpx", "prometheus_client", "psutil", "click")
 

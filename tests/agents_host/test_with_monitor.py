@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ROOT, free_port
+
+from yunwang.testkit import ROOT, free_port
 
 YUNWANG = str(Path(sys.executable).with_name("yunwang"))
 AGENT_TOKEN = "agent-token-for-tests-8d41"
