@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+from agents.exposition import escape_label_value
+
 Value = int | float
 LabelValues = tuple[str, ...]
 
@@ -37,12 +39,6 @@ class Family:
 
     def __repr__(self) -> str:
         return f"Family({self.name!r}, {len(self.samples)} samples)"
-
-
-def escape_label_value(value: str) -> str:
-    if "\\" in value or '"' in value or "\n" in value:
-        return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return value
 
 
 def escape_help(text: str) -> str:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from agents.exposition import escape_label_value as escape
 from agents.snmp import ber
 from agents.snmp.engine import EngineState, SnmpError, Target, open_session
 from agents.snmp.modules import IndexDef, LookupDef, MetricDef, Plan
@@ -119,12 +120,6 @@ async def collect_device(name: str, target: Target, plan: Plan, extra_labels: st
     build_families(plan, sinks, extra_labels, result)
     result.duration = time.perf_counter() - t0
     return result
-
-
-def escape(value: str) -> str:
-    if "\\" in value or '"' in value or "\n" in value:
-        return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return value
 
 
 def as_string(kind: str, tag: int, value: object) -> str:

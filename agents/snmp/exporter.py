@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from agents.exposition import escape_label_value as escape
 from agents.snmp.auth import AuthResolver, UnknownAuth
-from agents.snmp.collect import collect_device, escape, render_families
+from agents.snmp.collect import collect_device, render_families
 from agents.snmp.engine import EngineState, Target, parse_address
 from agents.snmp.httpd import Request, Response
 from agents.snmp.modules import Module, plan_for

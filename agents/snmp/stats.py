@@ -6,7 +6,7 @@ import os
 import time
 from collections import defaultdict
 
-from agents.snmp.collect import escape
+from agents.exposition import escape_label_value as escape
 
 HELP: dict[str, tuple[str, str]] = {
     "yunwang_snmp_polls_total": ("counter", "Device polls (poller) or /snmp scrapes (exporter) by result."),
