@@ -6,7 +6,11 @@ does --per-round scrapes of one exporter over a kept-alive connection and reads 
 (sum of /proc/<pid>/task/*/schedstat, nanoseconds) before and after. Reported: medians over rounds, the ratio
 ours/node_exporter, and peak RSS (VmHWM) after the run.
 
-    .venv/bin/python scripts/bench/host_vs_node_exporter.py [--rounds 30] [--per-round 20] [--json FILE]
+With --monitor our agent also pushes heartbeats and facts (`--monitor URL`, token from the environment) to a
+small recording server in this process, which node_exporter does not do; the run waits for the first facts
+post so that the peak RSS includes it.
+
+    .venv/bin/python scripts/bench/host_vs_node_exporter.py [--rounds 30] [--per-round 20] [--monitor] [--json FILE]
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -78,19 +84,49 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
             time.sleep(0.05)
 
 
-def start(name: str, argv: list[str], port: int) -> Side:
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+class _MonitorStandIn(BaseHTTPRequestHandler):
+    """Accepts heartbeats and facts like the monitor (200), counting the facts posts."""
+
+    facts_posts = 0
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.path.endswith("/facts"):
+            type(self).facts_posts += 1
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def start_monitor_stand_in() -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _MonitorStandIn)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def start(name: str, argv: list[str], port: int, env: dict[str, str] | None = None) -> Side:
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     url = f"http://127.0.0.1:{port}/metrics"
     wait_ready(url, proc)
     return Side(name, url, proc.pid, proc, [], [])
 
 
-def run(rounds: int, per_round: int, warmup: int = 20) -> dict[str, object]:
+def run(rounds: int, per_round: int, warmup: int = 20, monitor: bool = False) -> dict[str, object]:
     if not Path(NODE_EXPORTER).exists():
         raise SystemExit(f"{NODE_EXPORTER} not found: apt-get install prometheus-node-exporter")
     yunwang = shutil.which("yunwang", path=str(Path(sys.executable).parent)) or "yunwang"
     ours_port, theirs_port = free_port(), free_port()
-    ours = start("yunwang agent host", [yunwang, "agent", "host", "--listen", f"127.0.0.1:{ours_port}"], ours_port)
+    ours_argv = [yunwang, "agent", "host", "--listen", f"127.0.0.1:{ours_port}"]
+    stand_in = start_monitor_stand_in() if monitor else None
+    env = None
+    if stand_in is not None:
+        ours_argv += ["--monitor", f"http://127.0.0.1:{stand_in.server_address[1]}"]
+        env = {**os.environ, "YUNWANG_AGENT_TOKEN": "bench-token-not-secret"}
+    ours = start("yunwang agent host", ours_argv, ours_port, env)
     theirs = start("node_exporter 1.5", [NODE_EXPORTER, f"--web.listen-address=127.0.0.1:{theirs_port}"],
                    theirs_port)
     sides = [ours, theirs]
@@ -110,7 +146,11 @@ def run(rounds: int, per_round: int, warmup: int = 20) -> dict[str, object]:
                 wall = time.perf_counter() - wall
                 side.cpu_per_scrape_ms.append((cpu_ns(side.pid) - before) / per_round / 1e6)
                 side.wall_per_scrape_ms.append(wall / per_round * 1e3)
-        result: dict[str, object] = {"rounds": rounds, "scrapes_per_round": per_round}
+        deadline = time.monotonic() + 60
+        while stand_in is not None and not _MonitorStandIn.facts_posts and time.monotonic() < deadline:
+            time.sleep(0.1)
+        result: dict[str, object] = {"rounds": rounds, "scrapes_per_round": per_round, "monitor_push": monitor,
+                                     "load_average": os.getloadavg()[0]}
         for side in sides:
             result[side.name] = {
                 "cpu_ms_per_scrape_median": round(statistics.median(side.cpu_per_scrape_ms), 3),
@@ -128,15 +168,19 @@ def run(rounds: int, per_round: int, warmup: int = 20) -> dict[str, object]:
             side.proc.terminate()
         for side in sides:
             side.proc.wait(10)
+        if stand_in is not None:
+            stand_in.shutdown()
+            stand_in.server_close()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--per-round", type=int, default=20)
+    parser.add_argument("--monitor", action="store_true", help="our agent also pushes to a local monitor stand-in")
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
-    result = run(args.rounds, args.per_round)
+    result = run(args.rounds, args.per_round, monitor=args.monitor)
     for name in ("yunwang agent host", "node_exporter 1.5"):
         figures = result[name]
         assert isinstance(figures, dict)
@@ -144,7 +188,8 @@ def main() -> int:
               f"{figures['wall_ms_per_scrape_median']:7.3f} ms  peak RSS {figures['peak_rss_mib']:5.1f} MiB  "
               f"{figures['series']} series")
     print(f"ratio ours/node_exporter: CPU per scrape {result['cpu_ratio']:.2f}x, peak RSS {result['rss_ratio']:.2f}x "
-          f"({result['rounds']} rounds x {result['scrapes_per_round']} scrapes, medians)")
+          f"({result['rounds']} rounds x {result['scrapes_per_round']} scrapes, medians; pushing to a monitor: "
+          f"{'yes' if args.monitor else 'no'}; load average {result['load_average']:.2f})")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 0
