@@ -46,9 +46,22 @@ class Target:
     id: str
     file: str | None = None
     line: int | None = None
+    template: str | None = None
+    """The Helm template (``# Source:`` comment of ``helm template`` output) that rendered a Kubernetes object:
+    the file a user edits to fix the finding."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "id": self.id, "file": self.file, "line": self.line}
+        """The contract's target; ``template`` is an optional key, present only for Helm-rendered objects."""
+        out: dict[str, Any] = {"source": self.source, "id": self.id, "file": self.file, "line": self.line}
+        if self.template is not None:
+            out["template"] = self.template
+        return out
+
+    def where(self) -> str:
+        """``file:line``, ``file`` or "" for human-readable reports (no literal None)."""
+        if not self.file:
+            return ""
+        return f"{self.file}:{self.line}" if self.line else self.file
 
 
 @dataclass(frozen=True)
@@ -226,7 +239,8 @@ class Waiver:
         return (fnmatch.fnmatchcase(rule_id, self.rule_id)
                 and fnmatch.fnmatchcase(target.id, self.target)
                 and fnmatch.fnmatchcase(target.source, self.source)
-                and (self.file == "*" or fnmatch.fnmatchcase(target.file or "", self.file)))
+                and (self.file == "*" or fnmatch.fnmatchcase(target.file or "", self.file)
+                     or (target.template is not None and fnmatch.fnmatchcase(target.template, self.file))))
 
     def expired(self, today: date) -> bool:
         return self.expires < today

@@ -50,7 +50,7 @@ BUILTIN_KINDS = CLUSTER_SCOPED | frozenset({
 POD_TEMPLATE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"})
 
 _DOC_START = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
-_HELM_SOURCE = re.compile(r"^# Source: (\S+)", re.MULTILINE)
+_HELM_SOURCE = re.compile(r"^# Source: (.+?)[ \t\r]*$", re.MULTILINE)
 
 
 @dataclass(slots=True, init=False)
@@ -82,8 +82,10 @@ class K8sObject:
         ns = self.namespace
         return f"{self.kind}/{ns}/{self.name}" if ns else f"{self.kind}/{self.name}"
 
-    def target(self) -> Target:
-        return Target(source="k8s", id=self.id, file=self.file, line=self.line)
+    def target(self, id: str | None = None) -> Target:
+        """Where a finding about this object (or, with ``id``, about something it locates) points."""
+        return Target(source="k8s", id=self.id if id is None else id, file=self.file, line=self.line,
+                      template=self.template)
 
     def labels(self) -> dict[str, Any]:
         labels = self.metadata.get("labels")
@@ -205,8 +207,7 @@ class K8sFacts:
         if ns is not None:
             return ns.target()
         first = next((o for o in self.objects if o.namespace == namespace), None)
-        return Target(source="k8s", id=f"Namespace/{namespace}", file=first.file if first else None,
-                      line=first.line if first else None)
+        return first.target(f"Namespace/{namespace}") if first else Target(source="k8s", id=f"Namespace/{namespace}")
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from policies.controls import Control, load_controls
-from policies.engine import REGISTRY, Finding, Report, Rule
+from policies.engine import REGISTRY, AuditError, Finding, Report, Rule
 from policies.sarif import to_sarif
 
 STATUS_ZH = {"compliant": "符合", "partial": "部分符合", "non-compliant": "不符合", "not-assessed": "未评估"}
@@ -40,6 +40,18 @@ def rules_by_clause() -> dict[str, list[Rule]]:
     return out
 
 
+def where(f: Finding) -> str:
+    """Human-readable location: ``file:line`` (or just the file), then the Helm template that rendered it."""
+    place = f.target.where()
+    if f.target.template:
+        place = f"{place} (source: {f.target.template})" if place else f"source: {f.target.template}"
+    return place
+
+
+def _error_where(e: AuditError) -> str:
+    return f"{e.file}:{e.line}" if e.file and e.line else (e.file or "")
+
+
 def render_json(report: Report) -> str:
     return json.dumps(report.as_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder: no indent
 
@@ -64,13 +76,13 @@ def render_junit(report: Report) -> str:
             failures += 1
             failure = ET.SubElement(case, "failure", type=r.severity,
                                     message=f"{len(live)} finding(s): {r.title} ({', '.join(r.clauses)})")
-            failure.text = "\n".join(f"{f.target.file or ''}:{f.target.line or ''} {f.target.id}: {f.message}"
+            failure.text = "\n".join(" ".join(filter(None, (where(f), f"{f.target.id}: {f.message}")))
                                      for f in live)
         elif waived:
             skipped += 1
             ET.SubElement(case, "skipped", message=f"{len(waived)} finding(s) waived")
     errors = ET.SubElement(suite, "system-err")
-    errors.text = "\n".join(f"{e.file or ''}:{e.line or ''} {e.message}" for e in report.errors)
+    errors.text = "\n".join(" ".join(filter(None, (_error_where(e), e.message))) for e in report.errors)
     suite.set("failures", str(failures))
     suite.set("skipped", str(skipped))
     suite.set("errors", "0")
@@ -101,9 +113,9 @@ def render_table(report: Report) -> str:
         for col in ("severity", "rule", "target", "where", "message"):
             table.add_column(col, overflow="fold")
         for f in grouped[clause]:
-            where = f"{f.target.file}:{f.target.line}" if f.target.file else ""
             sev = f"{f.rule.severity} (waived)" if f.waived else f.rule.severity
-            table.add_row(sev, f"{f.rule.id} {f.rule.title_zh}", f.target.id, where, f.message)
+            place = "\n".join(filter(None, (f.target.where(), f.target.template and f"source: {f.target.template}")))
+            table.add_row(sev, f"{f.rule.id} {f.rule.title_zh}", f.target.id, place, f.message)
         console.print(table)
     counts = report.counts()
     status_counts = {s: sum(1 for v in report.controls.values() if v == s) for s in STATUS_ZH}
@@ -120,7 +132,7 @@ def render_table(report: Report) -> str:
     if len(report.stats.skipped_reasons) > 50:
         console.print(f"  … and {len(report.stats.skipped_reasons) - 50} more skipped (see --format json)")
     for e in report.errors:
-        console.print(f"error: {e.file or ''}{':' + str(e.line) if e.line else ''} {e.message}")
+        console.print(" ".join(filter(None, ("error:", _error_where(e), e.message))))
     return buffer.getvalue()
 
 
@@ -164,7 +176,7 @@ def render_html(report: Report) -> str:
         status = report.controls.get(c.id, "not-assessed")
         items = "".join(
             f"<li class=\"{'waived' if f.waived else f.rule.severity}\">{esc(f.rule.id)} {esc(f.rule.title_zh)} — "
-            f"{esc(f.target.id)} {esc(f.target.file or '')}{':' + esc(f.target.line) if f.target.line else ''}: "
+            f"{esc(f.target.id)}{f' ({esc(where(f))})' if where(f) else ''}: "
             f"{esc(f.message)}{' (已豁免: ' + esc(f.waiver.justification) + ')' if f.waiver else ''}</li>"
             for f in grouped.get(c.id, []))
         rules = ", ".join(r.id for r in covering.get(c.id, [])) or ("人工核查" if c.process_only else "—")
@@ -185,7 +197,7 @@ def render_html(report: Report) -> str:
     parts.append("</table>")
     if report.errors:
         parts.append("<h2>错误 Errors</h2><ul>")
-        parts += [f"<li>{esc(e.file or '')}{':' + esc(e.line) if e.line else ''} {esc(e.message)}</li>"
+        parts += [f"<li>{esc(' '.join(filter(None, (_error_where(e), e.message))))}</li>"
                   for e in report.errors]
         parts.append("</ul>")
     parts.append("</body></html>\n")

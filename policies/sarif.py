@@ -41,6 +41,10 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
         "locations": [location],
         "properties": {"clauses": list(f.rule.clauses), "title_zh": f.rule.title_zh},
     }
+    if f.target.template:  # Helm output: point at the template a user edits, next to the rendered line
+        result["message"]["text"] += f" (source: {f.target.template})"
+        result["relatedLocations"] = [{"id": 1, "physicalLocation": {"artifactLocation": {"uri": f.target.template}},
+                                       "message": {"text": "Helm template that renders this object"}}]
     if f.waiver is not None:
         result["suppressions"] = [{"kind": "external", "status": "accepted",
                                    "justification": f"{f.waiver.justification} (approved by {f.waiver.approver}, "

@@ -6,7 +6,7 @@ File format (every entry needs a justification, an approver and an expiry date):
       - rule: YW-K8S-001            # rule id, glob allowed (YW-K8S-*)
         target: "DaemonSet/kube-system/*"   # glob on the finding's target id (default "*")
         source: k8s                 # optional: plan|k8s|host|device|snmp (default any)
-        file: "manifests/**"        # optional glob on the finding's file (default any)
+        file: "manifests/**"        # optional glob on the finding's file or Helm template (default any)
         justification: node agent needs the host network
         approver: 安全管理员 Zhang Wei
         expires: 2027-01-01

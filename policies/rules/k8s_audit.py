@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from policies.engine import Target, Violation, rule
+from policies.engine import Violation, rule
 from policies.k8s import K8sFacts, K8sObject
 
 MONITORING_ZONE = "security-management"
@@ -51,5 +51,5 @@ def audit_logging(facts: K8sFacts) -> Iterator[Violation]:
     collectors = [o for o, _ in facts.workloads if facts.zone_of(o.namespace) == MONITORING_ZONE]
     if not policies and not collectors:
         first = next(iter(facts.namespaces.values()))
-        yield Violation(Target(source="k8s", id="cluster", file=first.file, line=first.line),
+        yield Violation(first.target("cluster"),
                         "no audit policy and no collector in a security-management zone namespace")

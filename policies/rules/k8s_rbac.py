@@ -80,8 +80,7 @@ def _bound_roles(facts: K8sFacts) -> dict[str, list[K8sObject]]:
 
 def _cluster_target(facts: K8sFacts) -> Target:
     first = facts.of_kind("ClusterRoleBinding", "RoleBinding", "Namespace")[:1]
-    return Target(source="k8s", id="cluster", file=first[0].file if first else None,
-                  line=first[0].line if first else None)
+    return first[0].target("cluster") if first else Target(source="k8s", id="cluster")
 
 
 def _role_objects(facts: K8sFacts) -> dict[str, K8sObject]:
