@@ -40,6 +40,9 @@ def snmp(
     auths: Path | None = typer.Option(None, "--auths", help="snmp_exporter-style auths YAML (secrets stay in it)."),
     modules: list[Path] = typer.Option([], "--modules", help="Extra snmp_exporter snmp.yml module file(s)."),
     concurrency: int = typer.Option(64, "--concurrency", min=1, max=4096, help="Devices polled at once."),
+    in_flight: int = typer.Option(1, "--in-flight", min=1, max=16,
+                                  help="Requests outstanding per device (its tables walked in parallel); "
+                                       "at most concurrency x this many in total."),
     timeout: float | None = typer.Option(None, "--timeout", help="Per-request timeout in seconds (override)."),
     retries: int | None = typer.Option(None, "--retries", help="Retries per request (override)."),
     once: bool = typer.Option(False, "--once", help="Poll every device once, print the metrics and exit "
@@ -61,5 +64,5 @@ def snmp(
         raise InputError([Problem("--interval", None, "", interval, "must be positive", "e.g. 30s")])
     code = run(listen=parse_listen(listen), stack=stack, inventory=inventory, endpoints=endpoints,
                shard=parse_shard(shard), interval=every, auths=auths, module_files=modules, concurrency=concurrency,
-               timeout=timeout, retries=retries, once=once)
+               timeout=timeout, retries=retries, once=once, in_flight=in_flight)
     raise typer.Exit(code)

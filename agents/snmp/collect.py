@@ -1,9 +1,9 @@
 """Poll one device with a module plan and turn its varbinds into Prometheus sample lines.
 
-The walks of one device run in parallel (bounded), append to their own lists as replies arrive, and stop
-at a deadline: whatever arrived before it is still turned into samples (a partial answer beats none when
-Prometheus is about to give up). Label strings are built once per table row and shared by every column
-of that row, which is where most of the per-value work would otherwise go.
+The walks of one device run in parallel (at most ``Target.in_flight`` at a time), append to their own lists
+as replies arrive, and stop at a deadline: whatever arrived before it is still turned into samples (a partial
+answer beats none when Prometheus is about to give up). Label strings are built once per table row and shared
+by every column of that row, which is where most of the per-value work would otherwise go.
 """
 
 from __future__ import annotations
@@ -17,14 +17,24 @@ from dataclasses import dataclass, field
 
 from agents.exposition import escape_label_value as escape
 from agents.snmp import ber
-from agents.snmp.engine import EngineState, SnmpError, Target, open_session
+from agents.snmp.engine import (
+    EngineState,
+    SnmpAuthError,
+    SnmpError,
+    SnmpTimeout,
+    SnmpUnreachable,
+    Target,
+    open_session,
+)
 from agents.snmp.modules import IndexDef, LookupDef, MetricDef, Plan
 
 log = logging.getLogger("yunwang.agent.snmp")
 
 NUMERIC_TAGS = frozenset({ber.INTEGER, ber.COUNTER32, ber.GAUGE32, ber.TIMETICKS, ber.COUNTER64})
-DEVICE_PARALLEL_WALKS = 4
 SYS_UPTIME = ber.oid_from_text("1.3.6.1.2.1.1.3")
+DEVICE_GONE = (SnmpTimeout, SnmpUnreachable, SnmpAuthError)
+"""After one of these the device's queued walks are skipped: each would only wait out its own timeout, so a
+dead device costs one timeout per poll, not one per table."""
 
 
 @dataclass
@@ -50,8 +60,7 @@ class DeviceResult:
 
 async def collect_device(name: str, target: Target, plan: Plan, extra_labels: str = "",
                          deadline: float | None = None,
-                         v3_cache: dict[tuple[str, int, bytes], EngineState] | None = None,
-                         parallel: int | None = None) -> DeviceResult:
+                         v3_cache: dict[tuple[str, int, bytes], EngineState] | None = None) -> DeviceResult:
     """Walk ``plan`` on ``target``; never raises for SNMP trouble (it is reported in the result).
 
     ``deadline`` is a ``time.monotonic()`` instant after which outstanding requests are abandoned.
@@ -62,10 +71,12 @@ async def collect_device(name: str, target: Target, plan: Plan, extra_labels: st
     sinks: list[list[ber.Varbind]] = []
     session = open_session(target, v3_cache)
     first_error: list[SnmpError] = []
-    gate = asyncio.Semaphore(parallel or DEVICE_PARALLEL_WALKS)
+    gate = asyncio.Semaphore(max(1, target.in_flight))  # each walk has one request outstanding at a time
 
     async def guarded(coro_factory: Callable[[], Awaitable[object]]) -> None:
         async with gate:
+            if first_error and isinstance(first_error[0], DEVICE_GONE):
+                return
             try:
                 await coro_factory()
             except SnmpError as exc:

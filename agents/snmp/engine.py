@@ -21,6 +21,10 @@ from agents.snmp.auth import Credentials
 
 RCVBUF_BYTES = 1 << 20
 MAX_OIDS_PER_GET = 60
+DEFAULT_IN_FLIGHT = 1
+"""Requests one device has outstanding at once (its walks beyond that wait their turn). WHY low: a slow
+agent (snmpsim, a busy switch CPU) answers a burst in series, so extra parallel walks only queue at the
+device and turn into timeouts and retransmissions; see docs/performance.md for the measurement."""
 
 
 class SnmpError(Exception):
@@ -56,7 +60,11 @@ ERROR_STATUS = {1: "tooBig", 2: "noSuchName", 3: "badValue", 4: "readOnly", 5: "
 
 @dataclass
 class Target:
-    """One device to talk to: address, credentials and request tuning."""
+    """One device to talk to: address, credentials and request tuning.
+
+    ``timeout`` and ``retries`` apply to each request; ``in_flight`` bounds the requests outstanding at the
+    device at once (walks of its tables run in parallel up to that many).
+    """
 
     host: str
     port: int
@@ -64,6 +72,7 @@ class Target:
     timeout: float = 2.0
     retries: int = 1
     max_repetitions: int = 25
+    in_flight: int = DEFAULT_IN_FLIGHT
 
     @property
     def address(self) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from agents.exposition import escape_label_value as escape
 from agents.snmp.auth import AuthResolver, UnknownAuth
 from agents.snmp.collect import collect_device, render_families
-from agents.snmp.engine import EngineState, Target, parse_address
+from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState, Target, parse_address
 from agents.snmp.httpd import Request, Response
 from agents.snmp.modules import Module, plan_for
 from agents.snmp.poller import Poller, request_timing
@@ -35,6 +35,7 @@ class Agent:
     poller: Poller | None = None
     timeout: float = 5.0
     retries: int = 1
+    in_flight: int = DEFAULT_IN_FLIGHT
     _v3_cache: dict[tuple[str, int, bytes], EngineState] = field(default_factory=dict)
 
     async def handle(self, request: Request) -> Response:
@@ -72,7 +73,7 @@ class Agent:
             return Response(400, f"{exc}\n")
         timeout, retries = request_timing(self.resolver, auth, plan, default_timeout=self.timeout,
                                           default_retries=self.retries)
-        target = Target(host, port, creds, timeout, retries, plan.max_repetitions)
+        target = Target(host, port, creds, timeout, retries, plan.max_repetitions, self.in_flight)
         deadline = None
         header = request.headers.get("x-prometheus-scrape-timeout-seconds")
         if header:

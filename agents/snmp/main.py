@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from agents.snmp.auth import AuthResolver
+from agents.snmp.engine import DEFAULT_IN_FLIGHT
 from agents.snmp.exporter import Agent
 from agents.snmp.modules import Module, load_modules
 from agents.snmp.poller import Poller, apoll_once, device_prefix, prepare, resolver_for
@@ -49,7 +50,8 @@ def load_devices(topology: Topology | None, inventory: Path | None, endpoints: P
 
 def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endpoints: Path | None,
         shard: tuple[int, int] | None, interval: float, auths: Path | None, module_files: list[Path],
-        concurrency: int, timeout: float | None, retries: int | None, once: bool) -> int:
+        concurrency: int, timeout: float | None, retries: int | None, once: bool,
+        in_flight: int = DEFAULT_IN_FLIGHT) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     modules = load_modules(module_files)
     topology = stack_topology(stack) if stack else None
@@ -58,10 +60,10 @@ def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endp
     if once:
         if not devices:
             raise InputError([Problem("--once", None, "", "", "nothing to poll", "give --stack or --inventory")])
-        return asyncio.run(_once(devices, resolver, modules, concurrency, timeout, retries))
-    agent = Agent(modules, resolver)
+        return asyncio.run(_once(devices, resolver, modules, concurrency, timeout, retries, in_flight))
+    agent = Agent(modules, resolver, in_flight=in_flight)
     if devices:
-        jobs = [prepare(d, resolver, modules, timeout, retries) for d in devices]
+        jobs = [prepare(d, resolver, modules, timeout, retries, in_flight) for d in devices]
         problems: dict[str, list[str]] = {}
         for job in jobs:
             if job.problem:
@@ -78,11 +80,11 @@ def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endp
 
 
 async def _once(devices: list[InventoryDevice], resolver: AuthResolver, modules: dict[str, Module],
-                concurrency: int, timeout: float | None, retries: int | None) -> int:
+                concurrency: int, timeout: float | None, retries: int | None, in_flight: int) -> int:
     from agents.snmp.collect import render_families
     from agents.snmp.poller import device_meta
 
-    results = await apoll_once(devices, resolver, concurrency, modules, timeout, retries)
+    results = await apoll_once(devices, resolver, concurrency, modules, timeout, retries, in_flight)
     prefixes = {d.name: device_prefix(d) for d in devices}
     sys.stdout.write("".join(render_families(results)) + device_meta(results, prefixes))
     failed = [r for r in results if not r.ok]

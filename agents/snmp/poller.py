@@ -1,8 +1,9 @@
 """Poller mode: poll this shard's devices on an interval and keep the latest result of each for /metrics.
 
 Every device has its own loop (staggered over the interval), so a dead or slow device only ever costs its
-own timeout; a global semaphore bounds how many devices are in flight at once. ``poll_once`` polls an
-inventory a single time and is what benchmarks time.
+own timeout; a global semaphore bounds how many devices are in flight at once, and each device has at most
+``in_flight`` requests outstanding, so the agent never has more than ``concurrency * in_flight`` requests out.
+``poll_once`` polls an inventory a single time and is what benchmarks time.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from agents.exposition import escape_label_value as escape
 from agents.snmp.auth import AuthResolver, Credentials, UnknownAuth, load_auths
 from agents.snmp.collect import DeviceResult, collect_device, render_families
-from agents.snmp.engine import EngineState, Target, parse_address
+from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState, Target, parse_address
 from agents.snmp.modules import Module, Plan, builtin_modules, plan_for
 from agents.snmp.stats import AgentStats
 from yunwang.errors import InputError
@@ -68,7 +69,8 @@ class DeviceJob:
 
 
 def prepare(device: InventoryDevice, resolver: AuthResolver, modules: dict[str, Module],
-            timeout: float | None = None, retries: int | None = None) -> DeviceJob:
+            timeout: float | None = None, retries: int | None = None, in_flight: int = DEFAULT_IN_FLIGHT
+            ) -> DeviceJob:
     """Resolve a device's credentials, address and modules; configuration problems are kept, not raised."""
     prefix = device_prefix(device)
     try:
@@ -78,8 +80,8 @@ def prepare(device: InventoryDevice, resolver: AuthResolver, modules: dict[str, 
     except (UnknownAuth, KeyError, ValueError, InputError) as exc:
         return DeviceJob(device, None, None, prefix, str(exc).strip("'\""))
     chosen_timeout, chosen_retries = request_timing(resolver, device.auth, plan, timeout, retries)
-    return DeviceJob(device, Target(host, port, creds, chosen_timeout, chosen_retries, plan.max_repetitions), plan,
-                     prefix)
+    target = Target(host, port, creds, chosen_timeout, chosen_retries, plan.max_repetitions, in_flight)
+    return DeviceJob(device, target, plan, prefix)
 
 
 def request_timing(resolver: AuthResolver, auth: str, plan: Plan, timeout: float | None = None,
@@ -102,7 +104,8 @@ async def poll_job(job: DeviceJob, deadline: float | None = None,
 
 async def apoll_once(inventory: Inventory | list[InventoryDevice], auths: AuthResolver | Mapping[str, Credentials],
                      concurrency: int = DEFAULT_CONCURRENCY, modules: dict[str, Module] | None = None,
-                     timeout: float | None = None, retries: int | None = None) -> list[DeviceResult]:
+                     timeout: float | None = None, retries: int | None = None,
+                     in_flight: int = DEFAULT_IN_FLIGHT) -> list[DeviceResult]:
     """Poll every device once, at most ``concurrency`` at a time; results in inventory order."""
     devices = inventory.devices if isinstance(inventory, Inventory) else inventory
     resolver = auths if isinstance(auths, AuthResolver) else AuthResolver(dict(auths))
@@ -112,16 +115,17 @@ async def apoll_once(inventory: Inventory | list[InventoryDevice], auths: AuthRe
 
     async def one(dev: InventoryDevice) -> DeviceResult:
         async with gate:
-            return await poll_job(prepare(dev, resolver, modules, timeout, retries), None, cache)
+            return await poll_job(prepare(dev, resolver, modules, timeout, retries, in_flight), None, cache)
 
     return list(await asyncio.gather(*(one(d) for d in devices)))
 
 
 def poll_once(inventory: Inventory | list[InventoryDevice], auths: AuthResolver | Mapping[str, Credentials],
               concurrency: int = DEFAULT_CONCURRENCY, modules: dict[str, Module] | None = None,
-              timeout: float | None = None, retries: int | None = None) -> list[DeviceResult]:
+              timeout: float | None = None, retries: int | None = None,
+              in_flight: int = DEFAULT_IN_FLIGHT) -> list[DeviceResult]:
     """Synchronous :func:`apoll_once` (runs its own event loop)."""
-    return asyncio.run(apoll_once(inventory, auths, concurrency, modules, timeout, retries))
+    return asyncio.run(apoll_once(inventory, auths, concurrency, modules, timeout, retries, in_flight))
 
 
 def device_meta(results: list[DeviceResult], prefixes: Mapping[str, str]) -> str:

@@ -1,7 +1,8 @@
 """A scriptable SNMPv2c agent on 127.0.0.1 for failure cases snmpd cannot produce on demand.
 
 It serves a dict of OID → (tag, value) with GET/GETNEXT/GETBULK semantics and can be told to be slow,
-to answer with truncated datagrams, or to stop answering after some requests.
+to answer with truncated datagrams, or to stop answering after some requests. It records how many requests
+each source (one poller session = one UDP socket) had outstanding at once, and the most over all sources.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class FakeAgent(asyncio.DatagramProtocol):
     slow_from: int | None = None  # from this request on, wait ``delay``
     too_big_above: int | None = None  # answer tooBig to GETBULKs asking for more repetitions than this
     requests: int = 0
+    outstanding: dict[tuple[str, int], int] = field(default_factory=dict)
+    max_outstanding: dict[tuple[str, int], int] = field(default_factory=dict)  # per source address
+    max_total_outstanding: int = 0
     transport: asyncio.DatagramTransport | None = field(default=None, repr=False)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -50,12 +54,16 @@ class FakeAgent(asyncio.DatagramProtocol):
         if self.truncate:
             reply = reply[: len(reply) // 2]
         wait = self.delay if self.slow_from is None or self.requests >= self.slow_from else 0.0
+        now = self.outstanding[addr] = self.outstanding.get(addr, 0) + 1
+        self.max_outstanding[addr] = max(self.max_outstanding.get(addr, 0), now)
+        self.max_total_outstanding = max(self.max_total_outstanding, sum(self.outstanding.values()))
         if wait:
             asyncio.get_running_loop().call_later(wait, self._send, reply, addr)
         else:
             self._send(reply, addr)
 
     def _send(self, reply: bytes, addr: tuple[str, int]) -> None:
+        self.outstanding[addr] -= 1
         if self.transport is not None and not self.transport.is_closing():
             self.transport.sendto(reply, addr)
 

@@ -217,3 +217,21 @@ def test_too_big_makes_the_walk_ask_for_fewer_rows() -> None:
 
     ok, rows = asyncio.run(run())
     assert ok and rows == 6
+
+
+def test_requests_in_flight_are_bounded_per_device_and_in_total() -> None:
+    """A slow agent sees at most ``in_flight`` requests per poller session and ``concurrency × in_flight`` overall."""
+    async def run(in_flight: int, concurrency: int) -> tuple[FakeAgent, list[bool]]:
+        agent = await start_fake(fleet_values(30), delay=0.02)  # every reply waits: requests pile up if allowed
+        devices = [InventoryDevice(name=f"d{i}", address=f"127.0.0.1:{agent.port}", auth="public_v2",
+                                   modules=["system", "if_mib"], labels={"device": f"d{i}"}) for i in range(6)]
+        results = await apoll_once(devices, AuthResolver(), concurrency=concurrency, timeout=2, retries=0,
+                                   in_flight=in_flight)
+        return agent, [r.ok for r in results]
+
+    for in_flight, concurrency in ((1, 6), (2, 3), (3, 2)):
+        agent, ok = asyncio.run(run(in_flight, concurrency))
+        assert all(ok)
+        assert len(agent.max_outstanding) == 6  # one source per device session
+        assert max(agent.max_outstanding.values()) == in_flight  # reached (system + if_mib: 4 walks/gets) …
+        assert agent.max_total_outstanding <= concurrency * in_flight  # … and never exceeded
