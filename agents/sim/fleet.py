@@ -2,8 +2,12 @@
 
 Devices are spread round-robin over several snmpsim processes (one process manages ~16 walks/s of a
 Huawei ifTable, so large fleets need shards). Inside a process, the devices of one credential profile share
-an SNMP engine with that profile's v3 user; each device has its own data file, named after the transport
-ID of its endpoint (``1.3.6.1.6.1.1.<n>``), which the entry point in ``snmpsim_main.py`` selects per request.
+an SNMP engine with that profile's v3 user. Data files are content-addressed (``r-<sha256 prefix>.snmprec``):
+devices whose recordings are identical share one file, which snmpsim indexes once per process; a
+``contexts.json`` per process maps each endpoint's transport ID (``1.3.6.1.6.1.1.<n>``) to its file, and the
+entry point in ``snmpsim_main.py`` selects it per request. ``uniform=True`` (load tests) makes every device
+of one model, port count and profile serve the recording of the first of them, so a 1,000-device fleet of one
+model renders and indexes one file per process instead of 1,000.
 Secrets reach snmpsim through an ``--args-from-file`` file (mode 0600) that is deleted once it is running.
 """
 
@@ -33,9 +37,11 @@ from yunwang.topology import Topology
 HOST = "127.0.0.1"
 UDP_DOMAIN = "1.3.6.1.6.1.1"
 LISTENING = "Listening at UDP/IPv4 endpoint"
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 """Bump when recordings.py or profiles.py change what a recording contains."""
 NOISE = ('Variation module "redis"', 'Variation module "sql"')
+CONTEXTS_FILE = "contexts.json"
+CONTEXTS_ENV = "YUNWANG_SIM_CONTEXTS"
 
 
 @dataclass(frozen=True)
@@ -122,15 +128,15 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
-                     creds: dict[str, SimCredentials]) -> None:
-    """``data_dir/shard-K/<profile>/1.3.6.1.6.1.1.<n>.snmprec`` for every device; stale files are removed.
+                     creds: dict[str, SimCredentials], uniform: bool = False) -> None:
+    """``data_dir/shard-K/<profile>/r-<hash>.snmprec`` (one per distinct recording) and ``shard-K/contexts.json``.
 
-    Skipped when nothing changed since the last start (same topology, plan, communities and generator):
-    rendering a whole city takes seconds.
+    Stale files are removed. Skipped when nothing changed since the last start (same topology, plan,
+    communities and generator): rendering a whole city takes seconds.
     """
     stamp = data_dir / "recordings.sha256"
     digest = hashlib.sha256("\n".join([
-        GENERATOR_VERSION, topology.model_dump_json(), repr(plan),
+        GENERATOR_VERSION, topology.model_dump_json(), repr(plan), f"uniform={uniform}",
         *(f"{c.profile}:{c.version}:{hashlib.sha256(c.community.encode()).hexdigest()}" for c in creds.values()),
     ]).encode()).hexdigest()
     if stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
@@ -138,12 +144,24 @@ def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
     stamp.unlink(missing_ok=True)
     fleet = FleetView(topology)
     wanted: set[Path] = set()
+    rendered: dict[tuple[str, ...], str] = {}  # uniform: one text per model, port count and profile
+    contexts: dict[int, dict[str, str]] = defaultdict(dict)
     for dev in plan.devices:
+        device = topology.device_by_name[dev.name]
+        key = (dev.profile, device.vendor.value, device.model, str(device.interfaces)) if uniform else (dev.name,)
+        text = rendered.get(key)
+        if text is None:
+            text = render(DeviceRecording(fleet, device).records())
+            if uniform:
+                rendered[key] = text
         folder = data_dir / f"shard-{dev.shard}" / dev.profile
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{UDP_DOMAIN}.{dev.transport_id}.snmprec"
-        _write_if_changed(path, render(DeviceRecording(fleet, topology.device_by_name[dev.name]).records()))
-        wanted.add(path)
+        context = "r-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+        path = folder / f"{context}.snmprec"
+        if path not in wanted:
+            _write_if_changed(path, text)
+            wanted.add(path)
+        contexts[dev.shard][f"{UDP_DOMAIN}.{dev.transport_id}"] = context
         cred = creds[dev.profile]
         if cred.version == "2c":
             # snmpsim accepts a community only if a data file carries its name; a hard link (not a symlink,
@@ -152,7 +170,11 @@ def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
             if not community.exists():
                 os.link(path, community)
             wanted.add(community)
-    for stale in data_dir.glob("shard-*/*/*.snmprec"):
+    for shard, mapping in contexts.items():
+        path = data_dir / f"shard-{shard}" / CONTEXTS_FILE
+        _write_if_changed(path, json.dumps(mapping, sort_keys=True))
+        wanted.add(path)
+    for stale in [*data_dir.glob("shard-*/*/*.snmprec"), *data_dir.glob(f"shard-*/{CONTEXTS_FILE}")]:
         if stale not in wanted:
             stale.unlink()
     stamp.write_text(digest, encoding="utf-8")
@@ -193,6 +215,7 @@ class SimFleet:
     processes: int = 1
     topology_file: str = "topology"
     startup_timeout_s: float = 120.0
+    uniform: bool = False
     plan: FleetPlan = field(init=False)
     children: list[subprocess.Popen[bytes]] = field(default_factory=list, init=False)
 
@@ -220,7 +243,7 @@ class SimFleet:
         os.chmod(self.data_dir, 0o700)  # v2c communities are file names in here
         self.run_dir.mkdir(mode=0o700, exist_ok=True)
         os.chmod(self.run_dir, 0o700)
-        write_recordings(self.topology, self.plan, self.data_dir, creds)
+        write_recordings(self.topology, self.plan, self.data_dir, creds, self.uniform)
         env = {**os.environ, "SNMPSIM_ALLOW_ROOT": "true"}  # no privilege drop: the venv may live under /root
         args_files: list[Path] = []
         try:
@@ -235,7 +258,8 @@ class SimFleet:
                 self.children.append(subprocess.Popen(
                     [str(python), str(ENTRY), f"--args-from-file={args_file}",
                      f"--cache-dir={self.data_dir / f'cache-{shard}'}", "--log-level=error"],
-                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    env={**env, CONTEXTS_ENV: str(self.data_dir / f"shard-{shard}" / CONTEXTS_FILE)},
                     preexec_fn=_die_with_parent))
                 log.close()
             self._wait_ready()

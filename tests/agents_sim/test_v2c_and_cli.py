@@ -47,6 +47,28 @@ def test_v2c_community_selects_each_device_and_rejects_others(dev_topology: Topo
         assert wrong.returncode != 0 and "luan-acc-1" not in wrong.stdout
 
 
+def test_uniform_fleet_shares_one_recording_per_process(dev_topology: Topology, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load-test fleets: devices of one model share a data file (rendered and indexed once per process)."""
+    need_snmpsim()
+    snmpget = need_binary("snmpget", "snmp")
+    monkeypatch.setenv(env_name("v2c-legacy", "COMMUNITY"), "luan-ro-7f3a")
+    data = two_device_v2c(dev_topology).model_dump(by_alias=True, mode="json")
+    acc = next(d for d in data["devices"] if d["name"] == "luan-acc-1")
+    data["devices"] = [{**acc, "name": f"acc-{i}", "mgmt": f"10.9.0.{i + 1}"} for i in range(6)]
+    data["links"] = []
+    topo = Topology.model_validate(data)
+    with SimFleet(topo, tmp_path, base_port=free_udp_range(6), processes=2, uniform=True) as endpoints:
+        files = sorted(tmp_path.glob("shard-*/*/r-*.snmprec"))
+        assert len(files) == 2 and files[0].read_text() == files[1].read_text()  # one per process, not per device
+        if_number = next(ln for ln in files[0].read_text().splitlines() if ln.startswith("1.3.6.1.2.1.2.1.0|"))
+        assert int(if_number.split("|")[2]) > acc["interfaces"]
+        for endpoint in endpoints.values():
+            done = subprocess.run([snmpget, "-v2c", "-c", "luan-ro-7f3a", "-Oqv", endpoint, "1.3.6.1.2.1.2.1.0"],
+                                  capture_output=True, text=True, timeout=30, env=SNMP_ENV)
+            assert done.stdout.strip() == if_number.split("|")[2], done.stderr
+
+
 def _cli(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "yunwang", "sim", *args], cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
