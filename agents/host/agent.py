@@ -54,9 +54,25 @@ def scrape_address(host: str, port: int) -> str:
 
 
 def check_monitor_url(url: str) -> str:
-    if not url.startswith(("http://", "https://")):
-        raise InputError([Problem("--monitor", None, "", url, "expected an http:// or https:// URL",
-                                  "for example http://127.0.0.1:8080")])
+    """The monitor's base URL: http(s), a host, a valid port; no user:password (the token has its own file)."""
+    from urllib.parse import urlsplit
+
+    problem, shown = None, url
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError:
+        problem = "the port is not a number from 1 to 65535"
+    else:
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            problem = "expected an http:// or https:// URL with a host"
+        elif parts.username is not None or parts.password is not None:
+            problem = "no user or password in the URL: give the token with --token-file or YUNWANG_AGENT_TOKEN"
+            shown = "(not shown: it holds credentials)"
+        elif parts.query or parts.fragment:
+            problem = "expected the monitor's base URL, without ?query or #fragment"
+    if problem:
+        raise InputError([Problem("--monitor", None, "", shown, problem, "for example http://127.0.0.1:8080")])
     return url
 
 

@@ -100,12 +100,14 @@ def test_bad_options_exit_2_with_a_clear_message(tmp_path: Path) -> None:
                            (["--textfile-dir", str(tmp_path / "missing")], "not a directory"),
                            (["--enable", "bogus"], "unknown collector(s) bogus"),
                            (["--monitor", "ftp://x"], "expected an http:// or https:// URL"),
+                           (["--monitor", "http://127.0.0.1:80800"], "the port is not a number from 1 to 65535"),
+                           (["--monitor", "https://agent:pa55word@127.0.0.1"], "no user or password in the URL"),
                            (["--monitor", "http://127.0.0.1:1", "--token-file", str(tmp_path / "none")],
                             "cannot read the token file")):
         done = subprocess.run([sys.executable, "-m", "agents.host", *args], capture_output=True, text=True,
                               timeout=60, cwd=ROOT)
         assert done.returncode == 2, (args, done.stderr)
-        assert expected in done.stderr and "Traceback" not in done.stderr
+        assert expected in done.stderr and "Traceback" not in done.stderr and "pa55word" not in done.stderr
 
 
 def test_pushes_to_the_monitor_with_the_token_from_a_file(tmp_path: Path) -> None:
@@ -127,3 +129,29 @@ def test_pushes_to_the_monitor_with_the_token_from_a_file(tmp_path: Path) -> Non
     facts = next(r["body"] for r in monitor.requests if r["path"].endswith("/facts"))
     assert facts["schema"] == "yunwang.host-facts/v1"
     assert TOKEN not in log and TOKEN.encode() not in Path(f"/proc/{os.getpid()}/cmdline").read_bytes()
+
+
+def test_a_silent_monitor_never_stalls_scrapes() -> None:
+    """The monitor accepts the connection and the request, then never answers: the push thread waits out its
+    timeout while /metrics keeps answering at its usual speed."""
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        proc, base = start_agent("--monitor", f"http://127.0.0.1:{silent.getsockname()[1]}",
+                                 env={"YUNWANG_AGENT_TOKEN": TOKEN})
+        try:
+            silent.settimeout(20)
+            held, _ = silent.accept()
+            with held:
+                held.settimeout(20)
+                assert held.recv(65536).startswith(b"POST /api/v1/agents/")  # the heartbeat, now left unanswered
+                with httpx.Client(timeout=10) as client:
+                    for _ in range(5):
+                        started = time.monotonic()
+                        reply = client.get(f"{base}/metrics")
+                        assert reply.status_code == 200 and "node_load1 " in reply.text
+                        assert time.monotonic() - started < 2.0
+                assert proc.poll() is None
+        finally:
+            log = stop(proc)
+    assert TOKEN not in log

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from agents.host.push import MonitorPusher
+from yunwang.testkit import need_binary
 
 TOKEN = "s3cret-agent-token-9f2c"
 
@@ -52,9 +56,9 @@ def monitor() -> Iterator[Recorder]:
     server.server_close()
 
 
-def url(server: Recorder) -> str:
+def url(server: Recorder, scheme: str = "http") -> str:
     host, port = server.server_address[:2]
-    return f"http://{host!s}:{port}"
+    return f"{scheme}://{host!s}:{port}"
 
 
 def wait_for(predicate: Any, seconds: float = 5.0) -> None:
@@ -120,4 +124,63 @@ def test_unreachable_monitor_is_retried_without_crashing(caplog: pytest.LogCaptu
     finally:
         pusher.stop()
     assert pusher.sent == {"heartbeat": 0, "facts": 0}
-    assert "ConnectError" in caplog.text and TOKEN not in caplog.text
+    assert "Connection refused" in caplog.text and TOKEN not in caplog.text
+
+
+def self_signed_for_loopback(folder: Path) -> tuple[Path, Path]:
+    """Key and certificate for 127.0.0.1 (subjectAltName IP), from Debian's openssl."""
+    openssl = need_binary("openssl", "openssl")
+    key, cert = folder / "monitor.key", folder / "monitor.crt"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=30)
+    return key, cert
+
+
+def test_https_push_verifies_the_monitor_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    key, cert = self_signed_for_loopback(tmp_path)
+    server = Recorder()
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        # Not in the trusted CA store: refused before any byte of the request (or the token) is sent.
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-ca.pem"))
+        untrusting = MonitorPusher(url(server, "https"), "a1", "h1", "0.1.0", TOKEN, lambda: b"{}",
+                                   heartbeat_interval=0.05, max_backoff=0.05, timeout=2)
+        untrusting.start()
+        try:
+            wait_for(lambda: untrusting.failures["heartbeat"] >= 2)
+        finally:
+            untrusting.stop()
+        assert server.requests == [] and "SSLCertVerificationError" in caplog.text and TOKEN not in caplog.text
+        # Trusted through SSL_CERT_FILE (the same variable OpenSSL tools honour): heartbeat and facts arrive.
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        trusting = MonitorPusher(url(server, "https"), "a1", "h1", "0.1.0", TOKEN, lambda: b'{"schema": "x"}',
+                                 heartbeat_interval=0.05, timeout=2)
+        trusting.start()
+        try:
+            wait_for(lambda: trusting.sent["facts"] >= 1)
+        finally:
+            trusting.stop()
+        assert {r["auth"] for r in server.requests} == {f"Bearer {TOKEN}"}
+        assert {r["path"] for r in server.requests} == {"/api/v1/agents/a1/heartbeat", "/api/v1/agents/a1/facts"}
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_monitor_path_prefix_is_kept(monitor: Recorder) -> None:
+    """A monitor behind a reverse proxy at /monitor/ gets /monitor/api/v1/…"""
+    pusher = MonitorPusher(url(monitor) + "/monitor/", "a1", "h1", "0.1.0", None, lambda: b"{}",
+                           heartbeat_interval=0.05)
+    pusher.start()
+    try:
+        wait_for(lambda: pusher.sent["heartbeat"] >= 1)
+    finally:
+        pusher.stop()
+    assert monitor.requests[0]["path"] == "/monitor/api/v1/agents/a1/heartbeat"
+    assert monitor.requests[0]["auth"] is None  # no token configured: no Authorization header at all

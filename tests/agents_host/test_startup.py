@@ -15,7 +15,7 @@ HEAVY = ("typer", "rich", "pydantic", "httpx", "prometheus_client", "psutil", "c
 
 def test_agent_modules_import_nothing_heavy() -> None:
     code = ("import sys, agents.host.__main__, agents.host.agent, agents.host.server, agents.host.scrape, "
-            "agents.host.collectors; import json; print(json.dumps(sorted(sys.modules)))")
+            "agents.host.collectors, agents.host.push; import json; print(json.dumps(sorted(sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
                           timeout=60)
     loaded = {name.split(".")[0] for name in json.loads(done.stdout)}
