@@ -209,6 +209,8 @@ class Supervisor:
             child.log_file = open(self.log_dir / f"{spec.name}.log", "ab")  # noqa: SIM115 - kept open while it runs
         child.log_file.write(f"\n--- start {time.strftime('%Y-%m-%d %H:%M:%S')}: {' '.join(spec.argv)}\n".encode())
         child.log_file.flush()
+        if spec.ready_file is not None:  # left by a run killed outright, it would announce this one ready too early
+            spec.ready_file.unlink(missing_ok=True)
         try:
             child.process = subprocess.Popen(
                 list(spec.argv), cwd=spec.cwd, env={**os.environ, **spec.env}, stdin=subprocess.DEVNULL,
@@ -333,6 +335,27 @@ class Supervisor:
         self.events.append(event)
         if self._on_event is not None:
             self._on_event(event)
+
+
+@dataclass
+class RestartWatch:
+    """Tells, once per restart, that the child ``name`` came back and is ready again (to redo what depended on
+    its previous run, e.g. audit the restarted simulated devices)."""
+
+    name: str
+    seen: int | None = None
+
+    def came_back(self, supervisor: Supervisor) -> bool:
+        child = next((c for c in supervisor.children if c.spec.name == self.name), None)
+        if child is None:
+            return False
+        if self.seen is None:
+            self.seen = child.restarts  # counts carried over from an earlier run are history, not news
+            return False
+        if child.restarts > self.seen and child.healthy and child.process is not None:
+            self.seen = child.restarts
+            return True
+        return False
 
 
 class StateDirBusy(Exception):

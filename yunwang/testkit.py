@@ -45,3 +45,27 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def free_udp_block(size: int, high: int = 65000) -> int:
+    """A base port with ``size`` consecutive free UDP ports on 127.0.0.1 (simulated devices take one port each).
+
+    The base comes from the kernel's ephemeral range, so tests running side by side rarely pick the same block.
+    """
+    for _ in range(50):
+        base = free_port(socket.SOCK_DGRAM)
+        if base + size > high:
+            continue
+        held: list[socket.socket] = []
+        try:
+            for port in range(base, base + size):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                held.append(s)
+                s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+    raise RuntimeError(f"no {size} consecutive free UDP ports on 127.0.0.1 below {high}")

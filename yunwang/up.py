@@ -31,18 +31,33 @@ def up(
     poll_interval: str = typer.Option("30s", "--poll-interval",
                                       help="How often the SNMP poller walks the devices (e.g. 30s, 1m)."),
     no_audit: bool = typer.Option(False, "--no-audit", help="Do not render the plan and run the audits."),
+    audit_interval: str = typer.Option("10m", "--audit-interval",
+                                       help="Run the audits again this often (e.g. 10m, 1h; 0: only at start). "
+                                            "They also run again when the simulated devices restart."),
+    alert_for_scale: float = typer.Option(1.0, "--alert-for-scale",
+                                          help="Multiply every alert rule's `for:` hold time, e.g. 0.02 turns 5m "
+                                               "into 6s to see alerts fire in a demo or test (the shipped rule "
+                                               "files are not changed; scaled copies go to the state folder)."),
 ) -> None:
     """Run everything on this machine: simulated devices, monitor, host and SNMP agents, Prometheus, audits."""
     import sys
     import time
 
+    started = time.monotonic()
     import httpx
     from rich.console import Console
     from rich.live import Live
 
     from yunwang.errors import InputError, Problem
     from yunwang.stacks import load_stack
-    from yunwang.supervisor import Event, StateDirBusy, Supervisor, lock_state_dir, run_until_signalled
+    from yunwang.supervisor import (
+        Event,
+        RestartWatch,
+        StateDirBusy,
+        Supervisor,
+        lock_state_dir,
+        run_until_signalled,
+    )
     from yunwang.up_audit import AuditWorker
     from yunwang.up_stack import (
         Ports,
@@ -51,10 +66,11 @@ def up(
         check_intervals,
         check_ports_free,
         find_prometheus,
+        interval_seconds,
         prepare_secrets,
         write_prometheus,
     )
-    from yunwang.up_status import Probes, status_view
+    from yunwang.up_status import Probes, overall, status_view
 
     console = Console()
     loaded = load_stack(stack)
@@ -63,7 +79,8 @@ def up(
     cfg = UpConfig(stack=stack, root=root, state_dir=(state_dir or root / ".yunwang").resolve(),
                    ports=Ports(monitor_port, host_agent_port, snmp_agent_port, prometheus_port, sim_base_port),
                    with_sim=not no_sim, prometheus=find_prometheus(with_prometheus),
-                   scrape_interval=scrape_interval, poll_interval=poll_interval)
+                   scrape_interval=scrape_interval, poll_interval=poll_interval, alert_for_scale=alert_for_scale,
+                   audit_interval=audit_interval)
     check_intervals(cfg)
     cfg.state_dir.mkdir(parents=True, exist_ok=True)
     env = prepare_secrets(cfg, loaded.topology)
@@ -82,7 +99,6 @@ def up(
                                   "stop it first, or give this one its own --state-dir and ports")]) from None
     sup = Supervisor(specs, cfg.state_dir, on_event=on_event)
     sup.reap_leftovers()
-    cfg.endpoints_file.unlink(missing_ok=True)  # a stale file would let others start before the devices are up
     check_ports_free(cfg, [s.name for s in specs if not s.missing])
     if cfg.prometheus:
         write_prometheus(cfg)
@@ -93,18 +109,32 @@ def up(
         console.print(f"  prometheus {cfg.prometheus_url}/", highlight=False)
     console.print(f"  logs       {cfg.state_dir / 'logs'}/<service>.log", highlight=False)
 
-    worker = None if no_audit else AuditWorker(cfg, env)
-    probes = Probes()
+    worker = None if no_audit else AuditWorker(cfg, env, interval=interval_seconds(cfg.audit_interval) or 0.0)
+    sim_watch = RestartWatch("sim")
+    probes = Probes(expected_devices=len(loaded.topology.devices))
+    was_green = is_green = False
     client = httpx.Client(timeout=1.0, trust_env=False)
     live = Live(console=console, refresh_per_second=2, transient=False) if live_view else None
     printed_after_audit = False
 
     def on_tick(s: Supervisor) -> None:
-        nonlocal printed_after_audit
+        """Without a terminal (a log file) the table is printed at the first audit and at the first all-green."""
+        nonlocal printed_after_audit, was_green, is_green
         if worker is not None and not worker.started:
             worker.start()
-        if time.monotonic() - probes.refreshed >= 5.0:
+        if sim_watch.came_back(s) and worker is not None:
+            worker.rerun("simulated devices restarted")
+        # Probed often until the first all-green (its time is reported), then every 5 s.
+        if time.monotonic() - probes.refreshed >= (5.0 if was_green else 2.0):
             probes.refresh(cfg, client)
+            green, _ = overall(s, cfg, probes, worker)
+            if green and not is_green:
+                on_event(Event(time.time(), "yunwang up", "all green again" if was_green else
+                               f"all green {time.monotonic() - started:.1f} s after start"))
+                if live is None and not was_green:
+                    console.print(status_view(s, cfg, probes, worker))
+                was_green = True
+            is_green = green
         if live is not None:
             live.update(status_view(s, cfg, probes, worker))
         elif worker is not None and worker.finished_at is not None and not printed_after_audit:

@@ -111,17 +111,28 @@ def run_json_audit(name: str, args: list[str], out: Path, cfg: UpConfig, env: di
 
 @dataclass
 class AuditWorker:
-    """Renders the plan and runs the audits in a background thread; the status table reads its fields."""
+    """Renders the plan and runs the audits in a background thread, again every ``interval`` seconds (0: only at
+    start) and whenever :meth:`rerun` asks, so the monitor's audit history and compliance metrics follow the
+    system; the status table reads its fields."""
 
     cfg: UpConfig
     env: dict[str, str]
+    interval: float = 0.0
     state: str = "waiting"
     outcomes: list[AuditOutcome] = field(default_factory=list)
     merged: dict[str, Any] | None = None
     audit_id: int | None = None
     finished_at: float | None = None
+    """When the latest round ended (wall clock)."""
+    rounds: int = 0
+    next_at: float | None = None
+    """When the next round is due (wall clock), or None when none is scheduled."""
     _thread: threading.Thread | None = None
     _runner: Runner = field(default_factory=Runner)
+    trigger: str = "start"
+    """Why the current (or latest) round runs: start, schedule, or the reason given to :meth:`rerun`."""
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _reason: str = ""
 
     @property
     def started(self) -> bool:
@@ -131,25 +142,47 @@ class AuditWorker:
         self._thread = threading.Thread(target=self._run, name="up-audits", daemon=True)
         self._thread.start()
 
+    def rerun(self, reason: str) -> None:
+        """Start a round now (or right after the one running), e.g. because the audited devices restarted."""
+        self._reason = reason
+        self._wake.set()
+
     def stop(self) -> None:
         """Stop the command running now; the thread then ends without starting another."""
         self._runner.stop()
+        self._wake.set()
 
     def join(self, timeout: float | None = None) -> None:
         if self._thread is not None:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        try:
-            self._run_all()
-        except InterruptedError:
-            self.state = "stopped"
-        except Exception as exc:  # reported in the status table; the services keep running
-            self.state = f"failed: {type(exc).__name__}: {exc}"
-        finally:
-            self.finished_at = time.time()
+        while not self._runner.stopped:
+            self._wake.clear()
+            try:
+                self.audit_round()
+            except InterruptedError:
+                self.state = "stopped"
+                return
+            except Exception as exc:  # reported in the status table; the services keep running
+                self.state = f"failed: {type(exc).__name__}: {exc}"
+            finally:
+                self.finished_at = time.time()
+                self.rounds += 1
+            self.next_at = time.time() + self.interval if self.interval > 0 else None
+            self._wake.wait(self.interval if self.interval > 0 else None)
+            self.next_at = None
+            self.trigger, self._reason = self._reason or "schedule", ""
 
-    def _run_all(self) -> None:
+    def audit_round(self) -> None:
+        """One round: render, audit, merge, post. Split out so the schedule can be tested without the audits."""
+        outcomes: list[AuditOutcome] = []
+        try:
+            self._run_all(outcomes)
+        finally:
+            self.outcomes = outcomes
+
+    def _run_all(self, outcomes: list[AuditOutcome]) -> None:
         cfg = self.cfg
         audits_dir = cfg.state_dir / "audits"
         self.state = "rendering plan"
@@ -158,7 +191,7 @@ class AuditWorker:
         if plan.returncode == 0:
             jobs.append(("plan", ["plan", str(cfg.plan_dir)]))
         else:
-            self.outcomes.append(AuditOutcome("plan", plan.returncode, None,
+            outcomes.append(AuditOutcome("plan", plan.returncode, None,
                                               (plan.stderr.strip().splitlines() or ["plan failed"])[-1][:300]))
         jobs.append(("host", ["host"]))
         targets = self._sim_targets()
@@ -166,8 +199,8 @@ class AuditWorker:
             jobs.append(("snmp", ["snmp", *targets]))
         for name, args in jobs:
             self.state = f"auditing {name}"
-            self.outcomes.append(run_json_audit(name, args, audits_dir / f"{name}.json", cfg, self.env, self._runner))
-        reports = [o.report for o in self.outcomes if o.report is not None]
+            outcomes.append(run_json_audit(name, args, audits_dir / f"{name}.json", cfg, self.env, self._runner))
+        reports = [o.report for o in outcomes if o.report is not None]
         if not reports:
             self.state = "no audit produced a report"
             return
@@ -177,7 +210,7 @@ class AuditWorker:
             raise InterruptedError("stopping")
         self.state = "posting to the monitor"
         self.audit_id = post_audit(cfg.monitor_url, cfg.token_file("admin"), self.merged)
-        self.state = f"posted as audit {self.audit_id}"
+        self.state = f"posted as audit {self.audit_id} at {time.strftime('%H:%M:%S')}"
 
     def _sim_targets(self) -> list[str]:
         if not self.cfg.with_sim:

@@ -47,6 +47,10 @@ class UpConfig:
     scrape_interval: str = "15s"
     poll_interval: str = "30s"
     """How often the poller walks the devices, and Prometheus scrapes the poller."""
+    alert_for_scale: float = 1.0
+    """Factor on every alert's ``for:`` hold time (1: the shipped rules as they are)."""
+    audit_interval: str = "10m"
+    """How often the audits run again ("0": only at start)."""
 
     @property
     def secrets_dir(self) -> Path:
@@ -55,6 +59,13 @@ class UpConfig:
     @property
     def endpoints_file(self) -> Path:
         return self.state_dir / "sim-endpoints.json"
+
+    @property
+    def rules_dir(self) -> Path:
+        """Where Prometheus reads its rules: the shipped ones, or scaled copies in the state folder."""
+        from monitor.prometheus.render import RULES_DIR
+
+        return RULES_DIR if self.alert_for_scale == 1 else self.state_dir / "prometheus" / "rules"
 
     @property
     def plan_dir(self) -> Path:
@@ -159,11 +170,16 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
 
 
 def write_prometheus(cfg: UpConfig) -> Path:
-    """Render the Prometheus config for this machine: SD from the local monitor with the viewer token.
+    """Render the Prometheus config (and scaled rules, if asked) for this machine: SD from the local monitor with
+    the viewer token.
 
     SNMP comes from the poller alone: exporter-mode scrapes would walk every simulated device a second time.
     """
-    from monitor.prometheus.render import duration_seconds, write_prometheus_config
+    from monitor.prometheus.render import RULES_DIR, duration_seconds, write_prometheus_config
+    from yunwang.up_rules import write_scaled_rules
+
+    if cfg.rules_dir != RULES_DIR:
+        write_scaled_rules(RULES_DIR, cfg.rules_dir, cfg.alert_for_scale)
 
     scrape_timeout = f"{max(int(duration_seconds(cfg.scrape_interval) * 0.8), 1)}s"
     poll_timeout = f"{max(int(duration_seconds(cfg.poll_interval) * 0.8), 1)}s"
@@ -172,7 +188,7 @@ def write_prometheus(cfg: UpConfig) -> Path:
         snmp_agent=f"127.0.0.1:{cfg.ports.snmp_agent}", stack=cfg.stack, scrape_interval=cfg.scrape_interval,
         scrape_timeout=min(scrape_timeout, "10s", key=duration_seconds), evaluation_interval=cfg.scrape_interval,
         snmp_interval=cfg.poll_interval, snmp_timeout=poll_timeout, sd_refresh=cfg.scrape_interval,
-        jobs=("host", "snmp-poller", "monitor"))
+        rules_dir=cfg.rules_dir, jobs=("host", "snmp-poller", "monitor"))
 
 
 def find_prometheus(wanted: bool | None) -> str | None:
@@ -187,19 +203,33 @@ def find_prometheus(wanted: bool | None) -> str | None:
 
 
 def check_intervals(cfg: UpConfig) -> None:
-    """Both intervals must be Prometheus durations of at least a second."""
-    from monitor.prometheus.render import duration_seconds
-
+    """Intervals must be Prometheus durations of at least a second (the audit interval may be 0: off), and the
+    alert hold-time factor positive."""
     problems = []
-    for option, value in (("--scrape-interval", cfg.scrape_interval), ("--poll-interval", cfg.poll_interval)):
-        try:
-            ok = duration_seconds(value) >= 1
-        except ValueError:
-            ok = False
-        if not ok:
-            problems.append(Problem(option, None, "", value, "not a duration of at least 1 s", "e.g. 15s, 1m"))
+    for option, value, zero_ok in (("--scrape-interval", cfg.scrape_interval, False),
+                                   ("--poll-interval", cfg.poll_interval, False),
+                                   ("--audit-interval", cfg.audit_interval, True)):
+        seconds = interval_seconds(value)
+        if seconds is None or (seconds < 1 and not (zero_ok and seconds == 0)):
+            problems.append(Problem(option, None, "", value, "not a duration of at least 1 s" +
+                                    (" (or 0 to turn it off)" if zero_ok else ""), "e.g. 15s, 1m, 10m"))
+    if not cfg.alert_for_scale > 0:
+        problems.append(Problem("--alert-for-scale", None, "", f"{cfg.alert_for_scale:g}", "not a positive factor",
+                                "e.g. 1 (the shipped hold times) or 0.02 (5m becomes 6s)"))
     if problems:
         raise InputError(problems)
+
+
+def interval_seconds(value: str) -> float | None:
+    """Seconds in a Prometheus duration (a bare ``0`` too), or None when ``value`` is not one."""
+    from monitor.prometheus.render import duration_seconds
+
+    if value.strip() == "0":
+        return 0.0
+    try:
+        return duration_seconds(value)
+    except ValueError:
+        return None
 
 
 def check_ports_free(cfg: UpConfig, names: list[str]) -> None:

@@ -25,6 +25,8 @@ _SAMPLE = re.compile(r"^(snmp_up|snmp_scrape_timestamp_seconds)\{[^}]*\}\s+(\S+)
 class Probes:
     """What the services report about themselves, refreshed every few seconds."""
 
+    expected_devices: int = 0
+    """Devices in the stack's inventory: what "every device answers" means."""
     targets: dict[str, tuple[int, int]] = field(default_factory=dict)
     targets_error: str = ""
     devices_up: int = 0
@@ -96,11 +98,10 @@ def facts_table(cfg: UpConfig, probes: Probes, worker: AuditWorker | None) -> Ta
         table.add_row("Prometheus targets up", targets)
     if probes.poll_error:
         table.add_row("SNMP poll", f"poller not answering ({probes.poll_error})")
-    elif probes.devices_polled:
-        last = f", last poll {_age(time.time() - probes.last_poll)} ago" if probes.last_poll else ""
-        table.add_row("SNMP poll", f"{probes.devices_up}/{probes.devices_polled} devices answer{last}")
+    elif probes.devices_polled or probes.expected_devices:
+        table.add_row("SNMP poll", poll_summary(probes))
     if worker is not None:
-        table.add_row("audit", worker.state)
+        table.add_row("audit", audit_summary(worker))
         if worker.merged is not None:
             s = worker.merged["summary"]
             statuses = Counter(s["controls"].values())
@@ -113,6 +114,48 @@ def facts_table(cfg: UpConfig, probes: Probes, worker: AuditWorker | None) -> Ta
     return table
 
 
+def poll_summary(probes: Probes) -> str:
+    """Answering devices out of the inventory's; those the poller's first cycle has not reached yet are named
+    as such (right after start the poller has finished only some walks: that is no failure)."""
+    expected = max(probes.expected_devices, probes.devices_polled)
+    text = f"{probes.devices_up}/{expected} devices answer"
+    if probes.devices_polled < expected:
+        text += f" ({expected - probes.devices_polled} not polled yet)"
+    if probes.last_poll:
+        text += f", last poll {_age(max(time.time() - probes.last_poll, 0))} ago"
+    return text
+
+
+def audit_summary(worker: AuditWorker) -> str:
+    text = worker.state
+    if worker.trigger not in ("start", "schedule"):
+        text += f" ({worker.trigger})"
+    if worker.next_at is not None:
+        text += f", next at {time.strftime('%H:%M', time.localtime(worker.next_at))}"
+    return text
+
+
+def overall(sup: Supervisor, cfg: UpConfig, probes: Probes, worker: AuditWorker | None) -> tuple[bool, str]:
+    """Whether everything is green — every service healthy, every Prometheus target up, every device of the
+    inventory answering, the audit posted — and otherwise what is still missing."""
+    if sup.stopping:
+        return False, "stopped"
+    missing = [c.spec.name for c in sup.children if c.status not in (Status.HEALTHY, Status.RUNNING,
+                                                                      Status.NOT_INSTALLED)]
+    waiting = [f"services {', '.join(missing)}"] if missing else []
+    if cfg.prometheus:
+        down = [job for job, (up, total) in probes.targets.items() if up < total]
+        if probes.targets_error or not probes.targets or down:
+            waiting.append("Prometheus targets" + (f" ({', '.join(down)})" if down else ""))
+    if probes.devices_up < probes.expected_devices or probes.poll_error:
+        waiting.append(f"devices ({probes.devices_up}/{probes.expected_devices})")
+    if worker is not None and worker.audit_id is None:
+        waiting.append("audit")
+    return not waiting, "waiting for " + "; ".join(waiting) if waiting else "all green"
+
+
 def status_view(sup: Supervisor, cfg: UpConfig, probes: Probes, worker: AuditWorker | None) -> Group:
+    green, summary = overall(sup, cfg, probes, worker)
     return Group(children_table(sup), facts_table(cfg, probes, worker),
+                 Text(summary, style="bold green" if green else "yellow"),
                  Text("Ctrl-C stops every service; state and logs stay in " + str(cfg.state_dir), style="dim"))
