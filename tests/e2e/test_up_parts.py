@@ -11,7 +11,7 @@ import yaml
 
 from yunwang.errors import InputError
 from yunwang.stacks import load_stack
-from yunwang.up_audit import merge_reports
+from yunwang.up_audit import AuditWorker, merge_reports
 from yunwang.up_stack import (
     Ports,
     UpConfig,
@@ -21,6 +21,7 @@ from yunwang.up_stack import (
     prepare_secrets,
     write_prometheus,
 )
+from yunwang.up_status import Probes, audit_summary, overall, poll_summary
 
 
 def _cfg(tmp_path: Path, **kw: Any) -> UpConfig:
@@ -136,3 +137,116 @@ def test_a_running_audit_is_stopped_with_up(tmp_path: Path) -> None:
     assert done.returncode == -15
     with pytest.raises(InterruptedError):
         runner.run([sys.executable, "-c", "pass"], tmp_path)
+
+
+def test_scaled_alert_rules_leave_the_shipped_ones_alone(tmp_path: Path) -> None:
+    import hashlib
+    import subprocess
+
+    from monitor.prometheus.render import RULES_DIR, duration_seconds
+    from yunwang.testkit import need_binary
+    from yunwang.up_rules import format_duration
+
+    assert [format_duration(s) for s in (6, 1.5, 0, 3600 * 0.02)] == ["6s", "1500ms", "0s", "72s"]
+    shipped = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in RULES_DIR.glob("*.yml")}
+    cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus", alert_for_scale=0.02)
+    config = yaml.safe_load(write_prometheus(cfg).read_text())
+    assert config["rule_files"] == [str(cfg.state_dir / "prometheus" / "rules" / "*.yml")]
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in RULES_DIR.glob("*.yml")} == shipped
+    compared = 0
+    for name in shipped:
+        original = yaml.safe_load((RULES_DIR / name).read_text())
+        scaled = yaml.safe_load((cfg.rules_dir / name).read_text())
+        for group, scaled_group in zip(original["groups"], scaled["groups"], strict=True):
+            for rule, copy in zip(group["rules"], scaled_group["rules"], strict=True):
+                assert {k: v for k, v in copy.items() if k != "for"} == {k: v for k, v in rule.items() if k != "for"}
+                if "for" in rule:
+                    compared += 1
+                    assert duration_seconds(copy["for"]) == duration_seconds(rule["for"]) * 0.02
+    assert compared >= 5
+    promtool = need_binary("promtool", "prometheus")
+    checked = subprocess.run([promtool, "check", "rules", *map(str, sorted(cfg.rules_dir.glob("*.yml")))],
+                             capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr
+
+    # Scale 1 (the default) points Prometheus at the shipped rules themselves.
+    plain = yaml.safe_load(write_prometheus(_cfg(tmp_path / "plain", prometheus="/usr/bin/prometheus")).read_text())
+    assert plain["rule_files"] == [str(RULES_DIR / "*.yml")]
+
+
+def test_audit_interval_and_alert_scale_are_checked(tmp_path: Path) -> None:
+    check_intervals(_cfg(tmp_path, audit_interval="0"))
+    check_intervals(_cfg(tmp_path, audit_interval="1h"))
+    with pytest.raises(InputError) as caught:
+        check_intervals(_cfg(tmp_path, audit_interval="often", alert_for_scale=0))
+    assert [p.file for p in caught.value.problems] == ["--audit-interval", "--alert-for-scale"]
+    with pytest.raises(InputError):
+        check_intervals(_cfg(tmp_path, audit_interval="500ms"))
+
+
+class _CountingWorker(AuditWorker):
+    """The real schedule with a round that only counts (the audits themselves run in test_up_e2e)."""
+
+    def audit_round(self) -> None:
+        self.state = f"round {self.rounds + 1} ({self.trigger})"
+        self.seen.append(self.trigger)
+
+    seen: list[str]
+
+
+def _worker(tmp_path: Path, interval: float) -> _CountingWorker:
+    worker = _CountingWorker(_cfg(tmp_path), {}, interval=interval)
+    worker.seen = []
+    return worker
+
+
+def test_audits_run_again_on_schedule_and_on_request(tmp_path: Path) -> None:
+    import time
+
+    periodic = _worker(tmp_path, interval=0.2)
+    periodic.start()
+    try:
+        deadline = time.monotonic() + 10
+        while len(periodic.seen) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert periodic.seen[:3] == ["start", "schedule", "schedule"]
+    finally:
+        periodic.stop()
+        periodic.join(5)
+    assert not periodic._thread.is_alive()  # type: ignore[union-attr]
+
+    once = _worker(tmp_path, interval=0)  # "--audit-interval 0": only at start, and when asked
+    once.start()
+    try:
+        deadline = time.monotonic() + 10
+        while once.rounds < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert once.seen == ["start"] and once.next_at is None
+        once.rerun("simulated devices restarted")
+        while once.rounds < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert once.seen == ["start", "simulated devices restarted"]
+        assert "(simulated devices restarted)" in audit_summary(once)
+    finally:
+        once.stop()
+        once.join(5)
+    assert not once._thread.is_alive()  # type: ignore[union-attr]
+
+
+def test_status_counts_devices_against_the_inventory(tmp_path: Path) -> None:
+    from yunwang.supervisor import Supervisor
+
+    topo = load_stack("dev").topology
+    assert topo is not None
+    cfg = _cfg(tmp_path)
+    probes = Probes(expected_devices=len(topo.devices), devices_up=6, devices_polled=6)
+    not_yet = len(topo.devices) - 6
+    assert poll_summary(probes) == f"6/{len(topo.devices)} devices answer ({not_yet} not polled yet)"
+    sup = Supervisor([], tmp_path)
+    assert overall(sup, cfg, probes, None) == (False, f"waiting for devices (6/{len(topo.devices)})")
+    probes.devices_up = probes.devices_polled = len(topo.devices)
+    assert overall(sup, cfg, probes, None) == (True, "all green")
+    assert poll_summary(probes) == f"{len(topo.devices)}/{len(topo.devices)} devices answer"
+    worker = _worker(tmp_path, 0)
+    assert overall(sup, cfg, probes, worker) == (False, "waiting for audit")

@@ -251,3 +251,33 @@ def test_two_supervisors_never_share_a_state_folder(tmp_path: Path) -> None:
     finally:
         held.close()
     lock_state_dir(tmp_path).close()  # free again once the holder is gone
+
+
+READY_LATE = "import sys, time; time.sleep(0.5); open(sys.argv[1], 'w').write('ready'); time.sleep(300)"
+
+
+def test_a_restarted_child_is_news_once_it_is_ready_again(tmp_path: Path, groups: list[int]) -> None:
+    """The ready file of the killed run is removed before the restart, so readiness means the new run's."""
+    from yunwang.supervisor import RestartWatch
+
+    ready = tmp_path / "ready"
+    sup = Supervisor([ChildSpec("sim", [PY, "-c", READY_LATE, str(ready)], ready_file=ready)], tmp_path,
+                     backoff=FAST, ready_timeout=15)
+    watch = RestartWatch("sim")
+    try:
+        sup.start()
+        child = sup.children[0]
+        assert child.pid is not None and ready.exists()
+        groups.append(child.pid)
+        assert not watch.came_back(sup), "the first start is no restart"
+        os.kill(child.pid, signal.SIGKILL)
+        assert _wait(lambda: _ticked(sup) and child.restarts == 1 and child.pid is not None, 15)
+        assert child.pid is not None
+        groups.append(child.pid)
+        assert not ready.exists(), "the killed run's ready file must not announce the new run"
+        assert not watch.came_back(sup)
+        assert _wait(lambda: _ticked(sup) and watch.came_back(sup), 15)
+        assert not watch.came_back(sup), "one restart is news once"
+    finally:
+        sup.stop()
+    assert RestartWatch("absent").came_back(sup) is False
