@@ -111,3 +111,17 @@ def mem_mib(q: str) -> int:
     """Mebibytes (rounded up) in a memory quantity such as ``1Gi`` or ``512Mi``."""
     value, unit = _split(q)
     return -(-int(value * _MEM_UNITS[unit]) // 2**20)
+
+
+def spread_over_nodes(selector: dict[str, str]) -> list[dict[str, Any]]:
+    """Replicas on different nodes where the cluster can: a node failure then takes one replica, not all."""
+    return [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
+             "labelSelector": {"matchLabels": dict(selector)}}]
+
+
+def disruption_budget(name: str, namespace: str, region: str, zone: str, selector: dict[str, str],
+                      extra_labels: dict[str, str] | None = None) -> Manifest:
+    """At most one replica away at a time for drains and upgrades (voluntary disruptions)."""
+    return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+            "metadata": meta(name, namespace, region, zone, extra_labels=extra_labels),
+            "spec": {"maxUnavailable": 1, "selector": {"matchLabels": dict(selector)}}}

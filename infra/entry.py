@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from infra.components.monitoring import Images
+from infra.components.monitoring import TOKEN_ROLES, Images
 from infra.components.network_inventory import credential_fields
-from infra.program import DEFAULT_IMAGES, ProgramOptions, build, read_assets
+from infra.databases import DATABASES_KEY, check_databases
+from infra.program import (
+    DEFAULT_IMAGES,
+    BackupSettings,
+    ProgramOptions,
+    backed_up_databases,
+    backup_sites,
+    build,
+    needed_databases,
+    read_assets,
+)
 from yunwang.errors import InputError, Problem
-from yunwang.topology import Topology
+from yunwang.topology import Topology, ZoneKind
 
 CONFIG_NAMESPACE = "yunwang"
 
@@ -51,9 +62,62 @@ def _images(raw: Any) -> Images:
     bad = [f"{k}={v}" for k, v in merged.items() if not isinstance(v, str) or "@sha256:" not in v]
     if not isinstance(raw, dict) or set(raw) - set(DEFAULT_IMAGES.__dict__) or bad:
         raise InputError([Problem("Pulumi config", None, f"{CONFIG_NAMESPACE}:images", ", ".join(bad),
-                                  "images must be an object {yunwang, prometheus, grafana} of digest-pinned refs",
+                                  f"images must be an object {{{', '.join(DEFAULT_IMAGES.__dict__)}}} of "
+                                  "digest-pinned refs",
                                   "e.g. registry/x@sha256:<64 hex>; tags are not accepted")])
     return Images(**merged)
+
+
+_CRON_FIELD = re.compile(r"^[0-9*,/\-]+$")
+
+
+def backup_settings(raw: Any, topology: Topology) -> BackupSettings:
+    """``yunwang:backup`` (plain): {schedule: cron, port: restic REST port, sites: {region: backup region}}."""
+    if raw is None:
+        return BackupSettings()
+    where = f"{CONFIG_NAMESPACE}:backup"
+    if not isinstance(raw, dict) or set(raw) - {"schedule", "port", "sites"}:
+        raise InputError([Problem("Pulumi config", None, where, "", "must be an object {schedule, port, sites}",
+                                  'e.g. {"schedule": "30 1 * * *", "port": 8000, "sites": {"luan": "jinan"}}')])
+    default = BackupSettings()
+    schedule, port, sites = raw.get("schedule", default.schedule), raw.get("port", default.port), raw.get("sites", {})
+    problems = []
+    if not isinstance(schedule, str) or len(fields := schedule.split()) != 5 or \
+            not all(_CRON_FIELD.match(f) for f in fields):
+        problems.append(Problem("Pulumi config", None, f"{where}.schedule", str(schedule),
+                                "not a five-field cron schedule", "e.g. 30 1 * * * (01:30 every night)"))
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+        problems.append(Problem("Pulumi config", None, f"{where}.port", str(port), "not a TCP port",
+                                "the restic REST server's port, e.g. 8000"))
+    mgmt = topology.zone_of_kind(ZoneKind.SECURITY_MANAGEMENT)
+    hosts = {r.name for r in topology.regions if mgmt is not None and mgmt.name in r.zones}
+    regions = set(topology.region_by_name)
+    pairs = sites.items() if isinstance(sites, dict) else [("", sites)]
+    for region, site in pairs:
+        if region not in regions or site not in hosts:
+            problems.append(Problem("Pulumi config", None, f"{where}.sites.{region}", str(site),
+                                    "unknown region, or a site without a security-management range",
+                                    f"sites map a region to one of: {', '.join(sorted(hosts)) or '(none)'}"))
+    if problems:
+        raise InputError(problems)
+    return BackupSettings(schedule=schedule, port=port, sites=tuple(sorted(sites.items())))
+
+
+def _required_secret(config: Any, key: str, hint: str) -> Any:
+    value = config.get_secret(key)
+    if value is None:
+        raise _missing(key, hint)
+    return value
+
+
+def _monitor_tokens(config: Any) -> dict[str, Any]:
+    """The monitor's tokens, one secret a role (a leaked agent token must not read the inventory)."""
+    split = " (yunwang:monitorToken was split into monitorViewerToken, monitorAgentToken and monitorAdminToken)" \
+        if config.get_secret("monitorToken") is not None else ""
+    return {role: _required_secret(config, f"monitor{role.title()}Token",
+                                   f"pulumi config set --secret yunwang:monitor{role.title()}Token "
+                                   f"\"$(openssl rand -hex 32)\"{split}")
+            for role in TOKEN_ROLES}
 
 
 def run(topology: Topology, stack: str, root: Path) -> dict[str, Any]:
@@ -66,16 +130,24 @@ def run(topology: Topology, stack: str, root: Path) -> dict[str, Any]:
         raise _missing("snmpCredentials", "pulumi config set --secret yunwang:snmpCredentials "
                                           "'{\"<profile>\": {\"auth_key\": \"…\", \"priv_key\": \"…\"}}'")
     check_credentials(topology, pulumi.runtime.get_config(f"{CONFIG_NAMESPACE}:snmpCredentials"))
-    token = config.get_secret("monitorToken")
-    if token is None:
-        raise _missing("monitorToken", "pulumi config set --secret yunwang:monitorToken \"$(openssl rand -hex 32)\"")
-    grafana_password = config.get_secret("grafanaAdminPassword")
-    if grafana_password is None:
-        raise _missing("grafanaAdminPassword",
-                       "pulumi config set --secret yunwang:grafanaAdminPassword \"$(openssl rand -base64 24)\"")
+    tokens = _monitor_tokens(config)
+    grafana_password = _required_secret(config, "grafanaAdminPassword",
+                                        "pulumi config set --secret yunwang:grafanaAdminPassword "
+                                        "\"$(openssl rand -base64 24)\"")
+    check_databases(pulumi.runtime.get_config(DATABASES_KEY), needed_databases(topology))
+    databases = config.get_secret_object("databases")
+    backup = backup_settings(config.get_object("backup"), topology)
+    repository = password = None
+    if backed_up_databases(topology) and backup_sites(topology):
+        repository = _required_secret(config, "backupRepository",
+                                      "pulumi config set --secret yunwang:backupRepository "
+                                      "'rest:https://USER:PASSWORD@backup.example:8000/yunwang' (a restic repository)")
+        password = _required_secret(config, "backupPassword",
+                                    "pulumi config set --secret yunwang:backupPassword \"$(openssl rand -base64 32)\"")
     rules, dashboards = read_assets(root)
-    opts = ProgramOptions(stack=stack, credentials=credentials, monitor_token=token,
-                          grafana_admin_password=grafana_password,
+    opts = ProgramOptions(stack=stack, credentials=credentials, tokens=tokens,
+                          grafana_admin_password=grafana_password, databases=databases,
+                          backup_repository=repository, backup_password=password, backup=backup,
                           images=_images(config.get_object("images")),
                           prometheus_rules=rules, dashboards=dashboards)
     shared = config.get_secret("kubeconfig")

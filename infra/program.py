@@ -15,7 +15,8 @@ from typing import Any
 
 from infra.common import cpu_millis, mem_mib
 from infra.component import Component
-from infra.components.monitoring import Images, MonitoringPlane, MonitoringPlaneArgs
+from infra.components.backup import Backup, BackupArgs, BackupTarget
+from infra.components.monitoring import VIEWER_TOKEN_FILE, Images, MonitoringPlane, MonitoringPlaneArgs
 from infra.components.network_inventory import NetworkInventory, NetworkInventoryArgs, credential_fields, env_name
 from infra.components.platform import Platform, PlatformArgs, cpu_limit
 from infra.components.portal import ServicePortal, ServicePortalArgs
@@ -26,6 +27,8 @@ from yunwang.inventory import Inventory, build_inventory
 from yunwang.topology import SnmpProfile, Topology, Zone, ZoneKind
 
 DEVICES_PER_SHARD = 200
+MIN_SHARDS = 2
+"""Even a small region gets two poller shards: losing one pod then silences half the devices, not all."""
 MAX_SHARDS = 16
 MAX_NODES = 100
 """Nodes a region's cluster may have: the management zone's quota leaves room for one host agent on each."""
@@ -37,8 +40,22 @@ DEFAULT_IMAGES = Images(
                "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809",
     grafana="registry.luan.gov.example/mirror/grafana@sha256:"
             "2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a",
+    postgres="registry.luan.gov.example/mirror/postgres@sha256:"
+             "3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b",
+    restic="registry.luan.gov.example/mirror/restic@sha256:"
+           "4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c",
 )
 """Defaults point at the city registry's mirrors; a deployment pins its own digests with ``yunwang:images``."""
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    """When backups run and where the restic REST servers listen (``yunwang:backup``)."""
+
+    schedule: str = "30 1 * * *"
+    port: int = 8000
+    sites: tuple[tuple[str, str], ...] = ()
+    """(region, region holding its backup server) overrides of :func:`backup_sites`' pairing."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +64,14 @@ class ProgramOptions:
 
     stack: str
     credentials: Any
-    monitor_token: Any
+    tokens: dict[str, Any] = field(default_factory=dict)
+    """The monitor's tokens by role: viewer, agent, admin."""
     grafana_admin_password: Any = None
+    databases: Any = None
+    """The ``yunwang:databases`` object {region: {database: URL}}."""
+    backup_repository: Any = None
+    backup_password: Any = None
+    backup: BackupSettings = BackupSettings()
     images: Images = DEFAULT_IMAGES
     prometheus_config: Any = None
     """``callable(monitor_url, stack, namespace) -> str``; default: monitor/prometheus/render.py's template."""
@@ -104,8 +127,9 @@ def check_placement(topo: Topology) -> None:
         raise InputError(problems)
 
 
-def _zone_quota(platforms_cpu_mem: list[tuple[int, str, str]], monitoring_shards: int) -> ZoneQuota:
-    """Sized by what runs in the zone: a base for ad-hoc work, platforms (+1 surge pod), monitoring."""
+def _zone_quota(platforms_cpu_mem: list[tuple[int, str, str]], monitoring_shards: int, backup_job: bool
+                ) -> ZoneQuota:
+    """Sized by what runs in the zone: a base for ad-hoc work, platforms (+1 surge pod), monitoring, backups."""
     req_cpu, lim_cpu, mem, pods = 4000, 8000, 8192, 50
     for replicas, cpu, memory in platforms_cpu_mem:
         n = replicas + 1
@@ -114,11 +138,15 @@ def _zone_quota(platforms_cpu_mem: list[tuple[int, str, str]], monitoring_shards
         mem += n * mem_mib(memory)
         pods += n
     if monitoring_shards:
-        # Prometheus, Grafana, monitor (+ rollout surge), the poller shards, and one host agent a node.
-        req_cpu += 2000 + 250 * monitoring_shards + 50 * MAX_NODES
-        lim_cpu += 6000 + 1000 * monitoring_shards + 200 * MAX_NODES
-        mem += 6144 + 256 * monitoring_shards + 64 * MAX_NODES
-        pods += 10 + monitoring_shards + MAX_NODES
+        # The Prometheus pair, the Grafana and monitor pairs (+ a rollout surge each), the poller shards, and one
+        # host agent a node.
+        req_cpu += 3000 + 250 * monitoring_shards + 50 * MAX_NODES
+        lim_cpu += 10000 + 1000 * monitoring_shards + 200 * MAX_NODES
+        mem += 10240 + 256 * monitoring_shards + 64 * MAX_NODES
+        pods += 16 + monitoring_shards + MAX_NODES
+    if backup_job:
+        # One backup pod at a time (concurrencyPolicy Forbid); its dump containers run before restic, not with it.
+        req_cpu, lim_cpu, mem, pods = req_cpu + 100, lim_cpu + 1000, mem + 512, pods + 1
     return ZoneQuota(requests_cpu=f"{req_cpu}m", requests_memory=f"{mem}Mi", limits_cpu=f"{lim_cpu}m",
                      limits_memory=f"{mem}Mi", pods=pods, storage="500Gi")
 
@@ -144,7 +172,44 @@ def monitoring_planes(topo: Topology) -> tuple[Zone | None, dict[str, list[str]]
 
 
 def shards_for(devices: int) -> int:
-    return max(1, min(MAX_SHARDS, math.ceil(devices / DEVICES_PER_SHARD)))
+    return max(MIN_SHARDS, min(MAX_SHARDS, math.ceil(devices / DEVICES_PER_SHARD)))
+
+
+def backed_up_databases(topo: Topology) -> dict[tuple[str, str], list[str]]:
+    """(region, namespace) → the databases its backup job dumps: each plane's monitor and Grafana databases,
+    and each data platform's database in its zone. Every database the stack uses is here."""
+    mgmt_zone, planes = monitoring_planes(topo)
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    if mgmt_zone is not None:
+        for region in planes:
+            out[(region, mgmt_zone.name)] += ["monitor", "grafana"]
+    for p in topo.platforms:
+        if p.kind == "data":
+            out[(p.region, p.zone)].append(p.name)
+    return dict(sorted(out.items()))
+
+
+def needed_databases(topo: Topology) -> dict[str, list[str]]:
+    """region → names that ``yunwang:databases`` must give for it."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for (region, _), names in backed_up_databases(topo).items():
+        out[region] += names
+    return dict(out)
+
+
+def backup_sites(topo: Topology, overrides: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
+    """region → the region whose security-management range holds its backup server (empty: none can).
+
+    Districts and counties send to the city, the city to the first other region with a management range, so
+    no region keeps its only backup at home (异地备份) unless it is the only region that can hold one.
+    """
+    mgmt_zone = topo.zone_of_kind(ZoneKind.SECURITY_MANAGEMENT)
+    hosts = [r.name for r in topo.regions if mgmt_zone is not None and mgmt_zone.name in r.zones]
+    if not hosts:
+        return {}
+    city = next((r.name for r in topo.regions if r.kind == "city" and r.name in hosts), hosts[0])
+    partner = next((h for h in hosts if h != city), city)
+    return {**{r.name: city if r.name != city else partner for r in topo.regions}, **dict(overrides)}
 
 
 def _region_inventory(inventory: Inventory, regions: set[str]) -> str:
@@ -167,12 +232,15 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
         platforms_in[(p.region, p.zone)].append((p.replicas, p.cpu, p.memory))
 
     shards = {name: shards_for(sum(len(devices_by_region[r]) for r in polled)) for name, polled in planes.items()}
+    sites = backup_sites(topo, opts.backup.sites)
+    backups = backed_up_databases(topo) if sites else {}
 
     for region in topo.regions:
         for zone_name in region.zones:
             zone = zones[zone_name]
             plane_shards = shards.get(region.name, 0) if zone is mgmt_zone else 0
-            quota = _zone_quota(platforms_in[(region.name, zone_name)], plane_shards)
+            quota = _zone_quota(platforms_in[(region.name, zone_name)], plane_shards,
+                                (region.name, zone_name) in backups)
             out.specs.append(ComponentSpec(SecurityZone, f"{region.name}/{zone_name}", region.name,
                                            SecurityZoneArgs(region, zone, topo.access, quota)))
     for t in topo.tenants:
@@ -188,6 +256,14 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
                                                          topo.platform_by_name[portal.backend])))
     if mgmt_zone is not None:
         _monitoring_specs(topo, opts, out, mgmt_zone, planes, shards, inventory)
+        for (region_name, ns), names in backups.items():
+            site = topo.region_by_name[sites[region_name]]
+            target = BackupTarget(region=site.name, network=str(site.zones[mgmt_zone.name]), port=opts.backup.port)
+            out.specs.append(ComponentSpec(Backup, f"{region_name}/{ns}/backup", region_name, BackupArgs(
+                region=topo.region_by_name[region_name], zone=zones[ns], databases=tuple(names),
+                database_urls=opts.databases, target=target, schedule=opts.backup.schedule,
+                postgres_image=opts.images.postgres, restic_image=opts.images.restic,
+                repository=opts.backup_repository, password=opts.backup_password)))
 
     out.outputs = {
         "regions": [{"name": r.name, "name_zh": r.name_zh, "kind": r.kind, "zones": sorted(r.zones)}
@@ -197,6 +273,8 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
                       "by_region": {r.name: len(devices_by_region[r.name]) for r in topo.regions},
                       "pollers": {name: {"polls": polled, "shards": shards[name]}
                                   for name, polled in planes.items()}},
+        "backups": {f"{region}/{ns}": {"databases": names, "site": sites[region]}
+                    for (region, ns), names in backups.items()},
         "endpoints": {
             "portals": {p.name: f"https://{p.host}" for p in topo.portals},
             "grafana": {name: f"http://grafana.{mgmt_zone.name}.svc.cluster.local:3000"
@@ -224,8 +302,8 @@ def _monitoring_specs(topo: Topology, opts: ProgramOptions, out: Decisions, zone
         out.specs.append(ComponentSpec(MonitoringPlane, f"{region_name}/monitoring", region_name, MonitoringPlaneArgs(
             region=region, zone=zone, stack=opts.stack, images=opts.images, shards=shards[region_name],
             secret_env=secret_env, prometheus_config=render(monitor_url, opts.stack, zone.name),
-            prometheus_rules=opts.prometheus_rules, dashboards=opts.dashboards, monitor_token=opts.monitor_token,
-            grafana_admin_password=opts.grafana_admin_password,
+            prometheus_rules=opts.prometheus_rules, dashboards=opts.dashboards, tokens=opts.tokens,
+            grafana_admin_password=opts.grafana_admin_password, databases=opts.databases,
             device_networks=tuple(str(topo.region_by_name[r].management) for r in polled))))
 
 
@@ -233,7 +311,7 @@ def default_prometheus_config(monitor_url: str, stack: str, namespace: str) -> s
     """monitor/prometheus's template, discovering targets through this plane's monitor."""
     from monitor.prometheus.render import render_prometheus_config
 
-    return render_prometheus_config(monitor_url, token_file="/etc/yunwang/monitor/token",
+    return render_prometheus_config(monitor_url, token_file=VIEWER_TOKEN_FILE,
                                     snmp_agent=f"snmp-poller.{namespace}.svc.cluster.local:9811",
                                     stack=stack, rules_dir="/etc/prometheus/rules")
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from infra.common import APP, Manifest, container, cpu_millis, labels, meta, pod_spec, tmp_volume
+from infra.common import (
+    APP,
+    Manifest,
+    container,
+    cpu_millis,
+    disruption_budget,
+    labels,
+    meta,
+    pod_spec,
+    spread_over_nodes,
+    tmp_volume,
+)
 from infra.component import Component
 from yunwang.topology import Platform as PlatformSpec
 from yunwang.topology import Region
@@ -45,11 +56,10 @@ class Platform(Component):
             {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(p.name, ns, r, z, extra_labels=app),
              "spec": {"replicas": p.replicas, "selector": {"matchLabels": selector},
                       "template": {"metadata": {"labels": labels(r, z, **app)},
-                                   "spec": pod_spec([main], volumes=[tmp_volume()])}}},
+                                   "spec": pod_spec([main], volumes=[tmp_volume()],
+                                                    topologySpreadConstraints=spread_over_nodes(selector))}}},
             {"apiVersion": "v1", "kind": "Service", "metadata": meta(p.name, ns, r, z, extra_labels=app),
              "spec": {"type": "ClusterIP", "selector": selector,
                       "ports": [{"name": "http", "port": p.port, "targetPort": "http", "protocol": "TCP"}]}},
-            {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
-             "metadata": meta(p.name, ns, r, z, extra_labels=app),
-             "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector}}},
+            disruption_budget(p.name, ns, r, z, selector, app),
         ]

@@ -17,13 +17,22 @@ SECRETS = {
         "v3-edge": {"auth_key": "SECRET-auth-edge-51aa0c", "priv_key": "SECRET-priv-edge-c0ffee"},
         "v3-iot": {"auth_key": "SECRET-auth-iot-9d9d9d", "priv_key": "SECRET-priv-iot-e7e7e7"},
     }),
-    "yunwang:monitorToken": "SECRET-monitor-token-4242",
+    "yunwang:monitorViewerToken": "SECRET-viewer-token-4242",
+    "yunwang:monitorAgentToken": "SECRET-agent-token-4343",
+    "yunwang:monitorAdminToken": "SECRET-admin-token-4444",
     "yunwang:grafanaAdminPassword": "SECRET-grafana-admin-77",
+    "yunwang:databases": json.dumps({
+        region: {name: f"postgresql://{name}:SECRET-db-pass-5150@db.{region}.example:5432/{name}?sslmode=verify-full"
+                 for name in ("monitor", "grafana", "data-platform")}
+        for region in ("luan", "jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai", "huoshan")}),
+    "yunwang:backupRepository": "rest:https://backup:SECRET-restic-rest-6161@backup.example:8000/yunwang",
+    "yunwang:backupPassword": "SECRET-restic-key-6262",
     "yunwang:kubeconfig-luan": "apiVersion: v1\nkind: Config\nusers: [{name: x, user: {token: SECRET-kube-token-99}}]",
 }
 SECRET_VALUES = ("SECRET-auth-core-7f1c9a", "SECRET-priv-core-3b2e8d", "SECRET-auth-edge-51aa0c",
-                 "SECRET-priv-edge-c0ffee", "SECRET-monitor-token-4242", "SECRET-kube-token-99",
-                 "SECRET-grafana-admin-77")
+                 "SECRET-priv-edge-c0ffee", "SECRET-viewer-token-4242", "SECRET-agent-token-4343",
+                 "SECRET-admin-token-4444", "SECRET-kube-token-99", "SECRET-grafana-admin-77", "SECRET-db-pass-5150",
+                 "SECRET-restic-rest-6161", "SECRET-restic-key-6262")
 
 
 class Plan:

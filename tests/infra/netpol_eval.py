@@ -10,9 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 
+def _expression_holds(expr: dict[str, Any], labels: dict[str, str]) -> bool:
+    op, key, values = expr["operator"], expr["key"], expr.get("values", [])
+    assert op in ("In", "NotIn", "Exists", "DoesNotExist"), f"unsupported operator {op}"
+    if op == "In":
+        return key in labels and labels[key] in values
+    if op == "NotIn":
+        return key not in labels or labels[key] not in values
+    return (key in labels) == (op == "Exists")
+
+
 def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
-    assert set(selector) <= {"matchLabels"}, f"unsupported selector {selector}"
-    return all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items())
+    assert set(selector) <= {"matchLabels", "matchExpressions"}, f"unsupported selector {selector}"
+    return (all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items())
+            and all(_expression_holds(e, labels) for e in selector.get("matchExpressions", [])))
 
 
 def _peer_matches(peer: dict[str, Any], own_ns: str, other_ns: str, ns_labels: dict[str, dict[str, str]],

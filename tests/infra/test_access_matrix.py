@@ -47,7 +47,7 @@ def matrix_of(topo: Topology) -> set[tuple[str, str, int, str]]:
 
 
 def _manifests(topo: Topology) -> list[dict[str, Any]]:
-    opts = ProgramOptions(stack="prop", credentials={}, monitor_token="x",
+    opts = ProgramOptions(stack="prop", credentials={}, tokens={"viewer": "x", "agent": "y", "admin": "z"},
                           prometheus_config=lambda *_: "global: {}\n")
     return [m for spec in component_specs(topo, opts).specs for m in spec.cls.manifests(spec.args)]
 

@@ -65,9 +65,14 @@ def test_no_node_port_or_load_balancer_outside_internet_access(plan: Plan) -> No
             assert quota["spec"]["hard"]["services.loadbalancers"] == "0"
 
 
+def _pod_template(m: dict[str, Any]) -> dict[str, Any]:
+    spec = m["spec"]["jobTemplate"]["spec"] if m["kind"] == "CronJob" else m["spec"]
+    return spec["template"]["spec"]  # type: ignore[no-any-return]
+
+
 def _pods(plan: Plan) -> list[tuple[str, dict[str, Any]]]:
-    return [(f"{m['kind']}/{m['metadata']['name']}", m["spec"]["template"]["spec"])
-            for m in plan.manifests if m["kind"] in WORKLOADS]
+    return [(f"{m['kind']}/{m['metadata']['name']}", _pod_template(m))
+            for m in plan.manifests if m["kind"] in (*WORKLOADS, "CronJob")]
 
 
 def test_every_container_is_bounded_non_root_and_unprivileged(plan: Plan) -> None:
@@ -136,7 +141,10 @@ def test_plan_is_deterministic(dev_plan: Plan, tmp_path: Path) -> None:
 
 
 def test_poller_shards_match_replicas(plan: Plan) -> None:
-    for sts in plan.of_kind("StatefulSet"):
+    pollers = [sts for sts in plan.of_kind("StatefulSet") if sts["metadata"]["name"] == "snmp-poller"]
+    assert pollers
+    for sts in pollers:
+        assert sts["spec"]["replicas"] >= 2
         command = sts["spec"]["template"]["spec"]["containers"][0]["command"]
         assert command[command.index("--shard") + 1] == f"$(ORDINAL)/{sts['spec']['replicas']}"
 
@@ -150,19 +158,21 @@ def test_quotas_leave_room_for_every_workload(plan: Plan) -> None:
             for q in plan.of_kind("ResourceQuota")}
     used: dict[tuple[str, str], dict[str, int]] = {}
     for m in plan.manifests:
-        if m["kind"] not in WORKLOADS:
+        if m["kind"] not in (*WORKLOADS, "CronJob"):
             continue
         key = (m["metadata"]["labels"]["yunwang.io/region"], m["metadata"]["namespace"])
-        pods = MAX_NODES if m["kind"] == "DaemonSet" else m["spec"]["replicas"]
+        # A CronJob forbidding concurrent runs has one pod at a time.
+        pods = {"DaemonSet": MAX_NODES, "CronJob": 1}.get(m["kind"]) or m["spec"]["replicas"]
         total = used.setdefault(key, {"pods": 0, "requests.cpu": 0, "limits.cpu": 0, "requests.memory": 0,
                                       "limits.memory": 0})
         total["pods"] += pods
-        for c in m["spec"]["template"]["spec"]["containers"]:
-            res = c["resources"]
-            total["requests.cpu"] += pods * cpu_millis(res["requests"]["cpu"])
-            total["limits.cpu"] += pods * cpu_millis(res["limits"]["cpu"])
-            total["requests.memory"] += pods * mem_mib(res["requests"]["memory"])
-            total["limits.memory"] += pods * mem_mib(res["limits"]["memory"])
+        pod = _pod_template(m)
+        for part, kind, measure in (("requests", "cpu", cpu_millis), ("limits", "cpu", cpu_millis),
+                                    ("requests", "memory", mem_mib), ("limits", "memory", mem_mib)):
+            # Kubernetes charges a pod the larger of its containers' sum and its largest init container.
+            running = sum(measure(c["resources"][part][kind]) for c in pod["containers"])
+            init = max((measure(c["resources"][part][kind]) for c in pod.get("initContainers", [])), default=0)
+            total[f"{part}.{kind}"] += pods * max(running, init)
     assert used
     for key, total in used.items():
         limit = hard[key]
