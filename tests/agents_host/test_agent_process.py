@@ -18,7 +18,7 @@ import pytest
 
 from yunwang.testkit import ROOT, free_port
 
-from .test_push import TOKEN, Recorder, url, wait_for
+from .test_push import TOKEN, Recorder, tls_recorder, url, wait_for
 
 YUNWANG = str(Path(sys.executable).with_name("yunwang"))
 
@@ -155,3 +155,16 @@ def test_a_silent_monitor_never_stalls_scrapes() -> None:
         finally:
             log = stop(proc)
     assert TOKEN not in log
+
+
+def test_pushes_to_an_https_monitor_it_trusts(tmp_path: Path) -> None:
+    monitor, cert = tls_recorder(tmp_path)
+    proc, _ = start_agent("--monitor", url(monitor, "https"), "--agent-id", "gov-web-02",
+                          env={"YUNWANG_AGENT_TOKEN": TOKEN, "SSL_CERT_FILE": str(cert)})
+    try:
+        wait_for(lambda: any(r["path"] == "/api/v1/agents/gov-web-02/heartbeat" for r in monitor.requests), 60)
+    finally:
+        log = stop(proc)
+        monitor.shutdown()
+        monitor.server_close()
+    assert {r["auth"] for r in monitor.requests} == {f"Bearer {TOKEN}"} and TOKEN not in log

@@ -137,14 +137,20 @@ def self_signed_for_loopback(folder: Path) -> tuple[Path, Path]:
     return key, cert
 
 
-def test_https_push_verifies_the_monitor_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     caplog: pytest.LogCaptureFixture) -> None:
-    key, cert = self_signed_for_loopback(tmp_path)
+def tls_recorder(folder: Path) -> tuple[Recorder, Path]:
+    """A running Recorder behind TLS with a self-signed certificate for 127.0.0.1, and that certificate's file."""
+    key, cert = self_signed_for_loopback(folder)
     server = Recorder()
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert, key)
     server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, cert
+
+
+def test_https_push_verifies_the_monitor_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    server, cert = tls_recorder(tmp_path)
     try:
         # Not in the trusted CA store: refused before any byte of the request (or the token) is sent.
         monkeypatch.delenv("SSL_CERT_DIR", raising=False)

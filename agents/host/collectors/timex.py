@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 from agents.host.collectors.base import Collector, CollectorError
 from agents.host.exposition import Family
@@ -33,7 +32,8 @@ def read_timex() -> tuple[int, _Timex] | None:
     """(clock state, timex struct) from a read-only adjtimex(2) call; None if the call fails."""
     global _LIBC
     if _LIBC is None:
-        _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        # The process's own symbols, libc's among them: ctypes.util.find_library would run `ldconfig -p`.
+        _LIBC = ctypes.CDLL(None, use_errno=True)
     tx = _Timex()
     state = _LIBC.adjtimex(ctypes.byref(tx))
     return None if state < 0 else (state, tx)
