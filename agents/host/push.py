@@ -83,7 +83,9 @@ class MonitorPusher:
         self._thread = threading.Thread(target=self.run, name="monitor-push", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 1.0) -> None:
+        """Ask the push thread to end; wait at most ``timeout`` s (a post or facts collection in flight is left to
+        the daemon thread, so stopping the agent never waits out a silent monitor's 10 s timeout)."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
