@@ -1,16 +1,19 @@
-"""Report formats: table (terminal), json (contract), sarif, junit, html (one self-contained file)."""
+"""Report formats: table (terminal), json (contract), sarif, junit, html (one self-contained file).
+
+Each format imports what it needs (rich, ElementTree, html, the controls list) inside its renderer: an audit pays
+start-up only for the format it writes.
+"""
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Callable
-from typing import Any
-from xml.etree import ElementTree as ET
+from typing import TYPE_CHECKING, Any
 
-from policies.controls import Control, load_controls
 from policies.engine import REGISTRY, AuditError, Finding, Report, Rule
-from policies.sarif import to_sarif
+
+if TYPE_CHECKING:
+    from policies.controls import Control
 
 STATUS_ZH = {"compliant": "符合", "partial": "部分符合", "non-compliant": "不符合", "not-assessed": "未评估"}
 STATUS_STYLE = {"compliant": "green", "partial": "yellow", "non-compliant": "red", "not-assessed": "dim"}
@@ -57,11 +60,15 @@ def render_json(report: Report) -> str:
 
 
 def render_sarif(report: Report) -> str:
+    from policies.sarif import to_sarif
+
     return json.dumps(to_sarif(report), ensure_ascii=False, indent=2) + "\n"
 
 
 def render_junit(report: Report) -> str:
     """One testcase per rule that ran (classname = its primary clause); findings are its failure text."""
+    from xml.etree import ElementTree as ET
+
     findings: dict[str, list[Finding]] = {}
     for f in report.findings:
         findings.setdefault(f.rule.id, []).append(f)
@@ -98,6 +105,8 @@ def render_table(report: Report) -> str:
 
     from rich.console import Console
     from rich.table import Table
+
+    from policies.controls import load_controls
 
     buffer = StringIO()
     console = Console(file=buffer, width=160, force_terminal=False, color_system=None)
@@ -153,6 +162,9 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}.compliant{background:#
 
 def render_html(report: Report) -> str:
     """A single self-contained page: score, clause-by-clause status with findings, manual checklist, errors."""
+    import html
+
+    from policies.controls import load_controls
     from policies.engine import load_rules
 
     load_rules()  # every family, so the page can tell automated controls from manual ones
@@ -211,5 +223,7 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
 
 def control_rows() -> list[tuple[Control, list[Rule]]]:
     """Every control with the rules covering it (empty list = manual)."""
+    from policies.controls import load_controls
+
     covering = rules_by_clause()
     return [(c, covering.get(c.id, [])) for c in load_controls()]
