@@ -135,6 +135,7 @@ def main() -> None:
             times: dict[str, list[tuple[float, float, float]]] = {"floor": [], "yunwang": [], "checkov": []}
             report_text = checkov_text = ""
             run_measured([yunwang, "audit", "k8s", str(corpus), "--format", "json", "--out", str(out)])  # warm-up
+            load_before = os.getloadavg()[0]
             for i in range(args.repeat):
                 figures, _ = run_measured([python, "-c", FLOOR, str(corpus)])
                 times["floor"].append(figures)
@@ -156,8 +157,10 @@ def main() -> None:
                   f"(checkov: {min(args.repeat, args.checkov_repeat)}) ==")
             for name, (wall, cpu, rss) in med.items():
                 print(f"{name:8s} wall {wall:7.2f} s  cpu {cpu:7.2f} s  peak RSS {rss:7.1f} MB")
+            paired = statistics.median(y[1] / f[1] for y, f in zip(times["yunwang"], times["floor"], strict=True))
             print(f"yunwang / floor: {med['yunwang'][1] / med['floor'][1]:.2f}x CPU, "
-                  f"{med['yunwang'][0] / med['floor'][0]:.2f}x wall")
+                  f"{med['yunwang'][0] / med['floor'][0]:.2f}x wall; median of per-round CPU ratios {paired:.2f}x")
+            print(f"load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
             deployments = sum(1 for f in report["findings"] if f["rule_id"] == "YW-K8S-030")
             print(f"known flaws: {expected_passwords} deployments with literal passwords, {expected_namespaces} "
                   "namespaces without NetworkPolicy")
