@@ -40,10 +40,11 @@ def up(
                                                "files are not changed; scaled copies go to the state folder)."),
 ) -> None:
     """Run everything on this machine: simulated devices, monitor, host and SNMP agents, Prometheus, audits."""
-    import sys
     import time
 
-    started = time.monotonic()
+    started = time.monotonic()  # "all green N s after start" counts from here
+    import sys
+
     import httpx
     from rich.console import Console
     from rich.live import Live

@@ -1,7 +1,7 @@
 """How long `yunwang up --stack dev` takes to start, to get every device into Prometheus, to be all green, to stop.
 
 Usage: .venv/bin/python scripts/bench/up_startup.py [--runs 3] [--audit]
-Runs `yunwang up` (scrape 5 s, poll 15 s; no audits unless --audit, as `make run` does) on spare ports with a fresh
+Runs `yunwang up` (scrape 5 s, poll 15 s; no audits unless --audit: `make run` has them) on spare ports with a fresh
 state folder each time and prints per-run and median seconds: all services started and Prometheus ready; every
 device of the stack's inventory in `yunwang:device:up`; the status line's "all green" (every service healthy, every
 target up, every device answering, the audit posted when --audit); SIGTERM until exit (every child stopped).
