@@ -85,7 +85,7 @@ async def _once(devices: list[InventoryDevice], resolver: AuthResolver, modules:
     from agents.snmp.poller import device_meta
 
     results = await apoll_once(devices, resolver, concurrency, modules, timeout, retries, in_flight)
-    prefixes = {d.name: device_prefix(d) for d in devices}
+    prefixes = {d.name: device_prefix(d) for d in devices}  # polled series carry SERIES_LABELS only
     sys.stdout.write("".join(render_families(results)) + device_meta(results, prefixes))
     failed = [r for r in results if not r.ok]
     for r in failed:

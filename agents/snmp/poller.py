@@ -33,14 +33,27 @@ DEFAULT_TIMEOUT = 2.0
 DEFAULT_RETRIES = 1
 
 
+SERIES_LABELS = ("device", "region")
+"""Device labels on every polled series (ifHCInOctets, entity, LLDP …): what dashboards and rules select SNMP
+series by. The other inventory labels (region_zh, role, vendor, model, site) ride only on the few per-device
+series (snmp_up, snmp_scrape_*), which is where ``yunwang:device:up`` takes them from: all seven on each of the
+city's ~1,400 series per 48-port switch made an unsharded /metrics about 2.5x larger (docs/performance.md)."""
+
+
 def labels_prefix(labels: Mapping[str, str]) -> str:
     """``k="v",`` for each device label, rendered once per device."""
     return "".join(f'{k}="{escape(v)}",' for k, v in labels.items())
 
 
 def device_prefix(device: InventoryDevice) -> str:
-    """The device's labels as a sample prefix (its name alone when the inventory gives no labels)."""
+    """All the device's labels as a sample prefix (its name alone when the inventory gives no labels)."""
     return labels_prefix(device.labels or {"device": device.name})
+
+
+def series_prefix(device: InventoryDevice, keep: tuple[str, ...] = SERIES_LABELS) -> str:
+    """The labels of ``keep`` the device has, as a sample prefix for its polled series."""
+    labels = device.labels or {"device": device.name}
+    return labels_prefix({k: labels[k] for k in keep if k in labels} or {"device": device.name})
 
 
 def resolver_for(stack: str | None = None, auths_file: Path | None = None,
@@ -59,29 +72,30 @@ def resolver_for(stack: str | None = None, auths_file: Path | None = None,
 
 @dataclass
 class DeviceJob:
-    """One inventory device, resolved once: target, plan and label prefix."""
+    """One inventory device, resolved once: target, plan and label prefixes (polled series, per-device series)."""
 
     device: InventoryDevice
     target: Target | None
     plan: Plan | None
     prefix: str
     problem: str | None = None
+    meta_prefix: str = ""
 
 
 def prepare(device: InventoryDevice, resolver: AuthResolver, modules: dict[str, Module],
             timeout: float | None = None, retries: int | None = None, in_flight: int = DEFAULT_IN_FLIGHT
             ) -> DeviceJob:
     """Resolve a device's credentials, address and modules; configuration problems are kept, not raised."""
-    prefix = device_prefix(device)
+    prefix, meta = series_prefix(device), device_prefix(device)
     try:
         creds: Credentials = resolver.resolve(device.auth)
         host, port = parse_address(device.address)
         plan = plan_for(device.modules, modules)
     except (UnknownAuth, KeyError, ValueError, InputError) as exc:
-        return DeviceJob(device, None, None, prefix, str(exc).strip("'\""))
+        return DeviceJob(device, None, None, prefix, str(exc).strip("'\""), meta)
     chosen_timeout, chosen_retries = request_timing(resolver, device.auth, plan, timeout, retries)
     target = Target(host, port, creds, chosen_timeout, chosen_retries, plan.max_repetitions, in_flight)
-    return DeviceJob(device, target, plan, prefix)
+    return DeviceJob(device, target, plan, prefix, None, meta)
 
 
 def request_timing(resolver: AuthResolver, auth: str, plan: Plan, timeout: float | None = None,
@@ -218,5 +232,5 @@ class Poller:
 
     def render(self) -> str:
         results = [self.results[j.device.name] for j in self.jobs if j.device.name in self.results]
-        prefixes = {j.device.name: j.prefix for j in self.jobs}
+        prefixes = {j.device.name: j.meta_prefix or j.prefix for j in self.jobs}
         return "".join(render_families(results)) + device_meta(results, prefixes)

@@ -16,7 +16,7 @@ from agents.snmp.engine import Target
 from agents.snmp.exporter import Agent
 from agents.snmp.httpd import Request
 from agents.snmp.modules import builtin_modules, plan_for
-from agents.snmp.poller import DeviceJob, Poller, apoll_once
+from agents.snmp.poller import DeviceJob, Poller, apoll_once, poll_job, prepare
 from agents.snmp.stats import AgentStats
 from yunwang.inventory import InventoryDevice
 
@@ -235,3 +235,27 @@ def test_requests_in_flight_are_bounded_per_device_and_in_total() -> None:
         assert len(agent.max_outstanding) == 6  # one source per device session
         assert max(agent.max_outstanding.values()) == in_flight  # reached (system + if_mib: 4 walks/gets) …
         assert agent.max_total_outstanding <= concurrency * in_flight  # … and never exceeded
+
+
+def test_polled_series_carry_device_and_region_and_snmp_up_every_label() -> None:
+    """The per-interface series keep what dashboards select by; snmp_up keeps all seven inventory labels."""
+    labels = {"device": "sw-1", "region": "jinan", "region_zh": "金安区", "role": "access", "vendor": "huawei",
+              "model": "S5735-L48T4X", "site": "金安区政务中心"}
+
+    async def run() -> str:
+        fake = await start_fake(fleet_values(2))
+        device = InventoryDevice(name="sw-1", address=f"127.0.0.1:{fake.port}", auth="public_v2",
+                                 modules=["if_mib"], labels=labels)
+        poller = Poller([prepare(device, AuthResolver(), builtin_modules())], 30, AgentStats())
+        poller.record(await poll_job(poller.jobs[0]))
+        return poller.render()
+
+    text = asyncio.run(run())
+    every = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    assert f"snmp_up{{{every}}} 1" in text
+    polled = [ln for ln in text.splitlines() if ln.startswith(("ifHCInOctets{", "ifOperStatus{", "sysUpTime"))]
+    assert len(polled) == 5
+    assert all(ln.startswith(("ifHCInOctets{device=\"sw-1\",region=\"jinan\",ifIndex=",
+                              "ifOperStatus{device=\"sw-1\",region=\"jinan\",ifIndex=",
+                              'sysUpTime{device="sw-1",region="jinan"}')) for ln in polled), polled
+    assert "role=" not in "".join(polled)
