@@ -2,66 +2,36 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from monitor_postgres import init_template, reap_orphans, remove_template, start_cluster, stop_cluster
 from monitor_testlib import ADMIN, AGENT, BACKENDS, VIEWER, free_port, need_binary, new_database
 
 
-def _as_postgres(cmd: list[str]) -> list[str]:
-    """initdb and postgres refuse to run as root: run them as the `postgres` user then."""
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *cmd]
-    return cmd
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[Path]:
+    """An initdb'd PostgreSQL data directory (trust auth) that clusters are copied from."""
+    initdb = need_binary("initdb", "postgresql")
+    reap_orphans()
+    template = init_template(initdb)
+    try:
+        yield template
+    finally:
+        remove_template(template)
 
 
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[str]:
-    """URL of a throw-away PostgreSQL cluster (trust auth, loopback only) for this test session."""
-    initdb = need_binary("initdb", "postgresql")
-    server = need_binary("postgres", "postgresql")
-    base = Path(tempfile.mkdtemp(prefix="yunwang-pg-", dir="/tmp"))
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres", "postgres")
-    data = base / "data"
-    subprocess.run(_as_postgres([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                                 "--no-sync"]), check=True, capture_output=True)
-    port = free_port()
-    log = open(base / "server.log", "wb")  # noqa: SIM115 - open for the server's whole life
-    proc = subprocess.Popen(_as_postgres([server, "-D", str(data), "-k", str(base), "-p", str(port),
-                                          "-h", "127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"]),
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    import psycopg
-
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres", connect_timeout=2).close()
-            break
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError((base / "server.log").read_text()[-2000:]) from None
-            time.sleep(0.2)
+def postgres(pg_template: Path) -> Iterator[str]:
+    """URL of a throw-away PostgreSQL cluster (loopback only) for this test session."""
+    cluster = start_cluster(pg_template, need_binary("postgres", "postgresql"), free_port())
     try:
-        yield url
+        yield cluster.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        shutil.rmtree(base, ignore_errors=True)
+        stop_cluster(cluster)
 
 
 @pytest.fixture(params=BACKENDS)

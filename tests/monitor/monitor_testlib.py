@@ -39,7 +39,8 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def heartbeat(agent_id: str = "host-1", seq: int = 1, **extra: Any) -> dict[str, Any]:
+def heartbeat(agent_id: str = "host-1", seq: int | str = 1, **extra: Any) -> dict[str, Any]:
+    """A heartbeat body (``seq`` may be a str, to check the monitor refuses it)."""
     return {"agent_id": agent_id, "kind": "host", "hostname": f"{agent_id}.example", "version": "0.1.0",
             "seq": seq, "sent_at": "2026-11-26T08:00:00Z", **extra}
 
