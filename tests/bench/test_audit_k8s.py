@@ -63,3 +63,30 @@ def test_cli_peak_rss_under_512_mb(corpus: Path) -> None:
     assert proc.returncode == 1, proc.stderr  # the corpus has high findings by construction
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert peak_mb < 512 or before / 1024 >= 512
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("k8s-10")
+    write_corpus(out, 10)
+    return out
+
+
+START_UP = {
+    "floor": [sys.executable, "-c", "import yaml"],
+    "library": [sys.executable, "-c", "import json, policies.k8s, policies.render, policies.engine as e; "
+                                      "e.load_rules(['k8s']); e.all_clause_ids()"],
+    "cli": [sys.executable, "-m", "yunwang.cli", "audit", "k8s", "{corpus}", "--format", "json", "--out",
+            "{corpus}.json"],
+}
+"""Fixed cost of one run: the floor's (Python + PyYAML), the audit library's, and the whole command's (Typer and its
+pydantic coercion, rich, every rule family of the source)."""
+
+
+@pytest.mark.parametrize("what", list(START_UP))
+def test_start_up(benchmark, tiny_corpus: Path, what: str) -> None:  # type: ignore[no-untyped-def]
+    benchmark.group = "audit k8s start-up (10 objects)"
+    cmd = [part.replace("{corpus}", str(tiny_corpus)) for part in START_UP[what]]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    result = benchmark(subprocess.run, cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert result.returncode in (0, 1), result.stderr
