@@ -114,7 +114,7 @@ def free_base_port(count: int, low: int = 20000, high: int = 60000) -> int:
     raise RuntimeError(f"no {count} consecutive free UDP ports between {low} and {high}")
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Child side of fork: get SIGTERM if `yunwang sim` itself is killed, so no orphan keeps the ports."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -260,7 +260,7 @@ class SimFleet:
                      f"--cache-dir={self.data_dir / f'cache-{shard}'}", "--log-level=error"],
                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                     env={**env, CONTEXTS_ENV: str(self.data_dir / f"shard-{shard}" / CONTEXTS_FILE)},
-                    preexec_fn=_die_with_parent))
+                    preexec_fn=die_with_parent))
                 log.close()
             self._wait_ready()
         except BaseException:

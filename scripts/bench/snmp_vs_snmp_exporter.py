@@ -6,10 +6,14 @@ What it measures, per cycle (every device polled once for the ``if_mib`` module,
     during ``poll_once``; theirs: utime+stime of the prometheus-snmp-exporter process from /proc);
   * the simulator's own CPU, so a cycle bounded by snmpsim is visible as such instead of passing for a
     poller figure (snmpsim, pure Python, is far slower than either poller).
-Rounds alternate which poller goes first; medians are printed with the ratio ours/theirs (goal <= 1.0).
+Both pollers poll the same fleet in the same run; each round runs every poller once, rotating which goes
+first; medians are printed with the ratios ours/theirs (goal for CPU: <= 1.0). ``--in-flight 1,2`` runs our
+poller once per value (requests outstanding per device) to compare them on the same fleet.
+The fleet is "uniform" (every device serves the same 48-port S5735 recording from a file shared per snmpsim
+process), so 1,000 devices start in seconds; the simulator's CPU is reported next to the pollers'.
 
 Usage: .venv/bin/python scripts/bench/snmp_vs_snmp_exporter.py [--devices 1000] [--ports 48] [--rounds 3]
-       [--sim-processes 2] [--concurrency 64]
+       [--sim-processes 2] [--concurrency 64] [--in-flight 1,2]
 Needs: Debian's prometheus-snmp-exporter (0.21: credentials inside modules) and the snmpsim venv
 (created on first use by agents/sim/install.py).
 """
@@ -22,14 +26,17 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import yaml
@@ -37,8 +44,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from agents.sim.fleet import SimFleet, free_base_port  # noqa: E402
+from agents.sim.fleet import SimFleet, die_with_parent, free_base_port  # noqa: E402
 from agents.snmp.auth import AuthResolver  # noqa: E402
+from agents.snmp.engine import DEFAULT_IN_FLIGHT  # noqa: E402
 from agents.snmp.poller import poll_once  # noqa: E402
 from yunwang.inventory import build_inventory  # noqa: E402
 from yunwang.topology import Topology  # noqa: E402
@@ -104,13 +112,14 @@ def sim_cpu(fleet: SimFleet) -> float:
     return sum(proc_cpu(pid) for pid in fleet.pids())
 
 
-def cycle_ours(inventory: list, resolver: AuthResolver, fleet: SimFleet, concurrency: int,  # type: ignore[type-arg]
-               timeout_s: float, retries: int) -> Cycle:
+def cycle_ours(name: str, inventory: list, resolver: AuthResolver, fleet: SimFleet,  # type: ignore[type-arg]
+               concurrency: int, timeout_s: float, retries: int, in_flight: int) -> Cycle:
     sim0, cpu0, t0 = sim_cpu(fleet), time.process_time(), time.perf_counter()
-    results = poll_once(inventory, resolver, concurrency=concurrency, timeout=timeout_s, retries=retries)
+    results = poll_once(inventory, resolver, concurrency=concurrency, timeout=timeout_s, retries=retries,
+                        in_flight=in_flight)
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     samples = sum(len(lines) for r in results for lines in r.families.values())
-    return Cycle("ours", wall, cpu, sim_cpu(fleet) - sim0, sum(r.ok for r in results), samples,
+    return Cycle(name, wall, cpu, sim_cpu(fleet) - sim0, sum(r.ok for r in results), samples,
                  sum(r.retransmits for r in results))
 
 
@@ -140,7 +149,8 @@ def cycle_theirs(exporter_pid: int, port: int, targets: list[str], fleet: SimFle
 
 def start_exporter(config_file: Path, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen([EXPORTER, f"--config.file={config_file}", f"--web.listen-address=127.0.0.1:{port}",
-                             "--log.level=error"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--log.level=error"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=die_with_parent)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -154,21 +164,24 @@ def start_exporter(config_file: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("snmp_exporter did not start")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--devices", type=int, default=1000)
-    ap.add_argument("--ports", type=int, default=48)
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--sim-processes", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--concurrency", type=int, default=64)
-    ap.add_argument("--timeout", type=float, default=10.0, help="per-request timeout, both pollers")
-    ap.add_argument("--retries", type=int, default=2)
-    ap.add_argument("--json", type=Path, help="also write the figures here")
-    args = ap.parse_args()
-    if not Path(EXPORTER).exists():
-        print(f"{EXPORTER} missing: apt-get install prometheus-snmp-exporter", file=sys.stderr)
-        return 3
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
+
+@dataclass
+class BenchArgs:
+    devices: int = 1000
+    ports: int = 48
+    rounds: int = 3
+    sim_processes: int = os.cpu_count() or 2
+    concurrency: int = 64
+    in_flight: tuple[int, ...] = (DEFAULT_IN_FLIGHT,)
+    timeout: float = 10.0
+    retries: int = 2
+
+
+def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, Any]:
+    """Start the fleet and snmp_exporter, run the rounds, return the medians and ratios."""
     auth_key, priv_key = secrets.token_hex(12), secrets.token_hex(12)
     env_prefix = "YUNWANG_SNMP_" + PROFILE.upper().replace("-", "_")
     os.environ[f"{env_prefix}_AUTH_KEY"], os.environ[f"{env_prefix}_PRIV_KEY"] = auth_key, priv_key
@@ -176,13 +189,14 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="yunwang-bench-"))
     os.chmod(work, 0o700)
     fleet = SimFleet(topo, work / "sim", base_port=free_base_port(args.devices), processes=args.sim_processes,
-                     startup_timeout_s=900)
+                     startup_timeout_s=900, uniform=True)
     exporter: subprocess.Popen[bytes] | None = None
+    load_before = load_average()
     try:
         t0 = time.perf_counter()
         endpoints = fleet.start()
-        print(f"simulator: {args.devices} devices x {args.ports} ports on {args.sim_processes} snmpsim "
-              f"process(es), ready in {time.perf_counter() - t0:.1f} s", flush=True)
+        say(f"simulator: {args.devices} devices x {args.ports} ports on {args.sim_processes} snmpsim "
+            f"process(es), ready in {time.perf_counter() - t0:.1f} s; load average {load_before}")
         inventory = [d.model_copy(update={"modules": ["if_mib"]}) for d in build_inventory(topo, endpoints).devices]
         resolver = AuthResolver({}, dict(topo.profile_by_name), os.environ)
         config_file = work / "snmp.yml"
@@ -191,56 +205,100 @@ def main() -> int:
             yaml.safe_dump(exporter_config(auth_key, priv_key, args.timeout, args.retries), fh, sort_keys=False)
         port = free_tcp_port()
         exporter = start_exporter(config_file, port)
+        exporter_pid = exporter.pid
         targets = [endpoints[d.name] for d in topo.devices]
+        ours = {f"ours/in-flight {n}": n for n in args.in_flight}
+        pollers = [*ours, "snmp_exporter"]
 
         def run(poller: str) -> Cycle:
-            if poller == "ours":
-                return cycle_ours(inventory, resolver, fleet, args.concurrency, args.timeout, args.retries)
-            assert exporter is not None
-            return cycle_theirs(exporter.pid, port, targets, fleet, args.concurrency, args.timeout)
+            if poller in ours:
+                return cycle_ours(poller, inventory, resolver, fleet, args.concurrency, args.timeout, args.retries,
+                                  ours[poller])
+            return cycle_theirs(exporter_pid, port, targets, fleet, args.concurrency, args.timeout)
 
         cycles: list[Cycle] = []
         for r in range(args.rounds):
-            for poller in (("ours", "snmp_exporter") if r % 2 == 0 else ("snmp_exporter", "ours")):
+            shift = r % len(pollers)
+            for poller in pollers[shift:] + pollers[:shift]:  # each poller goes first in turn
                 c = run(poller)
                 cycles.append(c)
-                print(f"round {r + 1} {c.poller:>13}: wall {c.wall_s:7.2f} s  cpu {c.cpu_s:6.2f} s "
-                      f"({c.cpu_s / args.devices * 1000:6.2f} ms/device)  ok {c.ok}/{args.devices}  "
-                      f"samples {c.samples}  snmpsim cpu {c.sim_cpu_s:6.1f} s"
-                      + (f"  retransmits {c.retransmits}" if c.retransmits >= 0 else ""), flush=True)
-        summary: dict[str, object] = {"devices": args.devices, "ports": args.ports, "rounds": args.rounds,
-                                      "sim_processes": args.sim_processes, "concurrency": args.concurrency}
-        for poller in ("ours", "snmp_exporter"):
+                say(f"round {r + 1} {c.poller:>17}: wall {c.wall_s:7.2f} s  cpu {c.cpu_s:6.2f} s "
+                    f"({c.cpu_s / args.devices * 1000:6.2f} ms/device)  ok {c.ok}/{args.devices}  "
+                    f"samples {c.samples}  snmpsim cpu {c.sim_cpu_s:6.1f} s"
+                    + (f"  retransmits {c.retransmits}" if c.retransmits >= 0 else ""))
+        summary: dict[str, Any] = {"devices": args.devices, "ports": args.ports, "rounds": args.rounds,
+                                   "sim_processes": args.sim_processes, "concurrency": args.concurrency,
+                                   "load_average_before": load_before, "load_average_after": load_average(),
+                                   "pollers": {}}
+        for poller in pollers:
             mine = [c for c in cycles if c.poller == poller]
-            summary[poller] = {
+            summary["pollers"][poller] = {
                 "wall_s": statistics.median(c.wall_s for c in mine),
+                "cpu_s": statistics.median(c.cpu_s for c in mine),
                 "cpu_ms_per_device": statistics.median(c.cpu_s for c in mine) / args.devices * 1000,
-                "sim_cpu_s": statistics.median(c.sim_cpu_s for c in mine),
-                "sim_busy": statistics.median(c.sim_cpu_s / (c.wall_s * args.sim_processes) for c in mine),
                 "sim_cpu_ms_per_device": statistics.median(c.sim_cpu_s for c in mine) / args.devices * 1000,
-                "ok": min(c.ok for c in mine), "samples": statistics.median(c.samples for c in mine)}
-        ours, theirs = summary["ours"], summary["snmp_exporter"]
-        assert isinstance(ours, dict) and isinstance(theirs, dict)
-        summary["ratio_cpu"] = ours["cpu_ms_per_device"] / theirs["cpu_ms_per_device"]
-        summary["ratio_wall"] = ours["wall_s"] / theirs["wall_s"]
-        print(f"\nmedians over {args.rounds} rounds, {args.devices} devices x {args.ports} ports "
-              "(if_mib, v3 authPriv):")
-        for name, s in (("ours", ours), ("snmp_exporter", theirs)):
-            print(f"  {name:>13}: cycle {s['wall_s']:.2f} s, {s['cpu_ms_per_device']:.2f} CPU-ms/device, "
-                  f"ok {s['ok']}, samples {s['samples']:.0f}, snmpsim {s['sim_cpu_ms_per_device']:.0f} CPU-ms/device "
-                  f"({s['sim_busy'] * 100:.0f} % busy)")
-        print(f"  ratio ours/theirs: CPU {summary['ratio_cpu']:.2f}, wall {summary['ratio_wall']:.2f}")
-        if max(ours["sim_busy"], theirs["sim_busy"]) > 0.8:
-            print("  note: snmpsim was >80 % busy: cycle wall times are bounded by the simulator, not the pollers")
-        if args.json:
-            args.json.write_text(json.dumps(summary, indent=1))
-        return 0
+                "sim_busy": statistics.median(c.sim_cpu_s / (c.wall_s * args.sim_processes) for c in mine),
+                "ok": min(c.ok for c in mine), "samples": statistics.median(c.samples for c in mine),
+                "retransmits": statistics.median(c.retransmits for c in mine)}
+        theirs = summary["pollers"]["snmp_exporter"]
+        summary["ratios"] = {name: {"cpu": summary["pollers"][name]["cpu_s"] / theirs["cpu_s"],
+                                    "wall": summary["pollers"][name]["wall_s"] / theirs["wall_s"]} for name in ours}
+        return summary
     finally:
         if exporter is not None:
             exporter.terminate()
             exporter.wait(10)
         fleet.stop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def report(summary: dict[str, Any]) -> str:
+    lines = [f"medians over {summary['rounds']} rounds, {summary['devices']} devices x {summary['ports']} ports "
+             f"(if_mib, v3 authPriv, concurrency {summary['concurrency']}); load average "
+             f"{summary['load_average_before']} before, {summary['load_average_after']} after:"]
+    for name, s in summary["pollers"].items():
+        lines.append(f"  {name:>17}: cycle {s['wall_s']:.2f} s, CPU {s['cpu_s']:.2f} s/cycle "
+                     f"({s['cpu_ms_per_device']:.2f} ms/device), ok {s['ok']}, samples {s['samples']:.0f}, "
+                     f"snmpsim {s['sim_cpu_ms_per_device']:.0f} CPU-ms/device ({s['sim_busy'] * 100:.0f} % busy)"
+                     + (f", retransmits {s['retransmits']:.0f}" if s["retransmits"] >= 0 else ""))
+    for name, ratio in summary["ratios"].items():
+        lines.append(f"  ratio {name} / snmp_exporter: CPU per cycle {ratio['cpu']:.2f}, "
+                     f"wall per cycle {ratio['wall']:.2f}")
+    if max(s["sim_busy"] for s in summary["pollers"].values()) > 0.8:
+        lines.append("  note: snmpsim was >80 % busy: cycle wall times are bounded by the simulator, not the pollers")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    defaults = BenchArgs()
+    ap.add_argument("--devices", type=int, default=defaults.devices)
+    ap.add_argument("--ports", type=int, default=defaults.ports)
+    ap.add_argument("--rounds", type=int, default=defaults.rounds)
+    ap.add_argument("--sim-processes", type=int, default=defaults.sim_processes)
+    ap.add_argument("--concurrency", type=int, default=defaults.concurrency)
+    ap.add_argument("--in-flight", default=",".join(map(str, defaults.in_flight)),
+                    help="our requests in flight per device; a list (1,2) runs our poller once per value")
+    ap.add_argument("--timeout", type=float, default=defaults.timeout, help="per-request timeout, both pollers")
+    ap.add_argument("--retries", type=int, default=defaults.retries)
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    ns = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the fleet and snmp_exporter on the way out
+    if not Path(EXPORTER).exists():
+        print(f"{EXPORTER} missing: apt-get install prometheus-snmp-exporter", file=sys.stderr)
+        return 3
+    try:
+        in_flight = tuple(int(x) for x in ns.in_flight.split(","))
+    except ValueError:
+        print(f"--in-flight {ns.in_flight!r}: expected numbers separated by commas, e.g. 1,2", file=sys.stderr)
+        return 2
+    args = BenchArgs(ns.devices, ns.ports, ns.rounds, ns.sim_processes, ns.concurrency, in_flight, ns.timeout,
+                     ns.retries)
+    summary = run_bench(args, lambda line: print(line, flush=True))
+    print("\n" + report(summary))
+    if ns.json:
+        ns.json.write_text(json.dumps(summary, indent=1))
+    return 0
 
 
 if __name__ == "__main__":
