@@ -12,11 +12,14 @@ from infra.components.network_inventory import credential_fields
 from infra.databases import DATABASES_KEY, check_databases
 from infra.program import (
     DEFAULT_IMAGES,
+    MAX_SHARDS,
+    MIN_SHARDS,
     BackupSettings,
     ProgramOptions,
     backed_up_databases,
     backup_sites,
     build,
+    monitoring_planes,
     needed_databases,
     read_assets,
 )
@@ -103,6 +106,26 @@ def backup_settings(raw: Any, topology: Topology) -> BackupSettings:
     return BackupSettings(schedule=schedule, port=port, sites=tuple(sorted(sites.items())))
 
 
+def poller_shards(raw: Any, topology: Topology) -> tuple[tuple[str, int], ...]:
+    """``yunwang:pollerShards`` (plain): {plane region: shards}, each from 2 (one pod lost silences half) to 16."""
+    if raw is None:
+        return ()
+    where = f"{CONFIG_NAMESPACE}:pollerShards"
+    _, planes = monitoring_planes(topology)
+    if not isinstance(raw, dict):
+        raise InputError([Problem("Pulumi config", None, where, "", "must be an object {region: shards}",
+                                  'e.g. {"luan": 4}')])
+    problems = [Problem("Pulumi config", None, f"{where}.{region}", str(n),
+                        f"not a region with a monitoring plane, or not {MIN_SHARDS}–{MAX_SHARDS} shards",
+                        f"planes: {', '.join(planes) or '(none)'}")
+                for region, n in raw.items()
+                if region not in planes or not isinstance(n, int) or isinstance(n, bool)
+                or not MIN_SHARDS <= n <= MAX_SHARDS]
+    if problems:
+        raise InputError(problems)
+    return tuple(sorted(raw.items()))
+
+
 def _required_secret(config: Any, key: str, hint: str) -> Any:
     value = config.get_secret(key)
     if value is None:
@@ -148,6 +171,7 @@ def run(topology: Topology, stack: str, root: Path) -> dict[str, Any]:
     opts = ProgramOptions(stack=stack, credentials=credentials, tokens=tokens,
                           grafana_admin_password=grafana_password, databases=databases,
                           backup_repository=repository, backup_password=password, backup=backup,
+                          poller_shards=poller_shards(config.get_object("pollerShards"), topology),
                           images=_images(config.get_object("images")),
                           prometheus_rules=rules, dashboards=dashboards)
     shared = config.get_secret("kubeconfig")

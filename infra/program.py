@@ -72,6 +72,8 @@ class ProgramOptions:
     backup_repository: Any = None
     backup_password: Any = None
     backup: BackupSettings = BackupSettings()
+    poller_shards: tuple[tuple[str, int], ...] = ()
+    """(plane region, shard count) overrides of :func:`shards_for` (``yunwang:pollerShards``)."""
     images: Images = DEFAULT_IMAGES
     prometheus_config: Any = None
     """``callable(monitor_url, stack, namespace) -> str``; default: monitor/prometheus/render.py's template."""
@@ -232,6 +234,7 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
         platforms_in[(p.region, p.zone)].append((p.replicas, p.cpu, p.memory))
 
     shards = {name: shards_for(sum(len(devices_by_region[r]) for r in polled)) for name, polled in planes.items()}
+    shards.update((name, n) for name, n in opts.poller_shards if name in shards)
     sites = backup_sites(topo, opts.backup.sites)
     backups = backed_up_databases(topo) if sites else {}
 

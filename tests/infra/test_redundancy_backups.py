@@ -164,3 +164,14 @@ def test_bad_backup_settings_are_located(backup: dict[str, Any], path: str) -> N
     with pytest.raises(InputError) as exc:
         run_program("dev", root=ROOT, secrets={**SECRETS, "yunwang:backup": json.dumps(backup)})
     assert [p.path for p in exc.value.problems] == [path]
+
+
+def test_poller_shards_follow_config_within_bounds() -> None:
+    result = run_program("dev", root=ROOT, secrets={**SECRETS, "yunwang:pollerShards": json.dumps({"luan": 3})})
+    poller = next(r for r in result.registrations if r.name == "luan/security-management/snmp-poller")
+    assert poller.inputs["spec"]["replicas"] == 3
+    assert result.outputs["inventory"]["pollers"]["luan"]["shards"] == 3
+    with pytest.raises(InputError) as exc:
+        run_program("dev", root=ROOT, secrets={**SECRETS, "yunwang:pollerShards": json.dumps({"luan": 1,
+                                                                                               "jinan": 2})})
+    assert sorted(p.path for p in exc.value.problems) == ["yunwang:pollerShards.jinan", "yunwang:pollerShards.luan"]
