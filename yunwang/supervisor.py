@@ -53,6 +53,9 @@ class ChildSpec:
     """Where a person reaches it (shown in the status table)."""
     ready_timeout: float | None = None
     """How long the next child waits for this one to be ready (default: the supervisor's)."""
+    restart_with: tuple[str, ...] = ()
+    """Children whose restart this one follows: once such a child is ready again after a restart, this one is
+    restarted too (it holds state about that child's previous run)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class Child:
     last_exit: int | None = None
     healthy: bool = False
     checked_at: float = 0.0
+    ready_restarts: int = 0
+    """The restart count this child last became ready at (its dependents follow each new one once)."""
     log_file: IO[bytes] | None = None
 
     @property
@@ -138,7 +143,7 @@ class Supervisor:
         self.previous = self._load_state()
         for child in self.children:
             before = self.previous.get("children", {}).get(child.spec.name, {})
-            child.restarts = int(before.get("restarts", 0))
+            child.restarts = child.ready_restarts = int(before.get("restarts", 0))
             child.last_exit = before.get("last_exit")
 
     # -- state ----------------------------------------------------------------------------------------------
@@ -278,6 +283,25 @@ class Supervisor:
                 child.healthy = child.healthy or ready
             if child.process is not None and now - child.started_at >= self.backoff.stable_after:
                 child.failures = 0
+            if child.process is not None and child.healthy and child.restarts > child.ready_restarts:
+                child.ready_restarts = child.restarts
+                self._restart_followers(child)
+
+    def _restart_followers(self, leader: Child) -> None:
+        """Restart the running children that declared ``restart_with`` the ``leader`` now ready again."""
+        for child in self.children:
+            if leader.spec.name not in child.spec.restart_with or child.process is None:
+                continue
+            self._event(child.spec.name, f"restarting: {leader.spec.name} restarted")
+            _signal_group(child.process.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.process.wait(timeout=self.stop_grace)
+            _signal_group(child.process.pid, signal.SIGKILL)
+            child.process.wait()
+            child.last_exit = child.process.returncode
+            child.restarts += 1
+            self._spawn(child)
+            self.save_state()
 
     def _died(self, child: Child, now: float) -> None:
         assert child.process is not None

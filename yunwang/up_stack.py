@@ -156,7 +156,10 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
         "snmp-agent", _yunwang("agent", "snmp", "--listen", f"127.0.0.1:{p.snmp_agent}", "--stack", cfg.stack,
                                "--interval", cfg.poll_interval, *endpoints),
         env=env, cwd=cfg.root, health_url=f"http://127.0.0.1:{p.snmp_agent}/metrics",
-        missing=_command_missing("agents.cli", "agent snmp"), url=f"http://127.0.0.1:{p.snmp_agent}/metrics"))
+        missing=_command_missing("agents.cli", "agent snmp"), url=f"http://127.0.0.1:{p.snmp_agent}/metrics",
+        # A restarted simulator has new SNMPv3 engine IDs, and the poller keeps polling the old ones (the devices
+        # answer "unknown user name", which it does not take for a changed engine): start it afresh as well.
+        restart_with=("sim",) if cfg.with_sim else ()))
     prom_dir = cfg.state_dir / "prometheus"
     specs.append(ChildSpec(
         "prometheus", [cfg.prometheus or "prometheus", f"--config.file={prom_dir / 'prometheus.yml'}",

@@ -71,10 +71,12 @@ def test_children_and_their_order(tmp_path: Path) -> None:
     assert "--endpoints" in monitor.argv and "--prometheus" in monitor.argv
     assert monitor.health_url == "http://127.0.0.1:8080/healthz"
     assert specs[0].ready_file == cfg.endpoints_file
+    assert specs[3].restart_with == ("sim",), "the poller starts afresh with a restarted simulator"
 
     no_sim = build_specs(_cfg(tmp_path, with_sim=False), {})
     assert [s.name for s in no_sim] == ["monitor", "host-agent", "snmp-agent", "prometheus"]
     assert all("--endpoints" not in s.argv for s in no_sim)
+    assert all(s.restart_with == () for s in no_sim)
     assert no_sim[-1].missing and "--without-prometheus" in no_sim[-1].missing
 
 

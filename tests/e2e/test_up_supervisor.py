@@ -257,18 +257,22 @@ READY_LATE = "import sys, time; time.sleep(0.5); open(sys.argv[1], 'w').write('r
 
 
 def test_a_restarted_child_is_news_once_it_is_ready_again(tmp_path: Path, groups: list[int]) -> None:
-    """The ready file of the killed run is removed before the restart, so readiness means the new run's."""
+    """The ready file of the killed run is removed before the restart, so readiness means the new run's; then the
+    children that follow it are restarted (once) and watchers told (once)."""
     from yunwang.supervisor import RestartWatch
 
     ready = tmp_path / "ready"
-    sup = Supervisor([ChildSpec("sim", [PY, "-c", READY_LATE, str(ready)], ready_file=ready)], tmp_path,
+    sup = Supervisor([ChildSpec("sim", [PY, "-c", READY_LATE, str(ready)], ready_file=ready),
+                      ChildSpec("poller", [PY, "-c", "import time; time.sleep(300)"], restart_with=("sim",)),
+                      ChildSpec("other", [PY, "-c", "import time; time.sleep(300)"])], tmp_path,
                      backoff=FAST, ready_timeout=15)
     watch = RestartWatch("sim")
     try:
         sup.start()
-        child = sup.children[0]
+        child, poller, other = sup.children
         assert child.pid is not None and ready.exists()
-        groups.append(child.pid)
+        first_poller, first_other = poller.pid, other.pid
+        groups.extend(p for p in (child.pid, first_poller, first_other) if p is not None)
         assert not watch.came_back(sup), "the first start is no restart"
         os.kill(child.pid, signal.SIGKILL)
         assert _wait(lambda: _ticked(sup) and child.restarts == 1 and child.pid is not None, 15)
@@ -276,8 +280,18 @@ def test_a_restarted_child_is_news_once_it_is_ready_again(tmp_path: Path, groups
         groups.append(child.pid)
         assert not ready.exists(), "the killed run's ready file must not announce the new run"
         assert not watch.came_back(sup)
+        assert poller.pid == first_poller, "followers wait until the restarted child is ready"
         assert _wait(lambda: _ticked(sup) and watch.came_back(sup), 15)
         assert not watch.came_back(sup), "one restart is news once"
+        assert poller.pid not in (None, first_poller) and poller.restarts == 1
+        assert poller.pid is not None
+        groups.append(poller.pid)
+        assert other.pid == first_other and other.restarts == 0
+        for _ in range(5):
+            sup.tick()
+        assert poller.restarts == 1, "a follower restarts once per restart of its leader"
     finally:
         sup.stop()
+    assert [e.message for e in sup.events if e.child == "poller" and e.message.startswith("restarting")] == [
+        "restarting: sim restarted"]
     assert RestartWatch("absent").came_back(sup) is False
