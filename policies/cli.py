@@ -3,9 +3,10 @@
 Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error or nothing could be audited.
 Other audit commands reuse :data:`FORMAT`, :data:`OUT`, :data:`WAIVERS`, :data:`FAIL_ON`,
 :func:`common_options` and :func:`finish` (or :func:`emit` for a ready report).
-"""
 
-from __future__ import annotations
+Annotations here are real objects, not postponed strings: Typer would evaluate each string annotation of every
+audit command at every start.
+"""
 
 import sys
 from dataclasses import dataclass

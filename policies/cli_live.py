@@ -1,9 +1,8 @@
 """``yunwang audit host|device|snmp``: audit a host's facts, device running configs, and live SNMP agents.
 
-Registered into the ``audit`` group by policies.cli; reuses its common options and report writer.
+Registered into the ``audit`` group by policies.cli; reuses its common options and report writer. Annotations are
+real objects (no postponed evaluation), as in policies.cli: Typer would evaluate string annotations at every start.
 """
-
-from __future__ import annotations
 
 from pathlib import Path
 
