@@ -73,7 +73,7 @@ def test_only_clusters_of_dead_test_runs_are_reaped(tmp_path: Path) -> None:
         (base / OWNER_FILE).write_text(f"{owner}\n")
         (base / "data" / "postmaster.pid").write_text(f"{bystander.pid}\n{base / 'data'}\n")
     try:
-        assert reap_orphans(tmp_path) == [orphan]
+        assert reap_orphans((tmp_path,)) == [orphan]
         assert not orphan.exists() and owned.exists()
         assert bystander.poll() is None  # not that cluster's postmaster (its command line differs): untouched
     finally:
