@@ -40,7 +40,7 @@ def snmp(
     auths: Path | None = typer.Option(None, "--auths", help="snmp_exporter-style auths YAML (secrets stay in it)."),
     modules: list[Path] = typer.Option([], "--modules", help="Extra snmp_exporter snmp.yml module file(s)."),
     concurrency: int = typer.Option(64, "--concurrency", min=1, max=4096, help="Devices polled at once."),
-    in_flight: int = typer.Option(1, "--in-flight", min=1, max=16,
+    in_flight: int = typer.Option(2, "--in-flight", min=1, max=16,  # engine.DEFAULT_IN_FLIGHT
                                   help="Requests outstanding per device (its tables walked in parallel); "
                                        "at most concurrency x this many in total."),
     timeout: float | None = typer.Option(None, "--timeout", help="Per-request timeout in seconds (override)."),
