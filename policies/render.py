@@ -136,8 +136,8 @@ def render_table(report: Report) -> str:
         console.print(f"{source}: {s.files} file(s), {s.read} object(s) read, {s.audited} audited, "
                       f"{s.skipped} skipped")
     for skip in report.stats.skipped_reasons[:50]:
-        console.print(f"  skipped {skip['file']}{':' + str(skip['line']) if skip.get('line') else ''}: "
-                      f"{skip['reason']}")
+        place = _error_where(AuditError(skip.get("file"), skip.get("line"), "")) or skip["source"]
+        console.print(f"  skipped {place}: {skip['reason']}")
     if len(report.stats.skipped_reasons) > 50:
         console.print(f"  … and {len(report.stats.skipped_reasons) - 50} more skipped (see --format json)")
     for e in report.errors:
