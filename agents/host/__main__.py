@@ -50,10 +50,10 @@ def exec_agent(argv: list[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # before the agent's imports: --help and usage errors stay instant
     from agents.host.agent import run_agent
     from yunwang.errors import InputError
 
-    args = build_parser().parse_args(argv)
     try:
         run_agent(listen=args.listen, monitor=args.monitor, textfile_dir=args.textfile_dir, agent_id=args.agent_id,
                   token_file=args.token_file, enable=args.enable, disable=args.disable)
