@@ -68,17 +68,22 @@ def wait_for(predicate: Any, seconds: float = 5.0) -> None:
         time.sleep(0.02)
 
 
+def push_until(pusher: MonitorPusher, predicate: Any, seconds: float = 5.0) -> None:
+    """Run the pusher's thread until ``predicate()`` holds, then stop it."""
+    pusher.start()
+    try:
+        wait_for(predicate, seconds)
+    finally:
+        pusher.stop()
+
+
 def test_heartbeats_and_facts_reach_the_monitor(monitor: Recorder) -> None:
     facts = {"schema": "yunwang.host-facts/v1", "hostname": "h1"}
     started = time.time()
     pusher = MonitorPusher(url(monitor), "web 01/a", "h1", "0.1.0", TOKEN, lambda: json.dumps(facts).encode(),
                            heartbeat_interval=0.1, facts_interval=0.5, address="10.10.99.21:9810")
-    pusher.start()
-    try:
-        wait_for(lambda: sum(r["path"].endswith("/heartbeat") for r in monitor.requests) >= 4
-                 and sum(r["path"].endswith("/facts") for r in monitor.requests) >= 2)
-    finally:
-        pusher.stop()
+    push_until(pusher, lambda: sum(r["path"].endswith("/heartbeat") for r in monitor.requests) >= 4
+               and sum(r["path"].endswith("/facts") for r in monitor.requests) >= 2)
     facts_posts = [r for r in monitor.requests if r["path"].endswith("/facts")]
     beats = [r for r in monitor.requests if r["path"].endswith("/heartbeat")]
     # A heartbeat first (the monitor keeps facts only of agents it has heard from), then the facts at once.
@@ -101,11 +106,7 @@ def test_failures_back_off_and_never_log_the_token(monitor: Recorder, caplog: py
     caplog.set_level(logging.DEBUG)
     pusher = MonitorPusher(url(monitor), "a1", "h1", "0.1.0", TOKEN, lambda: b'{"schema": "x"}',
                            heartbeat_interval=0.05, facts_interval=60, max_backoff=0.4)
-    pusher.start()
-    try:
-        wait_for(lambda: pusher.sent["facts"] >= 1 and pusher.sent["heartbeat"] >= 2, seconds=10)
-    finally:
-        pusher.stop()
+    push_until(pusher, lambda: pusher.sent["facts"] >= 1 and pusher.sent["heartbeat"] >= 2, seconds=10)
     beats = [r for r in monitor.requests if r["path"].endswith("/heartbeat")]
     # The retry after the first failure waited about 1 s (capped here at 0.4 s), not the 0.05 s interval.
     assert beats[1]["at"] - beats[0]["at"] >= 0.35
@@ -118,11 +119,7 @@ def test_unreachable_monitor_is_retried_without_crashing(caplog: pytest.LogCaptu
 
     pusher = MonitorPusher(f"http://127.0.0.1:{free_port()}", "a1", "h1", "0.1.0", TOKEN, lambda: b"{}",
                            heartbeat_interval=0.05, max_backoff=0.1, timeout=1)
-    pusher.start()
-    try:
-        wait_for(lambda: pusher.failures["heartbeat"] >= 3)
-    finally:
-        pusher.stop()
+    push_until(pusher, lambda: pusher.failures["heartbeat"] >= 3)
     assert pusher.sent == {"heartbeat": 0, "facts": 0}
     assert "Connection refused" in caplog.text and TOKEN not in caplog.text
 
@@ -157,21 +154,13 @@ def test_https_push_verifies_the_monitor_certificate(tmp_path: Path, monkeypatch
         monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-ca.pem"))
         untrusting = MonitorPusher(url(server, "https"), "a1", "h1", "0.1.0", TOKEN, lambda: b"{}",
                                    heartbeat_interval=0.05, max_backoff=0.05, timeout=2)
-        untrusting.start()
-        try:
-            wait_for(lambda: untrusting.failures["heartbeat"] >= 2)
-        finally:
-            untrusting.stop()
+        push_until(untrusting, lambda: untrusting.failures["heartbeat"] >= 2)
         assert server.requests == [] and "SSLCertVerificationError" in caplog.text and TOKEN not in caplog.text
         # Trusted through SSL_CERT_FILE (the same variable OpenSSL tools honour): heartbeat and facts arrive.
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))
         trusting = MonitorPusher(url(server, "https"), "a1", "h1", "0.1.0", TOKEN, lambda: b'{"schema": "x"}',
                                  heartbeat_interval=0.05, timeout=2)
-        trusting.start()
-        try:
-            wait_for(lambda: trusting.sent["facts"] >= 1)
-        finally:
-            trusting.stop()
+        push_until(trusting, lambda: trusting.sent["facts"] >= 1)
         assert {r["auth"] for r in server.requests} == {f"Bearer {TOKEN}"}
         assert {r["path"] for r in server.requests} == {"/api/v1/agents/a1/heartbeat", "/api/v1/agents/a1/facts"}
     finally:
@@ -183,10 +172,6 @@ def test_a_monitor_path_prefix_is_kept(monitor: Recorder) -> None:
     """A monitor behind a reverse proxy at /monitor/ gets /monitor/api/v1/…"""
     pusher = MonitorPusher(url(monitor) + "/monitor/", "a1", "h1", "0.1.0", None, lambda: b"{}",
                            heartbeat_interval=0.05)
-    pusher.start()
-    try:
-        wait_for(lambda: pusher.sent["heartbeat"] >= 1)
-    finally:
-        pusher.stop()
+    push_until(pusher, lambda: pusher.sent["heartbeat"] >= 1)
     assert monitor.requests[0]["path"] == "/monitor/api/v1/agents/a1/heartbeat"
     assert monitor.requests[0]["auth"] is None  # no token configured: no Authorization header at all
