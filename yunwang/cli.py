@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.console import Console
-
 from yunwang import __version__
 from yunwang.errors import InputError
 
@@ -17,9 +15,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-err_console = Console(stderr=True)
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"yunwang {__version__}")
@@ -36,6 +31,7 @@ def _root(
 @app.command("check")
 def check(stack: str = typer.Option("dev", "--stack", "-s", help="Stack name (Pulumi.<stack>.yaml).")) -> None:
     """Validate a stack's topology file and print what it declares."""
+    from rich.console import Console
     from rich.table import Table
 
     from yunwang.stacks import load_stack
@@ -95,6 +91,9 @@ def main() -> None:
     try:
         app()
     except InputError as exc:
+        from rich.console import Console
+
+        err_console = Console(stderr=True)
         for problem in exc.problems:
             err_console.print(f"[red]error:[/red] {problem.render()}", markup=True, highlight=False,
                               soft_wrap=True)
