@@ -52,6 +52,7 @@ class Registration:
 class PlanResult:
     stack: str
     registrations: list[Registration] = field(default_factory=list)
+    topology_file: Path | None = None
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -101,7 +102,7 @@ def run_program(stack_name: str | Stack, *, root: Path | None = None, secrets: d
     config = {**stack.plain_config(), **placeholder_secrets(stack.topology), **(secrets or {})}
     secret_keys = [*stack.secret_keys, *placeholder_secrets(stack.topology), *(secrets or {})]
     config = {k: v for k, v in config.items() if not (isinstance(v, dict) and "secure" in v)}
-    result = PlanResult(stack=stack_name)
+    result = PlanResult(stack=stack_name, topology_file=stack.topology_file)
 
     def program() -> None:
         from infra.entry import run
@@ -185,7 +186,10 @@ def check_out(out: Path) -> None:
 
 
 def write_plan(result: PlanResult, out: Path, on_write: Callable[[], None] | None = None) -> list[dict[str, Any]]:
-    """Write ``out/resources.json`` and ``out/manifests/…``; returns the resource records (sorted by URN)."""
+    """Write ``out/resources.json``, ``out/manifests/…`` and ``out/topology.yaml``; returns the records by URN.
+
+    The topology travels with the plan, so an audit later or elsewhere judges what was planned, not today's file.
+    """
     check_out(out)
     manifests_dir = out / "manifests"
     if manifests_dir.exists():
@@ -211,6 +215,8 @@ def write_plan(result: PlanResult, out: Path, on_write: Callable[[], None] | Non
         records.append({"urn": reg.urn, "type": reg.type, "name": reg.name, "parent": reg.parent,
                         "region": region, "provider": reg.provider, "inputs": inputs, "manifest": path})
     (out / "resources.json").write_text(resources_json(result, records), encoding="utf-8")
+    if result.topology_file is not None and result.topology_file.is_file():
+        shutil.copyfile(result.topology_file, out / "topology.yaml")
     return records
 
 

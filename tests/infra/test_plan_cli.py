@@ -47,6 +47,8 @@ def test_plan_command_writes_resources_and_manifests(tmp_path: Path) -> None:
     assert [r["urn"] for r in doc["resources"]] == sorted(r["urn"] for r in doc["resources"])
     assert (tmp_path / "manifests" / "luan" / "_cluster" / "namespace-core-data.yaml").is_file()
     assert f"{len(doc['resources'])} resources" in result.stdout
+    planned = (ROOT / "infra" / "topology" / "dev.yaml").read_bytes()
+    assert (tmp_path / "topology.yaml").read_bytes() == planned  # the audit judges what was planned
 
 
 def test_integer_field_table_matches_the_schema() -> None:
