@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import need_binary
 
 from agents.host.collectors import build_collectors
 from agents.host.exposition import render
 from agents.host.scrape import Scraper
+from yunwang.testkit import need_binary
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts/bench/host_vs_node_exporter.py"
 

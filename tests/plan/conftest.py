@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 # The helpers next to this file (infra_plans, infra_k8s_schema, netpol_eval) are plain modules, whatever the
-# import mode: this folder cannot be a package named "infra" without shadowing the real one.
+# import mode.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from infra_plans import ROOT, Plan, write
