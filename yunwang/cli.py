@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+
 from yunwang import __version__
 from yunwang.errors import InputError
 
