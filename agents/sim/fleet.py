@@ -105,15 +105,6 @@ def busy_ports(ports: list[int]) -> list[int]:
     return busy
 
 
-def free_base_port(count: int, low: int = 20000, high: int = 60000) -> int:
-    """A base port with ``count`` consecutive free UDP ports (tests and benchmarks next to other fleets)."""
-    for _ in range(50):
-        base = secrets.randbelow(high - count - low) + low
-        if not busy_ports(list(range(base, base + count))):
-            return base
-    raise RuntimeError(f"no {count} consecutive free UDP ports between {low} and {high}")
-
-
 def die_with_parent() -> None:
     """Child side of fork: get SIGTERM if `yunwang sim` itself is killed, so no orphan keeps the ports."""
     if sys.platform.startswith("linux"):

@@ -301,7 +301,8 @@ class Session:
         flags = usm.FLAG_REPORTABLE | (usm.FLAG_AUTH if creds.authenticated else 0) | (
             usm.FLAG_PRIV if creds.private else 0)
         for attempt in range(3):
-            state = self.v3_cache.get(key) or await self._discover_once()
+            cached = self.v3_cache.get(key)
+            state = cached or await self._discover_once()
             msg_id = _next_id()
             pdu = ber.encode_pdu(pdu_tag, msg_id, varbinds, non_repeaters, max_repetitions)
             message = usm.encode_v3_message(msg_id, flags, state.engine_id, state.boots, state.now(), creds.username,
@@ -318,8 +319,13 @@ class Session:
             if response.tag != ber.REPORT:
                 return response
             report_oid = response.varbinds[0][0] if response.varbinds else b""
-            if report_oid in (usm.NOT_IN_TIME_WINDOW, usm.UNKNOWN_ENGINE_ID) and attempt < 2:
-                self.v3_cache.pop(key, None)  # rediscover: boots/time (or the engine) changed
+            # Rediscover when boots/time or the engine changed. A restarted agent with a new engine ID may also
+            # answer keys localized to the old one with "unknown user name" or "wrong digest" (snmpsim does):
+            # worth one fresh discovery when the engine came from the cache, never when it was just learnt.
+            stale = report_oid in (usm.NOT_IN_TIME_WINDOW, usm.UNKNOWN_ENGINE_ID) or (
+                cached is not None and report_oid in (usm.UNKNOWN_USER_NAME, usm.WRONG_DIGEST))
+            if stale and attempt < 2:
+                self.v3_cache.pop(key, None)
                 continue
             reason = usm.USM_STATS.get(report_oid, f"report {ber.oid_text(report_oid)}")
             raise SnmpAuthError(f"{self.target.address}: SNMPv3 user {creds.username.decode(errors='replace')!r} "

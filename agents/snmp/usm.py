@@ -41,6 +41,8 @@ USM_STATS = {
 }
 NOT_IN_TIME_WINDOW = ber.oid_from_text("1.3.6.1.6.3.15.1.1.2.0")
 UNKNOWN_ENGINE_ID = ber.oid_from_text("1.3.6.1.6.3.15.1.1.4.0")
+UNKNOWN_USER_NAME = ber.oid_from_text("1.3.6.1.6.3.15.1.1.3.0")
+WRONG_DIGEST = ber.oid_from_text("1.3.6.1.6.3.15.1.1.5.0")
 
 
 @lru_cache(maxsize=256)

@@ -44,11 +44,12 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from agents.sim.fleet import SimFleet, die_with_parent, free_base_port  # noqa: E402
+from agents.sim.fleet import SimFleet, die_with_parent  # noqa: E402
 from agents.snmp.auth import AuthResolver  # noqa: E402
 from agents.snmp.engine import DEFAULT_IN_FLIGHT  # noqa: E402
 from agents.snmp.poller import poll_once  # noqa: E402
 from yunwang.inventory import build_inventory  # noqa: E402
+from yunwang.testkit import free_udp_block  # noqa: E402
 from yunwang.topology import Topology  # noqa: E402
 
 EXPORTER = "/usr/bin/prometheus-snmp-exporter"
@@ -188,7 +189,7 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
     topo = bench_topology(args.devices, args.ports)
     work = Path(tempfile.mkdtemp(prefix="yunwang-bench-"))
     os.chmod(work, 0o700)
-    fleet = SimFleet(topo, work / "sim", base_port=free_base_port(args.devices), processes=args.sim_processes,
+    fleet = SimFleet(topo, work / "sim", base_port=free_udp_block(args.devices), processes=args.sim_processes,
                      startup_timeout_s=900, uniform=True)
     exporter: subprocess.Popen[bytes] | None = None
     load_before = load_average()

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # sim_testlib, whichever way pytest was started
 
-from sim_testlib import free_udp_range, need_snmpsim, set_keys
+from sim_testlib import free_udp_block, need_snmpsim, set_keys
 
 from agents.sim.fleet import SimFleet
 from yunwang.stacks import load_stack
@@ -30,7 +30,7 @@ def dev_fleet(dev_topology: Topology, tmp_path_factory: pytest.TempPathFactory) 
     mp = pytest.MonkeyPatch()
     set_keys(mp)
     data: Path = tmp_path_factory.mktemp("sim")
-    fleet = SimFleet(dev_topology, data, base_port=free_udp_range(len(dev_topology.devices)), processes=2)
+    fleet = SimFleet(dev_topology, data, base_port=free_udp_block(len(dev_topology.devices)), processes=2)
     try:
         with fleet as endpoints:
             yield endpoints

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sim_testlib import KEYS, free_udp_range, need_binary, need_snmpsim, set_keys
+from sim_testlib import KEYS, free_udp_block, need_binary, need_snmpsim, set_keys
 
 from agents.sim.credentials import env_name
 from agents.sim.fleet import SimFleet
@@ -37,7 +37,7 @@ def test_v2c_community_selects_each_device_and_rejects_others(dev_topology: Topo
     snmpget = need_binary("snmpget", "snmp")
     monkeypatch.setenv(env_name("v2c-legacy", "COMMUNITY"), "luan-ro-7f3a")
     topo = two_device_v2c(dev_topology)
-    with SimFleet(topo, tmp_path, base_port=free_udp_range(2)) as endpoints:
+    with SimFleet(topo, tmp_path, base_port=free_udp_block(2)) as endpoints:
         for name, endpoint in endpoints.items():
             done = subprocess.run([snmpget, "-v2c", "-c", "luan-ro-7f3a", "-Oqv", endpoint, "1.3.6.1.2.1.1.5.0"],
                                   capture_output=True, text=True, timeout=30, env=SNMP_ENV)
@@ -58,7 +58,7 @@ def test_uniform_fleet_shares_one_recording_per_process(dev_topology: Topology, 
     data["devices"] = [{**acc, "name": f"acc-{i}", "mgmt": f"10.9.0.{i + 1}"} for i in range(6)]
     data["links"] = []
     topo = Topology.model_validate(data)
-    with SimFleet(topo, tmp_path, base_port=free_udp_range(6), processes=2, uniform=True) as endpoints:
+    with SimFleet(topo, tmp_path, base_port=free_udp_block(6), processes=2, uniform=True) as endpoints:
         files = sorted(tmp_path.glob("shard-*/*/r-*.snmprec"))
         assert len(files) == 2 and files[0].read_text() == files[1].read_text()  # one per process, not per device
         if_number = next(ln for ln in files[0].read_text().splitlines() if ln.startswith("1.3.6.1.2.1.2.1.0|"))
@@ -88,7 +88,7 @@ def test_cli_serves_until_sigterm_then_stops_its_children(dev_topology: Topology
     need_snmpsim()
     snmpget = need_binary("snmpget", "snmp")
     set_keys(monkeypatch)
-    base = free_udp_range(len(dev_topology.devices))
+    base = free_udp_block(len(dev_topology.devices))
     out = tmp_path / "endpoints.json"
     proc = _cli(["--stack", "dev", "--base-port", str(base), "--processes", "2", "--data-dir", str(tmp_path / "d"),
                  "--endpoints-out", str(out)], dict(os.environ))
@@ -130,7 +130,7 @@ def test_busy_port_is_a_clear_input_error(dev_topology: Topology, tmp_path: Path
     from yunwang.errors import InputError
 
     set_keys(monkeypatch)
-    base = free_udp_range(len(dev_topology.devices))
+    base = free_udp_block(len(dev_topology.devices))
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as holder:
         holder.bind(("127.0.0.1", base + 3))
         with pytest.raises(InputError) as caught:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "agents_sim"))
-from sim_testlib import free_udp_range, need_binary, need_snmpsim
+from sim_testlib import free_udp_block, need_binary, need_snmpsim
 
 from agents.sim.fleet import SimFleet
 from agents.sim.recordings import DeviceRecording, FleetView
@@ -49,7 +49,7 @@ def one_switch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for kind, value in (("AUTH_KEY", AUTH), ("PRIV_KEY", PRIV)):
         mp.setenv(f"YUNWANG_SNMP_V3_EDGE_{kind}", value)
         mp.setenv(f"YUNWANG_SNMP_V3_CORE_{kind}", value)
-    with SimFleet(dev, tmp_path_factory.mktemp("simcap"), base_port=free_udp_range(len(dev.devices))) as endpoints:
+    with SimFleet(dev, tmp_path_factory.mktemp("simcap"), base_port=free_udp_block(len(dev.devices))) as endpoints:
         yield endpoints["luan-acc-1"]
     mp.undo()
 
