@@ -125,3 +125,11 @@ def disruption_budget(name: str, namespace: str, region: str, zone: str, selecto
     return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
             "metadata": meta(name, namespace, region, zone, extra_labels=extra_labels),
             "spec": {"maxUnavailable": 1, "selector": {"matchLabels": dict(selector)}}}
+
+
+def secret(name: str, namespace: str, region: str, zone: str, data: dict[str, Any],
+           extra_labels: dict[str, str] | None = None) -> Manifest:
+    """An Opaque Secret from plain strings or secret Outputs (``stringData``: the provider keeps them secret)."""
+    return {"apiVersion": "v1", "kind": "Secret", "metadata": meta(name, namespace, region, zone,
+                                                                   extra_labels=extra_labels),
+            "type": "Opaque", "stringData": data}

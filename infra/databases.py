@@ -56,25 +56,28 @@ def check_databases(raw: Any, needed: dict[str, list[str]]) -> None:
     if not isinstance(value, dict):
         what = "secret config is not set" if raw is None else "must be a JSON object {region: {database: URL}}"
         raise InputError([_problem("", what, hint + " (see docs/deploy.md)")])
-    problems = []
-    for region, names in sorted(needed.items()):
-        entries = value.get(region)
-        for name in names:
-            why = url_problem(entries.get(name) if isinstance(entries, dict) else None)
-            if why is not None:
-                problems.append(_problem(f".{region}.{name}", f"database URL {why}", f"e.g. {_EXAMPLE}"))
+    problems = [p for region, names in sorted(needed.items()) for name in names
+                if (p := _entry_problem(value, region, name)) is not None]
     if problems:
         raise InputError(problems)
 
 
+def _entry(databases: Any, region: str, name: str) -> Any:
+    entries = databases.get(region) if isinstance(databases, dict) else None
+    return entries.get(name) if isinstance(entries, dict) else None
+
+
+def _entry_problem(databases: Any, region: str, name: str) -> Problem | None:
+    why = url_problem(_entry(databases, region, name))
+    return None if why is None else _problem(f".{region}.{name}", f"database URL {why}", f"e.g. {_EXAMPLE}")
+
+
 def pick_url(databases: Any, *, region: str, name: str) -> str:
     """One database URL from the ``yunwang:databases`` object, or a clear error naming the missing key."""
-    entries = databases.get(region) if isinstance(databases, dict) else None
-    url = entries.get(name) if isinstance(entries, dict) else None
-    why = url_problem(url)
-    if why is not None:
-        raise InputError([_problem(f".{region}.{name}", f"database URL {why}", f"e.g. {_EXAMPLE}")])
-    return str(url)
+    problem = _entry_problem(databases, region, name)
+    if problem is not None:
+        raise InputError([problem])
+    return str(_entry(databases, region, name))
 
 
 def secret_value(source: Any, transform: Any) -> Any:

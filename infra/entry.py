@@ -17,6 +17,7 @@ from infra.program import (
     BackupSettings,
     ProgramOptions,
     backed_up_databases,
+    backup_hosts,
     backup_sites,
     build,
     monitoring_planes,
@@ -24,7 +25,7 @@ from infra.program import (
     read_assets,
 )
 from yunwang.errors import InputError, Problem
-from yunwang.topology import Topology, ZoneKind
+from yunwang.topology import Topology
 
 CONFIG_NAMESPACE = "yunwang"
 
@@ -92,8 +93,7 @@ def backup_settings(raw: Any, topology: Topology) -> BackupSettings:
     if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
         problems.append(Problem("Pulumi config", None, f"{where}.port", str(port), "not a TCP port",
                                 "the restic REST server's port, e.g. 8000"))
-    mgmt = topology.zone_of_kind(ZoneKind.SECURITY_MANAGEMENT)
-    hosts = {r.name for r in topology.regions if mgmt is not None and mgmt.name in r.zones}
+    hosts = set(backup_hosts(topology))
     regions = set(topology.region_by_name)
     pairs = sites.items() if isinstance(sites, dict) else [("", sites)]
     for region, site in pairs:

@@ -199,14 +199,19 @@ def needed_databases(topo: Topology) -> dict[str, list[str]]:
     return dict(out)
 
 
+def backup_hosts(topo: Topology) -> list[str]:
+    """Regions that can hold a backup server: those with a security-management range, in topology order."""
+    mgmt_zone = topo.zone_of_kind(ZoneKind.SECURITY_MANAGEMENT)
+    return [r.name for r in topo.regions if mgmt_zone is not None and mgmt_zone.name in r.zones]
+
+
 def backup_sites(topo: Topology, overrides: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
     """region → the region whose security-management range holds its backup server (empty: none can).
 
     Districts and counties send to the city, the city to the first other region with a management range, so
     no region keeps its only backup at home (异地备份) unless it is the only region that can hold one.
     """
-    mgmt_zone = topo.zone_of_kind(ZoneKind.SECURITY_MANAGEMENT)
-    hosts = [r.name for r in topo.regions if mgmt_zone is not None and mgmt_zone.name in r.zones]
+    hosts = backup_hosts(topo)
     if not hosts:
         return {}
     city = next((r.name for r in topo.regions if r.kind == "city" and r.name in hosts), hosts[0])

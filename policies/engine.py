@@ -58,10 +58,14 @@ class Target:
         return out
 
     def where(self) -> str:
-        """``file:line``, ``file`` or "" for human-readable reports (no literal None)."""
-        if not self.file:
-            return ""
-        return f"{self.file}:{self.line}" if self.line else self.file
+        return location(self.file, self.line)
+
+
+def location(file: str | None, line: int | None) -> str:
+    """``file:line``, ``file`` or "" for human-readable reports (no literal None)."""
+    if not file:
+        return ""
+    return f"{file}:{line}" if line else file
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from policies.engine import REGISTRY, AuditError, Finding, Report, Rule
+from policies.engine import REGISTRY, AuditError, Finding, Report, Rule, location
 
 if TYPE_CHECKING:
     from policies.controls import Control
@@ -52,7 +52,7 @@ def where(f: Finding) -> str:
 
 
 def _error_where(e: AuditError) -> str:
-    return f"{e.file}:{e.line}" if e.file and e.line else (e.file or "")
+    return location(e.file, e.line)
 
 
 def render_json(report: Report) -> str:
@@ -136,7 +136,7 @@ def render_table(report: Report) -> str:
         console.print(f"{source}: {s.files} file(s), {s.read} object(s) read, {s.audited} audited, "
                       f"{s.skipped} skipped")
     for skip in report.stats.skipped_reasons[:50]:
-        place = _error_where(AuditError(skip.get("file"), skip.get("line"), "")) or skip["source"]
+        place = location(skip.get("file"), skip.get("line")) or skip["source"]
         console.print(f"  skipped {place}: {skip['reason']}")
     if len(report.stats.skipped_reasons) > 50:
         console.print(f"  … and {len(report.stats.skipped_reasons) - 50} more skipped (see --format json)")
@@ -188,7 +188,7 @@ def render_html(report: Report) -> str:
         status = report.controls.get(c.id, "not-assessed")
         items = "".join(
             f"<li class=\"{'waived' if f.waived else f.rule.severity}\">{esc(f.rule.id)} {esc(f.rule.title_zh)} — "
-            f"{esc(f.target.id)}{f' ({esc(where(f))})' if where(f) else ''}: "
+            f"{esc(f.target.id)}{f' ({esc(place)})' if (place := where(f)) else ''}: "
             f"{esc(f.message)}{' (已豁免: ' + esc(f.waiver.justification) + ')' if f.waiver else ''}</li>"
             for f in grouped.get(c.id, []))
         rules = ", ".join(r.id for r in covering.get(c.id, [])) or ("人工核查" if c.process_only else "—")

@@ -157,8 +157,9 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
                                "--interval", cfg.poll_interval, *endpoints),
         env=env, cwd=cfg.root, health_url=f"http://127.0.0.1:{p.snmp_agent}/metrics",
         missing=_command_missing("agents.cli", "agent snmp"), url=f"http://127.0.0.1:{p.snmp_agent}/metrics",
-        # A restarted simulator has new SNMPv3 engine IDs, and the poller keeps polling the old ones (the devices
-        # answer "unknown user name", which it does not take for a changed engine): start it afresh as well.
+        # A restarted simulator has new SNMPv3 engine IDs. The poller rediscovers them itself (agents/snmp/engine.py),
+        # one timed-out or rejected request per device later; starting it afresh with the simulator makes the
+        # first cycle after a restart a clean one instead.
         restart_with=("sim",) if cfg.with_sim else ()))
     prom_dir = cfg.state_dir / "prometheus"
     specs.append(ChildSpec(

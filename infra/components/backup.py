@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from infra.common import APP, Manifest, container, labels, meta, pod_spec, tmp_volume
+from infra.common import APP, Manifest, container, labels, meta, pod_spec, secret, tmp_volume
 from infra.component import Component
 from infra.databases import POSTGRES_PORT, secret_value, service_file
 from infra.networkpolicy import policy
@@ -99,9 +99,8 @@ class Backup(Component):
         services = secret_value(args.database_urls, partial(service_file, region=r, names=args.databases))
         zone_range = str(args.region.zones[z])
         return [
-            {"apiVersion": "v1", "kind": "Secret", "metadata": meta(BACKUP_SECRET, ns, r, z, extra_labels=app),
-             "type": "Opaque",
-             "stringData": {"repository": args.repository, "password": args.password, "pg_service.conf": services}},
+            secret(BACKUP_SECRET, ns, r, z,
+                   {"repository": args.repository, "password": args.password, "pg_service.conf": services}, app),
             {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta("backup", ns, r, z, extra_labels=job_labels),
              "spec": {"schedule": args.schedule, "timeZone": "Asia/Shanghai", "concurrencyPolicy": "Forbid",
                       "startingDeadlineSeconds": 3600, "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 3,

@@ -34,6 +34,7 @@ from infra.common import (
     labels,
     meta,
     pod_spec,
+    secret,
     spread_over_nodes,
     tmp_volume,
 )
@@ -57,7 +58,7 @@ MONITOR_REPLICAS = 2
 GRAFANA_REPLICAS = 2
 
 
-def token_secret(role: str) -> str:
+def tokensecret(role: str) -> str:
     return f"monitor-{role}-token"
 
 
@@ -127,11 +128,6 @@ def _configmap(name: str, ns: str, r: str, z: str, data: dict[str, str]) -> Mani
     return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(name, ns, r, z), "data": data}
 
 
-def _secret(name: str, ns: str, r: str, z: str, data: dict[str, Any]) -> Manifest:
-    return {"apiVersion": "v1", "kind": "Secret", "metadata": meta(name, ns, r, z), "type": "Opaque",
-            "stringData": data}
-
-
 def poller_addresses(ns: str, shards: int) -> list[str]:
     """Each shard's stable address (StatefulSet pod DNS through the headless ``snmp-poller`` Service)."""
     return [f"snmp-poller-{i}.snmp-poller.{ns}.svc.cluster.local:{SNMP_AGENT_PORT}" for i in range(shards)]
@@ -164,7 +160,7 @@ class MonitoringPlane(Component):
         token_mounts = {role: {"name": f"{role}-token", "mountPath": token_dir(role), "readOnly": True}
                         for role in TOKEN_ROLES}
         token_volumes = {role: {"name": f"{role}-token",
-                                "secret": {"secretName": token_secret(role), "defaultMode": 0o440}}
+                                "secret": {"secretName": tokensecret(role), "defaultMode": 0o440}}
                          for role in TOKEN_ROLES}
         tmp_mount = {"name": "tmp", "mountPath": "/tmp"}
 
@@ -230,9 +226,9 @@ class MonitoringPlane(Component):
         data_claim = {"metadata": {"name": "data", "labels": labels(r, z, **{APP: "prometheus"})},
                       "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "50Gi"}}}}
         return [
-            *(_secret(token_secret(role), ns, r, z, {"token": args.tokens.get(role)}) for role in TOKEN_ROLES),
-            _secret(GRAFANA_SECRET, ns, r, z, {"password": args.grafana_admin_password}),
-            _secret(DATABASES_SECRET, ns, r, z, databases),
+            *(secret(tokensecret(role), ns, r, z, {"token": args.tokens.get(role)}) for role in TOKEN_ROLES),
+            secret(GRAFANA_SECRET, ns, r, z, {"password": args.grafana_admin_password}),
+            secret(DATABASES_SECRET, ns, r, z, databases),
             _configmap("prometheus-config", ns, r, z, {"prometheus.yml": args.prometheus_config}),
             _configmap("prometheus-rules", ns, r, z, dict(args.prometheus_rules)),
             _workload("StatefulSet", "prometheus", ns, r, z, pod_spec([prometheus], volumes=[

@@ -14,7 +14,7 @@ from typing import Any
 
 import pulumi
 
-from infra.common import APP, Manifest, meta
+from infra.common import APP, Manifest, meta, secret
 from infra.component import Component
 from yunwang.errors import InputError, Problem
 from yunwang.topology import Region, SnmpProfile, Zone
@@ -83,6 +83,5 @@ class NetworkInventory(Component):
         return [
             {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(INVENTORY_CONFIGMAP, z, r, z, extra_labels=app),
              "data": {"inventory.json": args.inventory_json}},
-            {"apiVersion": "v1", "kind": "Secret", "metadata": meta(CREDENTIALS_SECRET, z, r, z, extra_labels=app),
-             "type": "Opaque", "stringData": secret_entries(args.profiles, args.credentials)},
+            secret(CREDENTIALS_SECRET, z, r, z, secret_entries(args.profiles, args.credentials), app),
         ]

@@ -342,8 +342,8 @@ def _fresh_answers(metrics: str, since: float) -> list[str]:
 
 
 def test_a_killed_simulator_is_polled_and_audited_again(stack: Stack) -> None:
-    """kill -9 of the simulated devices: once they are back, the poller (restarted with them: their SNMPv3 engine
-    IDs are new) gets answers again, and the audits run again without waiting for their interval."""
+    """kill -9 of the simulated devices: once they are back (with new SNMPv3 engine IDs), the poller, restarted
+    with them, gets answers again, and the audits run again without waiting for their interval."""
     viewer = {"Authorization": f"Bearer {stack.token('viewer')}"}
     monitor = f"http://127.0.0.1:{stack.ports['monitor']}"
     audited = {a["id"] for a in httpx.get(f"{monitor}/api/v1/audits", params={"limit": 1000}, headers=viewer,
