@@ -13,7 +13,6 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
-from agents.sim.profiles import ModelProfile, profile_for
 from agents.sim.snmprec import (
     TAG_COUNTER32,
     TAG_COUNTER64,
@@ -28,6 +27,7 @@ from agents.sim.snmprec import (
     octets,
     oid,
 )
+from yunwang.hardware import ModelProfile, profile_for
 from yunwang.topology import Device, DeviceRole, Topology
 
 SYSTEM = oid("1.3.6.1.2.1.1")

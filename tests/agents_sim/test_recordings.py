@@ -7,9 +7,9 @@ import pytest
 from agents.sim import snmprec
 from agents.sim.credentials import credentials_for, env_name
 from agents.sim.fleet import plan_fleet
-from agents.sim.profiles import profile_for
 from agents.sim.recordings import IF_NUMBER, IFX_ENTRY, LLDP_REM_ENTRY, DeviceRecording, FleetView
 from yunwang.errors import InputError
+from yunwang.hardware import profile_for
 from yunwang.stacks import load_stack
 from yunwang.topology import Topology
 

@@ -7,7 +7,7 @@ import time
 
 from sim_testlib import KEYS, need_binary
 
-from agents.sim.profiles import profile_for
+from yunwang.hardware import profile_for
 from yunwang.topology import Topology
 
 

@@ -1,4 +1,7 @@
-"""What each device model looks like over SNMP: sysObjectID, sysDescr, interface naming, entity style.
+"""What each device model looks like: interface naming (CLI, SNMP), sysObjectID, sysDescr, entity style.
+
+One definition shared by the SNMP simulator, the device-configuration renderers and the SSH simulator, so a
+port is called the same on every side of the network half.
 
 The formats follow real recordings (the ``snmpsim-data`` collection on PyPI): Huawei VRP sysDescr with
 CR/LF lines and ``GigabitEthernet0/0/1`` / ``XGigabitEthernet0/0/1`` ports, H3C Comware with
@@ -123,3 +126,8 @@ ROUTING_ROLES = frozenset({DeviceRole.ROUTER, DeviceRole.FIREWALL, DeviceRole.IO
 def profile_for(device: Device) -> ModelProfile:
     """The model's profile, or the vendor's generic one for a model not listed above."""
     return MODELS.get(device.model) or _FALLBACK[device.vendor]
+
+
+def port_name(device: Device, port: int) -> str:
+    """The CLI name of a device's physical port (1-based), as the device prints it (ifDescr)."""
+    return profile_for(device).port(port, device.interfaces)[0]
