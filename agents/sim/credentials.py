@@ -7,11 +7,10 @@ Convention (shared by `yunwang up`, the poller and the simulator): for profile `
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from yunwang.errors import InputError, Problem
+from yunwang.secrets import env_secret
 from yunwang.topology import SnmpProfile
 
 SNMPSIM_AUTH = {"MD5": "MD5", "SHA": "SHA", "SHA-224": "SHA224", "SHA-256": "SHA256", "SHA-384": "SHA384",
@@ -25,18 +24,7 @@ def env_name(profile: str, kind: str) -> str:
 
 
 def secret(profile: str, kind: str) -> str | None:
-    name = env_name(profile, kind)
-    value = os.environ.get(name)
-    if value:
-        return value
-    path = os.environ.get(f"{name}_FILE")
-    if path:
-        try:
-            return Path(path).read_text(encoding="utf-8").strip() or None
-        except OSError as exc:
-            raise InputError([Problem(path, None, f"{name}_FILE", "", f"cannot read secret file: {exc.strerror}",
-                                      "point it at a readable file holding the value")]) from None
-    return None
+    return env_secret(env_name(profile, kind))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from yunwang.errors import InputError, Problem
+from yunwang.secrets import env_secret
 
 AUTH_ALIASES = {"MD5": "MD5", "SHA": "SHA", "SHA1": "SHA", "SHA-1": "SHA", "SHA224": "SHA-224", "SHA-224": "SHA-224",
                 "SHA256": "SHA-256", "SHA-256": "SHA-256", "SHA384": "SHA-384", "SHA-384": "SHA-384",
@@ -67,17 +68,9 @@ def env_prefix(profile: str) -> str:
 
 
 def secret_from_env(name: str, env: Mapping[str, str]) -> bytes | None:
-    """``$NAME`` or the content of the file named by ``$NAME_FILE`` (trailing newline stripped)."""
-    if name in env:
-        return env[name].encode()
-    path = env.get(name + "_FILE")
-    if path is None:
-        return None
-    try:
-        return Path(path).read_bytes().rstrip(b"\r\n")
-    except OSError as exc:
-        raise InputError([Problem(path, None, "", "", f"cannot read {name}_FILE: {exc.strerror}",
-                                  "point it at a readable file holding only the secret")]) from None
+    """``$NAME`` or the content of the file named by ``$NAME_FILE``, as bytes for the USM key derivation."""
+    value = env_secret(name, env)
+    return None if value is None else value.encode()
 
 
 def _problem(file: str, path: str, value: str, message: str, hint: str) -> InputError:
