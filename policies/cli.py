@@ -51,13 +51,21 @@ def plan(directory: Path = typer.Argument(..., help="Folder written by `yunwang 
 
 
 @app.command("controls")
-def controls(fmt: str = typer.Option("table", "--format", "-f", help="table | json")) -> None:
+def controls(fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
+             rules_markdown: bool = typer.Option(False, "--rules-markdown",
+                                                 help="Print every rule instead (id, severity, titles, clauses) as "
+                                                      "Markdown tables, one per audit source.")) -> None:
     """Every MLPS level-3 technical control and the rules that cover it ("manual" when none can)."""
     import json
 
     from policies.engine import load_rules
     from policies.render import control_rows
 
+    if rules_markdown:
+        from policies.rules_doc import rules_markdown as catalogue
+
+        print(catalogue(), end="")
+        return
     load_rules()
     rows = control_rows()
     if fmt == "json":

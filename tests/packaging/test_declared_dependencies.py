@@ -12,6 +12,7 @@ import tomllib
 from functools import cache
 from importlib.metadata import packages_distributions
 from pathlib import Path
+from typing import Any
 
 from yunwang.testkit import ROOT
 
@@ -42,7 +43,7 @@ def _declared(requirements: list[str]) -> set[str]:
 
 
 @cache
-def _project() -> dict:  # type: ignore[type-arg]
+def _project() -> dict[str, Any]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
 
