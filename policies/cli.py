@@ -62,9 +62,14 @@ def controls(fmt: str = typer.Option("table", "--format", "-f", help="table | js
     from policies.render import control_rows
 
     if rules_markdown:
+        from policies.rules_doc import RulesDocError
         from policies.rules_doc import rules_markdown as catalogue
 
-        print(catalogue(), end="")
+        try:
+            print(catalogue(), end="")
+        except RulesDocError as exc:  # a rule module that does not import would leave its rules out
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
         return
     load_rules()
     rows = control_rows()

@@ -88,3 +88,15 @@ def test_generator_names_a_file_without_markers(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert f"{plain}: no " in done.stderr and "Traceback" not in done.stderr
     assert plain.read_text(encoding="utf-8") == "# no tables here\n"
+
+
+def test_cli_refuses_an_incomplete_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule module that fails to import would drop its rules from the tables: exit 2 naming it instead."""
+    import policies.engine as engine
+
+    load_rules()
+    monkeypatch.setattr(engine, "LOAD_ERRORS", ["rule module policies.rules.x failed to import: SyntaxError: boom"])
+    monkeypatch.setattr("policies.rules_doc.LOAD_ERRORS", engine.LOAD_ERRORS)
+    result = CliRunner().invoke(app, ["controls", "--rules-markdown"])
+    assert result.exit_code == 2
+    assert "policies.rules.x failed to import" in result.output and "| YW-" not in result.output
