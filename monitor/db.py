@@ -51,7 +51,11 @@ def make_engine(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() != "postgresql":
         raise _bad_url(url, f"unsupported database '{parsed.get_backend_name()}'")
-    return create_engine(parsed, pool_size=8, max_overflow=8, pool_pre_ping=True)
+    try:
+        return create_engine(parsed, pool_size=8, max_overflow=8, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:  # the driver is the `postgres` extra, not a plain install
+        raise InputError([Problem("--db", None, "", _redact(url), f"the PostgreSQL driver is not installed ({exc})",
+                                  "pip install 'yunwang[postgres]', or use sqlite:///PATH")]) from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

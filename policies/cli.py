@@ -1,22 +1,20 @@
 """``yunwang audit``: MLPS level-3 audit of plans and Kubernetes YAML (host/device/SNMP commands register here too).
 
 Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or input error or nothing could be audited.
-Other audit commands reuse :data:`FORMAT`, :data:`OUT`, :data:`WAIVERS`, :data:`FAIL_ON`,
-:func:`common_options` and :func:`finish` (or :func:`emit` for a ready report).
+The options and report writer every audit command shares live in policies.cli_common; policies.cli_live adds
+the host, device and snmp commands to :data:`app`.
 
 Annotations here are real objects, not postponed strings: Typer would evaluate each string annotation of every
 audit command at every start.
 """
 
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import typer
 
-from policies.engine import SEVERITY_RANK, AuditError, AuditUnit, ReadStats, Report, Waiver, run_audit
-
-FORMATS = ("table", "json", "sarif", "junit", "html")
+from policies.cli_common import FAIL_ON, FORMAT, OUT, WAIVERS, common_options, finish
+from policies.cli_live import register as register_live_commands
+from policies.engine import AuditUnit, ReadStats
 
 app = typer.Typer(
     help="MLPS 2.0 (等保2.0, GB/T 22239-2019 level 3) audit of plans, Kubernetes YAML, hosts and devices. "
@@ -25,65 +23,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-FORMAT: str = typer.Option("table", "--format", "-f", help="table | json | sarif | junit | html")
-OUT: Path | None = typer.Option(None, "--out", "-o", help="Write the report to FILE instead of stdout.")
-WAIVERS: Path | None = typer.Option(None, "--waivers", help="YAML file of waivers (rule, target, justification, "
-                                                            "approver, expires).")
-FAIL_ON: str = typer.Option("high", "--fail-on", help="Exit 1 when a finding of this severity or higher exists: "
-                                                      "high | medium | low")
-
-
-@dataclass(frozen=True)
-class OutputOptions:
-    """The common audit options, validated."""
-
-    fmt: str
-    out: Path | None
-    waivers: Path | None
-    fail_on: str
-
-
-def common_options(fmt: str, out: Path | None, waivers: Path | None, fail_on: str) -> OutputOptions:
-    """Validate the common options (a bad value is a usage error, exit 2)."""
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"'{fmt}' is not one of {', '.join(FORMATS)}", param_hint="--format")
-    if fail_on not in SEVERITY_RANK:
-        raise typer.BadParameter(f"'{fail_on}' is not one of high, medium, low", param_hint="--fail-on")
-    return OutputOptions(fmt=fmt, out=out, waivers=waivers, fail_on=fail_on)
-
-
-def emit(report: Report, fmt: str, out: Path | None, fail_on: str) -> int:
-    """Write the report in ``fmt`` to ``out`` (stdout when None) and return the exit status."""
-    from policies.render import RENDERERS
-
-    text = RENDERERS[fmt](report)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-    if fmt != "table" or out is not None:
-        for e in report.errors:
-            where = f"{e.file}{':' + str(e.line) if e.line else ''}: " if e.file else ""
-            print(f"error: {where}{e.message}", file=sys.stderr)
-    if report.stats.audited_total() == 0:
-        print("error: nothing could be audited (see errors above)", file=sys.stderr)
-        return 2
-    return 1 if report.worst() >= SEVERITY_RANK[fail_on] else 0
-
-
-def finish(units: list[AuditUnit], stats: ReadStats, errors: list[AuditError], opts: OutputOptions,
-           extra_waivers: list[Waiver] | None = None) -> int:
-    """Load the waivers file, run the audit, emit the report; returns the exit status."""
-    from policies.waivers import load_waivers
-
-    waivers = list(extra_waivers or [])
-    if opts.waivers is not None:
-        waivers += load_waivers(opts.waivers)
-    report = run_audit(units, waivers=waivers, stats=stats, errors=errors)
-    return emit(report, opts.fmt, opts.out, opts.fail_on)
-
 
 @app.command("k8s")
 def k8s(paths: list[Path] = typer.Argument(..., help="Kubernetes YAML files or folders (multi-document, List, "
@@ -112,13 +51,26 @@ def plan(directory: Path = typer.Argument(..., help="Folder written by `yunwang 
 
 
 @app.command("controls")
-def controls(fmt: str = typer.Option("table", "--format", "-f", help="table | json")) -> None:
+def controls(fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
+             rules_markdown: bool = typer.Option(False, "--rules-markdown",
+                                                 help="Print every rule instead (id, severity, titles, clauses) as "
+                                                      "Markdown tables, one per audit source.")) -> None:
     """Every MLPS level-3 technical control and the rules that cover it ("manual" when none can)."""
     import json
 
     from policies.engine import load_rules
     from policies.render import control_rows
 
+    if rules_markdown:
+        from policies.rules_doc import RulesDocError
+        from policies.rules_doc import rules_markdown as catalogue
+
+        try:
+            print(catalogue(), end="")
+        except RulesDocError as exc:  # a rule module that does not import would leave its rules out
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        return
     load_rules()
     rows = control_rows()
     if fmt == "json":
@@ -141,11 +93,4 @@ def controls(fmt: str = typer.Option("table", "--format", "-f", help="table | js
     Console(width=160).print(table)
 
 
-try:
-    from policies.cli_live import register as _register_live
-except ModuleNotFoundError as exc:
-    if exc.name != "policies.cli_live":
-        raise
-    _register_live = None  # type: ignore[assignment]
-if _register_live is not None:
-    _register_live(app)
+register_live_commands(app)

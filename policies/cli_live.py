@@ -1,14 +1,14 @@
 """``yunwang audit host|device|snmp``: audit a host's facts, device running configs, and live SNMP agents.
 
-Registered into the ``audit`` group by policies.cli; reuses its common options and report writer. Annotations are
-real objects (no postponed evaluation), as in policies.cli: Typer would evaluate string annotations at every start.
+Registered into the ``audit`` group by policies.cli; the options and report writer come from policies.cli_common.
+Annotations are real objects (no postponed evaluation): Typer would evaluate string annotations at every start.
 """
 
 from pathlib import Path
 
 import typer
 
-from policies.cli import FAIL_ON, FORMAT, OUT, WAIVERS, common_options, finish
+from policies.cli_common import FAIL_ON, FORMAT, OUT, WAIVERS, common_options, finish
 from policies.engine import AuditError, ReadStats
 
 

@@ -93,10 +93,11 @@ def main() -> None:
         app()
     except InputError as exc:
         from rich.console import Console
+        from rich.markup import escape
 
         err_console = Console(stderr=True)
-        for problem in exc.problems:
-            err_console.print(f"[red]error:[/red] {problem.render()}", markup=True, highlight=False,
+        for problem in exc.problems:  # escaped: a value or hint such as `yunwang[postgres]` is text, not markup
+            err_console.print(f"[red]error:[/red] {escape(problem.render())}", markup=True, highlight=False,
                               soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -43,6 +45,19 @@ def test_bad_database_urls_are_input_errors() -> None:
         with pytest.raises(InputError, match=message) as caught:
             make_engine(url)
         assert "secret" not in str(caught.value)
+
+
+def test_postgres_without_its_driver_says_which_extra_to_install(tmp_path: Path) -> None:
+    """A plain install has no PostgreSQL driver: exit 2 naming the `postgres` extra, no traceback, no password."""
+    blocked = ("import sys; sys.modules['psycopg'] = None; from yunwang.cli import main; sys.argv[0] = 'yunwang'; "
+               "main()")
+    done = subprocess.run([sys.executable, "-c", blocked, "monitor", "--stack", "dev", "--listen", "127.0.0.1:1",
+                           "--db", "postgresql://u:secret@127.0.0.1:1/db", "--state-dir", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "PostgreSQL driver is not installed" in done.stderr
+    assert "pip install 'yunwang[postgres]'" in done.stderr  # brackets survive the coloured error printer
+    assert "Traceback" not in done.stderr and "secret" not in done.stderr
 
 
 def test_concurrent_copies_of_one_heartbeat_are_stored_once(db_url: str) -> None:
