@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypedDict
 
 Manifest = dict[str, Any]
 
@@ -50,8 +51,21 @@ CONTAINER_SECURITY_CONTEXT: dict[str, Any] = {
 }
 
 
+def cluster_host(name: str, namespace: str) -> str:
+    """In-cluster DNS name of a Service."""
+    return f"{name}.{namespace}.svc.cluster.local"
+
+
+class Resources(TypedDict):
+    """A container's CPU request, memory (request and limit) and CPU limit, as :func:`container` takes them."""
+
+    cpu: str
+    memory: str
+    cpu_limit: str
+
+
 def container(name: str, image: str, *, cpu: str, memory: str, cpu_limit: str | None = None,
-              ports: list[tuple[str, int]] = (), **extra: Any) -> dict[str, Any]:  # type: ignore[assignment]
+              ports: Sequence[tuple[str, int]] = (), **extra: Any) -> dict[str, Any]:
     """A hardened container: non-root, read-only root, no escalation, all capabilities dropped, bounded.
 
     Memory limit equals the request (no overcommit of memory); CPU may burst to ``cpu_limit``.
@@ -89,6 +103,11 @@ def tmp_volume(name: str = "tmp", size: str = "64Mi") -> dict[str, Any]:
     return {"name": name, "emptyDir": {"sizeLimit": size}}
 
 
+def tmp_mount() -> dict[str, Any]:
+    """Where a container writes: :func:`tmp_volume` at ``/tmp``."""
+    return {"name": "tmp", "mountPath": "/tmp"}
+
+
 _CPU_UNITS = {"m": 0.001, "": 1.0, "k": 1000.0}
 _MEM_UNITS = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
               "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
@@ -113,10 +132,26 @@ def mem_mib(q: str) -> int:
     return -(-int(value * _MEM_UNITS[unit]) // 2**20)
 
 
+def footprint(resources: Resources) -> tuple[int, int, int]:
+    """Millicores requested, millicores allowed and mebibytes of one container: what a quota charges for it."""
+    return cpu_millis(resources["cpu"]), cpu_millis(resources["cpu_limit"]), mem_mib(resources["memory"])
+
+
 def spread_over_nodes(selector: dict[str, str]) -> list[dict[str, Any]]:
     """Replicas on different nodes where the cluster can: a node failure then takes one replica, not all."""
     return [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
              "labelSelector": {"matchLabels": dict(selector)}}]
+
+
+def http_service(name: str, namespace: str, region: str, zone: str, port: int, selector: dict[str, str],
+                 extra_labels: dict[str, str], *, headless: bool = False) -> Manifest:
+    """A ClusterIP Service (headless if asked) for pods that name their serving port ``http``."""
+    spec: dict[str, Any] = {"type": "ClusterIP", "selector": dict(selector),
+                            "ports": [{"name": "http", "port": port, "targetPort": "http", "protocol": "TCP"}]}
+    if headless:
+        spec["clusterIP"] = "None"
+    return {"apiVersion": "v1", "kind": "Service",
+            "metadata": meta(name, namespace, region, zone, extra_labels=extra_labels), "spec": spec}
 
 
 def disruption_budget(name: str, namespace: str, region: str, zone: str, selector: dict[str, str],

@@ -3,16 +3,22 @@
 Each component computes its manifests with a pure function of its typed args (tests and the policy checks
 reuse it without Pulumi), then registers one resource per manifest as its child. Manifests are passed as
 plain dicts in Kubernetes' own camelCase form: no per-resource input classes or copies.
+
+``Component`` is generic over its args dataclass, as Pulumi's own ComponentResources take one ``…Args``
+class each: ``Backup(name, BackupArgs(…))`` is checked by mypy, and so is every :class:`ComponentSpec` the
+program decides on (its class and its args must agree).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import pulumi
 
 from infra.common import Manifest
+from yunwang.topology import Region
 
 _TOP_LEVEL = {"spec": "spec", "data": "data", "stringData": "string_data", "type": "type",
               "rules": "rules", "roleRef": "role_ref", "subjects": "subjects", "immutable": "immutable"}
@@ -62,17 +68,67 @@ def register(manifest: Manifest, region: str, parent: pulumi.Resource) -> pulumi
                opts=pulumi.ResourceOptions(parent=parent), **kwargs)
 
 
-class Component(pulumi.ComponentResource):
+class ComponentArgs(Protocol):
+    """What every component's args share: the region, whose name starts every resource name."""
+
+    @property
+    def region(self) -> Region: ...
+
+
+ArgsT = TypeVar("ArgsT", bound=ComponentArgs)
+
+
+class Component(pulumi.ComponentResource, Generic[ArgsT]):
     """A ComponentResource whose children are the manifests of :meth:`manifests`."""
 
     TYPE: ClassVar[str]
 
-    def __init__(self, name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: ArgsT, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(self.TYPE, name, None, opts)
-        region: str = args.region.name
-        self.children = [register(m, region, self) for m in self.manifests(args)]
+        self.children = [register(m, args.region.name, self) for m in self.manifests(args)]
         self.register_outputs({})
 
     @staticmethod
-    def manifests(args: Any) -> list[Manifest]:
+    def manifests(args: ArgsT) -> list[Manifest]:
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class ComponentSpec(Generic[ArgsT]):
+    """One component the program decided on: its class, Pulumi name and args."""
+
+    cls: type[Component[ArgsT]]
+    name: str
+    args: ArgsT
+
+    @property
+    def region(self) -> str:
+        """The region whose Kubernetes provider registers it."""
+        return self.args.region.name
+
+    @property
+    def resource_type(self) -> str:
+        return self.cls.TYPE
+
+    def manifests(self) -> list[Manifest]:
+        return self.cls.manifests(self.args)
+
+    def register(self, opts: pulumi.ResourceOptions) -> Component[ArgsT]:
+        return self.cls(self.name, self.args, opts)
+
+
+class PlannedComponent(Protocol):
+    """Any :class:`ComponentSpec`, whatever its args type: what the program's list of decisions holds."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def resource_type(self) -> str: ...
+
+    def manifests(self) -> list[Manifest]: ...
+
+    def register(self, opts: pulumi.ResourceOptions) -> pulumi.ComponentResource: ...

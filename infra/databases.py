@@ -15,11 +15,12 @@ from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-import pulumi
-
+from infra.secret_values import Secret, secret_value
 from yunwang.errors import InputError, Problem
 
 DATABASES_KEY = "yunwang:databases"
+Databases = dict[str, dict[str, str]]
+"""The ``yunwang:databases`` object: region → database name → libpq URL."""
 POSTGRES_PORT = 5432
 _EXAMPLE = "postgresql://USER:PASSWORD@HOST:5432/DB?sslmode=verify-full"
 
@@ -80,16 +81,7 @@ def pick_url(databases: Any, *, region: str, name: str) -> str:
     return str(_entry(databases, region, name))
 
 
-def secret_value(source: Any, transform: Any) -> Any:
-    """``transform(source)``: on a Pulumi Output (stays secret), on a plain value (tests), None stays None."""
-    if source is None:
-        return None
-    if isinstance(source, pulumi.Output):
-        return source.apply(transform)
-    return transform(source)
-
-
-def database_url(databases: Any, region: str, name: str) -> Any:
+def database_url(databases: Secret[Databases] | None, region: str, name: str) -> Secret[str] | None:
     return secret_value(databases, partial(pick_url, region=region, name=name))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from infra.components.monitoring import TOKEN_ROLES, Images
 from infra.components.network_inventory import credential_fields
@@ -15,6 +15,7 @@ from infra.program import (
     MAX_SHARDS,
     MIN_SHARDS,
     BackupSettings,
+    Kubeconfigs,
     ProgramOptions,
     backed_up_databases,
     backup_hosts,
@@ -24,8 +25,12 @@ from infra.program import (
     needed_databases,
     read_assets,
 )
+from infra.secret_values import Secret
 from yunwang.errors import InputError, Problem
 from yunwang.topology import Topology
+
+if TYPE_CHECKING:
+    import pulumi
 
 CONFIG_NAMESPACE = "yunwang"
 
@@ -126,14 +131,14 @@ def poller_shards(raw: Any, topology: Topology) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(raw.items()))
 
 
-def _required_secret(config: Any, key: str, hint: str) -> Any:
+def _required_secret(config: pulumi.Config, key: str, hint: str) -> pulumi.Output[str]:
     value = config.get_secret(key)
     if value is None:
         raise _missing(key, hint)
     return value
 
 
-def _monitor_tokens(config: Any) -> dict[str, Any]:
+def _monitor_tokens(config: pulumi.Config) -> dict[str, Secret[str]]:
     """The monitor's tokens, one secret a role (a leaked agent token must not read the inventory)."""
     split = " (yunwang:monitorToken was split into monitorViewerToken, monitorAgentToken and monitorAdminToken)" \
         if config.get_secret("monitorToken") is not None else ""
@@ -175,7 +180,7 @@ def run(topology: Topology, stack: str, root: Path) -> dict[str, Any]:
                           images=_images(config.get_object("images")),
                           prometheus_rules=rules, dashboards=dashboards)
     shared = config.get_secret("kubeconfig")
-    kubeconfigs: dict[str, tuple[Any, str | None]] = {}
+    kubeconfigs: Kubeconfigs = {}
     for region in topology.regions:
         own = config.get_secret(f"kubeconfig-{region.name}")
         # A shared kubeconfig holds one context per region, named after the region.

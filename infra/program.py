@@ -9,19 +9,39 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra.common import cpu_millis, mem_mib
-from infra.component import Component
+from infra.common import Resources, footprint
+from infra.component import ComponentSpec, PlannedComponent
 from infra.components.backup import Backup, BackupArgs, BackupTarget
-from infra.components.monitoring import VIEWER_TOKEN_FILE, Images, MonitoringPlane, MonitoringPlaneArgs
-from infra.components.network_inventory import NetworkInventory, NetworkInventoryArgs, credential_fields, env_name
+from infra.components.monitoring import (
+    HOST_AGENT_RESOURCES,
+    POLLER_RESOURCES,
+    PROMETHEUS_RULES_DIR,
+    VIEWER_TOKEN_FILE,
+    Images,
+    MonitoringPlane,
+    MonitoringPlaneArgs,
+    grafana_endpoint,
+    monitor_endpoint,
+    poller_service,
+)
+from infra.components.network_inventory import (
+    NetworkInventory,
+    NetworkInventoryArgs,
+    SnmpCredentials,
+    credential_fields,
+    env_name,
+)
 from infra.components.platform import Platform, PlatformArgs, cpu_limit
 from infra.components.portal import ServicePortal, ServicePortalArgs
 from infra.components.security_zone import SecurityZone, SecurityZoneArgs, ZoneQuota
 from infra.components.tenant import Tenant, TenantArgs
+from infra.databases import Databases
+from infra.secret_values import Secret
 from yunwang.errors import InputError, Problem
 from yunwang.inventory import Inventory, build_inventory
 from yunwang.topology import SnmpProfile, Topology, Zone, ZoneKind
@@ -46,6 +66,10 @@ DEFAULT_IMAGES = Images(
            "4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c",
 )
 """Defaults point at the city registry's mirrors; a deployment pins its own digests with ``yunwang:images``."""
+Kubeconfigs = dict[str, tuple[Secret[str] | None, str | None]]
+"""region → (its kubeconfig or None for the ambient one, the context to use or None)."""
+PrometheusConfig = Callable[[str, str, str], str]
+"""``(monitor URL, stack, namespace) -> prometheus.yml`` of one monitoring plane."""
 
 
 @dataclass(frozen=True)
@@ -63,35 +87,27 @@ class ProgramOptions:
     """Everything the program reads besides the topology (secrets as Pulumi Outputs or, in tests, strings)."""
 
     stack: str
-    credentials: Any
-    tokens: dict[str, Any] = field(default_factory=dict)
+    credentials: Secret[SnmpCredentials] | None
+    tokens: dict[str, Secret[str]] = field(default_factory=dict)
     """The monitor's tokens by role: viewer, agent, admin."""
-    grafana_admin_password: Any = None
-    databases: Any = None
+    grafana_admin_password: Secret[str] | None = None
+    databases: Secret[Databases] | None = None
     """The ``yunwang:databases`` object {region: {database: URL}}."""
-    backup_repository: Any = None
-    backup_password: Any = None
+    backup_repository: Secret[str] | None = None
+    backup_password: Secret[str] | None = None
     backup: BackupSettings = BackupSettings()
     poller_shards: tuple[tuple[str, int], ...] = ()
     """(plane region, shard count) overrides of :func:`shards_for` (``yunwang:pollerShards``)."""
     images: Images = DEFAULT_IMAGES
-    prometheus_config: Any = None
-    """``callable(monitor_url, stack, namespace) -> str``; default: monitor/prometheus/render.py's template."""
+    prometheus_config: PrometheusConfig | None = None
+    """Renders a plane's prometheus.yml; default: monitor/prometheus/render.py's template."""
     prometheus_rules: tuple[tuple[str, str], ...] = ()
     dashboards: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
-class ComponentSpec:
-    cls: type[Component]
-    name: str
-    region: str
-    args: Any
-
-
-@dataclass
 class Decisions:
-    specs: list[ComponentSpec] = field(default_factory=list)
+    specs: list[PlannedComponent] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -135,16 +151,19 @@ def _zone_quota(platforms_cpu_mem: list[tuple[int, str, str]], monitoring_shards
     req_cpu, lim_cpu, mem, pods = 4000, 8000, 8192, 50
     for replicas, cpu, memory in platforms_cpu_mem:
         n = replicas + 1
-        req_cpu += n * cpu_millis(cpu)
-        lim_cpu += n * cpu_millis(cpu_limit(cpu))
-        mem += n * mem_mib(memory)
+        p_cpu, p_limit, p_mem = footprint(Resources(cpu=cpu, memory=memory, cpu_limit=cpu_limit(cpu)))
+        req_cpu += n * p_cpu
+        lim_cpu += n * p_limit
+        mem += n * p_mem
         pods += n
     if monitoring_shards:
         # The Prometheus pair, the Grafana and monitor pairs (+ a rollout surge each), the poller shards, and one
         # host agent a node.
-        req_cpu += 3000 + 250 * monitoring_shards + 50 * MAX_NODES
-        lim_cpu += 10000 + 1000 * monitoring_shards + 200 * MAX_NODES
-        mem += 10240 + 256 * monitoring_shards + 64 * MAX_NODES
+        s_cpu, s_limit, s_mem = footprint(POLLER_RESOURCES)
+        a_cpu, a_limit, a_mem = footprint(HOST_AGENT_RESOURCES)
+        req_cpu += 3000 + s_cpu * monitoring_shards + a_cpu * MAX_NODES
+        lim_cpu += 10000 + s_limit * monitoring_shards + a_limit * MAX_NODES
+        mem += 10240 + s_mem * monitoring_shards + a_mem * MAX_NODES
         pods += 16 + monitoring_shards + MAX_NODES
     if backup_job:
         # One backup pod at a time (concurrencyPolicy Forbid); its dump containers run before restic, not with it.
@@ -249,17 +268,17 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
             plane_shards = shards.get(region.name, 0) if zone is mgmt_zone else 0
             quota = _zone_quota(platforms_in[(region.name, zone_name)], plane_shards,
                                 (region.name, zone_name) in backups)
-            out.specs.append(ComponentSpec(SecurityZone, f"{region.name}/{zone_name}", region.name,
+            out.specs.append(ComponentSpec(SecurityZone, f"{region.name}/{zone_name}",
                                            SecurityZoneArgs(region, zone, topo.access, quota)))
     for t in topo.tenants:
         region = topo.region_by_name[t.region]
-        out.specs.append(ComponentSpec(Tenant, f"{t.region}/{t.name}", t.region,
+        out.specs.append(ComponentSpec(Tenant, f"{t.region}/{t.name}",
                                        TenantArgs(region, zones[t.zone], t, topo.access)))
     for p in topo.platforms:
-        out.specs.append(ComponentSpec(Platform, f"{p.region}/{p.name}", p.region,
+        out.specs.append(ComponentSpec(Platform, f"{p.region}/{p.name}",
                                        PlatformArgs(topo.region_by_name[p.region], p)))
     for portal in topo.portals:
-        out.specs.append(ComponentSpec(ServicePortal, f"{portal.region}/{portal.name}", portal.region,
+        out.specs.append(ComponentSpec(ServicePortal, f"{portal.region}/{portal.name}",
                                        ServicePortalArgs(topo.region_by_name[portal.region], portal,
                                                          topo.platform_by_name[portal.backend])))
     if mgmt_zone is not None:
@@ -267,7 +286,7 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
         for (region_name, ns), names in backups.items():
             site = topo.region_by_name[sites[region_name]]
             target = BackupTarget(region=site.name, network=str(site.zones[mgmt_zone.name]), port=opts.backup.port)
-            out.specs.append(ComponentSpec(Backup, f"{region_name}/{ns}/backup", region_name, BackupArgs(
+            out.specs.append(ComponentSpec(Backup, f"{region_name}/{ns}/backup", BackupArgs(
                 region=topo.region_by_name[region_name], zone=zones[ns], databases=tuple(names),
                 database_urls=opts.databases, target=target, schedule=opts.backup.schedule,
                 postgres_image=opts.images.postgres, restic_image=opts.images.restic,
@@ -285,10 +304,8 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
                     for (region, ns), names in backups.items()},
         "endpoints": {
             "portals": {p.name: f"https://{p.host}" for p in topo.portals},
-            "grafana": {name: f"http://grafana.{mgmt_zone.name}.svc.cluster.local:3000"
-                        for name in planes} if mgmt_zone else {},
-            "monitor": {name: f"http://yunwang-monitor.{mgmt_zone.name}.svc.cluster.local:8080"
-                        for name in planes} if mgmt_zone else {},
+            "grafana": {name: grafana_endpoint(mgmt_zone.name) for name in planes} if mgmt_zone else {},
+            "monitor": {name: monitor_endpoint(mgmt_zone.name) for name in planes} if mgmt_zone else {},
         },
     }
     return out
@@ -303,13 +320,12 @@ def _monitoring_specs(topo: Topology, opts: ProgramOptions, out: Decisions, zone
         profiles: list[SnmpProfile] = sorted(
             {topo.profile_by_name[d.snmp] for d in topo.devices if d.region in polled_set}, key=lambda p: p.name)
         secret_env = tuple(env_name(p.name, f) for p in profiles for f in credential_fields(p))
-        out.specs.append(ComponentSpec(NetworkInventory, f"{region_name}/network-inventory", region_name,
+        out.specs.append(ComponentSpec(NetworkInventory, f"{region_name}/network-inventory",
                                        NetworkInventoryArgs(region, zone, _region_inventory(inventory, polled_set),
                                                             tuple(profiles), opts.credentials)))
-        monitor_url = f"http://yunwang-monitor.{zone.name}.svc.cluster.local:8080"
-        out.specs.append(ComponentSpec(MonitoringPlane, f"{region_name}/monitoring", region_name, MonitoringPlaneArgs(
+        out.specs.append(ComponentSpec(MonitoringPlane, f"{region_name}/monitoring", MonitoringPlaneArgs(
             region=region, zone=zone, stack=opts.stack, images=opts.images, shards=shards[region_name],
-            secret_env=secret_env, prometheus_config=render(monitor_url, opts.stack, zone.name),
+            secret_env=secret_env, prometheus_config=render(monitor_endpoint(zone.name), opts.stack, zone.name),
             prometheus_rules=opts.prometheus_rules, dashboards=opts.dashboards, tokens=opts.tokens,
             grafana_admin_password=opts.grafana_admin_password, databases=opts.databases,
             device_networks=tuple(str(topo.region_by_name[r].management) for r in polled))))
@@ -320,8 +336,7 @@ def default_prometheus_config(monitor_url: str, stack: str, namespace: str) -> s
     from monitor.prometheus.render import render_prometheus_config
 
     return render_prometheus_config(monitor_url, token_file=VIEWER_TOKEN_FILE,
-                                    snmp_agent=f"snmp-poller.{namespace}.svc.cluster.local:9811",
-                                    stack=stack, rules_dir="/etc/prometheus/rules")
+                                    snmp_agent=poller_service(namespace), stack=stack, rules_dir=PROMETHEUS_RULES_DIR)
 
 
 def read_assets(root: Path) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
@@ -333,7 +348,7 @@ def read_assets(root: Path) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[st
     return rules, dashboards
 
 
-def build(topo: Topology, opts: ProgramOptions, kubeconfigs: dict[str, tuple[Any, str | None]] | None = None
+def build(topo: Topology, opts: ProgramOptions, kubeconfigs: Kubeconfigs | None = None
           ) -> dict[str, Any]:
     """Register the whole stack; ``kubeconfigs`` maps region → (kubeconfig Output or None, context or None)."""
     import pulumi
@@ -345,7 +360,7 @@ def build(topo: Topology, opts: ProgramOptions, kubeconfigs: dict[str, tuple[Any
         kubeconfig, context = (kubeconfigs or {}).get(region.name, (None, None))
         providers[region.name] = k8s.Provider(region.name, kubeconfig=kubeconfig, context=context)
     for spec in decisions.specs:
-        spec.cls(spec.name, spec.args, pulumi.ResourceOptions(provider=providers[spec.region]))
+        spec.register(pulumi.ResourceOptions(provider=providers[spec.region]))
     for key, value in decisions.outputs.items():
         pulumi.export(key, value)
     return decisions.outputs

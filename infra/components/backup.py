@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
-from infra.common import APP, Manifest, container, labels, meta, pod_spec, secret, tmp_volume
+from infra.common import APP, Manifest, container, labels, meta, pod_spec, secret, tmp_mount, tmp_volume
 from infra.component import Component
-from infra.databases import POSTGRES_PORT, secret_value, service_file
+from infra.databases import POSTGRES_PORT, Databases, service_file
 from infra.networkpolicy import policy
+from infra.secret_values import Secret, secret_value
 from yunwang.topology import Region, Zone
 
 BACKUP_APP = "backup"
@@ -46,14 +46,14 @@ class BackupArgs:
     zone: Zone
     databases: tuple[str, ...]
     """Names in ``yunwang:databases`` of this region dumped by the job (one dump file each)."""
-    database_urls: Any
-    """The ``yunwang:databases`` object: a secret Output in a program, a dict in tests (None: not given)."""
+    database_urls: Secret[Databases] | None
+    """The ``yunwang:databases`` object (None: not given)."""
     target: BackupTarget
     schedule: str
     postgres_image: str
     restic_image: str
-    repository: Any
-    password: Any
+    repository: Secret[str] | None
+    password: Secret[str] | None
     dump_size: str = "20Gi"
 
 
@@ -64,7 +64,7 @@ def _restic_script(host: str, tag: str) -> str:
             f"restic forget --retry-lock 30m --host {host} {keep} --prune")
 
 
-class Backup(Component):
+class Backup(Component[BackupArgs]):
     """Secret ``backup-credentials``, CronJob ``backup`` and its egress (databases, backup server) policy."""
 
     TYPE = "yunwang:infra:Backup"
@@ -78,12 +78,11 @@ class Backup(Component):
         host = f"{r}-{ns}"
         secret_mount = {"name": "credentials", "mountPath": SECRET_DIR, "readOnly": True}
         dumps_mount = {"name": "dumps", "mountPath": BACKUP_DIR}
-        tmp_mount = {"name": "tmp", "mountPath": "/tmp"}
         dumps = [container(f"dump-{name}", args.postgres_image, cpu="100m", memory="256Mi", cpu_limit="1",
                            command=["pg_dump", "--format=custom", "--no-password", f"--file={BACKUP_DIR}/{name}.dump",
                                     f"service={name}"],
                            env=[{"name": "PGSERVICEFILE", "value": f"{SECRET_DIR}/pg_service.conf"}],
-                           volumeMounts=[secret_mount, dumps_mount, tmp_mount])
+                           volumeMounts=[secret_mount, dumps_mount, tmp_mount()])
                  for name in args.databases]
         upload = container("restic", args.restic_image, cpu="100m", memory="512Mi", cpu_limit="1",
                            command=["sh", "-c", _restic_script(host, ns)],
@@ -91,7 +90,7 @@ class Backup(Component):
                                 {"name": "RESTIC_PASSWORD_FILE", "value": f"{SECRET_DIR}/password"},
                                 {"name": "RESTIC_CACHE_DIR", "value": "/tmp/restic-cache"},
                                 {"name": "HOME", "value": "/tmp"}],
-                           volumeMounts=[secret_mount, {**dumps_mount, "readOnly": True}, tmp_mount])
+                           volumeMounts=[secret_mount, {**dumps_mount, "readOnly": True}, tmp_mount()])
         pod = pod_spec([upload], initContainers=dumps, restartPolicy="Never", volumes=[
             {"name": "credentials", "secret": {"secretName": BACKUP_SECRET, "defaultMode": 0o440}},
             {"name": "dumps", "emptyDir": {"sizeLimit": args.dump_size}},

@@ -29,19 +29,25 @@ from typing import Any
 from infra.common import (
     APP,
     Manifest,
+    Resources,
+    cluster_host,
     container,
     disruption_budget,
+    http_service,
     labels,
     meta,
     pod_spec,
     secret,
     spread_over_nodes,
+    tmp_mount,
     tmp_volume,
 )
 from infra.component import Component
-from infra.components.network_inventory import CREDENTIALS_DIR, CREDENTIALS_SECRET, INVENTORY_CONFIGMAP
-from infra.databases import POSTGRES_PORT, database_url, grafana_url, secret_value
+from infra.components.network_inventory import CREDENTIALS_DIR, CREDENTIALS_SECRET, INVENTORY_CONFIGMAP, POLLER_APP
+from infra.databases import POSTGRES_PORT, Databases, database_url, grafana_url
 from infra.networkpolicy import policy
+from infra.secret_values import Secret, secret_value
+from yunwang.inventory import SNMP_PORT
 from yunwang.topology import Region, Zone
 
 MONITOR_PORT = 8080
@@ -49,6 +55,12 @@ HOST_AGENT_PORT = 9810
 SNMP_AGENT_PORT = 9811
 PROMETHEUS_PORT = 9090
 GRAFANA_PORT = 3000
+PROMETHEUS = "prometheus"
+GRAFANA = "grafana"
+MONITOR = "yunwang-monitor"
+HOST_AGENT = "host-agent"
+POLLER = POLLER_APP
+"""Names of the plane's workloads: each is the workload's, its Service's and its budget's name and app label."""
 TOKEN_ROLES = ("viewer", "agent", "admin")
 """The monitor's token roles; each has a Secret ``monitor-<role>-token`` mounted at ``token_dir(role)``."""
 GRAFANA_SECRET = "grafana-admin"
@@ -56,6 +68,12 @@ DATABASES_SECRET = "monitoring-databases"
 PROMETHEUS_REPLICAS = 2
 MONITOR_REPLICAS = 2
 GRAFANA_REPLICAS = 2
+PROMETHEUS_RULES_DIR = "/etc/prometheus/rules"
+GRAFANA_DASHBOARDS_DIR = "/var/lib/grafana/dashboards"
+POLLER_RESOURCES: Resources = {"cpu": "250m", "memory": "256Mi", "cpu_limit": "1"}
+"""One SNMP poller shard (the zone quota grows by this much a shard)."""
+HOST_AGENT_RESOURCES: Resources = {"cpu": "50m", "memory": "64Mi", "cpu_limit": "200m"}
+"""One host agent (the zone quota leaves room for one a node)."""
 
 
 def tokensecret(role: str) -> str:
@@ -68,6 +86,25 @@ def token_dir(role: str) -> str:
 
 VIEWER_TOKEN_FILE = f"{token_dir('viewer')}/token"
 """Where Prometheus finds the bearer token of the monitor's service discovery."""
+
+
+def monitor_endpoint(ns: str) -> str:
+    """The monitor's in-cluster URL (host agents push to it, Prometheus discovers targets through it)."""
+    return f"http://{cluster_host(MONITOR, ns)}:{MONITOR_PORT}"
+
+
+def grafana_endpoint(ns: str) -> str:
+    return f"http://{cluster_host(GRAFANA, ns)}:{GRAFANA_PORT}"
+
+
+def poller_service(ns: str) -> str:
+    """HOST:PORT of the headless ``snmp-poller`` Service (Prometheus' ``snmp_agent``)."""
+    return f"{cluster_host(POLLER, ns)}:{SNMP_AGENT_PORT}"
+
+
+def poller_addresses(ns: str, shards: int) -> list[str]:
+    """Each shard's stable address (StatefulSet pod DNS through the headless ``snmp-poller`` Service)."""
+    return [f"{POLLER}-{i}.{poller_service(ns)}" for i in range(shards)]
 
 
 @dataclass(frozen=True)
@@ -94,186 +131,212 @@ class MonitoringPlaneArgs:
     prometheus_config: str
     prometheus_rules: tuple[tuple[str, str], ...]
     dashboards: tuple[tuple[str, str], ...]
-    tokens: dict[str, Any]
-    """role (viewer, agent, admin) → token: secret Outputs in a program, strings in tests."""
-    grafana_admin_password: Any
-    databases: Any
+    tokens: dict[str, Secret[str]]
+    """role (viewer, agent, admin) → token."""
+    grafana_admin_password: Secret[str] | None
+    databases: Secret[Databases] | None
     """The ``yunwang:databases`` object (this region's ``monitor`` and ``grafana`` URLs are used)."""
     device_networks: tuple[str, ...]
     """Management ranges of the devices this plane polls (the pollers' only egress outside the cluster)."""
-
-
-def _service(name: str, ns: str, r: str, z: str, port: int, *, headless: bool = False) -> Manifest:
-    spec: dict[str, Any] = {"type": "ClusterIP", "selector": {APP: name},
-                            "ports": [{"name": "http", "port": port, "targetPort": "http", "protocol": "TCP"}]}
-    if headless:
-        spec["clusterIP"] = "None"
-    return {"apiVersion": "v1", "kind": "Service", "metadata": meta(name, ns, r, z, extra_labels={APP: name}),
-            "spec": spec}
-
-
-def _workload(kind: str, name: str, ns: str, r: str, z: str, pod: dict[str, Any], **spec: Any) -> Manifest:
-    if kind != "DaemonSet":
-        pod = {**pod, "topologySpreadConstraints": spread_over_nodes({APP: name})}
-    return {"apiVersion": "apps/v1", "kind": kind, "metadata": meta(name, ns, r, z, extra_labels={APP: name}),
-            "spec": {"selector": {"matchLabels": {APP: name}}, **spec,
-                     "template": {"metadata": {"labels": labels(r, z, **{APP: name})}, "spec": pod}}}
-
-
-def _budget(name: str, ns: str, r: str, z: str) -> Manifest:
-    return disruption_budget(name, ns, r, z, {APP: name}, {APP: name})
-
-
-def _configmap(name: str, ns: str, r: str, z: str, data: dict[str, str]) -> Manifest:
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(name, ns, r, z), "data": data}
-
-
-def poller_addresses(ns: str, shards: int) -> list[str]:
-    """Each shard's stable address (StatefulSet pod DNS through the headless ``snmp-poller`` Service)."""
-    return [f"snmp-poller-{i}.snmp-poller.{ns}.svc.cluster.local:{SNMP_AGENT_PORT}" for i in range(shards)]
 
 
 def grafana_provisioning(ns: str) -> dict[str, str]:
     """Datasource (this plane's Prometheus) and a file provider for the dashboards ConfigMap."""
     datasource = (
         "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    uid: prometheus\n    type: prometheus\n"
-        f"    access: proxy\n    url: http://prometheus.{ns}.svc.cluster.local:{PROMETHEUS_PORT}\n"
+        f"    access: proxy\n    url: http://{cluster_host(PROMETHEUS, ns)}:{PROMETHEUS_PORT}\n"
         "    isDefault: true\n    editable: false\n")
     provider = (
         "apiVersion: 1\nproviders:\n  - name: yunwang\n    folder: yunwang\n    type: file\n"
         "    disableDeletion: true\n    allowUiUpdates: false\n"
-        "    options:\n      path: /var/lib/grafana/dashboards\n")
+        f"    options:\n      path: {GRAFANA_DASHBOARDS_DIR}\n")
     return {"datasources.yaml": datasource, "dashboards.yaml": provider}
 
 
-class MonitoringPlane(Component):
+def _token_mount(role: str) -> dict[str, Any]:
+    return {"name": f"{role}-token", "mountPath": token_dir(role), "readOnly": True}
+
+
+def _token_volume(role: str) -> dict[str, Any]:
+    return {"name": f"{role}-token", "secret": {"secretName": tokensecret(role), "defaultMode": 0o440}}
+
+
+def _configmap(args: MonitoringPlaneArgs, name: str, data: dict[str, str]) -> Manifest:
+    r, z = args.region.name, args.zone.name
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(name, z, r, z), "data": data}
+
+
+def _workload(args: MonitoringPlaneArgs, kind: str, name: str, pod: dict[str, Any], **spec: Any) -> Manifest:
+    """A Deployment, StatefulSet or DaemonSet labelled and selected by its name; replicas spread over nodes."""
+    r, z = args.region.name, args.zone.name
+    if kind != "DaemonSet":
+        pod = {**pod, "topologySpreadConstraints": spread_over_nodes({APP: name})}
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": meta(name, z, r, z, extra_labels={APP: name}),
+            "spec": {"selector": {"matchLabels": {APP: name}}, **spec,
+                     "template": {"metadata": {"labels": labels(r, z, **{APP: name})}, "spec": pod}}}
+
+
+def _served(args: MonitoringPlaneArgs, kind: str, name: str, port: int, pod: dict[str, Any], *,
+            headless: bool = False, **spec: Any) -> list[Manifest]:
+    """A workload, the Service in front of it and its disruption budget (one pod away at a time)."""
+    r, z = args.region.name, args.zone.name
+    app = {APP: name}
+    return [_workload(args, kind, name, pod, **spec),
+            http_service(name, z, r, z, port, app, app, headless=headless),
+            disruption_budget(name, z, r, z, app, app)]
+
+
+def _secrets(args: MonitoringPlaneArgs) -> list[Manifest]:
+    """A Secret a monitor token (each mounted only where used), Grafana's admin password, both database URLs."""
+    r, z = args.region.name, args.zone.name
+    databases = {"monitor": database_url(args.databases, r, "monitor"),
+                 "grafana": secret_value(database_url(args.databases, r, "grafana"), grafana_url)}
+    return [
+        *(secret(tokensecret(role), z, r, z, {"token": args.tokens.get(role)}) for role in TOKEN_ROLES),
+        secret(GRAFANA_SECRET, z, r, z, {"password": args.grafana_admin_password}),
+        secret(DATABASES_SECRET, z, r, z, databases),
+    ]
+
+
+def _prometheus(args: MonitoringPlaneArgs) -> list[Manifest]:
+    """The Prometheus HA pair: its config and rules, a volume a replica, and the Service either one answers."""
+    main = container(
+        PROMETHEUS, args.images.prometheus, cpu="500m", memory="2Gi", cpu_limit="2", ports=[("http", PROMETHEUS_PORT)],
+        args=["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
+              "--storage.tsdb.retention.time=30d"],
+        readinessProbe={"httpGet": {"path": "/-/ready", "port": "http"}},
+        volumeMounts=[{"name": "config", "mountPath": "/etc/prometheus", "readOnly": True},
+                      {"name": "rules", "mountPath": PROMETHEUS_RULES_DIR, "readOnly": True},
+                      {"name": "data", "mountPath": "/prometheus"}, _token_mount("viewer"), tmp_mount()])
+    pod = pod_spec([main], volumes=[{"name": "config", "configMap": {"name": "prometheus-config"}},
+                                    {"name": "rules", "configMap": {"name": "prometheus-rules"}},
+                                    _token_volume("viewer"), tmp_volume()])
+    data_claim = {"metadata": {"name": "data", "labels": labels(args.region.name, args.zone.name, **{APP: PROMETHEUS})},
+                  "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "50Gi"}}}}
+    return [
+        _configmap(args, "prometheus-config", {"prometheus.yml": args.prometheus_config}),
+        _configmap(args, "prometheus-rules", dict(args.prometheus_rules)),
+        *_served(args, "StatefulSet", PROMETHEUS, PROMETHEUS_PORT, pod, replicas=PROMETHEUS_REPLICAS,
+                 serviceName=PROMETHEUS, podManagementPolicy="Parallel", volumeClaimTemplates=[data_claim]),
+    ]
+
+
+def _grafana_container(image: str) -> dict[str, Any]:
+    return container(
+        GRAFANA, image, cpu="100m", memory="256Mi", cpu_limit="500m", ports=[("http", GRAFANA_PORT)],
+        env=[{"name": "GF_PATHS_PROVISIONING", "value": "/etc/grafana/provisioning"},
+             {"name": "GF_AUTH_ANONYMOUS_ENABLED", "value": "false"},
+             {"name": "GF_ANALYTICS_REPORTING_ENABLED", "value": "false"},
+             {"name": "GF_SECURITY_ADMIN_PASSWORD__FILE", "value": "/etc/grafana/admin/password"},
+             # Users, sessions and preferences in the shared database: any replica serves any request.
+             {"name": "GF_DATABASE_TYPE", "value": "postgres"},
+             {"name": "GF_DATABASE_URL__FILE", "value": "/etc/grafana/database/url"},
+             {"name": "GF_DATABASE_SSL_MODE", "value": "require"},
+             {"name": "GF_UNIFIED_ALERTING_ENABLED", "value": "false"}],
+        readinessProbe={"httpGet": {"path": "/api/health", "port": "http"}},
+        volumeMounts=[{"name": "provisioning", "mountPath": "/etc/grafana/provisioning/datasources",
+                       "subPath": "datasources", "readOnly": True},
+                      {"name": "provisioning-dashboards", "mountPath": "/etc/grafana/provisioning/dashboards",
+                       "readOnly": True},
+                      {"name": "dashboards", "mountPath": GRAFANA_DASHBOARDS_DIR, "readOnly": True},
+                      {"name": "admin", "mountPath": "/etc/grafana/admin", "readOnly": True},
+                      {"name": "database", "mountPath": "/etc/grafana/database", "readOnly": True},
+                      {"name": "data", "mountPath": "/var/lib/grafana"}, tmp_mount()])
+
+
+def _grafana(args: MonitoringPlaneArgs) -> list[Manifest]:
+    """Grafana's replicas on the shared database, provisioned with this plane's Prometheus and the dashboards."""
+    provisioning = grafana_provisioning(args.zone.name)
+    pod = pod_spec([_grafana_container(args.images.grafana)], volumes=[
+        {"name": "provisioning", "configMap": {"name": "grafana-provisioning",
+                                               "items": [{"key": "datasources.yaml",
+                                                          "path": "datasources/datasources.yaml"}]}},
+        {"name": "provisioning-dashboards", "configMap": {"name": "grafana-dashboard-provider"}},
+        {"name": "dashboards", "configMap": {"name": "grafana-dashboards"}},
+        {"name": "admin", "secret": {"secretName": GRAFANA_SECRET, "defaultMode": 0o440}},
+        {"name": "database", "secret": {"secretName": DATABASES_SECRET, "defaultMode": 0o440,
+                                        "items": [{"key": "grafana", "path": "url"}]}},
+        {"name": "data", "emptyDir": {"sizeLimit": "1Gi"}}, tmp_volume()])
+    return [
+        _configmap(args, "grafana-provisioning", {"datasources.yaml": provisioning["datasources.yaml"]}),
+        _configmap(args, "grafana-dashboard-provider", {"dashboards.yaml": provisioning["dashboards.yaml"]}),
+        _configmap(args, "grafana-dashboards", dict(args.dashboards)),
+        *_served(args, "Deployment", GRAFANA, GRAFANA_PORT, pod, replicas=GRAFANA_REPLICAS),
+    ]
+
+
+def _monitor(args: MonitoringPlaneArgs) -> list[Manifest]:
+    """The yunwang monitor's replicas: target discovery for Prometheus, host agents' pushes, the console."""
+    pollers = [arg for address in poller_addresses(args.zone.name, args.shards) for arg in ("--poller", address)]
+    main = container(
+        MONITOR, args.images.yunwang, cpu="200m", memory="512Mi", cpu_limit="1", ports=[("http", MONITOR_PORT)],
+        command=["yunwang", "monitor", "--listen", f"0.0.0.0:{MONITOR_PORT}", "--stack", args.stack,
+                 "--prometheus", f"http://{PROMETHEUS}:{PROMETHEUS_PORT}", *pollers, "--state-dir", "/tmp/yunwang"],
+        env=[{"name": "YUNWANG_MONITOR_DB",
+              "valueFrom": {"secretKeyRef": {"name": DATABASES_SECRET, "key": "monitor"}}},
+             *({"name": f"YUNWANG_{role.upper()}_TOKEN_FILE", "value": f"{token_dir(role)}/token"}
+               for role in TOKEN_ROLES)],
+        readinessProbe={"httpGet": {"path": "/healthz", "port": "http"}},
+        volumeMounts=[*(_token_mount(role) for role in TOKEN_ROLES), tmp_mount()])
+    pod = pod_spec([main], volumes=[*(_token_volume(role) for role in TOKEN_ROLES), tmp_volume()])
+    return _served(args, "Deployment", MONITOR, MONITOR_PORT, pod, replicas=MONITOR_REPLICAS)
+
+
+def _host_agents(args: MonitoringPlaneArgs) -> list[Manifest]:
+    """One host agent a node (DaemonSet), pushing to the monitor with the agent bootstrap token."""
+    main = container(
+        HOST_AGENT, args.images.yunwang, **HOST_AGENT_RESOURCES, ports=[("http", HOST_AGENT_PORT)],
+        command=["yunwang", "agent", "host", "--listen", f"0.0.0.0:{HOST_AGENT_PORT}",
+                 "--monitor", monitor_endpoint(args.zone.name), "--token-file", f"{token_dir('agent')}/token"],
+        volumeMounts=[_token_mount("agent"), tmp_mount()])
+    pod = pod_spec([main], volumes=[_token_volume("agent"), tmp_volume()])
+    return [_workload(args, "DaemonSet", HOST_AGENT, pod,
+                      updateStrategy={"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}})]
+
+
+def _snmp_pollers(args: MonitoringPlaneArgs) -> list[Manifest]:
+    """The SNMP poller shards (a pod each, polling the shard equal to its ordinal) and their egress to devices."""
+    r, z = args.region.name, args.zone.name
+    main = container(
+        POLLER, args.images.yunwang, **POLLER_RESOURCES, ports=[("http", SNMP_AGENT_PORT)],
+        command=["yunwang", "agent", "snmp", "--listen", f"0.0.0.0:{SNMP_AGENT_PORT}",
+                 "--inventory", "/etc/yunwang/inventory.json", "--shard", f"$(ORDINAL)/{args.shards}"],
+        env=[{"name": "ORDINAL", "valueFrom": {"fieldRef": {
+                 "fieldPath": "metadata.labels['apps.kubernetes.io/pod-index']"}}},
+             *({"name": f"{e}_FILE", "value": f"{CREDENTIALS_DIR}/{e}"} for e in args.secret_env)],
+        volumeMounts=[{"name": "inventory", "mountPath": "/etc/yunwang/inventory.json",
+                       "subPath": "inventory.json", "readOnly": True},
+                      {"name": "credentials", "mountPath": CREDENTIALS_DIR, "readOnly": True}, tmp_mount()])
+    pod = pod_spec([main], volumes=[
+        {"name": "inventory", "configMap": {"name": INVENTORY_CONFIGMAP}},
+        {"name": "credentials", "secret": {"secretName": CREDENTIALS_SECRET, "defaultMode": 0o440}},
+        tmp_volume()])
+    return [
+        *_served(args, "StatefulSet", POLLER, SNMP_AGENT_PORT, pod, headless=True, replicas=args.shards,
+                 serviceName=POLLER, podManagementPolicy="Parallel"),
+        policy("allow-snmp-poller-to-devices", z, r, z, {
+            "podSelector": {"matchLabels": {APP: POLLER}}, "policyTypes": ["Egress"],
+            "egress": [{"to": [{"ipBlock": {"cidr": cidr}} for cidr in args.device_networks],
+                        "ports": [{"port": SNMP_PORT, "protocol": "UDP"}]}]}),
+    ]
+
+
+def _database_egress(args: MonitoringPlaneArgs) -> Manifest:
+    """Grafana and the monitor reach PostgreSQL in the zone's own address range, nowhere else."""
+    r, z = args.region.name, args.zone.name
+    return policy("allow-monitoring-to-database", z, r, z, {
+        "podSelector": {"matchExpressions": [{"key": APP, "operator": "In", "values": [GRAFANA, MONITOR]}]},
+        "policyTypes": ["Egress"],
+        "egress": [{"to": [{"ipBlock": {"cidr": str(args.region.zones[z])}}],
+                    "ports": [{"port": POSTGRES_PORT, "protocol": "TCP"}]}]})
+
+
+class MonitoringPlane(Component[MonitoringPlaneArgs]):
     """The region's monitoring workloads, their config, Secrets, Services and disruption budgets."""
 
     TYPE = "yunwang:infra:MonitoringPlane"
 
     @staticmethod
     def manifests(args: MonitoringPlaneArgs) -> list[Manifest]:
-        r, z = args.region.name, args.zone.name
-        ns = z
-        img = args.images
-        monitor_url = f"http://yunwang-monitor.{ns}.svc.cluster.local:{MONITOR_PORT}"
-        token_mounts = {role: {"name": f"{role}-token", "mountPath": token_dir(role), "readOnly": True}
-                        for role in TOKEN_ROLES}
-        token_volumes = {role: {"name": f"{role}-token",
-                                "secret": {"secretName": tokensecret(role), "defaultMode": 0o440}}
-                         for role in TOKEN_ROLES}
-        tmp_mount = {"name": "tmp", "mountPath": "/tmp"}
-
-        prometheus = container(
-            "prometheus", img.prometheus, cpu="500m", memory="2Gi", cpu_limit="2", ports=[("http", PROMETHEUS_PORT)],
-            args=["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
-                  "--storage.tsdb.retention.time=30d"],
-            readinessProbe={"httpGet": {"path": "/-/ready", "port": "http"}},
-            volumeMounts=[{"name": "config", "mountPath": "/etc/prometheus", "readOnly": True},
-                          {"name": "rules", "mountPath": "/etc/prometheus/rules", "readOnly": True},
-                          {"name": "data", "mountPath": "/prometheus"}, token_mounts["viewer"], tmp_mount])
-        grafana = container(
-            "grafana", img.grafana, cpu="100m", memory="256Mi", cpu_limit="500m", ports=[("http", GRAFANA_PORT)],
-            env=[{"name": "GF_PATHS_PROVISIONING", "value": "/etc/grafana/provisioning"},
-                 {"name": "GF_AUTH_ANONYMOUS_ENABLED", "value": "false"},
-                 {"name": "GF_ANALYTICS_REPORTING_ENABLED", "value": "false"},
-                 {"name": "GF_SECURITY_ADMIN_PASSWORD__FILE", "value": "/etc/grafana/admin/password"},
-                 # Users, sessions and preferences in the shared database: any replica serves any request.
-                 {"name": "GF_DATABASE_TYPE", "value": "postgres"},
-                 {"name": "GF_DATABASE_URL__FILE", "value": "/etc/grafana/database/url"},
-                 {"name": "GF_DATABASE_SSL_MODE", "value": "require"},
-                 {"name": "GF_UNIFIED_ALERTING_ENABLED", "value": "false"}],
-            readinessProbe={"httpGet": {"path": "/api/health", "port": "http"}},
-            volumeMounts=[{"name": "provisioning", "mountPath": "/etc/grafana/provisioning/datasources",
-                           "subPath": "datasources", "readOnly": True},
-                          {"name": "provisioning-dashboards", "mountPath": "/etc/grafana/provisioning/dashboards",
-                           "readOnly": True},
-                          {"name": "dashboards", "mountPath": "/var/lib/grafana/dashboards", "readOnly": True},
-                          {"name": "admin", "mountPath": "/etc/grafana/admin", "readOnly": True},
-                          {"name": "database", "mountPath": "/etc/grafana/database", "readOnly": True},
-                          {"name": "data", "mountPath": "/var/lib/grafana"}, tmp_mount])
-        pollers = [arg for address in poller_addresses(ns, args.shards) for arg in ("--poller", address)]
-        monitor = container(
-            "yunwang-monitor", img.yunwang, cpu="200m", memory="512Mi", cpu_limit="1", ports=[("http", MONITOR_PORT)],
-            command=["yunwang", "monitor", "--listen", f"0.0.0.0:{MONITOR_PORT}", "--stack", args.stack,
-                     "--prometheus", f"http://prometheus:{PROMETHEUS_PORT}", *pollers, "--state-dir", "/tmp/yunwang"],
-            env=[{"name": "YUNWANG_MONITOR_DB",
-                  "valueFrom": {"secretKeyRef": {"name": DATABASES_SECRET, "key": "monitor"}}},
-                 *({"name": f"YUNWANG_{role.upper()}_TOKEN_FILE", "value": f"{token_dir(role)}/token"}
-                   for role in TOKEN_ROLES)],
-            readinessProbe={"httpGet": {"path": "/healthz", "port": "http"}},
-            volumeMounts=[*(token_mounts[role] for role in TOKEN_ROLES), tmp_mount])
-        host_agent = container(
-            "host-agent", img.yunwang, cpu="50m", memory="64Mi", cpu_limit="200m", ports=[("http", HOST_AGENT_PORT)],
-            command=["yunwang", "agent", "host", "--listen", f"0.0.0.0:{HOST_AGENT_PORT}", "--monitor", monitor_url,
-                     "--token-file", f"{token_dir('agent')}/token"],
-            volumeMounts=[token_mounts["agent"], tmp_mount])
-        poller = container(
-            "snmp-poller", img.yunwang, cpu="250m", memory="256Mi", cpu_limit="1", ports=[("http", SNMP_AGENT_PORT)],
-            command=["yunwang", "agent", "snmp", "--listen", f"0.0.0.0:{SNMP_AGENT_PORT}",
-                     "--inventory", "/etc/yunwang/inventory.json", "--shard", f"$(ORDINAL)/{args.shards}"],
-            env=[{"name": "ORDINAL", "valueFrom": {"fieldRef": {
-                     "fieldPath": "metadata.labels['apps.kubernetes.io/pod-index']"}}},
-                 *({"name": f"{e}_FILE", "value": f"{CREDENTIALS_DIR}/{e}"} for e in args.secret_env)],
-            volumeMounts=[{"name": "inventory", "mountPath": "/etc/yunwang/inventory.json",
-                           "subPath": "inventory.json", "readOnly": True},
-                          {"name": "credentials", "mountPath": CREDENTIALS_DIR, "readOnly": True}, tmp_mount])
-
-        dashboards = {name: text for name, text in args.dashboards}
-        provisioning = grafana_provisioning(ns)
-        databases = {"monitor": database_url(args.databases, r, "monitor"),
-                     "grafana": secret_value(database_url(args.databases, r, "grafana"), grafana_url)}
-        data_claim = {"metadata": {"name": "data", "labels": labels(r, z, **{APP: "prometheus"})},
-                      "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "50Gi"}}}}
-        return [
-            *(secret(tokensecret(role), ns, r, z, {"token": args.tokens.get(role)}) for role in TOKEN_ROLES),
-            secret(GRAFANA_SECRET, ns, r, z, {"password": args.grafana_admin_password}),
-            secret(DATABASES_SECRET, ns, r, z, databases),
-            _configmap("prometheus-config", ns, r, z, {"prometheus.yml": args.prometheus_config}),
-            _configmap("prometheus-rules", ns, r, z, dict(args.prometheus_rules)),
-            _workload("StatefulSet", "prometheus", ns, r, z, pod_spec([prometheus], volumes=[
-                {"name": "config", "configMap": {"name": "prometheus-config"}},
-                {"name": "rules", "configMap": {"name": "prometheus-rules"}},
-                token_volumes["viewer"], tmp_volume()]), replicas=PROMETHEUS_REPLICAS, serviceName="prometheus",
-                podManagementPolicy="Parallel", volumeClaimTemplates=[data_claim]),
-            _service("prometheus", ns, r, z, PROMETHEUS_PORT),
-            _budget("prometheus", ns, r, z),
-            _configmap("grafana-provisioning", ns, r, z, {"datasources.yaml": provisioning["datasources.yaml"]}),
-            _configmap("grafana-dashboard-provider", ns, r, z, {"dashboards.yaml": provisioning["dashboards.yaml"]}),
-            _configmap("grafana-dashboards", ns, r, z, dashboards),
-            _workload("Deployment", "grafana", ns, r, z, pod_spec([grafana], volumes=[
-                {"name": "provisioning", "configMap": {"name": "grafana-provisioning",
-                                                       "items": [{"key": "datasources.yaml",
-                                                                  "path": "datasources/datasources.yaml"}]}},
-                {"name": "provisioning-dashboards", "configMap": {"name": "grafana-dashboard-provider"}},
-                {"name": "dashboards", "configMap": {"name": "grafana-dashboards"}},
-                {"name": "admin", "secret": {"secretName": GRAFANA_SECRET, "defaultMode": 0o440}},
-                {"name": "database", "secret": {"secretName": DATABASES_SECRET, "defaultMode": 0o440,
-                                                "items": [{"key": "grafana", "path": "url"}]}},
-                {"name": "data", "emptyDir": {"sizeLimit": "1Gi"}}, tmp_volume()]), replicas=GRAFANA_REPLICAS),
-            _service("grafana", ns, r, z, GRAFANA_PORT),
-            _budget("grafana", ns, r, z),
-            _workload("Deployment", "yunwang-monitor", ns, r, z, pod_spec([monitor], volumes=[
-                *(token_volumes[role] for role in TOKEN_ROLES), tmp_volume()]), replicas=MONITOR_REPLICAS),
-            _service("yunwang-monitor", ns, r, z, MONITOR_PORT),
-            _budget("yunwang-monitor", ns, r, z),
-            _workload("DaemonSet", "host-agent", ns, r, z, pod_spec([host_agent], volumes=[
-                token_volumes["agent"], tmp_volume()]),
-                      updateStrategy={"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}}),
-            _workload("StatefulSet", "snmp-poller", ns, r, z, pod_spec([poller], volumes=[
-                {"name": "inventory", "configMap": {"name": INVENTORY_CONFIGMAP}},
-                {"name": "credentials", "secret": {"secretName": CREDENTIALS_SECRET, "defaultMode": 0o440}},
-                tmp_volume()]), replicas=args.shards, serviceName="snmp-poller", podManagementPolicy="Parallel"),
-            _service("snmp-poller", ns, r, z, SNMP_AGENT_PORT, headless=True),
-            _budget("snmp-poller", ns, r, z),
-            policy("allow-snmp-poller-to-devices", ns, r, z, {
-                "podSelector": {"matchLabels": {APP: "snmp-poller"}}, "policyTypes": ["Egress"],
-                "egress": [{"to": [{"ipBlock": {"cidr": cidr}} for cidr in args.device_networks],
-                            "ports": [{"port": 161, "protocol": "UDP"}]}]}),
-            policy("allow-monitoring-to-database", ns, r, z, {
-                "podSelector": {"matchExpressions": [{"key": APP, "operator": "In",
-                                                      "values": ["grafana", "yunwang-monitor"]}]},
-                "policyTypes": ["Egress"],
-                "egress": [{"to": [{"ipBlock": {"cidr": str(args.region.zones[z])}}],
-                            "ports": [{"port": POSTGRES_PORT, "protocol": "TCP"}]}]}),
-        ]
+        return [*_secrets(args), *_prometheus(args), *_grafana(args), *_monitor(args), *_host_agents(args),
+                *_snmp_pollers(args), _database_egress(args)]

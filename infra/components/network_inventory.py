@@ -16,6 +16,7 @@ import pulumi
 
 from infra.common import APP, Manifest, meta, secret
 from infra.component import Component
+from infra.secret_values import Secret
 from yunwang.errors import InputError, Problem
 from yunwang.topology import Region, SnmpProfile, Zone
 
@@ -23,6 +24,10 @@ CREDENTIALS_KEY = "yunwang:snmpCredentials"
 INVENTORY_CONFIGMAP = "snmp-inventory"
 CREDENTIALS_SECRET = "snmp-credentials"
 CREDENTIALS_DIR = "/etc/yunwang/snmp"
+POLLER_APP = "snmp-poller"
+"""The SNMP pollers' app label: they read both objects, which carry it too."""
+SnmpCredentials = dict[str, dict[str, str]]
+"""The ``yunwang:snmpCredentials`` object: profile → field (community, auth_key, priv_key) → secret."""
 
 
 def credential_fields(profile: SnmpProfile) -> list[str]:
@@ -56,11 +61,12 @@ class NetworkInventoryArgs:
     zone: Zone
     inventory_json: str
     profiles: tuple[SnmpProfile, ...]
-    credentials: Any
-    """The ``yunwang:snmpCredentials`` object: a secret ``pulumi.Output`` in a program, a dict in tests."""
+    credentials: Secret[SnmpCredentials] | None
+    """The ``yunwang:snmpCredentials`` object (None: not set; then no profile may need a secret)."""
 
 
-def secret_entries(profiles: tuple[SnmpProfile, ...], credentials: Any) -> dict[str, Any]:
+def secret_entries(profiles: tuple[SnmpProfile, ...], credentials: Secret[SnmpCredentials] | None
+                   ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for profile in profiles:
         for field in credential_fields(profile):
@@ -71,7 +77,7 @@ def secret_entries(profiles: tuple[SnmpProfile, ...], credentials: Any) -> dict[
     return out
 
 
-class NetworkInventory(Component):
+class NetworkInventory(Component[NetworkInventoryArgs]):
     """ConfigMap ``snmp-inventory`` (inventory.json) and Secret ``snmp-credentials`` in the management zone."""
 
     TYPE = "yunwang:infra:NetworkInventory"
@@ -79,7 +85,7 @@ class NetworkInventory(Component):
     @staticmethod
     def manifests(args: NetworkInventoryArgs) -> list[Manifest]:
         r, z = args.region.name, args.zone.name
-        app = {APP: "snmp-poller"}
+        app = {APP: POLLER_APP}
         return [
             {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(INVENTORY_CONFIGMAP, z, r, z, extra_labels=app),
              "data": {"inventory.json": args.inventory_json}},

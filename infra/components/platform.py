@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from infra.common import (
     APP,
     Manifest,
+    cluster_host,
     container,
     cpu_millis,
     disruption_budget,
+    http_service,
     labels,
     meta,
     pod_spec,
     spread_over_nodes,
+    tmp_mount,
     tmp_volume,
 )
 from infra.component import Component
@@ -34,10 +37,10 @@ def cpu_limit(cpu: str) -> str:
 
 def service_host(platform: PlatformSpec) -> str:
     """In-cluster DNS name of a platform's Service."""
-    return f"{platform.name}.{platform.zone}.svc.cluster.local"
+    return cluster_host(platform.name, platform.zone)
 
 
-class Platform(Component):
+class Platform(Component[PlatformArgs]):
     """Deployment (image by digest, hardened, bounded), ClusterIP Service, PodDisruptionBudget."""
 
     TYPE = "yunwang:infra:Platform"
@@ -51,15 +54,13 @@ class Platform(Component):
         probe = {"tcpSocket": {"port": "http"}, "periodSeconds": 10}
         main = container(p.name, p.image, cpu=p.cpu, memory=p.memory, cpu_limit=cpu_limit(p.cpu),
                          ports=[("http", p.port)], readinessProbe=probe, livenessProbe={**probe, "periodSeconds": 20},
-                         volumeMounts=[{"name": "tmp", "mountPath": "/tmp"}])
+                         volumeMounts=[tmp_mount()])
         return [
             {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(p.name, ns, r, z, extra_labels=app),
              "spec": {"replicas": p.replicas, "selector": {"matchLabels": selector},
                       "template": {"metadata": {"labels": labels(r, z, **app)},
                                    "spec": pod_spec([main], volumes=[tmp_volume()],
                                                     topologySpreadConstraints=spread_over_nodes(selector))}}},
-            {"apiVersion": "v1", "kind": "Service", "metadata": meta(p.name, ns, r, z, extra_labels=app),
-             "spec": {"type": "ClusterIP", "selector": selector,
-                      "ports": [{"name": "http", "port": p.port, "targetPort": "http", "protocol": "TCP"}]}},
+            http_service(p.name, ns, r, z, p.port, selector, app),
             disruption_budget(p.name, ns, r, z, selector, app),
         ]

@@ -30,7 +30,7 @@ def tls_secret_name(portal: Portal) -> str:
     return f"{portal.name}-tls"
 
 
-class ServicePortal(Component):
+class ServicePortal(Component[ServicePortalArgs]):
     """Ingress (TLS only, HTTPS redirect) to an ExternalName Service naming the backend platform's Service.
 
     An Ingress can only name a Service of its own namespace; the portal lives in the internet-access zone and

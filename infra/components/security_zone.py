@@ -60,7 +60,7 @@ def no_external_services(zone: Zone) -> dict[str, str]:
     return {"services.nodeports": "0", "services.loadbalancers": "0"}
 
 
-class SecurityZone(Component):
+class SecurityZone(Component[SecurityZoneArgs]):
     """Namespace (restricted, zone-labelled), default-deny + matrix policies, DNS egress, quota, limit range."""
 
     TYPE = "yunwang:infra:SecurityZone"

@@ -40,7 +40,7 @@ class TenantArgs:
     access: tuple[AccessRule, ...]
 
 
-class Tenant(Component):
+class Tenant(Component[TenantArgs]):
     """Namespace labelled with its zone, the zone's policies, Role/RoleBinding for admin_group, quota."""
 
     TYPE = "yunwang:infra:Tenant"

@@ -70,7 +70,7 @@ def measure_floor(stack: str, root: Path) -> dict[str, Any]:
     secrets = placeholder_secrets(topo)
     opts = ProgramOptions(stack=stack, credentials=json.loads(secrets["yunwang:snmpCredentials"]),
                           tokens={"viewer": "x"}, prometheus_config=lambda *_: "global: {}\n")
-    specs = [(s.cls.TYPE, s.name, s.region, s.cls.manifests(s.args)) for s in component_specs(topo, opts).specs]
+    specs = [(s.resource_type, s.name, s.region, s.manifests()) for s in component_specs(topo, opts).specs]
     regions = [r.name for r in topo.regions]
 
     class Bare(pulumi.ComponentResource):

@@ -49,7 +49,7 @@ def matrix_of(topo: Topology) -> set[tuple[str, str, int, str]]:
 def _manifests(topo: Topology) -> list[dict[str, Any]]:
     opts = ProgramOptions(stack="prop", credentials={}, tokens={"viewer": "x", "agent": "y", "admin": "z"},
                           prometheus_config=lambda *_: "global: {}\n")
-    return [m for spec in component_specs(topo, opts).specs for m in spec.cls.manifests(spec.args)]
+    return [m for spec in component_specs(topo, opts).specs for m in spec.manifests()]
 
 
 def _check(manifests: list[dict[str, Any]], matrix: set[tuple[str, str, int, str]]) -> None:

@@ -168,7 +168,9 @@ def test_bad_backup_settings_are_located(backup: dict[str, Any], path: str) -> N
 
 def test_poller_shards_follow_config_within_bounds() -> None:
     result = run_program("dev", root=ROOT, secrets={**SECRETS, "yunwang:pollerShards": json.dumps({"luan": 3})})
-    poller = next(r for r in result.registrations if r.name == "luan/security-management/snmp-poller")
+    # The Service and the budget share the StatefulSet's name, and registration order varies: pick by type too.
+    poller = next(r for r in result.registrations
+                  if r.name == "luan/security-management/snmp-poller" and r.type == "kubernetes:apps/v1:StatefulSet")
     assert poller.inputs["spec"]["replicas"] == 3
     assert result.outputs["inventory"]["pollers"]["luan"]["shards"] == 3
     with pytest.raises(InputError) as exc:
