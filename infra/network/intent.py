@@ -9,8 +9,8 @@ Pure data (no vendor syntax): the vendor templates only spell it. Defaults by ro
   LoopBack0) and runs authenticated OSPF;
 * firewalls are the gateway of each zone of their region (a VLAN interface per zone) with the security policy
   of :mod:`infra.network.firewall`; routers filter every routed port with the border ACL;
-* edge (user) ports: every port of an access switch or IoT gateway with no link, with 802.1X (access switches)
-  or port security (IoT gateways); every other port without a link is shut down.
+* edge (user) ports: every user-speed (≤ 1 Gbit/s) port of an access switch or IoT gateway with no link, with
+  802.1X (access switches) or port security (IoT gateways); every other port without a link is shut down.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from infra.network.firewall import PolicyRule, zone_policy
 from yunwang.contracts.device_access import ADMIN_ROLES, DEFAULT_ADMIN_NAMES, AdminRole, password_env
 from yunwang.contracts.device_secrets import AAA_KEY_ENV, NTP_KEY_ENV, OSPF_KEY_ENV
 from yunwang.errors import Problem
-from yunwang.hardware import port_name
+from yunwang.hardware import port_name, profile_for
 from yunwang.intent import AaaServers, DeviceManagement, EdgeAuth
 from yunwang.topology import Device, DeviceRole, Topology, Zone, ZoneKind
 
@@ -201,6 +201,9 @@ def _carried_zones(view: StackView, device: Device) -> list[Zone]:
         names = list(region.zones)
     elif device.role in EDGE_ROLES:
         names = [_access_zone(topo, device)] + [o.zone for o in intent.ports.values() if o.zone]
+        # An access switch also carries the user zones of the gateways hanging off it, up to its aggregation.
+        names += [_access_zone(topo, peer) for peer, _ in view.links.get(device.name, {}).values()
+                  if peer.role == DeviceRole.IOT_GATEWAY and device.role == DeviceRole.ACCESS]
     else:
         names = []
     names += intent.extra_zones
@@ -231,7 +234,7 @@ def _ports(view: StackView, device: Device, vlans: dict[str, int], mgmt_vlan: in
     edge_zone = vlans.get(_access_zone(topo, device)) if device.role in EDGE_ROLES else None
     default_auth = intent.edge_auth or (EDGE_ROLES[device.role][1] if device.role in EDGE_ROLES else None)
     edge = set(intent.edge_ports) if intent.edge_ports is not None else (
-        set(range(1, device.interfaces + 1)) if device.role in EDGE_ROLES else set())
+        _user_class_ports(device) if device.role in EDGE_ROLES else set())
     ports = []
     for number in range(1, device.interfaces + 1):
         name = port_name(device, number)
@@ -255,6 +258,12 @@ def _ports(view: StackView, device: Device, vlans: dict[str, int], mgmt_vlan: in
         description = override.description if override and override.description else "user port"
         ports.append(PortSpec(number, name, "edge", description, vlans=(zone_vlan,), edge_auth=auth))
     return tuple(ports)
+
+
+def _user_class_ports(device: Device) -> set[int]:
+    """Ports of user speed (1 Gbit/s and below): 10GE ports of an access switch are uplinks, never user ports."""
+    profile = profile_for(device)
+    return {p for p in range(1, device.interfaces + 1) if profile.port(p, device.interfaces)[2] <= 1000}
 
 
 def _shared_vlans(view: StackView, peer: Device, own: list[int]) -> tuple[int, ...]:

@@ -12,7 +12,9 @@ FAMILY = Family(
     vendor=Vendor.H3C, name="H3C Comware 7", template="h3c_comware.j2",
     lines=(ModelLine(re.compile(r"^S\d"), SWITCHES, "S-series switch"),),
     secret_patterns=(
-        *keyword_patterns("hash", "cipher"),
+        *keyword_patterns("hash"),
+        # `usm-user v3 … cipher authentication-mode sha256 <key>`: there the keyword names the form, not a value.
+        re.compile(r"(\bcipher )(?!authentication-mode\b|\[secret\])\S+", re.M),
         re.compile(r"(\b(?:authentication|privacy)-mode \S+ )(?!cipher\b|simple\b|\[secret\])\S+", re.M),
     ),
     words={"auth": {"MD5": "md5", "SHA": "sha", "SHA-224": "sha224", "SHA-256": "sha256", "SHA-384": "sha384",

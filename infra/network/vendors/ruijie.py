@@ -12,7 +12,7 @@ FAMILY = Family(
     lines=(ModelLine(re.compile(r"^RG-S\d"), SWITCHES, "RG-S switch"),),
     secret_patterns=(
         re.compile(r"(\bsecret \d )(?!\[secret\])\S+", re.M),
-        re.compile(r"(\bkey \d )(?!\[secret\])\S+", re.M),
+        re.compile(r"((?<!-)\bkey \d )(?!\[secret\])\S+", re.M),
         re.compile(r"(\bauthentication-key \d+ \S+ )(?!\[secret\])\S+", re.M),
         re.compile(r"(\b(?:auth (?:md5|sha\d*)|priv (?:aes\d+|des\d*)) )(?!\[secret\])\S+", re.M),
     ),
