@@ -64,9 +64,16 @@ def _ranges(numbers: list[int] | tuple[int, ...], to: str = " to ", sep: str = "
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
+                             auto_reload=False)
     env.filters.update(netmask=_netmask, wildcard=_wildcard, ranges=_ranges)
     return env
+
+
+@cache
+def template(name: str) -> jinja2.Template:
+    """Compiled once per process (a lookup per device costs more than the rendering)."""
+    return environment().get_template(name)
 
 
 def check_supported(topo: Topology) -> list[tuple[tuple[str | int, ...], str, str, str]]:
@@ -88,7 +95,7 @@ def check_supported(topo: Topology) -> list[tuple[tuple[str | int, ...], str, st
 def render_spec(spec: DeviceSpec, *, push: bool = False, env: Mapping[str, str] | None = None) -> Rendered:
     family = FAMILIES[spec.device.vendor]
     writer = SecretWriter(push=push, env=env)
-    text = environment().get_template(family.template).render(
+    text = template(family.template).render(
         d=spec, kw=family.words, secret=writer, keyword=lambda shown, pushed: pushed if push else shown)
     return Rendered(spec.device, text, tuple(writer.used))
 
