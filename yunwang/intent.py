@@ -61,7 +61,7 @@ class DeviceManagement(ManagementServices):
     """The stack-wide part: services plus the management VLAN, the administrators and session limits."""
 
     vlan: VlanId = Field(default=4000, description="VLAN of the switches' management interface")
-    admins: dict[str, AccountName] = Field(default_factory=lambda: dict(DEFAULT_ADMIN_NAMES))
+    admins: dict[str, AccountName] = Field(default_factory=lambda: {str(k): v for k, v in DEFAULT_ADMIN_NAMES.items()})
     idle_timeout_min: int = Field(default=10, ge=1, le=15)
     login_attempts: int = Field(default=5, ge=3, le=10)
     lockout_min: int = Field(default=30, ge=5, le=1440)

@@ -437,19 +437,19 @@ def _check_intent(topo: Topology, add: Any) -> None:
     for i, device in enumerate(topo.devices):
         base: KeyPath = ("devices", i, "intent")
         intent = device.intent
-        named = [(("access_zone",), intent.access_zone)] if intent.access_zone else []
+        named: list[tuple[KeyPath, str]] = [(("access_zone",), intent.access_zone)] if intent.access_zone else []
         named += [(("extra_zones", j), z) for j, z in enumerate(intent.extra_zones)]
         named += [(("ports", str(p), "zone"), o.zone) for p, o in intent.ports.items() if o.zone]
         for sub, name in named:
             if name not in zones:
                 add((*base, *sub), name, "unknown zone", f"use one of the zones: {', '.join(sorted(zones))}")
-        for port in intent.ports:
-            if not 1 <= port <= device.interfaces:
-                add((*base, "ports", str(port)), port, f"device {device.name} has no port {port} "
+        for number in intent.ports:
+            if not 1 <= number <= device.interfaces:
+                add((*base, "ports", str(number)), number, f"device {device.name} has no port {number} "
                     f"(it has {device.interfaces})", "use a port number from 1 to the device's interface count")
-        for port in intent.edge_ports or ():
-            if port > device.interfaces:
-                add((*base, "edge_ports"), port, f"device {device.name} has no port {port} "
+        for number in intent.edge_ports or ():
+            if number > device.interfaces:
+                add((*base, "edge_ports"), number, f"device {device.name} has no port {number} "
                     f"(it has {device.interfaces})", "list only ports the device has")
                 break
         for j, net in enumerate(intent.login_acl or ()):

@@ -78,7 +78,7 @@ def template(name: str) -> jinja2.Template:
 
 def check_supported(topo: Topology) -> list[tuple[tuple[str | int, ...], str, str, str]]:
     """(key path, value, message, hint) for every device no family can render."""
-    out = []
+    out: list[tuple[tuple[str | int, ...], str, str, str]] = []
     for i, device in enumerate(topo.devices):
         family = FAMILIES.get(device.vendor)
         if family is None:

@@ -84,8 +84,8 @@ def test_masking_a_running_configuration_matches_the_masked_rendering() -> None:
     by_vendor = {r.device.vendor: r for r in rendered}
     assert set(by_vendor) == set(FAMILIES)
     for vendor, r in by_vendor.items():
-        counter = iter(range(10**6))
-        device_view = re.sub(r"\[secret\]", lambda _m: f"$c$3$Hx{next(counter)}Q==", r.text)
+        hashes = (f"$c$3$Hx{i}Q==" for i in range(10**6))
+        device_view = re.sub(r"\[secret\]", lambda _m, h=hashes: next(h), r.text)
         assert "[secret]" not in device_view
         assert mask_running(device_view, vendor) == r.text, vendor
 
@@ -100,13 +100,14 @@ def test_the_intent_reaches_every_device() -> None:
     for device in topo.devices:
         text = texts[device.name]
         # Uplink descriptions name the peer and its port, in the peer's own port names.
-        for port, (peer, peer_port) in peers[device.name].items():
+        for peer, peer_port in peers[device.name].values():
             assert f"description to {peer} {port_name(topo.device_by_name[peer], peer_port)}" in text
         # No SNMPv1/v2c, no Telnet, no HTTP; SNMPv3 with privacy.
         assert "community" not in text and not re.search(r"^(ip http server|telnet server enable)", text, re.M)
         assert re.search(r"snmp-(agent group v3 \S+ privacy|server group \S+ v3 priv)", text)
         # Unused ports are shut down: a device has as many shut ports as ports with neither link nor user.
-        assert text.count("\n shutdown\n") == sum(1 for line in text.splitlines() if line.strip() == "description unused")
+        unused = sum(1 for line in text.splitlines() if line.strip() == "description unused")
+        assert text.count("\n shutdown\n") == unused
     # Every routed adjacency between regions is authenticated, on both ends.
     crossing = [link for link in topo.links
                 if topo.device_by_name[link.a.device].region != topo.device_by_name[link.b.device].region]
@@ -130,7 +131,7 @@ def _interface_block(text: str, name: str) -> str:
 
 
 def test_device_overrides_change_only_that_device() -> None:
-    topo, rendered = stack("dev")
+    _, rendered = stack("dev")
     texts = {r.device.name: r.text for r in rendered}
     ruijie = texts["jinan-acc-2"]
     assert ruijie.count("switchport port-security\n") == 20  # intent: port security on ports 1-20
@@ -153,3 +154,15 @@ def test_unsupported_model_is_a_located_error(tmp_path: Path) -> None:
     assert f"topo.yaml:{line} at devices[3].model" in result.stderr.replace("\n", "")
     assert "no Huawei VRP renderer for model CE12808" in result.stderr.replace("\n", " ")
     assert "Traceback" not in result.stderr
+
+
+def test_the_plan_writes_every_device_configuration(tmp_path: Path) -> None:
+    topo, rendered = stack("dev")
+    out = tmp_path / "plan"
+    subprocess.run([sys.executable, "-m", "yunwang", "plan", "--stack", "dev", "--out", str(out)], cwd=ROOT,
+                   check=True, capture_output=True)
+    written = sorted(p.relative_to(out).as_posix() for p in (out / "configs").rglob("*.cfg"))
+    assert written == sorted(r.path for r in rendered)
+    for r in rendered:
+        assert (out / r.path).read_text(encoding="utf-8") == r.text
+    assert len(written) == len(topo.devices)
