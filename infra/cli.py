@@ -19,7 +19,7 @@ def plan(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from infra.plan import check_out, run_program, write_plan
+    from infra.plan import check_out, run_program, write_device_configs, write_plan
     from yunwang.stacks import load_stack, project_root
 
     started = time.perf_counter()
@@ -35,6 +35,9 @@ def plan(
         kube = sum(1 for r in result.registrations if r.type.startswith("kubernetes:"))
         writing = progress.add_task("writing manifests", total=kube)
         records = write_plan(result, out_dir, on_write=lambda: progress.advance(writing))
+        assert loaded.topology is not None
+        rendering = progress.add_task("rendering device configurations", total=len(loaded.topology.devices))
+        configs = write_device_configs(loaded, out_dir, on_device=lambda: progress.advance(rendering))
 
     counts: Counter[tuple[str, str]] = Counter()
     for rec in records:
@@ -52,4 +55,5 @@ def plan(
     totals = [sum(counts[(region, kind)] for kind in kinds) for region in regions]
     table.add_row("total", *(str(n) for n in totals), str(sum(totals)), style="bold")
     console.print(table)
-    console.print(f"{len(records)} resources in {time.perf_counter() - started:.1f} s")
+    console.print(f"{len(records)} resources and {configs} device configurations (configs/) in "
+                  f"{time.perf_counter() - started:.1f} s")

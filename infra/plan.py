@@ -220,6 +220,16 @@ def write_plan(result: PlanResult, out: Path, on_write: Callable[[], None] | Non
     return records
 
 
+def write_device_configs(stack: Stack, out: Path, on_device: Callable[[], None] | None = None) -> int:
+    """``out/configs/<region>/<device>.cfg``: every device's rendered configuration, secrets ``[secret]``."""
+    from infra.network.render import render_stack, write_configs
+
+    assert stack.topology is not None
+    rendered = render_stack(stack.topology, stack.topology_file,
+                            on_device=(lambda _r: on_device()) if on_device else None)
+    return len(write_configs(rendered, out))
+
+
 def resources_json(result: PlanResult, records: list[dict[str, Any]]) -> str:
     """One resource a line: readable and diffable, and written by the C JSON encoder (indent= is pure Python)."""
     def dump(value: Any) -> str:

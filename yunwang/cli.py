@@ -56,6 +56,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sim": ("agents.sim.cli", "sim"),
     "monitor": ("monitor.cli", "monitor"),
     "up": ("yunwang.up", "up"),
+    "net": ("infra.network.cli", "app"),
 }
 """Command name → (module, attribute): a Typer group or a command function, imported only when needed."""
 

@@ -34,6 +34,10 @@ ZONES = (
 ZONE_OFFSETS = {"internet-access": (16, 22), "extranet-service": (32, 20), "core-data": (48, 20),
                 "security-management": (64, 22), "iot-sensing": (80, 20)}
 COUNTY_ZONES = ("extranet-service", "core-data", "security-management", "iot-sensing")
+ZONE_VLANS = {"internet-access": 110, "extranet-service": 120, "core-data": 130, "security-management": 140,
+              "iot-sensing": 150}
+MANAGEMENT_HOSTS = {"syslog": 20, "ntp": 21, "aaa": 22}
+"""Last octet of the management servers in each region's security-management range (10.<region>.64.0/22)."""
 
 # City departments (委办局): (abbreviation, 中文名, domain, zone)
 CITY_TENANTS: tuple[tuple[str, str, str, str], ...] = (
@@ -124,6 +128,10 @@ class _Ports:
     def take(self, device: str) -> int:
         self.used[device] = self.used.get(device, 0) + 1
         return self.used[device]
+
+
+def _mgmt_host(octet: int, service: str) -> str:
+    return f"10.{octet}.{ZONE_OFFSETS['security-management'][0]}.{MANAGEMENT_HOSTS[service]}"
 
 
 def _zone_cidrs(octet: int, zones: tuple[str, ...]) -> dict[str, str]:
@@ -224,10 +232,13 @@ def generate_city(scale: int = 1) -> dict[str, Any]:
         "domain": domain,
         "regions": [
             {"name": r.name, "name_zh": r.name_zh, "kind": r.kind, "management": f"10.{r.octet}.0.0/20",
-             "zones": _zone_cidrs(r.octet, tuple(z for z, _ in ZONES) if r is city else COUNTY_ZONES)}
+             "zones": _zone_cidrs(r.octet, tuple(z for z, _ in ZONES) if r is city else COUNTY_ZONES),
+             # Each county keeps its own log collector (its plane works cut off from the city); time and AAA are
+             # the city's.
+             **({} if r is city else {"device_management": {"syslog": [_mgmt_host(r.octet, "syslog")]}})}
             for r in regions
         ],
-        "zones": [{"name": z, "name_zh": zh, "kind": z} for z, zh in ZONES],
+        "zones": [{"name": z, "name_zh": zh, "kind": z, "vlan": ZONE_VLANS[z]} for z, zh in ZONES],
         "access": [{"from": a, "to": b, "ports": [{"port": p} for p in ps], "description": d}
                    for a, b, ps, d in ACCESS],
         "tenants": tenants,
@@ -253,4 +264,6 @@ def generate_city(scale: int = 1) -> dict[str, Any]:
         "devices": [d for r in regions for d in r.devices],
         "links": links,
         "hosts": hosts,
+        "device_management": {"syslog": [_mgmt_host(city.octet, "syslog")], "ntp": [_mgmt_host(city.octet, "ntp")],
+                              "aaa": {"protocol": "tacacs", "servers": [_mgmt_host(city.octet, "aaa")]}},
     }

@@ -16,20 +16,25 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from yunwang.contracts.device_access import ADMIN_ROLES
 from yunwang.errors import InputError, Problem
+from yunwang.intent import (
+    HIGH_RISK_PORTS,
+    NAME_PATTERN,
+    DeviceIntent,
+    DeviceManagement,
+    ManagementServices,
+    Name,
+    VlanId,
+)
+from yunwang.intent import Strict as _Strict
 from yunwang.yamlsource import KeyPath, SourceDoc, format_path, load_yaml
 
-NAME_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
-"""DNS-1123 labels: names become Kubernetes namespaces, label values and Pulumi resource names."""
+__all__ = ["NAME_PATTERN", "DeviceIntent", "DeviceManagement", "ManagementServices", "Name"]
 
-Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 Quantity = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$")]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class ZoneKind(StrEnum):
@@ -81,6 +86,8 @@ class Region(_Strict):
         default_factory=dict, description="address range of each security zone in this region"
     )
     ingress_class: str = "nginx"
+    device_management: ManagementServices | None = Field(
+        default=None, description="this region's syslog, NTP or AAA servers, overriding the stack's")
 
 
 class Zone(_Strict):
@@ -88,6 +95,7 @@ class Zone(_Strict):
     name_zh: str
     kind: ZoneKind
     description: str = ""
+    vlan: VlanId | None = Field(default=None, description="VLAN carrying this zone on the switches")
 
 
 class Port(_Strict):
@@ -175,6 +183,7 @@ class Device(_Strict):
     interfaces: int = Field(ge=1, le=4096)
     snmp: Name = Field(description="SNMP credential profile name")
     site: str = ""
+    intent: DeviceIntent = Field(default_factory=DeviceIntent, description="overrides of the role's defaults")
 
 
 class Endpoint(_Strict):
@@ -215,6 +224,7 @@ class Topology(_Strict):
     devices: tuple[Device, ...] = ()
     links: tuple[Link, ...] = ()
     hosts: tuple[Host, ...] = ()
+    device_management: DeviceManagement | None = None
 
     @cached_property
     def region_by_name(self) -> dict[str, Region]:
@@ -249,6 +259,20 @@ class Topology(_Strict):
 
     def devices_in(self, region: str) -> list[Device]:
         return [d for d in self.devices if d.region == region]
+
+    def management_networks(self) -> list[ipaddress.IPv4Network]:
+        """Every region's security-management range: where administrators and management servers sit."""
+        zone = self.zone_of_kind(ZoneKind.SECURITY_MANAGEMENT)
+        return [] if zone is None else [r.zones[zone.name] for r in self.regions if zone.name in r.zones]
+
+    def services_for(self, region: str) -> ManagementServices:
+        """The region's management services: its own override, else the stack's (empty when neither is set)."""
+        stack = self.device_management or DeviceManagement()
+        own = self.region_by_name[region].device_management
+        if own is None:
+            return ManagementServices(syslog=stack.syslog, ntp=stack.ntp, aaa=stack.aaa)
+        return ManagementServices(syslog=own.syslog or stack.syslog, ntp=own.ntp or stack.ntp,
+                                  aaa=own.aaa or stack.aaa)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -325,6 +349,7 @@ def check_references(topo: Topology) -> list[tuple[KeyPath, str, str, str]]:
                     "add e.g. 'priv_protocol: AES-128'")
 
     _check_address_plan(topo, add)
+    _check_intent(topo, add)
 
     for i, device in enumerate(topo.devices):
         region = regions.get(device.region)
@@ -364,6 +389,73 @@ def check_references(topo: Topology) -> list[tuple[KeyPath, str, str, str]]:
             else:
                 used_ports[(ep.device, ep.port)] = ("links", i, end)
     return out
+
+
+def _check_intent(topo: Topology, add: Any) -> None:
+    """VLANs, management services, administrator roles and device overrides (see yunwang/intent.py)."""
+    vlans: dict[int, KeyPath] = {}
+
+    def claim(vlan: int, path: KeyPath) -> None:
+        if vlan in vlans:
+            add(path, vlan, f"VLAN already used at {format_path(vlans[vlan])}", "give every zone its own VLAN id")
+        else:
+            vlans[vlan] = path
+
+    if topo.device_management is not None:
+        claim(topo.device_management.vlan, ("device_management", "vlan"))
+    for i, zone in enumerate(topo.zones):
+        if zone.vlan is not None:
+            claim(zone.vlan, ("zones", i, "vlan"))
+    for i, rule in enumerate(topo.access):
+        for j, port in enumerate(rule.ports):
+            if port.port in HIGH_RISK_PORTS:
+                add(("access", i, "ports", j, "port"), port.port,
+                    "high-risk port (RPC/NetBIOS/SMB) is closed at every border",
+                    "remove it from the access matrix; MLPS asks for 135/137-139/445 to stay closed")
+    ranges = topo.management_networks()
+    shown = ", ".join(map(str, ranges)) or "(no region has a security-management range)"
+    services: list[tuple[KeyPath, ManagementServices]] = []
+    if topo.device_management is not None:
+        services.append((("device_management",), topo.device_management))
+        for role in topo.device_management.admins:
+            if role not in ADMIN_ROLES:
+                add(("device_management", "admins", role), role, "unknown administrator role",
+                    f"MLPS separation of duties names three roles: {', '.join(ADMIN_ROLES)}")
+    services += [(("regions", i, "device_management"), r.device_management)
+                 for i, r in enumerate(topo.regions) if r.device_management is not None]
+    for path, svc in services:
+        for key in ("syslog", "ntp"):
+            for j, address in enumerate(getattr(svc, key) or ()):
+                if not any(address in net for net in ranges):
+                    add((*path, key, j), address, f"{key} server outside the security-management range",
+                        f"management servers sit in the security-management zone: {shown}")
+        for j, address in enumerate(svc.aaa.servers if svc.aaa else ()):
+            if not any(address in net for net in ranges):
+                add((*path, "aaa", "servers", j), address, "AAA server outside the security-management range",
+                    f"management servers sit in the security-management zone: {shown}")
+    zones = topo.zone_by_name
+    for i, device in enumerate(topo.devices):
+        base: KeyPath = ("devices", i, "intent")
+        intent = device.intent
+        named: list[tuple[KeyPath, str]] = [(("access_zone",), intent.access_zone)] if intent.access_zone else []
+        named += [(("extra_zones", j), z) for j, z in enumerate(intent.extra_zones)]
+        named += [(("ports", str(p), "zone"), o.zone) for p, o in intent.ports.items() if o.zone]
+        for sub, name in named:
+            if name not in zones:
+                add((*base, *sub), name, "unknown zone", f"use one of the zones: {', '.join(sorted(zones))}")
+        for number in intent.ports:
+            if not 1 <= number <= device.interfaces:
+                add((*base, "ports", str(number)), number, f"device {device.name} has no port {number} "
+                    f"(it has {device.interfaces})", "use a port number from 1 to the device's interface count")
+        for number in intent.edge_ports or ():
+            if number > device.interfaces:
+                add((*base, "edge_ports"), number, f"device {device.name} has no port {number} "
+                    f"(it has {device.interfaces})", "list only ports the device has")
+                break
+        for j, net in enumerate(intent.login_acl or ()):
+            if not any(net.subnet_of(r) for r in ranges):
+                add((*base, "login_acl", j), net, "login ACL reaches outside the security-management range",
+                    f"administrators log in only from the security-management zone: {shown}")
 
 
 def _host_in_region(host: Host, region: Region) -> bool:

@@ -76,8 +76,8 @@ def test_bad_topology_is_located(tmp_path: Path, old: str, new: str, path: str, 
 
 
 def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
-    bad = mutated(tmp_path, "  - {name: core-data, name_zh: 核心数据区, kind: core-data}",
-                  "  - {name: core-data, name_zh: 核心数据区, kind: core-data")
+    bad = mutated(tmp_path, "  - {name: core-data, name_zh: 核心数据区, kind: core-data, vlan: 130}",
+                  "  - {name: core-data, name_zh: 核心数据区, kind: core-data, vlan: 130")
     with pytest.raises(InputError) as info:
         load_topology(bad)
     (problem,) = info.value.problems
