@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agents.snmp.errors import UnknownAuth
 from yunwang.errors import InputError, Problem
 from yunwang.secrets import env_secret
 
@@ -22,10 +23,6 @@ AUTH_ALIASES = {"MD5": "MD5", "SHA": "SHA", "SHA1": "SHA", "SHA-1": "SHA", "SHA2
 PRIV_ALIASES = {"DES": "DES", "AES": "AES-128", "AES128": "AES-128", "AES-128": "AES-128", "AES192": "AES-192",
                 "AES-192": "AES-192", "AES256": "AES-256", "AES-256": "AES-256"}
 LEVELS = ("noAuthNoPriv", "authNoPriv", "authPriv")
-
-
-class UnknownAuth(LookupError):
-    """An auth name that no auths file, built-in or topology profile defines."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -179,8 +176,7 @@ class AuthResolver:
         elif name in self.profiles:
             creds = credentials_from_profile(self.profiles[name], self.env)
         else:
-            known = sorted({*self.auths, *BUILTIN_AUTHS, *self.profiles})
-            raise UnknownAuth(f"unknown auth {name!r}; known: {', '.join(known)}")
+            raise UnknownAuth(name, {*self.auths, *BUILTIN_AUTHS, *self.profiles})
         self._cache[name] = creds
         return creds
 

@@ -81,15 +81,26 @@ class Target:
 
 
 def parse_address(text: str, default_port: int = 161) -> tuple[str, int]:
-    """"HOST", "HOST:PORT" or "[v6]:PORT" → (host, port)."""
+    """"HOST", "HOST:PORT", "[v6]:PORT" or a bare IPv6 address → (host, port); ValueError says what is wrong."""
     text = text.strip()
+    port: str | None = None
     if text.startswith("["):
         host, _, rest = text[1:].partition("]")
-        return host, int(rest[1:]) if rest.startswith(":") else default_port
-    if text.count(":") == 1:
+        if rest:
+            if not rest.startswith(":"):
+                raise ValueError("expected [IPv6 address]:PORT")
+            port = rest[1:]
+    elif text.count(":") == 1:
         host, port = text.split(":")
-        return host, int(port)
-    return text, default_port
+    else:
+        host = text
+    if not host:
+        raise ValueError("no host")
+    if port is None:
+        return host, default_port
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"port {port!r} is not a number from 1 to 65535")
+    return host, int(port)
 
 
 @dataclass

@@ -11,14 +11,16 @@ import time
 from dataclasses import dataclass, field
 
 from agents.exposition import escape_label_value as escape
-from agents.snmp.auth import AuthResolver, UnknownAuth
+from agents.snmp.auth import AuthResolver
 from agents.snmp.collect import collect_device, render_families
-from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState, Target, parse_address
+from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState
+from agents.snmp.errors import ScrapeConfigError
 from agents.snmp.httpd import Request, Response
-from agents.snmp.modules import Module, plan_for
-from agents.snmp.poller import Poller, request_timing
+from agents.snmp.job import prepare_job
+from agents.snmp.modules import Module
+from agents.snmp.poller import Poller
+from agents.snmp.scrape_meta import write_scrape_meta
 from agents.snmp.stats import AgentStats
-from yunwang.errors import InputError
 
 TIMEOUT_MARGIN = 0.25  # seconds kept for rendering and the network, like snmp_exporter's timeout offset
 DEFAULT_MODULE = "if_mib"
@@ -60,20 +62,11 @@ class Agent:
         if not address:
             return Response(400, "'target' parameter must be specified, e.g. /snmp?target=10.0.0.1:161\n")
         names = [n.strip() for n in query.get("module", DEFAULT_MODULE).split(",") if n.strip()] or [DEFAULT_MODULE]
-        auth = query.get("auth", DEFAULT_AUTH)
         try:
-            creds = self.resolver.resolve(auth)
-            plan = plan_for(names, self.modules)
-            host, port = parse_address(address)
-        except (UnknownAuth, KeyError) as exc:
-            return Response(400, f"{str(exc).strip(chr(34) + chr(39))}\n")
-        except ValueError:
-            return Response(400, f"bad target {address!r}: use HOST or HOST:PORT\n")
-        except InputError as exc:
-            return Response(400, f"{exc}\n")
-        timeout, retries = request_timing(self.resolver, auth, plan, default_timeout=self.timeout,
-                                          default_retries=self.retries)
-        target = Target(host, port, creds, timeout, retries, plan.max_repetitions, self.in_flight)
+            job = prepare_job(address, names, query.get("auth", DEFAULT_AUTH), self.resolver, self.modules,
+                              in_flight=self.in_flight, default_timeout=self.timeout, default_retries=self.retries)
+        except ScrapeConfigError as exc:  # like snmp_exporter's "Unknown module 'x'": a 400 saying what to fix
+            return Response(400, f"{exc.explain()}\n")
         deadline = None
         header = request.headers.get("x-prometheus-scrape-timeout-seconds")
         if header:
@@ -81,29 +74,11 @@ class Agent:
                 deadline = time.monotonic() + max(float(header) - TIMEOUT_MARGIN, 0.05)
             except ValueError:
                 return Response(400, f"bad X-Prometheus-Scrape-Timeout-Seconds {header!r}\n")
-        result = await collect_device(address, target, plan, "", deadline, self._v3_cache)
+        result = await collect_device(address, job.target, job.plan, "", deadline, self._v3_cache)
         self.stats.count_poll(address, result.ok, result.reason, result.pdus_sent, result.retransmits,
                               result.varbinds)
-        module = escape(",".join(names))
-        meta = [
-            "# HELP snmp_scrape_walk_duration_seconds Time the SNMP walks and gets took.\n"
-            "# TYPE snmp_scrape_walk_duration_seconds gauge\n"
-            f'snmp_scrape_walk_duration_seconds{{module="{module}"}} {result.walk_seconds:.6f}\n',
-            "# HELP snmp_scrape_pdus_returned Values (varbinds) returned by the walks and gets.\n"
-            "# TYPE snmp_scrape_pdus_returned gauge\n"
-            f'snmp_scrape_pdus_returned{{module="{module}"}} {result.varbinds}\n',
-            "# HELP snmp_scrape_packets_sent SNMP requests sent, retransmissions included.\n"
-            "# TYPE snmp_scrape_packets_sent gauge\n"
-            f'snmp_scrape_packets_sent{{module="{module}"}} {result.pdus_sent}\n',
-            "# HELP snmp_scrape_partial 1 if the scrape deadline cut the walks short.\n"
-            f"# TYPE snmp_scrape_partial gauge\nsnmp_scrape_partial {int(result.partial)}\n",
-            "# HELP snmp_up 1 if every walk and get succeeded, else 0.\n"
-            f"# TYPE snmp_up gauge\nsnmp_up {int(result.ok)}\n",
-        ]
-        if not result.ok:
-            meta.append("# HELP snmp_scrape_error Why the scrape failed.\n# TYPE snmp_scrape_error gauge\n"
-                        f'snmp_scrape_error{{reason="{result.reason}",message="{escape(result.error or "")}"}} 1\n')
-        meta.append("# HELP snmp_scrape_duration_seconds Total SNMP time scrape took (walk and processing).\n"
-                    "# TYPE snmp_scrape_duration_seconds gauge\n"
-                    f"snmp_scrape_duration_seconds {time.perf_counter() - started:.6f}\n")
-        return Response(200, "".join(render_families([result])) + "".join(meta))
+        body = "".join(render_families([result]))
+        result.duration = time.perf_counter() - started  # the whole request, rendering included
+        meta = write_scrape_meta([result], {address: ""}, walk_labels=f'module="{escape(",".join(names))}",',
+                                 error_message=True)
+        return Response(200, body + meta)

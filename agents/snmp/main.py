@@ -8,44 +8,47 @@ import signal
 import sys
 from pathlib import Path
 
-from agents.snmp.auth import AuthResolver
+from agents.snmp.device_source import INVENTORY_KEYS, TOPOLOGY_KEYS, DeviceSource, check_jobs
 from agents.snmp.engine import DEFAULT_IN_FLIGHT
 from agents.snmp.exporter import Agent
-from agents.snmp.modules import Module, load_modules
-from agents.snmp.poller import Poller, apoll_once, device_prefix, prepare, resolver_for
+from agents.snmp.modules import load_modules
+from agents.snmp.poller import DeviceJob, Poller, apoll_jobs, prepare, resolver_for
 from yunwang.errors import InputError, Problem
 from yunwang.inventory import Inventory, InventoryDevice, build_inventory, load_endpoints, load_inventory, shard_of
-from yunwang.topology import Topology
+from yunwang.stacks import Stack, load_stack
 
 log = logging.getLogger("yunwang.agent.snmp")
 
 
-def stack_topology(stack: str) -> Topology:
-    """The stack's topology, parsed once for both credentials and devices (the city's takes ~0.3 s)."""
-    from yunwang.stacks import load_stack
-
-    topology = load_stack(stack).topology
-    if topology is None:
+def polled_stack(stack: str) -> Stack:
+    """The stack with its topology, parsed once for both credentials and devices (the city's takes ~0.3 s)."""
+    loaded = load_stack(stack)
+    if loaded.topology is None:
         raise InputError([Problem(stack, None, "", "", "stack has no topology", "set yunwang:topology")])
-    return topology
+    return loaded
 
 
-def load_devices(topology: Topology | None, inventory: Path | None, endpoints: Path | None,
-                 shard: tuple[int, int] | None) -> list[InventoryDevice]:
-    """The devices this agent polls: from a stack's topology or inventory file, endpoints applied, this shard only."""
+def load_devices(stack: Stack | None, inventory: Path | None, endpoints: Path | None,
+                 shard: tuple[int, int] | None) -> tuple[list[InventoryDevice], DeviceSource | None]:
+    """The devices this agent polls (from a stack's topology or an inventory file, endpoints applied, this shard
+    only) and where each was read from."""
     overrides = load_endpoints(endpoints) if endpoints else {}
-    if topology is not None:
-        inv: Inventory = build_inventory(topology, overrides)
+    if stack is not None and stack.topology is not None:
+        inv: Inventory = build_inventory(stack.topology, overrides)
+        file, keys = stack.topology_file, TOPOLOGY_KEYS
     elif inventory:
         inv = load_inventory(inventory)
         inv.devices = [d.model_copy(update={"address": overrides[d.name]}) if d.name in overrides else d
                        for d in inv.devices]
+        file, keys = inventory, INVENTORY_KEYS
     else:
-        return []
+        return [], None
+    source = DeviceSource(file, {d.name: i for i, d in enumerate(inv.devices)}, keys, endpoints,
+                          frozenset(overrides))
     if shard is not None:
         index, total = shard
-        return [d for d in inv.devices if shard_of(d.name, total) == index]
-    return list(inv.devices)
+        return [d for d in inv.devices if shard_of(d.name, total) == index], source
+    return list(inv.devices), source
 
 
 def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endpoints: Path | None,
@@ -54,38 +57,27 @@ def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endp
         in_flight: int = DEFAULT_IN_FLIGHT) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     modules = load_modules(module_files)
-    topology = stack_topology(stack) if stack else None
-    resolver = resolver_for(auths_file=auths, topology=topology)
-    devices = load_devices(topology, inventory, endpoints, shard)
+    polled = polled_stack(stack) if stack else None
+    resolver = resolver_for(auths_file=auths, topology=polled.topology if polled else None)
+    devices, source = load_devices(polled, inventory, endpoints, shard)
+    if once and not devices:
+        raise InputError([Problem("--once", None, "", "", "nothing to poll", "give --stack or --inventory")])
+    jobs = [prepare(d, resolver, modules, timeout, retries, in_flight) for d in devices]
+    check_jobs(jobs, source)  # raises when no device can be polled; logs the others once per cause
     if once:
-        if not devices:
-            raise InputError([Problem("--once", None, "", "", "nothing to poll", "give --stack or --inventory")])
-        return asyncio.run(_once(devices, resolver, modules, concurrency, timeout, retries, in_flight))
+        return asyncio.run(_once(jobs, concurrency))
     agent = Agent(modules, resolver, in_flight=in_flight)
-    if devices:
-        jobs = [prepare(d, resolver, modules, timeout, retries, in_flight) for d in devices]
-        problems: dict[str, list[str]] = {}
-        for job in jobs:
-            if job.problem:
-                problems.setdefault(job.problem, []).append(job.device.name)
-        if problems and all(job.problem for job in jobs):
-            raise InputError([Problem("inventory", None, "", f"{len(names)} device(s)", problem,
-                                      "fix the credentials or modules named here") for problem, names in
-                              problems.items()])
-        for problem, names in problems.items():  # once per cause, not once per device of a 600-device fleet
-            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-            log.error("%d device(s) will not be polled (%s): %s", len(names), shown, problem)
+    if jobs:
         agent.poller = Poller(jobs, interval, agent.stats, concurrency)
     return asyncio.run(_serve(agent, listen))
 
 
-async def _once(devices: list[InventoryDevice], resolver: AuthResolver, modules: dict[str, Module],
-                concurrency: int, timeout: float | None, retries: int | None, in_flight: int) -> int:
+async def _once(jobs: list[DeviceJob], concurrency: int) -> int:
     from agents.snmp.collect import render_families
     from agents.snmp.poller import device_meta
 
-    results = await apoll_once(devices, resolver, concurrency, modules, timeout, retries, in_flight)
-    prefixes = {d.name: device_prefix(d) for d in devices}  # polled series carry SERIES_LABELS only
+    results = await apoll_jobs(jobs, concurrency)
+    prefixes = {j.device.name: j.meta_prefix for j in jobs}  # polled series carry SERIES_LABELS only
     sys.stdout.write("".join(render_families(results)) + device_meta(results, prefixes))
     failed = [r for r in results if not r.ok]
     for r in failed:

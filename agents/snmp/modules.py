@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.snmp import ber
+from agents.snmp.errors import UnknownModuleError
 from yunwang.errors import InputError, Problem
 
 log = logging.getLogger("yunwang.agent.snmp")
@@ -242,14 +243,17 @@ _plans: dict[tuple[tuple[str, ...], int], tuple[dict[str, Module], Plan]] = {}
 
 
 def plan_for(names: tuple[str, ...] | list[str], modules: dict[str, Module]) -> Plan:
-    """The merged plan of modules ``names`` (cached: the same few combinations recur across a fleet)."""
+    """The merged plan of modules ``names`` (cached: the same few combinations recur across a fleet).
+
+    Raises :class:`UnknownModuleError` naming the unknown modules and the known ones.
+    """
     key = (tuple(names), id(modules))
     cached = _plans.get(key)
     if cached is not None and cached[0] is modules:
         return cached[1]
     unknown = [n for n in names if n not in modules]
     if unknown:
-        raise KeyError(f"unknown module(s) {', '.join(unknown)}; known: {', '.join(sorted(modules))}")
+        raise UnknownModuleError(unknown, modules)
     chosen = [modules[n] for n in names]
     roots = sorted({r for m in chosen for r in m.walk}, key=ber.decode_oid)
     walk = tuple(r for r in roots if not any(r != o and r.startswith(o) for o in roots))

@@ -17,21 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agents.exposition import escape_label_value as escape
-from agents.snmp.auth import AuthResolver, Credentials, UnknownAuth, load_auths
+from agents.snmp.auth import AuthResolver, Credentials, load_auths
 from agents.snmp.collect import DeviceResult, collect_device, render_families
-from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState, Target, parse_address
-from agents.snmp.modules import Module, Plan, builtin_modules, plan_for
+from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState
+from agents.snmp.errors import ScrapeConfigError
+from agents.snmp.job import ScrapeJob, prepare_job
+from agents.snmp.modules import Module, builtin_modules
+from agents.snmp.scrape_meta import write_scrape_meta
 from agents.snmp.stats import AgentStats
-from yunwang.errors import InputError
 from yunwang.inventory import Inventory, InventoryDevice
 from yunwang.topology import Topology
 
 log = logging.getLogger("yunwang.agent.snmp")
 
 DEFAULT_CONCURRENCY = 64
-DEFAULT_TIMEOUT = 2.0
-DEFAULT_RETRIES = 1
-
 
 SERIES_LABELS = ("device", "region")
 """Device labels on every polled series (ifHCInOctets, entity, LLDP …): what dashboards and rules select SNMP
@@ -72,48 +71,48 @@ def resolver_for(stack: str | None = None, auths_file: Path | None = None,
 
 @dataclass
 class DeviceJob:
-    """One inventory device, resolved once: target, plan and label prefixes (polled series, per-device series)."""
+    """One inventory device, resolved once: its scrape job (or why there is none) and label prefixes (polled
+    series, per-device series)."""
 
     device: InventoryDevice
-    target: Target | None
-    plan: Plan | None
+    scrape: ScrapeJob | None
     prefix: str
-    problem: str | None = None
+    error: ScrapeConfigError | None = None
     meta_prefix: str = ""
 
 
 def prepare(device: InventoryDevice, resolver: AuthResolver, modules: dict[str, Module],
             timeout: float | None = None, retries: int | None = None, in_flight: int = DEFAULT_IN_FLIGHT
             ) -> DeviceJob:
-    """Resolve a device's credentials, address and modules; configuration problems are kept, not raised."""
+    """The device's scrape job; a configuration problem is kept in the job (reported per device), not raised."""
     prefix, meta = series_prefix(device), device_prefix(device)
     try:
-        creds: Credentials = resolver.resolve(device.auth)
-        host, port = parse_address(device.address)
-        plan = plan_for(device.modules, modules)
-    except (UnknownAuth, KeyError, ValueError, InputError) as exc:
-        return DeviceJob(device, None, None, prefix, str(exc).strip("'\""), meta)
-    chosen_timeout, chosen_retries = request_timing(resolver, device.auth, plan, timeout, retries)
-    target = Target(host, port, creds, chosen_timeout, chosen_retries, plan.max_repetitions, in_flight)
-    return DeviceJob(device, target, plan, prefix, None, meta)
-
-
-def request_timing(resolver: AuthResolver, auth: str, plan: Plan, timeout: float | None = None,
-                   retries: int | None = None, default_timeout: float = DEFAULT_TIMEOUT,
-                   default_retries: int = DEFAULT_RETRIES) -> tuple[float, int]:
-    """(timeout, retries) per request: the caller's override wins, then the SNMP profile's, then the modules',
-    then the default (a zero timeout counts as unset). Poller and exporter mode decide alike."""
-    p_timeout, p_retries = resolver.timing(auth)
-    chosen_timeout = timeout if timeout is not None else p_timeout or plan.timeout or default_timeout
-    chosen_retries = next(r for r in (retries, p_retries, plan.retries, default_retries) if r is not None)
-    return chosen_timeout, chosen_retries
+        scrape = prepare_job(device.address, device.modules, device.auth, resolver, modules, timeout=timeout,
+                             retries=retries, in_flight=in_flight)
+    except ScrapeConfigError as exc:
+        return DeviceJob(device, None, prefix, exc, meta)
+    return DeviceJob(device, scrape, prefix, None, meta)
 
 
 async def poll_job(job: DeviceJob, deadline: float | None = None,
                    v3_cache: dict[tuple[str, int, bytes], EngineState] | None = None) -> DeviceResult:
-    if job.target is None or job.plan is None:
-        return DeviceResult(job.device.name, job.device.address, False, "config", job.problem, started=time.time())
-    return await collect_device(job.device.name, job.target, job.plan, job.prefix, deadline, v3_cache)
+    if job.scrape is None:
+        error = job.error.explain() if job.error else "not prepared"
+        return DeviceResult(job.device.name, job.device.address, False, "config", error, started=time.time())
+    return await collect_device(job.device.name, job.scrape.target, job.scrape.plan, job.prefix, deadline,
+                                v3_cache)
+
+
+async def apoll_jobs(jobs: list[DeviceJob], concurrency: int = DEFAULT_CONCURRENCY) -> list[DeviceResult]:
+    """Poll prepared jobs once, at most ``concurrency`` at a time; results in job order."""
+    gate = asyncio.Semaphore(concurrency)
+    cache: dict[tuple[str, int, bytes], EngineState] = {}
+
+    async def one(job: DeviceJob) -> DeviceResult:
+        async with gate:
+            return await poll_job(job, None, cache)
+
+    return list(await asyncio.gather(*(one(j) for j in jobs)))
 
 
 async def apoll_once(inventory: Inventory | list[InventoryDevice], auths: AuthResolver | Mapping[str, Credentials],
@@ -124,14 +123,8 @@ async def apoll_once(inventory: Inventory | list[InventoryDevice], auths: AuthRe
     devices = inventory.devices if isinstance(inventory, Inventory) else inventory
     resolver = auths if isinstance(auths, AuthResolver) else AuthResolver(dict(auths))
     modules = modules or builtin_modules()
-    gate = asyncio.Semaphore(concurrency)
-    cache: dict[tuple[str, int, bytes], EngineState] = {}
-
-    async def one(dev: InventoryDevice) -> DeviceResult:
-        async with gate:
-            return await poll_job(prepare(dev, resolver, modules, timeout, retries, in_flight), None, cache)
-
-    return list(await asyncio.gather(*(one(d) for d in devices)))
+    return await apoll_jobs([prepare(d, resolver, modules, timeout, retries, in_flight) for d in devices],
+                            concurrency)
 
 
 def poll_once(inventory: Inventory | list[InventoryDevice], auths: AuthResolver | Mapping[str, Credentials],
@@ -143,26 +136,8 @@ def poll_once(inventory: Inventory | list[InventoryDevice], auths: AuthResolver 
 
 
 def device_meta(results: list[DeviceResult], prefixes: Mapping[str, str]) -> str:
-    """snmp_up, snmp_scrape_duration_seconds, snmp_scrape_pdus, snmp_scrape_varbinds per device."""
-    rows = [("snmp_up", "gauge", "1 if the last poll of the device succeeded, else 0.",
-             lambda r: int(r.ok)),
-            ("snmp_scrape_duration_seconds", "gauge", "Duration of the last poll of the device.",
-             lambda r: round(r.duration, 6)),
-            ("snmp_scrape_pdus", "gauge", "SNMP requests sent in the last poll (retransmissions included).",
-             lambda r: r.pdus_sent),
-            ("snmp_scrape_varbinds", "gauge", "Values received in the last poll.", lambda r: r.varbinds),
-            ("snmp_scrape_timestamp_seconds", "gauge", "When the last poll of the device started.",
-             lambda r: round(r.started, 3))]
-    out: list[str] = []
-    for name, kind, text, get in rows:
-        out.append(f"# HELP {name} {text}\n# TYPE {name} {kind}\n")
-        out.extend(f"{name}{{{prefixes[r.name].rstrip(',')}}} {get(r)}\n" for r in results)
-    failed = [r for r in results if not r.ok]
-    if failed:
-        out.append("# HELP snmp_scrape_error Reason the last poll of the device failed (1 per failing device).\n"
-                   "# TYPE snmp_scrape_error gauge\n")
-        out.extend(f'snmp_scrape_error{{{prefixes[r.name]}reason="{r.reason}"}} 1\n' for r in failed)
-    return "".join(out)
+    """The scrape series of every device's last poll, with all its inventory labels (and the old names)."""
+    return write_scrape_meta(results, prefixes, old_names=True)
 
 
 @dataclass

@@ -8,6 +8,7 @@ import pytest
 
 from agents.snmp import ber, usm
 from agents.snmp.auth import AuthResolver, Credentials, UnknownAuth, credentials_from_profile, load_auths
+from agents.snmp.errors import UnknownModuleError
 from agents.snmp.modules import builtin_modules, load_module_file, plan_for
 from yunwang.errors import InputError
 from yunwang.topology import SnmpProfile
@@ -87,6 +88,17 @@ def test_builtin_modules_cover_the_inventory() -> None:
     assert h3c["hh3cEntityExtCpuUsage"] == "1.3.6.1.4.1.25506.2.6.1.1.1.1.6"
     plan = plan_for(["entity", "huawei_entity"], modules)
     assert ber.oid_from_text("1.3.6.1.2.1.47.1.1.1.1.7") not in plan.walk  # inside the entPhysicalTable walk
+
+
+def test_unknown_module_is_named_with_the_known_ones() -> None:
+    modules = builtin_modules()
+    with pytest.raises(UnknownModuleError) as info:
+        plan_for(["system", "if_mibb", "lldpp"], modules)
+    error = info.value
+    assert not isinstance(error, KeyError)  # its text is the message, not a quoted key
+    assert error.names == ("if_mibb", "lldpp") and error.value == "if_mibb" and error.field == "modules"
+    assert str(error).startswith("unknown modules 'if_mibb', 'lldpp'; known: entity, h3c_entity,")
+    assert "if_mib" in error.known and "--modules" in error.hint
 
 
 def test_snmp_exporter_021_config_loads_and_bad_oid_is_located(tmp_path: Path) -> None:

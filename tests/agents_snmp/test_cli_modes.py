@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 from snmp_testlib import COMMUNITY, Snmpd, free_port, need_binary
 
+from yunwang.testkit import ROOT
+
 YUNWANG = [sys.executable, "-m", "yunwang.cli"]
 
 
@@ -55,7 +57,8 @@ def test_poller_serves_every_device_with_labels_and_errors(snmpd: Snmpd, tmp_pat
         assert 'yunwang_snmp_poll_errors_total{device="acc-9",reason="unreachable"}' in body
         assert 'ifHCInOctets{device="core-1",region="luan",ifIndex="1",' in body
         assert body.count("# TYPE ifHCInOctets counter") == 1
-        assert 'snmp_scrape_pdus{device="core-1"' in body
+        assert 'snmp_scrape_packets_sent{device="core-1"' in body
+        assert 'snmp_scrape_pdus{device="core-1"' in body  # the old name, kept for one release
         exporter = httpx.get(f"http://127.0.0.1:{port}/snmp", params={"target": snmpd.address, "auth": "lab",
                                                                       "module": "system"}, timeout=5).text
         assert "sysName{" in exporter and "snmp_up 1" in exporter
@@ -93,3 +96,56 @@ def test_poller_with_no_usable_device_refuses_to_start(tmp_path: Path) -> None:
     done = subprocess.run([*YUNWANG, "agent", "snmp", "--inventory", str(inventory), "--listen",
                            f"127.0.0.1:{free_port()}"], capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and "unknown auth 'no-such-auth'" in done.stdout + done.stderr
+
+
+def write_typo_inventory(tmp_path: Path, snmpd: Snmpd, good: bool = True) -> tuple[Path, Path, int]:
+    """An inventory (one entry per line, as people write them) whose device typo-1 names module 'if_mibb'; the
+    line number of that value."""
+    devices = [{"name": "typo-1", "address": snmpd.address, "auth": "lab", "modules": ["system", "if_mibb"],
+                "labels": {"device": "typo-1", "region": "luan"}}]
+    if good:
+        devices.insert(0, {"name": "core-1", "address": snmpd.address, "auth": "lab", "modules": ["system", "if_mib"],
+                           "labels": {"device": "core-1", "region": "luan"}})
+    inventory = tmp_path / "inventory.json"
+    text = json.dumps({"schema": "yunwang.inventory/v1", "stack": "test", "devices": devices}, indent=1)
+    inventory.write_text(text)
+    auths = tmp_path / "auths.yml"
+    auths.write_text(f"auths:\n  lab:\n    community: {COMMUNITY}\n")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if '"if_mibb"' in row)
+    return inventory, auths, line
+
+
+def test_unknown_module_in_an_inventory_is_located_and_the_other_devices_polled(snmpd: Snmpd, tmp_path: Path) -> None:
+    inventory, auths, line = write_typo_inventory(tmp_path, snmpd)
+    done = subprocess.run([*YUNWANG, "agent", "snmp", "--once", "--inventory", str(inventory), "--auths", str(auths)],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1
+    assert (f"{inventory}:{line} at devices[1].modules[1]: device typo-1: unknown module 'if_mibb'; known: entity,"
+            in done.stderr), done.stderr
+    assert "(value: if_mibb)" in done.stderr and "--modules FILE" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert 'ifMtu{device="core-1"' in done.stdout
+    assert 'snmp_scrape_error{device="typo-1",region="luan",reason="config"} 1' in done.stdout
+
+
+def test_poller_naming_only_unknown_modules_refuses_to_start_with_the_location(snmpd: Snmpd, tmp_path: Path) -> None:
+    inventory, auths, line = write_typo_inventory(tmp_path, snmpd, good=False)
+    done = subprocess.run([*YUNWANG, "agent", "snmp", "--inventory", str(inventory), "--auths", str(auths),
+                           "--listen", f"127.0.0.1:{free_port()}"], capture_output=True, text=True, timeout=30)
+    out = done.stdout + done.stderr
+    assert done.returncode == 2, out
+    assert f"{inventory}:{line} at devices[0].modules[1]: device typo-1: unknown module 'if_mibb'" in out
+    assert "Traceback" not in out
+
+
+def test_stack_device_without_its_secrets_is_located_at_its_topology_entry() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YUNWANG_SNMP_")}
+    done = subprocess.run([*YUNWANG, "agent", "snmp", "--once", "--stack", "dev"], capture_output=True, text=True,
+                          timeout=60, env=env)
+    out = done.stdout + done.stderr
+    assert done.returncode == 2, out
+    topology = ROOT / "infra" / "topology" / "dev.yaml"
+    line = next(n for n, row in enumerate(topology.read_text().splitlines(), 1) if "name: luan-core-1" in row)
+    assert (f"{topology}:{line} at devices[0].snmp: device luan-core-1: no auth key for SNMP profile 'v3-core' "
+            "(also ") in out, out
+    assert "YUNWANG_SNMP_V3_CORE_AUTH_KEY" in out and "v3-edge" in out

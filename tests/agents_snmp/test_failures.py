@@ -10,7 +10,7 @@ from snmp_fakeagent import FakeAgent, if_table, oid, start_fake
 from snmp_testlib import Snmpd, free_port
 
 from agents.snmp import ber
-from agents.snmp.auth import AuthResolver, Credentials
+from agents.snmp.auth import AuthResolver, Credentials, UnknownAuth
 from agents.snmp.collect import collect_device
 from agents.snmp.engine import Target
 from agents.snmp.exporter import Agent
@@ -186,21 +186,30 @@ def test_scrape_timeout_header_gives_a_partial_answer() -> None:
 
 
 def test_unknown_module_or_auth_is_a_400() -> None:
+    """As snmp_exporter answers ``Unknown module 'nope'``: a 400 naming the module, and here the known ones."""
     agent = Agent(builtin_modules(), AuthResolver())
-    for query, word in (({"target": "127.0.0.1:1", "module": "nope"}, "unknown module"),
-                        ({"target": "127.0.0.1:1", "auth": "nope"}, "unknown auth"),
-                        ({}, "'target' parameter")):
+    for query, words in (({"target": "127.0.0.1:1", "module": "nope"},
+                          ("unknown module 'nope'; known: entity,", ", if_mib, ", "--modules")),
+                         ({"target": "127.0.0.1:1", "module": "system,nope"}, ("unknown module 'nope';",)),
+                         ({"target": "127.0.0.1:1", "auth": "nope"}, ("unknown auth 'nope'; known: public_v2",)),
+                         ({"target": "127.0.0.1:99999"}, ("bad target '127.0.0.1:99999'", "1 to 65535")),
+                         ({}, ("'target' parameter",))):
         response = asyncio.run(agent.handle(Request("GET", "/snmp", query, {})))
-        assert response.status == 400 and word in response.body
+        assert response.status == 400, query
+        assert all(word in response.body for word in words), response.body
+    stats = asyncio.run(agent.handle(Request("GET", "/metrics", {}, {}))).body
+    assert 'yunwang_snmp_http_requests_total{path="/snmp",status="400"} 5' in stats
+    assert "yunwang_snmp_polls_total" not in stats  # nothing was sent
 
 
 def test_config_problem_is_reported_per_device() -> None:
     job = DeviceJob(InventoryDevice(name="x", address="127.0.0.1:1", auth="missing", modules=["if_mib"], labels={}),
-                    None, None, 'device="x",', "unknown auth 'missing'")
+                    None, 'device="x",', UnknownAuth("missing", ["public_v2"]))
     from agents.snmp.poller import poll_job
 
     result = asyncio.run(poll_job(job))
     assert result.reason == "config" and not result.ok
+    assert (result.error or "").startswith("unknown auth 'missing'; known: public_v2")
 
 
 def test_wrong_v3_privacy_key_is_named(snmpd: Snmpd) -> None:

@@ -34,6 +34,11 @@ def parse(body: str) -> dict[Series, float]:
     return out
 
 
+def scrape_names(body: str) -> set[str]:
+    """Names of the snmp_* series of an answer (the scrape's own figures)."""
+    return {line.split("{")[0].split(" ")[0] for line in body.splitlines() if line.startswith("snmp_")}
+
+
 def test_if_mib_and_system_match_snmp_exporter(snmpd: Snmpd, tmp_path: Path) -> None:
     binary = need_binary("prometheus-snmp-exporter", "prometheus-snmp-exporter")
     config: dict[str, object] = {}
@@ -72,6 +77,12 @@ def test_if_mib_and_system_match_snmp_exporter(snmpd: Snmpd, tmp_path: Path) -> 
             for series, value in ours.items():
                 low, high = sorted((before[series], after[series]))
                 assert low <= value <= high, (series, before[series], value, after[series])
+        # Every scrape series snmp_exporter writes, we write under the same name.
+        their_meta = scrape_names(httpx.get(f"http://127.0.0.1:{port}/snmp",
+                                            params={"target": snmpd.address, "module": "if_mib"}, timeout=10).text)
+        our_meta = scrape_names(asyncio.run(agent.handle(Request(
+            "GET", "/snmp", {"target": snmpd.address, "module": "if_mib", "auth": "lab"}, {}))).body)
+        assert "snmp_scrape_packets_retried" in their_meta and their_meta <= our_meta, their_meta - our_meta
     finally:
         proc.terminate()
         proc.wait(10)
