@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from yunwang.contracts.vendors import Vendor
 from yunwang.errors import InputError, Problem
 from yunwang.yamlsource import KeyPath, SourceDoc, format_path, load_yaml
 
@@ -61,13 +62,6 @@ class DeviceRole(StrEnum):
     ROUTER = "router"
     FIREWALL = "firewall"
     IOT_GATEWAY = "iot-gateway"
-
-
-class Vendor(StrEnum):
-    HUAWEI = "huawei"
-    H3C = "h3c"
-    CISCO = "cisco"
-    RUIJIE = "ruijie"
 
 
 class Region(_Strict):

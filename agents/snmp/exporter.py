@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from agents.exposition import escape_label_value as escape
 from agents.snmp.auth import AuthResolver, UnknownAuth
 from agents.snmp.collect import collect_device, render_families
 from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState, Target, parse_address
@@ -18,6 +17,7 @@ from agents.snmp.httpd import Request, Response
 from agents.snmp.modules import Module, plan_for
 from agents.snmp.poller import Poller, request_timing
 from agents.snmp.stats import AgentStats
+from yunwang.contracts.exposition import escape_label_value as escape
 from yunwang.errors import InputError
 
 TIMEOUT_MARGIN = 0.25  # seconds kept for rendering and the network, like snmp_exporter's timeout offset

@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agents.exposition import escape_label_value as escape
 from agents.snmp.auth import AuthResolver, Credentials, UnknownAuth, load_auths
 from agents.snmp.collect import DeviceResult, collect_device, render_families
 from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState, Target, parse_address
 from agents.snmp.modules import Module, Plan, builtin_modules, plan_for
 from agents.snmp.stats import AgentStats
+from yunwang.contracts.exposition import escape_label_value as escape
 from yunwang.errors import InputError
 from yunwang.inventory import Inventory, InventoryDevice
 from yunwang.topology import Topology
