@@ -51,23 +51,22 @@ def password_kind(words: list[str]) -> tuple[PasswordKind, bool]:
     return "none", False
 
 
-def _note_user(config: DeviceConfig, name: str, node: Node, words: list[str]) -> None:
-    """An account line; one account may take several (`username X privilege 15`, `username X password …`)."""
-    kind, found = password_kind(words)
-    user = next((u for u in config.users if u.name == name), None)
-    if user is None:
-        config.users.append(LocalUser(name, node.line, kind, node.line if found else None))
-    elif found:
-        user.password, user.password_line = kind, node.line
-
-
 _LINE_PASSWORD = re.compile(r"^password (0 )?(?!policy |encryption )[^7 ]")
 
 
 def read_users(config: DeviceConfig, tree: ConfigTree) -> None:
     """`username X … password|secret …`, `enable password|secret`, and whether clear passwords stay readable."""
+    # One account may take several lines (RGOS: `username X password …`, then `username X privilege 15`).
+    accounts: dict[str, LocalUser] = {}
     for node in tree.matching(re.compile(r"^username \S+")):
-        _note_user(config, node.words[1], node, node.words[2:])
+        name = node.words[1]
+        kind, found = password_kind(node.words[2:])
+        user = accounts.get(name)
+        if user is None:
+            user = accounts[name] = LocalUser(name, node.line, kind, node.line if found else None)
+            config.users.append(user)
+        elif found:
+            user.password, user.password_line = kind, node.line
     for node in tree.matching(re.compile(r"^enable (password|secret) ")):
         kind, _ = password_kind(node.words[1:])
         config.users.append(LocalUser("enable", node.line, kind, node.line))
@@ -306,5 +305,4 @@ IOS_LIKE = Family(
 register(DeviceReader(Vendor.CISCO, "Cisco IOS", IOS_LIKE, read=read_ios, markers=markers(
     r"^version \d+\.\d+\s*$", r"^! Last configuration change at ", r"^boot-(start|end)-marker",
     r"^interface (GigabitEthernet|FastEthernet|TenGigabitEthernet|Ethernet|Serial)\d", r"^line con 0",
-    r"^Current configuration : \d+ bytes",
 )))
