@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,20 @@ def test_forced_vendor_and_unknown_vendor() -> None:
     assert parse_device_config(RGOS_12, "c.cfg", "ruijie").hostname == "CORE-2"
     with pytest.raises(ValueError, match="ruijie"):
         parse_device_config(RGOS_12, "c.cfg", "juniper")
+
+
+def test_cli_vendor_choices_come_from_the_registry() -> None:
+    from typer.testing import CliRunner
+
+    from policies.cli import app
+
+    forced = CliRunner().invoke(app, ["device", str(HARDENED), "--vendor", "ruijie", "--fail-on", "low"])
+    assert forced.exit_code == 0, forced.output
+    unknown = CliRunner().invoke(app, ["device", str(HARDENED), "--vendor", "juniper"])
+    assert unknown.exit_code == 2 and "auto, huawei, h3c, cisco, ruijie" in _plain(unknown.output)
+    assert "auto | huawei | h3c | cisco | ruijie" in _plain(CliRunner().invoke(app, ["device", "--help"]).output)
+
+
+def _plain(output: str) -> str:
+    """Terminal output without rich's boxes and line wrapping."""
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", output).split())
