@@ -52,7 +52,6 @@ class DeviceReader:
 
 
 _READERS: dict[Vendor, DeviceReader] = {}
-_NOT_READERS = frozenset({"registry", "detect", "model", "tree", "common"})
 _loaded = False
 
 
@@ -77,10 +76,10 @@ def readers() -> dict[Vendor, DeviceReader]:
 
 
 def _module_names() -> list[str]:
-    """This folder's modules (a folder listing, as policies.engine lists its rules), sorted."""
+    """This folder's modules (a folder listing, as policies.engine lists its rules), sorted; the ones that are not
+    readers (model, tree, common…) register nothing."""
     folder = os.path.dirname(__file__)
-    return sorted(entry[:-3] for entry in os.listdir(folder)
-                  if entry.endswith(".py") and entry != "__init__.py" and entry[:-3] not in _NOT_READERS)
+    return sorted(entry[:-3] for entry in os.listdir(folder) if entry.endswith(".py") and entry != "__init__.py")
 
 
 def vendor_choices() -> tuple[str, ...]:

@@ -78,8 +78,7 @@ def _global(config: DeviceConfig, node: Node) -> None:
         return
     if text.startswith(("aaa local authentication attempts ", "aaa local authentication lockout-time ")):
         config.lockout = Evidence(node.line, text)
-    elif text.startswith(("service timestamps log uptime", "no service timestamps")) and (
-            "debug" not in w):
+    elif text.startswith(("service timestamps log uptime", "no service timestamps")) and "debug" not in w:
         config.timestamps_bad = Evidence(node.line, text)
     elif w[:2] == ["rmon", "alarm"] and len(w) > 3 and _CAPACITY_OIDS.match(w[3]):
         config.capacity_alarms.append(node.line)
