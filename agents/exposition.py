@@ -1,10 +1,7 @@
-"""Prometheus text-format helpers shared by the host and SNMP agents."""
+"""The label escaper for the agents' exposition writers (one definition, in ``yunwang.contracts.exposition``)."""
 
 from __future__ import annotations
 
+from yunwang.contracts.exposition import escape_label_value
 
-def escape_label_value(value: str) -> str:
-    """A label value as the text format needs it (backslash, double quote and newline escaped)."""
-    if "\\" in value or '"' in value or "\n" in value:
-        return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return value
+__all__ = ["escape_label_value"]

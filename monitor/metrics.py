@@ -10,30 +10,21 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client import Counter as PromCounter
 
 from monitor.store import Store
+from policies.metrics import audit_metrics
+from yunwang.contracts.exposition import label_set
 from yunwang.topology import Topology
 
-STATUS_VALUE = {"compliant": 1.0, "partial": 0.5, "non-compliant": 0.0}
 CACHE_S = 1.0
-
-
-def _esc(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
-
-
-def _labels(**labels: str) -> str:
-    return "{" + ",".join(f'{k}="{_esc(v)}"' for k, v in labels.items()) + "}"
 
 
 def _family(name: str, help_text: str, kind: str, samples: list[tuple[dict[str, str], float]]) -> str:
     lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
-    lines += [f"{name}{_labels(**labels)} {value!r}" for labels, value in samples]
+    lines += [f"{name}{label_set(labels)} {value!r}" for labels, value in samples]
     return "\n".join(lines) + "\n"
 
 
@@ -41,45 +32,6 @@ def device_metrics(topo: Topology) -> str:
     counts = Counter((d.region, d.role.value, d.vendor.value) for d in topo.devices)
     return _family("yunwang_devices", "Network devices in the stack's topology.", "gauge",
                    [({"region": r, "role": ro, "vendor": v}, float(n)) for (r, ro, v), n in sorted(counts.items())])
-
-
-def own_audit_metrics(report: dict[str, Any]) -> str:
-    """Audit metrics computed from a stored audit document (used when policies.metrics is absent)."""
-    counts: Counter[tuple[str, str, str]] = Counter()
-    for f in report.get("findings", []):
-        if f.get("waived"):
-            continue
-        for clause in f["clauses"]:
-            counts[(f["severity"], clause, f["target"]["source"])] += 1
-    findings = _family("yunwang_audit_findings", "Open (unwaived) findings of the latest audit.", "gauge",
-                       [({"severity": s, "clause": c, "source": src}, float(n))
-                        for (s, c, src), n in sorted(counts.items())])
-    controls = report.get("summary", {}).get("controls", {})
-    status = _family("yunwang_audit_control_status",
-                     "Latest audit's status per MLPS clause: 1 compliant, 0.5 partial, 0 non-compliant.", "gauge",
-                     [({"clause": c}, STATUS_VALUE[s]) for c, s in sorted(controls.items()) if s in STATUS_VALUE])
-    return findings + status
-
-
-def _policy_audit_metrics() -> Callable[[dict[str, Any]], str] | None:
-    try:
-        from policies.metrics import audit_metrics  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return audit_metrics  # type: ignore[no-any-return]
-
-
-def audit_metrics_text(report: dict[str, Any]) -> str:
-    """The policy engine's exposition of a report when it can render our stored dict; ours otherwise."""
-    render = _policy_audit_metrics()
-    if render is not None:
-        try:
-            text = render(report)
-            if isinstance(text, str) and "yunwang_audit_findings" in text:
-                return text if text.endswith("\n") else text + "\n"
-        except Exception:  # a foreign renderer that cannot take a dict must not break /metrics
-            pass
-    return own_audit_metrics(report)
 
 
 class MetricsRenderer:
@@ -118,7 +70,7 @@ class MetricsRenderer:
             latest = self._store.latest_audit_id()
             if latest != self._audit[0]:
                 document = self._store.audit_document(latest) if latest is not None else None
-                self._audit = (latest, audit_metrics_text(json.loads(document)) if document else "")
+                self._audit = (latest, audit_metrics(json.loads(document)) if document else "")
             self._dynamic = agents + self._audit[1]
             self._built = time.monotonic()
             return self._dynamic

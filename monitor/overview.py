@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from monitor.reachability import RegionReach
 from monitor.store import AgentRow
+from yunwang.contracts.audit import SUMMARY_COUNTS
 from yunwang.topology import Topology
 
 TEXT: dict[str, dict[str, str]] = {
@@ -147,7 +148,7 @@ def _audit_section(audit: AuditSummary, lang: str, now: float) -> str:
         count = open_by_clause.get(clause, 0)
         findings = f'<td class="n"><a href="{escape(link)}">{count}</a></td>' if count else '<td class="n">0</td>'
         rows.append([_td(clause), _td(TEXT.get(status, {}).get(lang, status), status), findings])
-    counts = {k: int(summary.get(k, 0)) for k in ("high", "medium", "low", "waived")}
+    counts = {k: int(summary.get(k, 0)) for k in SUMMARY_COUNTS}
     head = (f"<p>{escape(TEXT['run'][lang])} #{audit.id} · {escape(_ago(audit.received_at, now, lang))} · "
             f"{escape(str(doc.get('standard', '')))} · "
             f"{escape(TEXT['summary'][lang].format(**counts))} · "

@@ -11,13 +11,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yunwang.contracts.audit import ControlStatus, Severity, Source
+
 AGENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 CLAUSE_PATTERN = r"^[0-9]+(\.[0-9]+)+-[a-z]$"
 HOST_FACTS_SCHEMA = "yunwang.host-facts/v1"
 
-Severity = Literal["high", "medium", "low"]
-Source = Literal["plan", "k8s", "host", "device", "snmp"]
-ControlStatus = Literal["compliant", "partial", "non-compliant", "not-assessed"]
 Clause = Annotated[str, Field(pattern=CLAUSE_PATTERN, examples=["8.1.4.2-a"])]
 AgentId = Annotated[str, Field(pattern=AGENT_ID_PATTERN)]
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]

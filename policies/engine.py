@@ -24,16 +24,9 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
-Severity = Literal["high", "medium", "low"]
-Source = Literal["plan", "k8s", "host", "device", "snmp"]
-ControlStatus = Literal["compliant", "partial", "non-compliant", "not-assessed"]
-
-SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
-SOURCES: tuple[Source, ...] = ("plan", "k8s", "host", "device", "snmp")
-SEVERITY_RANK: dict[str, int] = {"high": 3, "medium": 2, "low": 1}
-STANDARD = "GB/T 22239-2019 level 3"
+from yunwang.contracts.audit import SEVERITIES, SEVERITY_RANK, SOURCES, STANDARD, ControlStatus, Severity, Source
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -9,17 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from policies.devices.detect import detect_vendor, has_config_markers
-from policies.devices.ios import read_ios
-from policies.devices.model import DeviceConfig, Evidence, Vendor
+from policies.devices.model import DeviceConfig, Evidence
+from policies.devices.registry import families, readers, supported_text, vendor_choices
 from policies.devices.tree import parse_tree
-from policies.devices.vrp import read_vrp_family
 from policies.engine import AuditError, AuditUnit, ReadStats, Target, Violation
+from yunwang.contracts.vendors import Vendor
 
-VendorChoice = Literal["auto", "huawei", "h3c", "cisco"]
-VENDOR_CHOICES: tuple[str, ...] = ("auto", "huawei", "h3c", "cisco")
 MAX_CONFIG_BYTES = 8 * 1024 * 1024  # a core switch's full config is well under 1 MB
 _SKIP_SUFFIXES = {".gz", ".zip", ".bz2", ".xz", ".tar", ".bin", ".cc", ".png", ".jpg", ".pdf"}
 
@@ -37,17 +34,17 @@ class DeviceLoad:
         return [AuditUnit(source="device", facts=c) for c in self.configs]
 
 
-def parse_device_config(text: str, file: str, vendor: VendorChoice = "auto") -> DeviceConfig:
-    """Parse one configuration's text; raises DeviceInputError when the vendor cannot be recognised."""
-    chosen: Vendor | None = detect_vendor(text) if vendor == "auto" else vendor
+def parse_device_config(text: str, file: str, vendor: str = "auto") -> DeviceConfig:
+    """Parse one configuration's text with the reader of ``vendor`` (``auto``: the detected vendor); raises
+    DeviceInputError when the vendor cannot be recognised, ValueError for a vendor without a reader."""
+    if vendor not in vendor_choices():
+        raise ValueError(f"vendor {vendor!r} is not one of {', '.join(vendor_choices())}")
+    chosen = detect_vendor(text) if vendor == "auto" else vendor
     if chosen is None or not has_config_markers(text):
-        raise DeviceInputError(
-            f"{file}: not a recognised Huawei VRP, H3C Comware or Cisco IOS running configuration "
-            "(expected `sysname`/`#`/`return` or `hostname`/`!`/`end`); pass --vendor if you are sure of it")
-    tree = parse_tree(text)
-    if chosen == "cisco":
-        return read_ios(tree, file)
-    return read_vrp_family(tree, file, chosen)
+        expected = " or ".join(family.syntax for family in families())
+        raise DeviceInputError(f"{file}: not a recognised {supported_text()} running configuration (expected "
+                               f"{expected}); pass --vendor if you are sure of it")
+    return readers()[Vendor(chosen)].read(parse_tree(text), file)
 
 
 def read_config_text(path: Path) -> str:
@@ -85,7 +82,7 @@ def expand_paths(paths: Iterable[Path], errors: list[AuditError]) -> list[Path]:
     return files
 
 
-def load_device_configs(paths: Sequence[Path], vendor: VendorChoice = "auto",
+def load_device_configs(paths: Sequence[Path], vendor: str = "auto",
                         stats: ReadStats | None = None) -> DeviceLoad:
     """Parse every configuration under ``paths``; problems become error entries, never exceptions."""
     result = DeviceLoad()

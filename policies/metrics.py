@@ -6,12 +6,8 @@ from collections import Counter
 from typing import Any
 
 from policies.engine import Report
-
-STATUS_VALUE = {"compliant": 1.0, "partial": 0.5, "non-compliant": 0.0}
-
-
-def _label(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+from yunwang.contracts.audit import CONTROL_SCORE
+from yunwang.contracts.exposition import label_set
 
 
 def audit_metrics(report: Report | dict[str, Any]) -> str:
@@ -30,11 +26,11 @@ def audit_metrics(report: Report | dict[str, Any]) -> str:
     lines = ["# HELP yunwang_audit_findings Unwaived audit findings by severity, MLPS clause and fact source.",
              "# TYPE yunwang_audit_findings gauge"]
     for (severity, clause, source), n in sorted(counts.items()):
-        lines.append(f'yunwang_audit_findings{{severity="{_label(severity)}",clause="{_label(clause)}",'
-                     f'source="{_label(source)}"}} {n}')
+        labels = label_set({"severity": severity, "clause": clause, "source": source})
+        lines.append(f"yunwang_audit_findings{labels} {n}")
     lines += ["# HELP yunwang_audit_control_status MLPS control status: 1 compliant, 0.5 partial, 0 non-compliant.",
               "# TYPE yunwang_audit_control_status gauge"]
     for clause, status in sorted(data.get("summary", {}).get("controls", {}).items()):
-        if status in STATUS_VALUE:
-            lines.append(f'yunwang_audit_control_status{{clause="{_label(clause)}"}} {STATUS_VALUE[status]:g}')
+        if status in CONTROL_SCORE:
+            lines.append(f"yunwang_audit_control_status{label_set({'clause': clause})} {CONTROL_SCORE[status]:g}")
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from policies.engine import REGISTRY, AuditError, Finding, Report, Rule, location
+from yunwang.contracts.audit import CONTROL_SCORE
 
 if TYPE_CHECKING:
     from policies.controls import Control
@@ -22,8 +23,7 @@ SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 
 def score(report: Report) -> float | None:
     """Share of assessed controls met: compliant counts 1, partial 0.5 (None when nothing was assessed)."""
-    weights = {"compliant": 1.0, "partial": 0.5, "non-compliant": 0.0}
-    values = [weights[s] for s in report.controls.values() if s in weights]
+    values = [CONTROL_SCORE[s] for s in report.controls.values() if s in CONTROL_SCORE]
     return round(100 * sum(values) / len(values), 1) if values else None
 
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError
 
 from yunwang.contracts.device_access import ADMIN_ROLES
+from yunwang.contracts.vendors import Vendor
 from yunwang.errors import InputError, Problem
 from yunwang.intent import (
     HIGH_RISK_PORTS,
@@ -66,13 +67,6 @@ class DeviceRole(StrEnum):
     ROUTER = "router"
     FIREWALL = "firewall"
     IOT_GATEWAY = "iot-gateway"
-
-
-class Vendor(StrEnum):
-    HUAWEI = "huawei"
-    H3C = "h3c"
-    CISCO = "cisco"
-    RUIJIE = "ruijie"
 
 
 class Region(_Strict):

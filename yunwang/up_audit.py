@@ -18,9 +18,9 @@ from typing import Any
 
 import httpx
 
+from yunwang.contracts.audit import CONTROL_SCORE, SUMMARY_COUNTS
 from yunwang.up_stack import UpConfig
 
-STATUS_RANK = {"non-compliant": 0, "partial": 1, "compliant": 2}
 AUDIT_TIMEOUT_S = 600
 
 
@@ -36,17 +36,19 @@ def merge_reports(reports: list[dict[str, Any]]) -> dict[str, Any]:
     """One contract report from several: findings and errors concatenated, counts summed, and per clause the
     worst status any audit assessed (a clause compliant in the plan but not on the host is not compliant)."""
     merged: dict[str, Any] = {"tool": reports[0]["tool"], "standard": reports[0]["standard"], "findings": [],
-                              "errors": [], "summary": {"high": 0, "medium": 0, "low": 0, "waived": 0, "controls": {}}}
+                              "errors": [], "summary": {**dict.fromkeys(SUMMARY_COUNTS, 0), "controls": {}}}
     controls: dict[str, str] = merged["summary"]["controls"]
     for report in reports:
         merged["findings"].extend(report.get("findings", []))
         merged["errors"].extend(report.get("errors", []))
         summary = report.get("summary", {})
-        for key in ("high", "medium", "low", "waived"):
+        for key in SUMMARY_COUNTS:
             merged["summary"][key] += int(summary.get(key, 0))
         for clause, status in summary.get("controls", {}).items():
             before = controls.get(clause, "not-assessed")
-            if status in STATUS_RANK and (before not in STATUS_RANK or STATUS_RANK[status] < STATUS_RANK[before]):
+            worse = status in CONTROL_SCORE and (before not in CONTROL_SCORE
+                                                 or CONTROL_SCORE[status] < CONTROL_SCORE[before])
+            if worse:
                 controls[clause] = status
             else:
                 controls.setdefault(clause, status)

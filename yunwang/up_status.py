@@ -12,6 +12,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from yunwang.contracts.audit import CONTROL_STATUSES, SUMMARY_COUNTS
 from yunwang.supervisor import Status, Supervisor
 from yunwang.up_audit import AuditWorker
 from yunwang.up_stack import UpConfig
@@ -105,9 +106,8 @@ def facts_table(cfg: UpConfig, probes: Probes, worker: AuditWorker | None) -> Ta
         if worker.merged is not None:
             s = worker.merged["summary"]
             statuses = Counter(s["controls"].values())
-            table.add_row("findings", " · ".join(f"{k} {s[k]}" for k in ("high", "medium", "low", "waived")))
-            table.add_row("controls", " · ".join(f"{k} {statuses.get(k, 0)}" for k in
-                                                  ("compliant", "partial", "non-compliant", "not-assessed")))
+            table.add_row("findings", " · ".join(f"{k} {s[k]}" for k in SUMMARY_COUNTS))
+            table.add_row("controls", " · ".join(f"{k} {statuses.get(k, 0)}" for k in CONTROL_STATUSES))
         for outcome in worker.outcomes:
             if outcome.error:
                 table.add_row(f"audit {outcome.name}", Text(outcome.error, style="red"))

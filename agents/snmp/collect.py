@@ -15,7 +15,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from agents.exposition import escape_label_value as escape
 from agents.snmp import ber
 from agents.snmp.engine import (
     EngineState,
@@ -27,6 +26,7 @@ from agents.snmp.engine import (
     open_session,
 )
 from agents.snmp.modules import IndexDef, LookupDef, MetricDef, Plan
+from yunwang.contracts.exposition import escape_label_value as escape
 
 log = logging.getLogger("yunwang.agent.snmp")
 

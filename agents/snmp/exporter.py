@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from agents.exposition import escape_label_value as escape
 from agents.snmp.auth import AuthResolver
 from agents.snmp.collect import collect_device, render_families
 from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState
@@ -21,6 +20,7 @@ from agents.snmp.modules import Module
 from agents.snmp.poller import Poller
 from agents.snmp.scrape_meta import write_scrape_meta
 from agents.snmp.stats import AgentStats
+from yunwang.contracts.exposition import escape_label_value as escape
 
 TIMEOUT_MARGIN = 0.25  # seconds kept for rendering and the network, like snmp_exporter's timeout offset
 DEFAULT_MODULE = "if_mib"

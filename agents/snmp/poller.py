@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agents.exposition import escape_label_value as escape
 from agents.snmp.auth import AuthResolver, Credentials, load_auths
 from agents.snmp.collect import DeviceResult, collect_device, render_families
 from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState
@@ -25,6 +24,7 @@ from agents.snmp.job import ScrapeJob, prepare_job
 from agents.snmp.modules import Module, builtin_modules
 from agents.snmp.scrape_meta import write_scrape_meta
 from agents.snmp.stats import AgentStats
+from yunwang.contracts.exposition import escape_label_value as escape
 from yunwang.inventory import Inventory, InventoryDevice
 from yunwang.topology import Topology
 

@@ -6,7 +6,7 @@ import os
 import time
 from collections import defaultdict
 
-from agents.exposition import escape_label_value as escape
+from yunwang.contracts.exposition import escape_label_value as escape
 
 HELP: dict[str, tuple[str, str]] = {
     "yunwang_snmp_polls_total": ("counter", "Device polls (poller) or /snmp scrapes (exporter) by result."),

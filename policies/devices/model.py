@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Vendor = Literal["huawei", "h3c", "cisco"]
+from yunwang.contracts.vendors import Vendor
+
 # plain: readable in the config; weak: trivially reversible (IOS type 7); encrypted: reversible with the
 # device's key (VRP/Comware `cipher`); hashed: one-way (`irreversible-cipher`, `hash`, IOS type 5/8/9).
 PasswordKind = Literal["none", "plain", "weak", "encrypted", "hashed"]
@@ -142,6 +143,7 @@ class DeviceConfig:
     accounting: bool = False
     acls: dict[str, Acl] = field(default_factory=dict)
     acl_refs: dict[str, list[int]] = field(default_factory=dict)
+    acl_implicit_deny: bool = False  # packets no ACL rule matches are dropped (IOS, RGOS); VRP/Comware permit them
     interfaces: list[Interface] = field(default_factory=list)
     firewall: Firewall | None = None
     wlans: list[Wlan] = field(default_factory=list)

@@ -1,6 +1,6 @@
-"""Indentation tree of a network device's running configuration (Huawei VRP, H3C Comware, Cisco IOS).
+"""Indentation tree of a network device's running configuration (Huawei VRP, H3C Comware, Cisco IOS, Ruijie RGOS).
 
-One small parser serves all three vendors: their configs are the same shape (a command per line,
+One small parser serves every vendor: their configs are the same shape (a command per line,
 sub-commands indented by one space, sections separated by `#` or `!`). ciscoconfparse2 parses IOS
 but not VRP/Comware and, measured on a 16k-line IOS config (scripts/bench/device_config_parse.py), is
 about 10x slower than this parser plus every fact extraction, with a multi-second import.

@@ -5,6 +5,11 @@ The two share most commands (`telnet server enable`, `info-center loghost`, `snm
 lines live (VRP: ` local-user` under `aaa`, `user-interface`; Comware: `local-user X class manage`
 blocks, `line vty`), HTTP (`http server enable` vs `ip http enable`), interface ACLs
 (`traffic-filter` vs `packet-filter`) and lockout (`local-aaa-user wrong-password` vs `password-control`).
+
+Telling them apart: both print `sysname`, `#` separators and `return`; they differ in a few commands characteristic
+enough to score: Comware's `local-user X class manage`, `line vty`, `password hash`, `user-role`,
+`acl basic|advanced`; VRP's `!Software Version V…R…`, `aaa` + ` local-user X password`, `stelnet server enable`,
+`traffic-filter`, `port link-type`.
 """
 
 from __future__ import annotations
@@ -25,10 +30,11 @@ from policies.devices.model import (
     PasswordKind,
     SnmpCommunity,
     SnmpV3Entry,
-    Vendor,
     Wlan,
 )
+from policies.devices.registry import DeviceReader, Family, markers, register
 from policies.devices.tree import ConfigTree, Node
+from yunwang.contracts.vendors import Vendor
 
 _PASSWORD_KINDS: dict[str, PasswordKind] = {
     "simple": "plain", "cipher": "encrypted", "irreversible-cipher": "hashed", "hash": "hashed",
@@ -347,3 +353,29 @@ def read_vrp_family(tree: ConfigTree, file: str, vendor: Vendor) -> DeviceConfig
     _wlans(config, tree)
     index_acl_references(config, tree)
     return config
+
+
+def read_vrp(tree: ConfigTree, file: str) -> DeviceConfig:
+    return read_vrp_family(tree, file, Vendor.HUAWEI)
+
+
+def read_comware(tree: ConfigTree, file: str) -> DeviceConfig:
+    return read_vrp_family(tree, file, Vendor.H3C)
+
+
+VRP_FAMILY = Family(
+    name="VRP/Comware", syntax="`sysname`/`#`/`return`", fallback=Vendor.HUAWEI,
+    markers=markers(r"^\s*sysname \S+", r"^#\s*$", r"^return\s*$"))
+
+register(DeviceReader(Vendor.HUAWEI, "Huawei VRP", VRP_FAMILY, read=read_vrp, markers=markers(
+    r"^!Software Version V\d{3}R", r"^\s+local-user \S+ password ", r"stelnet server enable",
+    r"^\s*traffic-filter (inbound|outbound)", r"^\s*port link-type", r"irreversible-cipher",
+    r"local-aaa-user", r"^user-interface ", r"^\s*http (secure-)?server enable", r"^firewall zone ",
+    r"^\s*ssh user \S+ authentication-type",
+)))
+register(DeviceReader(Vendor.H3C, "H3C Comware", VRP_FAMILY, read=read_comware, markers=markers(
+    r"^\s*version \d\.\d+\.\d+, (Release|ESS|Feature)", r"^local-user \S+ class (manage|network)",
+    r"^line (vty|con|aux) ", r"^\s*password hash ", r"user-role network-", r"^acl (basic|advanced) ",
+    r"^\s*port link-mode (bridge|route)", r"^\s*ip https? enable", r"^\s*packet-filter \S+ (inbound|outbound)",
+    r"^\s*password-control ", r"^security-zone name ", r"Comware",
+)))

@@ -9,7 +9,7 @@ from policies.engine import Violation, rule
 from policies.facts_device import device_target
 
 _NOT_ROUTED = ("loopback", "null", "meth", "management", "mgmt", "tunnel")
-_DEFAULT_VLAN = ("vlanif1", "vlan-interface1", "vlan1")  # the factory VLAN's interface, usually management
+_DEFAULT_VLAN = ("vlanif1", "vlan-interface1", "vlan1")  # factory VLAN interface (RGOS `VLAN 1`), usually management
 
 
 @rule(id="YW-DEV-021", clauses=["8.1.3.1-b", "8.4.2.1-a"], severity="medium", source="device",
@@ -25,7 +25,7 @@ def access_ports_without_auth(config: DeviceConfig) -> Iterator[Violation]:
 
 def _routed(config: DeviceConfig) -> list[str]:
     return [i.name for i in config.interfaces if i.l3 and not i.shutdown
-            and not i.name.lower().startswith(_NOT_ROUTED) and i.name.lower() not in _DEFAULT_VLAN]
+            and not i.name.lower().startswith(_NOT_ROUTED) and i.name.lower().replace(" ", "") not in _DEFAULT_VLAN]
 
 
 @rule(id="YW-DEV-022", clauses=["8.1.3.1-c", "8.1.3.2-c", "8.4.2.2-a"], severity="medium", source="device",
@@ -63,8 +63,8 @@ def _applied_filters(config: DeviceConfig) -> set[str]:
                   "permit packets that match no rule.",
       remediation_zh="接口 ACL 末尾须显式配置拒绝所有（`rule 1000 deny ip`）；VRP/Comware 对未匹配报文默认放行。")
 def no_final_deny(config: DeviceConfig) -> Iterator[Violation]:
-    if config.vendor == "cisco":
-        return  # IOS ends every ACL with an implicit deny
+    if config.acl_implicit_deny:
+        return  # the platform ends every ACL with a deny of its own
     for name in sorted(_applied_filters(config)):
         acl = config.acls.get(name)
         if acl is None:

@@ -25,7 +25,7 @@ def check(rule_id: str, facts: Any) -> list[Violation]:
 
 def device_violations(rule_id: str, text: str, vendor: Vendor) -> list[Violation]:
     """Violations on a config snippet, closed the way the vendor closes a saved config (`return` / `end`)."""
-    trailer = "!\nend\n" if vendor == "cisco" else "#\nreturn\n"
+    trailer = "!\nend\n" if vendor in ("cisco", "ruijie") else "#\nreturn\n"
     return check(rule_id, parse_device_config(text + trailer, f"{vendor}.cfg", vendor))
 
 
