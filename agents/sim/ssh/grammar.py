@@ -357,10 +357,10 @@ class _State:
 
 def _keyword(word: str, token: str) -> int:
     """2 for an exact match, 1 for an abbreviation, 0 for no match (keywords are case-insensitive)."""
-    token = token.lower()
-    if token == word:
+    token, lowered = token.lower(), word.lower()
+    if token == lowered:
         return 2
-    return 1 if word.startswith(token) else 0
+    return 1 if lowered.startswith(token) else 0
 
 
 def _match_seq(seq: Seq, k: int, tokens: Sequence[Token], line: str, st: _State, ctx: GrammarContext,
@@ -463,6 +463,8 @@ def parse(tokens: Sequence[Token], line: str, patterns: Sequence[Seq], ctx: Gram
     if not best:
         if not tokens:
             return Outcome(None, None, "incomplete", 0)
+        if fail.index < 0:  # no pattern even starts with this word
+            return Outcome(None, None, "unrecognized", 0)
         return Outcome(None, None, fail.verdict(len(tokens)), min(fail.index, len(tokens)))
     top = max(m.exact for _, m in best)
     winners = {(i, m.text): (i, m) for i, m in best if m.exact == top}
@@ -485,6 +487,6 @@ def keyword_candidates(index: dict[str, list[int]], first: str) -> list[int]:
     token = first.lower()
     found: list[int] = []
     for word, indices in index.items():
-        if word.startswith(token) or word == "":
+        if word.lower().startswith(token) or word == "":
             found.extend(indices)
     return sorted(set(found))

@@ -158,7 +158,7 @@ def ospf_area(dev: SimDevice, job: Apply) -> str | bool | None:
 SNMP_VERSIONS = ("v1", "v2c", "v3")
 
 
-def snmp_versions(dev: SimDevice, job: Apply) -> bool:
+def snmp_versions(_dev: SimDevice, job: Apply) -> bool:
     """``snmp-agent sys-info version`` enables versions and ``undo`` disables them; ``all`` means every one."""
     at, command = job.frame.node, job.command
     old = at.find(command)
@@ -168,7 +168,7 @@ def snmp_versions(dev: SimDevice, job: Apply) -> bool:
     cfg.remove_lines(at, command, {})
     if current:
         versions = " ".join(v for v in SNMP_VERSIONS if v in current)
-        shown = "all" if current == set(SNMP_VERSIONS) and dev.dialect.vendor == "huawei" else versions
+        shown = "all" if current == set(SNMP_VERSIONS) else versions
         cfg.store_line(at, command, f"snmp-agent sys-info version {shown}", {"versions": versions})
     return True
 
