@@ -232,7 +232,7 @@ def dialect(firewall: bool = False) -> Dialect:
                          ("Ten-GigabitEthernet", ("xge", "ten-gigabitethernet"), False),
                          ("InLoopBack", ("inloopback",), False)),
         extra={
-            "header": [" version 7.1.070, Release 7607"],
+            "header": ["#", " version 7.1.070, Release 7607"],
             "config_greeting": "System View: return to User View with Ctrl+Z.",
             "save_force": Dialog((), save_done),
             "save": Dialog((("The current configuration will be written to the device. Are you sure? [Y/N]:",

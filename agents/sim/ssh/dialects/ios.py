@@ -22,7 +22,7 @@ ERRORS = {
 
 ACE = ("[<seq:int:1-2147483647>] {act=permit|deny} {proto=ip|tcp|udp|icmp|gre|ospf|<pn:int:0-255>} "
        "{any|host <sip:ipv4>|<src:ipv4> <swild:wildcard>} [{eq|gt|lt|neq} <sp:port>] "
-       "{any|host <dip:ipv4>|<dst:ipv4> <dwild:wildcard>} [{eq|gt|lt|neq} <dp:port>|range <dp:port> <dp2:port>] "
+       "{any|host <dip:ipv4>|<dst:ipv4> <dwild:wildcard>} [{{eq|gt|lt|neq} <dp:port>|range <dp:port> <dp2:port>}] "
        "[* log | established ]")
 STD_ACE = "[<seq:int:1-2147483647>] {act=permit|deny} {any|host <sip:ipv4>|<src:ipv4> [<swild:wildcard>]} [log]"
 
