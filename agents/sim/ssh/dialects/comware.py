@@ -200,8 +200,6 @@ MODES: dict[str, tuple[str, list[Command]]] = {
 
 USER = [
     run("system-view", "system-view"),
-    run("save force", "save-force"),
-    run("save [safely]", "save"),
     run("screen-length disable", "screen-length"),
     run("undo screen-length disable", "screen-length"),
 ]
@@ -215,7 +213,8 @@ def dialect(firewall: bool = False) -> Dialect:
     for name, (prompt, commands) in {**MODES, **(FIREWALL_MODES if firewall else {})}.items():
         modes[name] = Mode(name, prompt, [_own(c) for c in commands] if name == "line" else commands)
     everywhere = [*display_commands("display", "current-configuration", "saved-configuration"),
-                  run("quit", "quit"), run("return", "return")]
+                  run("quit", "quit"), run("return", "return"), run("save force", "save-force"),
+                  run("save [safely]", "save")]
     save_done = "Validating file. Please wait...\nSaved the current configuration to mainboard device successfully."
     return Dialect(
         name="comware-secpath" if firewall else "comware", vendor="h3c", modes=modes, everywhere=everywhere,

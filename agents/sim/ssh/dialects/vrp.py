@@ -274,7 +274,6 @@ FIREWALL_MODES: dict[str, tuple[str, list[Command]]] = {
 
 USER = [
     run("system-view", "system-view"),
-    run("save [<file:word>]", "save"),
     run("screen-length <n:int:0-512> temporary", "screen-length"),
     run("undo screen-length temporary", "screen-length"),
 ]
@@ -294,6 +293,7 @@ def dialect(firewall: bool = False) -> Dialect:
         *display_commands("display", "current-configuration", "saved-configuration"),
         run("quit", "quit"),
         run("return", "return"),
+        run("save [<file:word>]", "save"),
     ]
     return Dialect(
         name="vrp-usg" if firewall else "vrp", vendor="huawei", modes=modes, everywhere=everywhere,
