@@ -176,9 +176,8 @@ def test_vendor_errors_and_state_unchanged(dev: Topology, dialect: str, line: st
     if "^" in expected:
         caret = out.splitlines()[0]
         assert caret.strip() == "^"
-        bad = {"dispaly": 0, "sysname": len(line) + 1, "vlan": 5, "sysnme": 0, "hostnme": 0}
-        word = line.split()[0] if line.split()[0] in ("dispaly", "sysnme", "hostnme") else line.split()[0]
-        column = bad[word] if word != "sysname" or line == "sysname" else len("sysname a ")
+        column = {"dispaly current-configuration": 0, "sysname": len(line) + 1, "vlan 5000": 5, "sysnme x": 0,
+                  "hostnme x": 0, "sysname a b": len("sysname a ")}[line]
         assert caret.index("^") == len(prompt) + column
     assert t.device.running_config() == before
     assert t.prompt == prompt

@@ -47,12 +47,20 @@ class Reply:
     dialog: Dialog | None = None
 
 
+@dataclass
+class _Injected:
+    """A test's "reject the next commands matching this" order."""
+
+    regex: re.Pattern[str]
+    left: int
+
+
 class CommandError(Exception):
     """A command the device rejected, with the vendor's message (raised by the test API's ``configure``)."""
 
 
 _IFACE = re.compile(r"^([A-Za-z][A-Za-z-]*?)\s*(\d[\d/.:]*)$")
-Hook = Callable[["SimDevice", "Apply"], "str | None | bool"]
+Hook = Callable[["SimDevice", "Apply"], "str | bool | None"]
 ActionRunner = Callable[["SimDevice", "list[Frame]", str, Match, str], "Reply"]
 
 
@@ -88,7 +96,7 @@ class SimDevice:
         self.root = Node("")
         self.saved = Node("")
         self.changed: tuple[dt.datetime, str] | None = None
-        self.fail_patterns: list[list[object]] = []
+        self.fail_patterns: list[_Injected] = []
         self.latency_s = 0.0
         self.refuse_logins = False
         self._fixed = {p.lower().replace(" ", ""): p for p in [*self.ports, *self.logical]}
@@ -231,14 +239,13 @@ class SimDevice:
     # Test hooks
 
     def fail_next(self, pattern: str, count: int = 1) -> None:
-        self.fail_patterns.append([re.compile(pattern), count])
+        self.fail_patterns.append(_Injected(re.compile(pattern), count))
 
     def _injected_failure(self, line: str) -> bool:
         for entry in self.fail_patterns:
-            regex, left = entry
-            if regex.search(line) and int(left) > 0:  # type: ignore[attr-defined]
-                entry[1] = int(left) - 1  # type: ignore[call-overload]
-                self.fail_patterns = [e for e in self.fail_patterns if int(e[1]) > 0]  # type: ignore[call-overload]
+            if entry.left > 0 and entry.regex.search(line):
+                entry.left -= 1
+                self.fail_patterns = [e for e in self.fail_patterns if e.left > 0]
                 return True
         return False
 
@@ -408,10 +415,9 @@ class SimDevice:
         """Add VLAN ids to (or take them from) a list line such as ``port trunk allow-pass vlan``."""
         old = at.find(command)
         current = cfg.vlan_ids(old[0].bindings.get(command.list_arg, ())) if old else set()
+        result = ids if replace else current | ids
         if remove:
             result = set() if everything else current - ids
-        else:
-            result = ids if replace else current | ids
         cfg.remove_lines(at, command, {})
         if not result:
             return

@@ -264,9 +264,9 @@ def _parse_seq(tokens: list[str], i: int, pattern: str) -> tuple[Seq, int]:
             options, i = _parse_options(tokens, i + 1, "}", pattern)
             out.append(Alt(name, options))
         elif tok.startswith("<"):
-            body = tok[1:-1]
-            repeat = body.endswith("...")
-            name, _, kind = body.removesuffix("...").partition(":")
+            inner = tok[1:-1]
+            repeat = inner.endswith("...")
+            name, _, kind = inner.removesuffix("...").partition(":")
             type_name, _, spec = kind.partition(":")
             if type_name not in TYPES:
                 raise PatternError(f"unknown argument type {type_name!r} in {pattern!r}")
