@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+from yunwang.contracts.device_access import SSH_BASE_PORT, SSH_ENDPOINTS_FILE
+from yunwang.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from agents.sim.ssh.server import FleetThread
+    from yunwang.topology import Topology
 
 DEVICES_PER_PROCESS = 60
 """snmpsim serves ~16 ifTable walks/s per process: beyond this a fleet is sharded (up to one per CPU)."""
@@ -26,6 +37,11 @@ def sim(
                                          help="Where recordings go (default .yunwang/sim/<stack>)."),
     endpoints_out: Path | None = typer.Option(None, "--endpoints-out",
                                               help="Endpoints file to write (default .yunwang/sim-endpoints.json)."),
+    ssh: bool = typer.Option(True, "--ssh/--no-ssh",
+                             help="Also answer SSH with each device's vendor CLI (needs the system administrator's "
+                                  "password in YUNWANG_DEVICE_SYSTEM_PASSWORD or …_FILE)."),
+    ssh_base_port: int = typer.Option(SSH_BASE_PORT, "--ssh-base-port",
+                                      help="TCP port of the first device's SSH server; device i gets +i."),
 ) -> None:
     """Serve the stack's devices (recordings generated from its topology) as SNMP v2c/v3 agents on 127.0.0.1.
 
@@ -62,6 +78,7 @@ def sim(
     except (RuntimeError, OSError) as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(1) from None
+    ssh_fleet = start_ssh(topo, endpoints_out.parent, ssh_base_port, console) if ssh else None
     try:
         write_endpoints(endpoints_out, endpoints)
         last = base_port + len(endpoints) - 1
@@ -78,3 +95,39 @@ def sim(
     finally:
         fleet.stop()
         endpoints_out.unlink(missing_ok=True)
+        if ssh_fleet is not None:
+            ssh_fleet.close()
+            (endpoints_out.parent / SSH_ENDPOINTS_FILE).unlink(missing_ok=True)
+
+
+def start_ssh(topo: Topology, state_dir: Path, base_port: int, console: Console) -> FleetThread | None:
+    """The SSH side of the simulator (one process, one listener per device), or None when it cannot start.
+
+    Without the system administrator's password the SNMP devices still run: SSH is reported as not started.
+    """
+    from agents.sim.fleet import write_endpoints
+    from agents.sim.ssh.server import FleetThread, SshFleet
+    from yunwang.contracts.device_access import LOGIN_ROLE, password_env
+    from yunwang.secrets import env_secret
+
+    variable = password_env(LOGIN_ROLE)
+    if env_secret(variable) is None:
+        console.print(f"sim: SSH devices not started: set {variable} or {variable}_FILE (or pass --no-ssh)",
+                      highlight=False)
+        return None
+    if not 1024 <= base_port <= 65535 - len(topo.devices) + 1:
+        raise InputError([Problem("--ssh-base-port", None, "", str(base_port),
+                                  f"ports {base_port}..{base_port + len(topo.devices) - 1} do not fit in 1024..65535",
+                                  "pick a lower base port")])
+    started = time.monotonic()
+    running = FleetThread(SshFleet(topo.devices, topology=topo, base_port=base_port, state_dir=state_dir))
+    try:
+        endpoints = running.start()
+    except OSError as exc:
+        raise InputError([Problem("--ssh-base-port", None, "", str(base_port), f"cannot listen: {exc.strerror}",
+                                  "stop what holds the ports or pick another --ssh-base-port")]) from None
+    write_endpoints(state_dir / SSH_ENDPOINTS_FILE, endpoints)
+    console.print(f"sim: {len(endpoints)} SSH devices on tcp 127.0.0.1:{base_port}..{base_port + len(endpoints) - 1}"
+                  f" (started in {time.monotonic() - started:.2f} s); endpoints in {state_dir / SSH_ENDPOINTS_FILE}",
+                  highlight=False)
+    return running
