@@ -1,0 +1,193 @@
+"""Remediation between a device's running configuration and its intent, in the vendor's own syntax.
+
+Both sides are compared masked (every secret ``[secret]``: the running configuration masked with the family's
+``secret_patterns``, the intent rendered masked), so a plan, a diff or a log never holds a secret. What is *sent*
+carries real values: each line of the remediation is mapped back to the text it came from — an added line to
+the intent rendered in push form, a removed line to the running configuration as the device printed it.
+
+The same function serves the rollback of a failed apply: its "intent" is then the configuration the device had
+before (printed form, stored hashes and all), so a rollback restores exactly that.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from hier_config import HConfig, HConfigChild, WorkflowRemediation, get_hconfig
+from hier_config.exceptions import DuplicateChildError
+
+from infra.network.drivers import driver_for
+from infra.network.drivers.rules import Node, RulesDriver, drop_unshown, find, finish, path_of
+from infra.network.secrets import mask
+from yunwang.contracts.device_secrets import SECRET_SHOWN
+from yunwang.topology import Vendor
+
+
+class RemediationError(ValueError):
+    """A configuration hier-config cannot read, or a line that cannot be sent without a secret it lacks."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of a remediation: as shown (masked, indented by depth) and as sent."""
+
+    depth: int
+    shown: str
+    sent: str
+
+    @property
+    def line(self) -> str:
+        return " " * self.depth + self.shown
+
+
+@dataclass(frozen=True)
+class Remediation:
+    """What to send to bring a device to its intent, and what would take it back."""
+
+    changes: tuple[Change, ...]
+    rollback: tuple[Change, ...]
+    commands: tuple[str, ...] = ()
+    """The lines to type in configuration mode (push form, with the section exits); empty unless asked for."""
+    unshown: tuple[str, ...] = field(default=())
+    """Lines the device never prints, sent with every non-empty remediation (IOS ``snmp-server user``)."""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(c.line for c in self.changes)
+
+    @property
+    def rollback_lines(self) -> tuple[str, ...]:
+        return tuple(c.line for c in self.rollback)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    @property
+    def text(self) -> str:
+        return "".join(line + "\n" for line in self.lines)
+
+
+def parse(driver: RulesDriver, text: str, what: str) -> HConfig:
+    try:
+        return get_hconfig(driver, driver.prepare(text))
+    except (DuplicateChildError, ValueError) as exc:
+        raise RemediationError(f"{what}: cannot be read as a configuration tree: {exc}") from None
+
+
+def _text_map(masked: HConfig, real: HConfig, what: str) -> dict[tuple[str, ...], str]:
+    """Masked path → the real line at the same place (masking changes values, never the tree's shape)."""
+    pairs = list(zip(masked.all_children(), real.all_children(), strict=False))
+    if len(pairs) != len(tuple(masked.all_children())) or len(pairs) != len(tuple(real.all_children())):
+        raise RemediationError(f"{what}: the masked and real forms differ in shape")
+    return {tuple(m.path()): r.text for m, r in pairs}
+
+
+@dataclass
+class _Side:
+    """One configuration, masked (for comparing) and real (for sending)."""
+
+    masked: HConfig
+    real: dict[tuple[str, ...], str]
+    unshown: list[str]
+
+
+def _side(driver: RulesDriver, masked_text: str, real_text: str | None, what: str) -> _Side:
+    masked = parse(driver, masked_text, what)
+    hidden = drop_unshown(masked, driver.RULES)
+    real_map: dict[tuple[str, ...], str] = {}
+    unshown: list[str] = []
+    if real_text is not None:
+        real = parse(driver, real_text, what)
+        unshown = [c.text for c in drop_unshown(real, driver.RULES)]
+        real_map = _text_map(masked, real, what)
+    else:
+        unshown = [c.text for c in hidden]
+    return _Side(masked, real_map, unshown)
+
+
+def _negated_real(driver: RulesDriver, source: _Side, node: HConfigChild) -> str | None:
+    """The real form of a negation: the line it negates, taken real from its side and negated the same way."""
+    parent_path = path_of(node.parent)
+    origin = find(source.masked, parent_path)
+    if origin is None:
+        return None
+    for child in origin.children:
+        scratch = get_hconfig(driver).add_children_deep([*parent_path, child.text])
+        if scratch.negate().text == node.text:
+            real = source.real.get((*parent_path, child.text))
+            if real is None:
+                return None
+            return get_hconfig(driver).add_children_deep([*parent_path, real]).negate().text
+    return None
+
+
+def _changes(driver: RulesDriver, delta: HConfig, adds: _Side, removes: _Side, real: bool,
+             what: str) -> Iterator[tuple[HConfigChild, Change]]:
+    for node in delta.all_children_sorted():
+        sent = node.text
+        if real:
+            negation = not node.new_in_config and node.text.startswith(driver.negation_prefix)
+            if not negation:
+                sent = adds.real.get(tuple(node.path()), node.text)
+            elif SECRET_SHOWN in node.text:
+                sent = _negated_real(driver, removes, node) or node.text
+            if SECRET_SHOWN in sent:
+                raise RemediationError(f"{what}: no way to send {node.text!r} without the secret it shows as "
+                                       f"{SECRET_SHOWN}")
+        yield node, Change(node.depth() - 1, node.text, sent)
+
+
+def _commands(pairs: list[tuple[HConfigChild, Change]], exit_text: str) -> list[str]:
+    """The lines to type: each section entered, its lines, then left (``quit`` / ``exit``)."""
+    out: list[str] = []
+    open_sections: list[Node] = []
+    for node, change in pairs:
+        while open_sections and open_sections[-1] is not node.parent:
+            open_sections.pop()
+            out.append(exit_text)
+        out.append(change.sent)
+        if node.children:
+            open_sections.append(node)
+    out.extend(exit_text for _ in open_sections)
+    return out
+
+
+def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str | None = None, *,
+              device: str = "device", secret_patterns: tuple[re.Pattern[str], ...] | None = None) -> Remediation:
+    """Remediation and rollback for one device.
+
+    ``running`` is the configuration as the device printed it (volatile lines may stay: they are not
+    configuration). ``intent_masked`` is the intent with secrets as ``[secret]``; ``intent_real`` the same text
+    with real values (the push rendering, or a pre-apply snapshot) — without it nothing is prepared for sending.
+    """
+    from infra.network.render import FAMILIES
+
+    driver = driver_for(vendor)
+    patterns = FAMILIES[vendor].secret_patterns if secret_patterns is None else secret_patterns
+    real = intent_real is not None
+    run = _side(driver, mask(running, patterns), running if real else None, f"{device}: running configuration")
+    want = _side(driver, intent_masked, intent_real, f"{device}: intended configuration")
+    flow = WorkflowRemediation(run.masked, want.masked)
+    forward = finish(flow.remediation_config, run.masked, want.masked, driver.RULES)
+    backward = finish(flow.rollback_config, want.masked, run.masked, driver.RULES)
+    pairs = list(_changes(driver, forward, want, run, real, device))
+    back = list(_changes(driver, backward, run, want, real, device))
+    commands: list[str] = []
+    unshown: list[str] = []
+    if real and pairs:
+        commands = _commands(pairs, driver.RULES.exit_text)
+        unshown = [line for line in want.unshown if line not in commands]
+        commands += unshown
+    return Remediation(tuple(c for _, c in pairs), tuple(c for _, c in back), tuple(commands), tuple(unshown))
+
+
+def rollback_commands(vendor: Vendor, current: str, snapshot: str, *, device: str = "device") -> tuple[str, ...]:
+    """The lines taking a device from ``current`` back to ``snapshot`` (both as the device printed them)."""
+    from infra.network.render import FAMILIES
+
+    patterns = FAMILIES[vendor].secret_patterns
+    back = remediate(vendor, current, mask(snapshot, patterns), snapshot, device=device)
+    return back.commands
