@@ -140,8 +140,10 @@ def _changes(driver: RulesDriver, delta: HConfig, adds: _Side, removes: _Side, r
         yield node, Change(node.depth() - 1, node.text, sent)
 
 
-def _commands(pairs: list[tuple[HConfigChild, Change]], exit_text: str) -> list[str]:
+def _commands(pairs: list[tuple[HConfigChild, Change]], driver: RulesDriver) -> list[str]:
     """The lines to type: each section entered, its lines, then left (``quit`` / ``exit``)."""
+    exit_text = driver.RULES.exit_text
+    opens = [re.compile(p) for p in driver.RULES.opens]
     out: list[str] = []
     open_sections: list[Node] = []
     for node, change in pairs:
@@ -151,6 +153,8 @@ def _commands(pairs: list[tuple[HConfigChild, Change]], exit_text: str) -> list[
         out.append(change.sent)
         if node.children:
             open_sections.append(node)
+        elif node.depth() == 1 and any(p.match(node.text) for p in opens):
+            out.append(exit_text)
     out.extend(exit_text for _ in open_sections)
     return out
 
@@ -178,7 +182,7 @@ def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str
     commands: list[str] = []
     unshown: list[str] = []
     if real and pairs:
-        commands = _commands(pairs, driver.RULES.exit_text)
+        commands = _commands(pairs, driver)
         unshown = [line for line in want.unshown if line not in commands]
         commands += unshown
     return Remediation(tuple(c for _, c in pairs), tuple(c for _, c in back), tuple(commands), tuple(unshown))

@@ -84,6 +84,9 @@ class Rules:
     early: tuple[str, ...] = ()
     last: tuple[str, ...] = ()
     unshown: tuple[str, ...] = ()
+    opens: tuple[str, ...] = ()
+    """Top-level commands (regexes) that enter a view even when nothing is configured inside it, so a section
+    exit follows them (VRP ``dot1x-access-profile name X``)."""
     dropped: tuple[str, ...] = ()
     """Lines (regexes) that are not configuration: headers, separators, the closing ``return``."""
     unordered_words: tuple[str, ...] = ()
@@ -269,7 +272,7 @@ def delta_lists(delta: HConfig, running: HConfig, intent: HConfig, rules: Rules)
         for item in _scoped(rules.lists, node):
             start = item.prefix + " "
             removal = [c for c in node.children if _is_negation(c, neg) and c.text[len(neg):].startswith(start)]
-            addition = [c for c in node.children if not _is_negation(c, neg) and c.text.startswith(start)]
+            addition = [c for c in node.children if c.new_in_config and c.text.startswith(start)]
             if not removal or not addition:
                 continue
             path = path_of(node)
@@ -303,12 +306,13 @@ def drop_unshown(tree: HConfig, rules: Rules) -> list[HConfigChild]:
 
 def finish(delta: HConfig, running: HConfig, intent: HConfig, rules: Rules) -> HConfig:
     """What hier-config's tree diff cannot express, applied to its remediation (see the module docstring)."""
+    containers = parents(delta)[1:]
     drop_builtins(delta, rules)
     purge_objects(delta, intent, rules)
     delta_lists(delta, running, intent, rules)
     dedupe(delta)
     neg = rules.negation + " "
-    for node in parents(delta)[::-1]:  # sections emptied above (children before their parents)
+    for node in containers[::-1]:  # sections emptied above (children before their parents)
         if isinstance(node, HConfigChild) and not node.children and not node.new_in_config and \
                 not node.text.startswith(neg):
             node.delete()

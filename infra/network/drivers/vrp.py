@@ -7,7 +7,8 @@ from hier_config.platforms.huawei_vrp.driver import HConfigDriverHuaweiVrp
 
 from infra.network.drivers.rules import ListLine, Rules, RulesDriver, hier_rules
 
-INTERFACE_KEYS = ("description", "ip address", "port link-type", "port default vlan", "port trunk pvid vlan",
+INTERFACE_KEYS = ("description", "ip address unnumbered", "ip address", "port link-type", "port default vlan",
+                  "port trunk pvid vlan",
                   "authentication-profile", "port-security max-mac-num", "port-security protect-action",
                   "ospf authentication-mode", "ospf network-type", "ospf cost", "traffic-filter inbound",
                   "traffic-filter outbound")
@@ -19,7 +20,8 @@ RULES = Rules(
     negation="undo",
     exit_text="quit",
     keyed={
-        (): ("sysname", "header login", "header shell", "info-center timestamp *", "info-center loghost source",
+        (): ("sysname", "ospf *", "firewall zone name *", "header login", "header shell", "info-center timestamp *",
+             "info-center loghost source",
              "info-center loghost *", "ntp-service source-interface", "ntp-service authentication-keyid *",
              "ntp-service unicast-server *", "snmp-agent group v3 *", "snmp-agent sys-info contact",
              "snmp-agent sys-info location", "snmp-agent usm-user v3 * group",
@@ -27,7 +29,8 @@ RULES = Rules(
              "ssh server cipher", "ssh server hmac", "ssh server key-exchange", "ssh server-source",
              "ssh server timeout", "ssh server authentication-retries", "ssh user * authentication-type",
              "ssh user * service-type"),
-        ("aaa",): ("local-user * password", "local-user * privilege level", "local-user * service-type",
+        ("aaa",): ("cmd recording-scheme", "local-user * password", "local-user * privilege level",
+                   "local-user * service-type",
                    "local-user * state", "local-aaa-user wrong-password"),
         ("aaa", "authentication-scheme *"): ("authentication-mode",),
         ("aaa", "authorization-scheme *"): ("authorization-mode", "authorization-cmd *"),
@@ -61,6 +64,7 @@ RULES = Rules(
     last=("acl ", "hwtacacs-server template ", "radius-server template ", "snmp-agent mib-view ",
           "snmp-agent group ", "vlan batch ", "vlan ", "interface (Vlanif|LoopBack|Eth-Trunk)"),
     unshown=("undo telnet server enable", "undo http server enable"),
+    opens=("dot1x-access-profile name ",),
     dropped=(r"^\s*#", r"^\s*!", r"^return$"),
     unordered_words=("local-user * service-type",),
 )
