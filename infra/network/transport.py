@@ -13,6 +13,7 @@ named). Simulated devices present the simulator's own key; a caller that was tol
 from __future__ import annotations
 
 import abc
+import atexit
 import re
 import tempfile
 from collections.abc import Sequence
@@ -107,10 +108,11 @@ class HostKeys:
     @classmethod
     def trusting(cls, public_key: str, endpoints: Sequence[tuple[str, int]]) -> HostKeys:
         """Trust exactly ``public_key`` (OpenSSH one-line form) for these endpoints: simulated devices."""
-        handle = tempfile.NamedTemporaryFile("w", prefix="yunwang-known-hosts-", delete=False, encoding="utf-8")
-        with handle:
+        with tempfile.NamedTemporaryFile("w", prefix="yunwang-known-hosts-", delete=False,
+                                         encoding="utf-8") as handle:
             for host, port in endpoints:
                 handle.write(f"[{host}]:{port} {public_key}\n" if port != 22 else f"{host} {public_key}\n")
+        atexit.register(Path(handle.name).unlink, missing_ok=True)
         return cls(Path(handle.name))
 
 

@@ -48,7 +48,7 @@ class AsyncsshTransport(Transport):
         except asyncssh.HostKeyNotVerifiable as exc:
             raise HostKeyRejected(target.name, f"host key of {where} is not trusted ({exc.reason}); add it to "
                                   "the known_hosts file (--known-hosts)") from None
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             raise Unreachable(target.name, f"no answer from {where} within {self.timeouts.connect_s:g} s") from None
         except OSError as exc:
             raise Unreachable(target.name, f"cannot connect to {where}: {exc.strerror or exc}") from None
@@ -71,7 +71,7 @@ class AsyncsshTransport(Transport):
                 raise CommandTimeout(self.target.name, f"no prompt within {timeout:g} s")
             try:
                 chunk = await asyncio.wait_for(self.process.stdout.read(65536), left)
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 raise CommandTimeout(self.target.name, f"no prompt within {timeout:g} s") from None
             if not chunk:
                 raise TransportError(self.target.name, "the device closed the session")
