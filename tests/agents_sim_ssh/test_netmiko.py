@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import BY_DIALECT, CISCO, PASSWORD, device_named
+from ssh_testlib import BY_DIALECT, CISCO, PASSWORD, device_named
 
 from agents.sim.ssh.server import FleetThread, SshFleet
 from yunwang.testkit import free_port
