@@ -17,8 +17,8 @@ REGISTRY: dict[str, type[Collector]] = {}
 
 
 class CollectorOptions:
-    """The agent's options that some collectors take (``--textfile-dir``). A plain class: a dataclass here cost
-    the agent's start-up about 1 M instructions for one field."""
+    """The agent's options that some collectors take (``--textfile-dir``). A plain class: a dataclass (its
+    methods are generated and compiled at import) added 2.8 M instructions, ~1 %, to the agent's start-up."""
 
     __slots__ = ("textfile_dir",)
 
