@@ -1,59 +1,21 @@
-"""The FastAPI application: error handling, security dependencies and the wiring of routers."""
+"""The FastAPI application: error handling, middleware and the routers of ``monitor.routes``."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from monitor.auth import COOKIE, AuthFailed, Principal, Role
+from monitor.auth import AuthFailed
 from monitor.middleware import BodyLimit, RequestMetrics
-from monitor.schemas import ErrorBody
+from monitor.routes import agents, audits, health, inventory, metrics, pages, sd
 from monitor.service import Monitor
 
 log = logging.getLogger("yunwang.monitor")
-
-bearer = HTTPBearer(auto_error=False, description="admin, viewer or agent token")
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody, "description": text} for code, text in (
-        (400, "malformed request"), (401, "missing or invalid token"), (403, "token not allowed here"),
-        (404, "not found"), (413, "body too large"), (422, "request does not match the schema"),
-        (429, "too many failed authentication attempts"))
-}
-
-READ = frozenset({Role.ADMIN, Role.VIEWER})
-ADMIN = frozenset({Role.ADMIN})
-AGENT = frozenset({Role.ADMIN, Role.AGENT})
-
-
-def client_of(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def token_of(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str | None:
-    """Bearer token; for safe methods also the login cookie (never for writes: no cross-site forgery)."""
-    if credentials is not None and credentials.scheme.lower() == "bearer":
-        return credentials.credentials
-    if request.method in ("GET", "HEAD"):
-        return request.cookies.get(COOKIE)
-    return None
-
-
-def require(roles: frozenset[Role]) -> Callable[..., Awaitable[Principal]]:
-    async def dependency(request: Request,
-                         credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
-        monitor: Monitor = request.app.state.monitor
-        agent_id = request.path_params.get("agent_id") if Role.AGENT in roles else None
-        return monitor.auth.authenticate(token_of(request, credentials), client_of(request),
-                                         request.url.path, roles, agent_id)
-    return dependency
 
 
 def _problems(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -91,20 +53,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def create_app(monitor: Monitor) -> FastAPI:
     """The monitor's ASGI app over an already built :class:`Monitor` (database migrated, caches ready)."""
-    from monitor.api import router as api_router
-    from monitor.pages import router as pages_router
-
     app = FastAPI(title="yunwang monitor", version=_version(),
                   description="Inventory, Prometheus service discovery, agents' heartbeats and facts, "
                               "MLPS audit history of a yunwang stack.")
     app.state.monitor = monitor
     install_error_handlers(app)
-    app.include_router(api_router)
-    app.include_router(pages_router)
+    for routes in (health, metrics, inventory, sd, agents, audits, pages):  # the OpenAPI document's order
+        app.include_router(routes.router)
     limits = monitor.settings.limits
+    audits_path = audits.router.prefix
 
     def limit_for(path: str) -> int:
-        return limits.max_audit_bytes if path.rstrip("/") == "/api/v1/audits" else limits.max_body_bytes
+        return limits.max_audit_bytes if path.rstrip("/") == audits_path else limits.max_body_bytes
 
     app.add_middleware(BodyLimit, limit_for=limit_for)
     app.add_middleware(RequestMetrics, observe=monitor.metrics.observe)

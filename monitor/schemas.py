@@ -7,15 +7,16 @@ keep working against an older monitor; every field the monitor relies on is chec
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yunwang.contracts import host_facts
 from yunwang.contracts.audit import ControlStatus, Severity, Source
+from yunwang.contracts.validation import open_model
 
 AGENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 CLAUSE_PATTERN = r"^[0-9]+(\.[0-9]+)+-[a-z]$"
-HOST_FACTS_SCHEMA = "yunwang.host-facts/v1"
 
 Clause = Annotated[str, Field(pattern=CLAUSE_PATTERN, examples=["8.1.4.2-a"])]
 AgentId = Annotated[str, Field(pattern=AGENT_ID_PATTERN)]
@@ -129,12 +130,11 @@ class HeartbeatAck(BaseModel):
     stored: bool = True
 
 
-class HostFacts(BaseModel):
-    """Host security facts; only the schema marker is checked here, the policy engine reads the rest."""
-
-    model_config = ConfigDict(extra="allow")
-
-    schema_: Literal["yunwang.host-facts/v1"] = Field(alias="schema")
+class HostFacts(open_model(host_facts.HostFacts, frozenset({"schema"}))):  # type: ignore[misc]
+    """Host security facts, as defined in yunwang.contracts.host_facts: the schema marker is required, whatever
+    else is present must have the contract's types, absent sections are allowed (an older or newer agent; the
+    policy engine reports them as "could not determine"), unknown fields are kept, and the document is stored
+    exactly as sent."""
 
 
 class AgentView(BaseModel):

@@ -22,7 +22,7 @@ SD_JOBS = ("host", "snmp", "snmp-poller", "monitor")
 HOST_AGENT_PORT = 9810
 
 
-def _json_bytes(value: Any) -> bytes:
+def json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -102,9 +102,9 @@ class SdCache:
 
     def __init__(self, views: TopologyViews, agents: Callable[[], Sequence[AgentRow]], refresh_s: float):
         self._views, self._agents, self._refresh_s = views, agents, refresh_s
-        self._static = {"snmp": _json_bytes(views.snmp_groups()),
-                        "snmp-poller": _json_bytes(views.poller_groups()),
-                        "monitor": _json_bytes(views.monitor_groups())}
+        self._static = {"snmp": json_bytes(views.snmp_groups()),
+                        "snmp-poller": json_bytes(views.poller_groups()),
+                        "monitor": json_bytes(views.monitor_groups())}
         self._host: bytes | None = None
         self._host_built = 0.0
         self._known_addresses: dict[str, str | None] = {}
@@ -130,6 +130,6 @@ class SdCache:
             if self._host is None or time.monotonic() - self._host_built >= self._refresh_s:
                 agents = self._agents()
                 self._known_addresses = {a.agent_id: a.address for a in agents if a.kind == "host"}
-                self._host = _json_bytes(self._views.host_groups(agents))
+                self._host = json_bytes(self._views.host_groups(agents))
                 self._host_built = time.monotonic()
             return self._host

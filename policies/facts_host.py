@@ -2,7 +2,9 @@
 
 Facts are read as plain dicts so a document from an older or newer agent still audits: a rule whose
 facts are missing (section absent, or the agent recorded an error collecting it) reports "could not
-determine" instead of guessing — absent evidence is not evidence of compliance.
+determine" instead of guessing — absent evidence is not evidence of compliance. The paths rules read are
+checked against the one definition of the document (yunwang.contracts.host_facts), so a rule cannot look for
+a fact the agent never writes.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from policies.engine import AuditUnit, Target, Violation
+from yunwang.contracts.host_facts import SCHEMA, declares
 from yunwang.errors import InputError, Problem
 
-SCHEMA = "yunwang.host-facts/v1"
 MAX_FACTS_BYTES = 16 * 1024 * 1024
 _MISSING = object()
 
@@ -42,6 +44,9 @@ class HostFacts:
         return None
 
     def get(self, dotted: str, default: Any = None) -> Any:
+        if not declares(dotted):
+            raise KeyError(f"'{dotted}' is not a fact of {SCHEMA} (yunwang.contracts.host_facts): a rule can only "
+                           "read what the host agent writes")
         value: Any = self.data
         for key in dotted.split("."):
             if not isinstance(value, dict) or key not in value:

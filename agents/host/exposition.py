@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from agents.exposition import escape_label_value
+from yunwang.contracts.exposition import escape_label_value
 
 Value = int | float
 LabelValues = tuple[str, ...]

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from agents.exposition import escape_label_value as escape
 from agents.snmp.collect import DeviceResult
+from yunwang.contracts.exposition import escape_label_value as escape
 
 
 @dataclass(frozen=True)

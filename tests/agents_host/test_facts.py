@@ -7,11 +7,14 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
-from agents.host.facts import SCHEMA, HostFacts, collect_facts
+from agents.host.facts import collect_facts
+from monitor.schemas import HostFacts as MonitorFacts
+from yunwang.contracts.host_facts import SCHEMA
 
 from .conftest import write_tree
 
@@ -117,7 +120,8 @@ def test_document_shape_is_the_contract(debian_root: Path) -> None:
     assert doc["collected_at"].endswith("Z")
     assert doc["os"] == {"id": "debian", "version": "12", "kernel": "6.1.0-18-amd64",
                          "pretty_name": "Debian GNU/Linux 12 (bookworm)"}
-    assert HostFacts.model_validate(doc).hostname == "gov-web-01"  # round-trips for consumers
+    # The monitor accepts it as it is, and stores exactly what was sent.
+    assert MonitorFacts.model_validate(doc).model_dump(mode="json", by_alias=True) == doc
 
 
 def test_sshd_config_with_include_first_value_wins_and_match_ignored(debian_root: Path) -> None:
@@ -143,7 +147,7 @@ def test_login_defs_and_debian_pam(debian_root: Path) -> None:
     assert pw.enabled and pw.module == "pam_pwquality"
     assert (pw.minlen, pw.dcredit, pw.ucredit, pw.lcredit, pw.ocredit, pw.minclass, pw.retry) == (
         12, -1, -1, None, -1, 3, 3)  # minlen on the PAM line overrides pwquality.conf
-    assert facts.pam.faillock.model_dump() == {"enabled": True, "deny": 5, "unlock_time": 900}
+    assert asdict(facts.pam.faillock) == {"enabled": True, "deny": 5, "unlock_time": 900}
     assert not facts.pam.tally2.enabled
 
 
@@ -159,7 +163,7 @@ def test_rhel_system_auth_with_cracklib_and_tally2(tmp_path: Path) -> None:
     pam = collect_facts(root).pam
     assert pam.pwquality.enabled and pam.pwquality.module == "pam_cracklib"
     assert (pam.pwquality.minlen, pam.pwquality.lcredit, pam.pwquality.retry) == (10, -1, 3)
-    assert pam.tally2.model_dump() == {"enabled": True, "deny": 3, "unlock_time": 600}
+    assert asdict(pam.tally2) == {"enabled": True, "deny": 3, "unlock_time": 600}
     assert not pam.faillock.enabled
     assert pam.files == ["/etc/pam.d/system-auth"]
 
@@ -170,7 +174,7 @@ def test_accounts_from_passwd_and_shadow(debian_root: Path) -> None:
     assert facts.users.shell_users == ["root", "toor", "alice"]
     assert facts.users.empty_password == ["alice"]
     assert {"source": "passwd", "message": "/etc/passwd line 6: expected 7 fields, got 1"} in [
-        e.model_dump() for e in facts.errors]
+        asdict(e) for e in facts.errors]
 
 
 def test_unreadable_shadow_is_an_error_not_a_crash(debian_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,20 +187,20 @@ def test_unreadable_shadow_is_an_error_not_a_crash(debian_root: Path, monkeypatc
 
     monkeypatch.setattr(Path, "read_text", read_text)
     facts = collect_facts(debian_root)
-    assert {"source": "shadow", "message": "permission denied: etc/shadow"} in [e.model_dump() for e in facts.errors]
+    assert {"source": "shadow", "message": "permission denied: etc/shadow"} in [asdict(e) for e in facts.errors]
     assert facts.users.empty_password == []
     assert facts.users.uid0 == ["root", "toor"]  # the rest still collected
 
 
 def test_daemons_network_services_packages_sysctl(debian_root: Path) -> None:
     facts = collect_facts(debian_root)
-    assert facts.auditd.model_dump() == {"installed": True, "running": False,
+    assert asdict(facts.auditd) == {"installed": True, "running": False,
                                          "rules": ["-D", "-w /etc/passwd -p wa -k identity"]}
     assert facts.time_sync.service == "chrony" and facts.time_sync.running
     assert facts.time_sync.synchronized is None  # not the live system: no adjtimex
     assert facts.syslog.running and facts.syslog.service == "rsyslog"
     assert facts.syslog.remote and facts.syslog.remote_targets == ["logs.luan.gov.cn:514"]
-    listening = [s.model_dump() for s in facts.listening]
+    listening = [asdict(s) for s in facts.listening]
     assert {"proto": "tcp", "address": "0.0.0.0", "port": 22, "process": "sshd", "pid": 100} in listening
     assert {"proto": "tcp", "address": "::", "port": 22, "process": "sshd", "pid": 100} in listening
     assert {"proto": "udp", "address": "127.0.0.1", "port": 514, "process": None, "pid": None} in listening
@@ -229,8 +233,8 @@ def test_this_host_and_the_child_process_entry_point() -> None:
 
 def test_mac_shell_and_pending_security_updates(debian_root: Path) -> None:
     facts = collect_facts(debian_root)
-    assert facts.mac.model_dump() == {"selinux": "disabled", "apparmor": "enabled"}
-    assert facts.shell.model_dump() == {"tmout": 900, "files": ["/etc/profile.d/tmout.sh"]}
+    assert asdict(facts.mac) == {"selinux": "disabled", "apparmor": "enabled"}
+    assert asdict(facts.shell) == {"tmout": 900, "files": ["/etc/profile.d/tmout.sh"]}
     assert facts.updates.security_pending == 2 and facts.updates.packages == ["openssh-server", "tzdata"]
 
 

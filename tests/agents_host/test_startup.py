@@ -22,6 +22,16 @@ def test_agent_modules_import_nothing_heavy() -> None:
     assert not loaded & set(HEAVY)
 
 
+def test_the_facts_child_imports_nothing_heavy() -> None:
+    """The facts document is standard-library dataclasses (yunwang.contracts.host_facts): no pydantic per collection."""
+    code = ("import sys, agents.host.factsources.__main__, agents.host.facts; agents.host.factsources.readers(); "
+            "import json; print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                          timeout=60)
+    loaded = {name.split(".")[0] for name in json.loads(done.stdout)}
+    assert not loaded & set(HEAVY)
+
+
 def test_the_agent_command_is_registered() -> None:
     from agents.cli import app
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ACCOUNT, BY_DIALECT, PASSWORD, Terminal, device_named
+from ssh_testlib import ACCOUNT, BY_DIALECT, PASSWORD, Terminal, device_named
 
 from agents.sim.ssh.build import build_device
 from agents.sim.ssh.device import SimDevice

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import netmiko
 import pytest
-from conftest import BY_DIALECT, CISCO, PASSWORD, device_named
+from ssh_testlib import BY_DIALECT, CISCO, PASSWORD, device_named
 
 from agents.sim.ssh.server import FleetThread, SshFleet
 from yunwang.testkit import free_port
 from yunwang.topology import Topology
-
-netmiko = pytest.importorskip("netmiko")
 
 CASES = [  # (device type, dialect, config lines, line expected in the running config afterwards)
     ("huawei", "vrp", ["vlan batch 10", "interface GigabitEthernet0/0/2", "port default vlan 10"],

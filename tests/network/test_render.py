@@ -13,7 +13,7 @@ import pytest
 
 from infra.network.render import FAMILIES, Rendered, mask_running, render_stack
 from policies.engine import AuditUnit, ReadStats, run_audit
-from policies.facts_device import VENDOR_CHOICES, parse_device_config
+from policies.facts_device import parse_device_config
 from yunwang.hardware import port_name
 from yunwang.stacks import load_stack
 from yunwang.topology import DeviceRole, Topology, Vendor
@@ -36,10 +36,6 @@ def test_every_rendered_device_passes_the_device_audit(name: str, vendor: Vendor
     mine = [r for r in rendered if r.device.vendor == vendor]
     if not mine:
         pytest.skip(f"stack {name} has no {vendor.value} device")
-    if vendor == Vendor.RUIJIE and "ruijie" not in VENDOR_CHOICES:
-        pytest.xfail("the device audit has no Ruijie RGOS reader yet (policies/devices/rgos.py): RGOS "
-                     "configurations are read as Cisco IOS, whose reader misses `logging server` and the RGOS "
-                     "lockout commands")
     units = [AuditUnit(source="device", facts=parse_device_config(r.text, r.path)) for r in mine]
     report = run_audit(units, stats=ReadStats(), errors=[])
     serious = [f"{f.rule.id} {f.target.file}:{f.target.line} {f.message}" for f in report.findings

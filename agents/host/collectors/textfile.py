@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Self
 
-from agents.host.collectors.base import Collector
+from agents.host.collectors.base import Collector, CollectorOptions
 from agents.host.exposition import Family
-from agents.host.procfs import read_text
+from agents.host.procfs import Paths, read_text
 
 log = logging.getLogger("yunwang.agent.host")
 _TYPES = {"counter", "gauge", "untyped", "summary", "histogram"}
@@ -50,6 +51,10 @@ class TextfileCollector(Collector):
         self.directory = directory
         self._cache: dict[str, tuple[tuple[float, int], list[Family] | None]] = {}
         super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_options(cls, paths: Paths, options: CollectorOptions) -> Self:
+        return cls(options.textfile_dir, paths=paths)
 
     def collect(self) -> list[Family]:
         error = Family("node_textfile_scrape_error", "1 if there was an error opening or reading a file, 0 otherwise")

@@ -1,7 +1,8 @@
 """``python -m agents.host.factsources [--root DIR]``: print the host facts JSON.
 
-The agent runs this as a short-lived child for each facts collection, so the long-running agent never loads
-pydantic, and a fact reader that misbehaves (a hung ``sshd -T``) cannot take the metrics endpoint down with it.
+The agent runs this as a short-lived child for each facts collection: what the readers load (apt's security
+lists) is given back when it exits, and a reader that misbehaves (a hung ``sshd -T``) cannot take the metrics
+endpoint down with it.
 """
 
 from __future__ import annotations

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from agents.host.facts import UsersFacts
 from agents.host.factsources.context import FactContext
+from agents.host.factsources.registry import fact_source
+from yunwang.contracts.host_facts import UsersFacts
 
 NO_LOGIN_SHELLS = ("nologin", "false", "sync", "shutdown", "halt")
 
 
+@fact_source("users")
 def users(ctx: FactContext) -> UsersFacts:
     facts = UsersFacts()
     passwd = ctx.read("etc/passwd", "passwd")

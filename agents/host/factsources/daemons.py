@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from agents.host.facts import AuditdFacts, SyslogFacts, TimeSyncFacts
 from agents.host.factsources.context import FactContext
+from agents.host.factsources.registry import fact_source
+from yunwang.contracts.host_facts import AuditdFacts, SyslogFacts, TimeSyncFacts
 
 # (service name reported, process names, installed binaries)
 TIME_SERVICES = (
@@ -20,6 +21,7 @@ _RSYSLOG_REMOTE = re.compile(r"^[^#]*\s@@?(\[[^\]]+\]|[\w.\-:]+)|type\s*=\s*\"om
 _SYSLOG_NG_REMOTE = re.compile(r"^[^#]*\b(?:network|tcp|udp|tcp6|udp6|syslog)\s*\(\s*\"?([\w.\-:]+)")
 
 
+@fact_source("auditd")
 def auditd_facts(ctx: FactContext) -> AuditdFacts:
     installed = ctx.exists("sbin/auditd", "usr/sbin/auditd")
     rules: list[str] = []
@@ -44,6 +46,7 @@ def _clock_synchronized() -> bool | None:
     return None if state is None else state[0] != 5  # TIME_ERROR: the clock is not synchronised
 
 
+@fact_source("time_sync")
 def time_sync_facts(ctx: FactContext) -> TimeSyncFacts:
     """The running time service (else the first installed one); the kernel's clock state only on the live host."""
     synchronized = _clock_synchronized() if ctx.live else None
@@ -62,6 +65,7 @@ def _conf_texts(ctx: FactContext, main: str, directory: str, pattern: str) -> li
     return [t for t in texts if t]
 
 
+@fact_source("syslog")
 def syslog_facts(ctx: FactContext) -> SyslogFacts:
     targets: list[str] = []
     if ctx.running("rsyslogd"):

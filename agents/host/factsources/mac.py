@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from agents.host.facts import MacFacts, ShellFacts
 from agents.host.factsources.context import FactContext
+from agents.host.factsources.registry import fact_source
+from yunwang.contracts.host_facts import MacFacts, ShellFacts
 
 _TMOUT = re.compile(r"^\s*(?:export\s+|readonly\s+|declare\s+-[a-zA-Z]+\s+|typeset\s+-[a-zA-Z]+\s+)?TMOUT=(\d+)")
 
 
+@fact_source("mac")
 def mac_facts(ctx: FactContext) -> MacFacts:
     """selinux: enforcing/permissive from the kernel, "disabled" when configured off, None when absent;
     apparmor: "enabled" when the kernel module says so, else False."""
@@ -26,6 +28,7 @@ def mac_facts(ctx: FactContext) -> MacFacts:
     return MacFacts(selinux=selinux, apparmor="enabled" if enabled == "Y" else False)
 
 
+@fact_source("shell")
 def shell_facts(ctx: FactContext) -> ShellFacts:
     """The TMOUT a login shell ends up with: the last assignment in /etc/profile, then /etc/profile.d/*.sh,
     then the system bashrc files (the order a bash login shell reads them)."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipaddress
 import os
 
-from agents.host.facts import ListeningSocket
 from agents.host.factsources.context import FactContext
+from agents.host.factsources.registry import fact_source
+from yunwang.contracts.host_facts import ListeningSocket
 
 _TCP_LISTEN = "0A"
 _UDP_UNCONNECTED = "07"
@@ -44,6 +45,7 @@ def _socket_owners(ctx: FactContext, inodes: set[str]) -> dict[str, int]:
     return owners
 
 
+@fact_source("listening")
 def listening(ctx: FactContext) -> list[ListeningSocket]:
     found: list[tuple[str, str, int, str]] = []
     for proto, name, state in (("tcp", "tcp", _TCP_LISTEN), ("tcp", "tcp6", _TCP_LISTEN),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from agents.host.facts import LockoutFacts, PamFacts, PwqualityFacts
 from agents.host.factsources.context import FactContext
+from agents.host.factsources.registry import fact_source
+from yunwang.contracts.host_facts import LockoutFacts, PamFacts, PwqualityFacts
 
 # Debian/Ubuntu, then RHEL/CentOS/openEuler/Kylin.
 PASSWORD_FILES = ("etc/pam.d/common-password", "etc/pam.d/system-auth", "etc/pam.d/password-auth")
@@ -22,6 +23,7 @@ def _number(value: str) -> int | str:
         return value
 
 
+@fact_source("login_defs")
 def login_defs(ctx: FactContext) -> dict[str, int | str]:
     """Every KEY VALUE of /etc/login.defs; numbers as integers (PASS_MAX_DAYS, PASS_MIN_LEN, UMASK stays text)."""
     text = ctx.read("etc/login.defs", "login_defs")
@@ -71,6 +73,7 @@ def _ints(options: dict[str, str], keys: tuple[str, ...]) -> dict[str, int]:
     return result
 
 
+@fact_source("pam")
 def pam_facts(ctx: FactContext) -> PamFacts:
     files = dict.fromkeys(f for f in (*PASSWORD_FILES, *AUTH_FILES) if ctx.path(f).is_file())
     facts = PamFacts(files=["/" + f for f in files])

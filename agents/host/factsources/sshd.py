@@ -8,8 +8,9 @@ import shlex
 import shutil
 import subprocess
 
-from agents.host.facts import SshdFacts
 from agents.host.factsources.context import FactContext
+from agents.host.factsources.registry import fact_source
+from yunwang.contracts.host_facts import SshdFacts
 
 CONFIG = "etc/ssh/sshd_config"
 # OpenSSH 8–9 compiled-in defaults for the settings the MLPS rules look at.
@@ -102,6 +103,7 @@ def effective_settings(binary: str) -> dict[str, str] | None:
     return settings
 
 
+@fact_source("sshd")
 def sshd_facts(ctx: FactContext) -> SshdFacts:
     binary = _sshd_binary(ctx)
     installed = binary is not None or ctx.exists("usr/sbin/sshd", "usr/local/sbin/sshd", CONFIG)

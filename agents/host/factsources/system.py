@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 
 from agents.host.collectors.os_release import parse_os_release
-from agents.host.facts import OsFacts, ServicesFacts
 from agents.host.factsources.context import FactContext
+from agents.host.factsources.registry import fact_source
+from yunwang.contracts.host_facts import OsFacts, ServicesFacts
 
 SYSCTLS = (
     "net.ipv4.ip_forward", "net.ipv4.conf.all.accept_redirects", "net.ipv4.conf.default.accept_redirects",
@@ -32,6 +33,7 @@ RISKY_PACKAGES = {
 }
 
 
+@fact_source("os")
 def os_facts(ctx: FactContext) -> OsFacts:
     text = ctx.read("etc/os-release", "os") or ctx.read("usr/lib/os-release", "os") or ""
     release = parse_os_release(text)
@@ -40,6 +42,7 @@ def os_facts(ctx: FactContext) -> OsFacts:
                    pretty_name=release.get("PRETTY_NAME"))
 
 
+@fact_source("services")
 def services(ctx: FactContext) -> ServicesFacts:
     """Enabled: units an administrator or package enabled (``/etc/systemd/system/*.wants/*.service`` links;
     static units shipped under /lib are not "enabled"); running: process names."""
@@ -49,6 +52,7 @@ def services(ctx: FactContext) -> ServicesFacts:
     return ServicesFacts(enabled=sorted(enabled), running=sorted(set(ctx.processes.values())))
 
 
+@fact_source("sysctl")
 def sysctl(ctx: FactContext) -> dict[str, str]:
     values = {}
     for key in SYSCTLS:
@@ -85,6 +89,7 @@ def _installed_rpm(ctx: FactContext) -> set[str] | None:
     return set(done.stdout.split()) if done.returncode == 0 else None
 
 
+@fact_source("packages")
 def packages(ctx: FactContext) -> dict[str, bool]:
     dpkg = ctx.read("var/lib/dpkg/status", "packages")
     installed = _installed_dpkg(dpkg) if dpkg is not None else _installed_rpm(ctx)

@@ -14,8 +14,9 @@ import re
 import subprocess
 from collections.abc import Iterator
 
-from agents.host.facts import UpdatesFacts
 from agents.host.factsources.context import FactContext
+from agents.host.factsources.registry import fact_source
+from yunwang.contracts.host_facts import UpdatesFacts
 
 APT_HELPER = "/usr/lib/apt/apt-helper"
 _DIGITS = re.compile(r"\d+")
@@ -93,6 +94,7 @@ def _list_text(ctx: FactContext, relative: str) -> str:
     return raw.decode("utf-8", "replace")
 
 
+@fact_source("updates")
 def updates_facts(ctx: FactContext) -> UpdatesFacts:
     status = ctx.read("var/lib/dpkg/status", "updates")
     if status is None:

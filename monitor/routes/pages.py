@@ -9,14 +9,12 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials
 
-from monitor.app import READ, client_of, token_of
 from monitor.auth import COOKIE, AuthFailed
+from monitor.deps import READ, MonitorDep, UndeclaredToken, authenticate
 from monitor.overview import AuditSummary, pick_lang, render_overview
-from monitor.service import Monitor
 
-router = APIRouter(include_in_schema=True)
+router = APIRouter(tags=["pages"])
 
 LOGIN_FORM = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <title>云网监控 登录 · yunwang monitor sign-in</title></head><body style="font-family:sans-serif;margin:2rem">
@@ -30,49 +28,43 @@ def _login_page(message: str = "", status: int = 200) -> HTMLResponse:
     return HTMLResponse(LOGIN_FORM.format(message=note), status_code=status)
 
 
-@router.get("/", tags=["pages"], response_class=HTMLResponse, responses={303: {"description": "sign in first"}})
-def overview(request: Request,
+@router.get("/", response_class=HTMLResponse, responses={303: {"description": "sign in first"}})
+def overview(request: Request, monitor: MonitorDep, token: UndeclaredToken,
              lang: Annotated[Literal["zh", "en"] | None, Query()] = None,
              accept_language: Annotated[str | None, Header()] = None) -> Response:
     """The overview page (Chinese or English: `?lang=zh|en`, else Accept-Language)."""
-    m: Monitor = request.app.state.monitor
-    # The page reads the header itself (no declared security scheme): without a token it sends browsers to /login.
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    credentials = HTTPAuthorizationCredentials(scheme=scheme, credentials=value.strip()) if value.strip() else None
-    token = token_of(request, credentials)
-    if not token:
+    if not token:  # a browser without a token is sent to the sign-in form, not answered 401
         return RedirectResponse("/login", status_code=303)
-    m.auth.authenticate(token, client_of(request), "/", READ)
-    devices_by_region: dict[str, list[str]] = {r.name: [] for r in m.topo.regions}
-    for d in m.topo.devices:
+    authenticate(monitor, request, token, READ)
+    devices_by_region: dict[str, list[str]] = {r.name: [] for r in monitor.topo.regions}
+    for d in monitor.topo.devices:
         devices_by_region[d.region].append(d.name)
-    latest = m.store.latest_audit_id()
+    latest = monitor.store.latest_audit_id()
     audit = None
     if latest is not None:
-        document = m.store.audit_document(latest)
-        received = next((r["received_at"] for r in m.store.audits(1, 0)), 0.0)
+        document = monitor.store.audit_document(latest)
+        received = next((r["received_at"] for r in monitor.store.audits(1, 0)), 0.0)
         if document is not None:
             audit = AuditSummary(latest, received, json.loads(document))
-    html = render_overview(m.topo, m.reach.by_region(devices_by_region), m.store.agents(), audit,
+    html = render_overview(monitor.topo, monitor.reach.by_region(devices_by_region), monitor.store.agents(), audit,
                            pick_lang(lang, accept_language))
     return HTMLResponse(html)
 
 
-@router.get("/login", tags=["pages"], response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse)
 def login_form() -> HTMLResponse:
     return _login_page()
 
 
-@router.post("/login", tags=["pages"], response_class=HTMLResponse,
+@router.post("/login", response_class=HTMLResponse,
              responses={303: {"description": "signed in"}, 401: {"description": "wrong token"},
                         429: {"description": "too many failures"}})
-async def login(request: Request) -> Response:
+async def login(request: Request, monitor: MonitorDep) -> Response:
     """Check a viewer/admin token from the form and keep it in an HttpOnly, SameSite=Strict cookie."""
-    m: Monitor = request.app.state.monitor
     form = parse_qs((await request.body()).decode("utf-8", "replace"))
     token = (form.get("token") or [""])[0]
     try:
-        m.auth.authenticate(token, client_of(request), "/login", READ)
+        authenticate(monitor, request, token, READ)
     except AuthFailed as exc:
         return _login_page(exc.message, exc.status)
     response = RedirectResponse("/", status_code=303)
