@@ -21,7 +21,6 @@ from infra.network.transport import (
     Timeouts,
     Transport,
     TransportKind,
-    open_transport,
 )
 from yunwang.contracts.device_access import DEFAULT_ADMIN_NAMES, LOGIN_ROLE, SSH_PORT, password_env
 from yunwang.errors import InputError, Problem
@@ -43,6 +42,15 @@ class Access:
 
     def open(self, device: str) -> Transport:
         return open_transport(self.kind, self.targets[device], self.credentials, self.host_keys, self.timeouts)
+
+
+def open_transport(kind: TransportKind, target: Target, credentials: Credentials, host_keys: HostKeys,
+                   timeouts: Timeouts) -> Transport:
+    if kind == "netmiko":
+        from infra.network.transports.netmiko_transport import NetmikoTransport
+        return NetmikoTransport(target, credentials, host_keys, timeouts)
+    from infra.network.transports.asyncssh_transport import AsyncsshTransport
+    return AsyncsshTransport(target, credentials, host_keys, timeouts)
 
 
 def parse_endpoint(value: str, file: Path, device: str) -> tuple[str, int]:

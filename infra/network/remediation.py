@@ -108,6 +108,36 @@ def _side(driver: RulesDriver, masked_text: str, real_text: str | None, what: st
     return _Side(masked, real_map, unshown)
 
 
+def _shape(node: HConfigChild) -> object:
+    """A section's content, its lines' order aside (a device prints them in its own order)."""
+    if not node.children:
+        return node.text
+    return node.text, frozenset(_shape(c) for c in node.children)
+
+
+def _without_common(running: HConfig, intent: HConfig) -> tuple[HConfig, HConfig]:
+    """Copies of both trees without the lines and sections they hold identically, at every depth.
+
+    What is the same on both sides yields no remediation, so hier-config need not walk it (a device drifted by a
+    few lines costs a few lines). The rules that look at siblings (purges, VLAN sets) still see the full trees.
+    """
+    ours, theirs = HConfig(running.driver), HConfig(intent.driver)
+    _prune(running, intent, ours, theirs)
+    return ours, theirs
+
+
+def _prune(running: Node, intent: Node, ours: Node, theirs: Node) -> None:
+    for child in intent.children:  # the intent's order: what is added goes in that order
+        other = running.children.get(child.text)
+        if other is None:
+            theirs.add_deep_copy_of(child)
+        elif _shape(child) != _shape(other):
+            _prune(other, child, ours.add_shallow_copy_of(other), theirs.add_shallow_copy_of(child))
+    for child in running.children:
+        if child.text not in intent.children:
+            ours.add_deep_copy_of(child)
+
+
 def _negated_real(driver: RulesDriver, source: _Side, node: HConfigChild) -> str | None:
     """The real form of a negation: the line it negates, taken real from its side and negated the same way."""
     parent_path = path_of(node.parent)
@@ -174,7 +204,8 @@ def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str
     real = intent_real is not None
     run = _side(driver, mask(running, patterns), running if real else None, f"{device}: running configuration")
     want = _side(driver, intent_masked, intent_real, f"{device}: intended configuration")
-    flow = WorkflowRemediation(run.masked, want.masked)
+    ours, theirs = _without_common(run.masked, want.masked)
+    flow = WorkflowRemediation(ours, theirs)
     forward = finish(flow.remediation_config, run.masked, want.masked, driver.RULES)
     backward = finish(flow.rollback_config, want.masked, run.masked, driver.RULES)
     pairs = list(_changes(driver, forward, want, run, real, device))

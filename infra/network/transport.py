@@ -24,6 +24,7 @@ from typing import Literal
 from yunwang.topology import Vendor
 
 TransportKind = Literal["asyncssh", "netmiko"]
+"""The implementations in ``transports/`` (chosen in :mod:`infra.network.access`)."""
 
 
 class TransportError(Exception):
@@ -201,11 +202,3 @@ class Transport(abc.ABC):
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-
-def open_transport(kind: TransportKind, target: Target, credentials: Credentials, host_keys: HostKeys,
-                   timeouts: Timeouts) -> Transport:
-    if kind == "netmiko":
-        from infra.network.transports.netmiko_transport import NetmikoTransport
-        return NetmikoTransport(target, credentials, host_keys, timeouts)
-    from infra.network.transports.asyncssh_transport import AsyncsshTransport
-    return AsyncsshTransport(target, credentials, host_keys, timeouts)

@@ -31,11 +31,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from hier_config import HConfig, HConfigChild, MatchRule
-from hier_config.models import (
-    IdempotentCommandsRule,
-    NegationSubRule,
-    OrderingRule,
-)
+from hier_config.models import OrderingRule
 from hier_config.platforms.driver_base import HConfigDriverBase, HConfigDriverRules
 
 Scope = tuple[str, ...]
@@ -95,36 +91,50 @@ class Rules:
 
 
 def hier_rules(rules: Rules, base: HConfigDriverRules | None = None) -> HConfigDriverRules:
-    """hier-config's own rule lists for the keyed commands, their negation and the order of removals."""
+    """hier-config's rule lists extended with the order of additions and removals (``early`` / ``last``).
+
+    The keyed commands are not handed to hier-config as rules: with a hundred of them its lineage matching costs
+    tens of milliseconds per device; :class:`RulesDriver` answers them from compiled tables instead.
+    """
     prefix = rules.negation + " "
-    idempotent = []
-    negation = []
-    for scope, patterns in rules.keyed.items():
-        for pattern in patterns:
-            match = (*scope_rules(scope), MatchRule(re_search="^" + key_regex(pattern)))
-            idempotent.append(IdempotentCommandsRule(match_rules=match))
-            negation.append(NegationSubRule(match_rules=match, search=f"^{re.escape(prefix)}{key_regex(pattern)}.*$",
-                                            replace=prefix + key_replacement(pattern)))
     ordering = [OrderingRule(match_rules=(MatchRule(re_search=f"^{p}"),), weight=-1000 + 10 * i)
                 for i, p in enumerate(rules.early)]
     ordering += [OrderingRule(match_rules=(MatchRule(re_search=f"^{re.escape(prefix)}{p}"),), weight=500)
                  for p in rules.last]
     kept = base or HConfigDriverRules()
-    return kept.model_copy(update={
-        "idempotent_commands": [*kept.idempotent_commands, *idempotent],
-        "negation_sub": [*negation, *kept.negation_sub],
-        "ordering": [*kept.ordering, *ordering],
-    })
+    return kept.model_copy(update={"ordering": [*kept.ordering, *ordering]})
+
+
+@dataclass(frozen=True)
+class _Keyed:
+    scope: tuple[re.Pattern[str], ...]
+    key: re.Pattern[str]
+    replacement: str
+
+
+def _compile_keyed(rules: Rules) -> dict[int, list[_Keyed]]:
+    by_depth: dict[int, list[_Keyed]] = {}
+    for scope, patterns in rules.keyed.items():
+        compiled = tuple(re.compile(words_regex(p) + "(?= |$)") for p in scope)
+        for pattern in patterns:
+            by_depth.setdefault(len(scope), []).append(
+                _Keyed(compiled, re.compile("^" + key_regex(pattern)), key_replacement(pattern)))
+    return by_depth
 
 
 class RulesDriver(HConfigDriverBase):
     """A hier-config driver whose behaviour comes from a :class:`Rules` table (subclasses set ``RULES``).
 
     ``prepare`` turns a configuration as the device prints it into what hier-config can nest: non-configuration
-    lines dropped, set-like keyword lists sorted, and whatever the family adds (:meth:`reshape`).
+    lines dropped, set-like keyword lists sorted, and whatever the family adds (:meth:`reshape`). Keyed commands
+    are answered here (:meth:`idempotent_for`, :meth:`swap_negation`) from tables compiled once per driver.
     """
 
     RULES: Rules
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._keyed = _compile_keyed(self.RULES)
 
     @property
     def negation_prefix(self) -> str:
@@ -136,6 +146,35 @@ class RulesDriver(HConfigDriverBase):
     @staticmethod
     def _instantiate_rules() -> HConfigDriverRules:
         return HConfigDriverRules()
+
+    def command_key(self, child: HConfigChild) -> tuple[_Keyed, tuple[str, ...]] | None:
+        """The keyed rule a line falls under and its key (``local-user * password`` → ``(admin,)``…)."""
+        text = child.text
+        if text.startswith(self.negation_prefix):
+            return None
+        parents = list(child.parent.path()) if isinstance(child.parent, HConfigChild) else []
+        for rule in self._keyed.get(len(parents), ()):
+            if all(p.match(t) for p, t in zip(rule.scope, parents, strict=True)):
+                m = rule.key.match(text)
+                if m:
+                    return rule, m.groups()
+        return None
+
+    def idempotent_for(self, config: HConfigChild, other_children: Iterable[HConfigChild]) -> HConfigChild | None:
+        found = self.command_key(config)
+        if found is None:
+            return super().idempotent_for(config, other_children)
+        for other in other_children:
+            if other.text != config.text and self.command_key(other) == found:
+                return other
+        return None
+
+    def swap_negation(self, child: HConfigChild) -> HConfigChild:
+        found = self.command_key(child)
+        if found is None:
+            return super().swap_negation(child)
+        child.text = self.negation_prefix + " ".join(found[1])
+        return child
 
     def reshape(self, lines: list[str]) -> list[str]:
         """Family-specific layout fixes (Comware's global indent); the default keeps the lines."""

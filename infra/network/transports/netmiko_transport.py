@@ -41,7 +41,6 @@ class NetmikoTransport(Transport):
 
     def _connect(self) -> Any:
         import netmiko
-        from paramiko.ssh_exception import BadHostKeyException, SSHException
 
         target = self.target
         where = f"{target.host}:{target.port}"
@@ -59,15 +58,15 @@ class NetmikoTransport(Transport):
                                        "(check the system administrator's password)") from None
         except netmiko.NetmikoTimeoutException:
             raise Unreachable(target.name, f"no answer from {where} within {self.timeouts.connect_s:g} s") from None
-        except BadHostKeyException:
-            raise HostKeyRejected(target.name, f"host key of {where} differs from the known_hosts entry") from None
-        except SSHException as exc:
-            if "not found in known_hosts" in str(exc) or "known_hosts" in str(exc):
+        except OSError as exc:
+            raise Unreachable(target.name, f"cannot connect to {where}: {exc.strerror or exc}") from None
+        except Exception as exc:  # paramiko's SSHException family (netmiko's dependency, not ours to import)
+            if "SSHException" not in {k.__name__ for k in type(exc).__mro__}:
+                raise
+            if type(exc).__name__ == "BadHostKeyException" or "known_hosts" in str(exc):
                 raise HostKeyRejected(target.name, f"host key of {where} is not trusted; add it to the "
                                       "known_hosts file (--known-hosts)") from None
             raise Unreachable(target.name, f"SSH to {where} failed: {exc}") from None
-        except OSError as exc:
-            raise Unreachable(target.name, f"cannot connect to {where}: {exc.strerror or exc}") from None
 
     async def connect(self) -> None:
         self.conn = await self._run(self._connect)
