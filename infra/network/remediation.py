@@ -25,6 +25,10 @@ from yunwang.contracts.device_secrets import SECRET_SHOWN
 from yunwang.topology import Vendor
 
 
+MASKED = re.compile(r"\[secret(?:#\d+)?\]")
+"""A masked value (``[secret#2]``: a second one that masking made look like the first)."""
+
+
 class RemediationError(ValueError):
     """A configuration hier-config cannot read, or a line that cannot be sent without a secret it lacks."""
 
@@ -70,9 +74,31 @@ class Remediation:
         return "".join(line + "\n" for line in self.lines)
 
 
+def _distinct(text: str) -> str:
+    """Lines that masking made identical under one parent (two SNMP communities) told apart: ``[secret#2]``."""
+    seen: set[tuple[tuple[str, ...], str]] = set()
+    parents: list[tuple[int, str]] = []
+    out = []
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip())
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        key = (tuple(p for _, p in parents), line.strip())
+        n = 1
+        while key in seen and SECRET_SHOWN in line:
+            n += 1
+            line = line.replace(SECRET_SHOWN, f"[secret#{n}]", 1) if n == 2 else line.replace(
+                f"[secret#{n - 1}]", f"[secret#{n}]", 1)
+            key = (key[0], line.strip())
+        seen.add(key)
+        parents.append((indent, line.strip()))
+        out.append(line)
+    return "\n".join(out)
+
+
 def parse(driver: RulesDriver, text: str, what: str) -> HConfig:
     try:
-        return get_hconfig(driver, driver.prepare(text))
+        return get_hconfig(driver, _distinct(driver.prepare(text)))
     except (DuplicateChildError, ValueError) as exc:
         raise RemediationError(f"{what}: cannot be read as a configuration tree: {exc}") from None
 
@@ -162,9 +188,9 @@ def _changes(driver: RulesDriver, delta: HConfig, adds: _Side, removes: _Side, r
             negation = not node.new_in_config and node.text.startswith(driver.negation_prefix)
             if not negation:
                 sent = adds.real.get(tuple(node.path()), node.text)
-            elif SECRET_SHOWN in node.text:
+            elif MASKED.search(node.text):
                 sent = _negated_real(driver, removes, node) or node.text
-            if SECRET_SHOWN in sent:
+            if MASKED.search(sent):
                 raise RemediationError(f"{what}: no way to send {node.text!r} without the secret it shows as "
                                        f"{SECRET_SHOWN}")
         yield node, Change(node.depth() - 1, node.text, sent)

@@ -16,7 +16,7 @@ GLOBAL_KEYS = ("hostname", "username *", "enable secret", "logging buffered", "l
                "aaa accounting exec *", "aaa accounting commands * *", "banner login", "banner motd",
                "service timestamps *")
 INTERFACE_KEYS = ("description", "ip address", "ip unnumbered", "switchport mode", "switchport access vlan",
-                  "switchport trunk allowed vlan", "switchport port-security maximum",
+                  "switchport port-security maximum",
                   "switchport port-security violation", "ip access-group ? in", "ip access-group ? out",
                   "ip ospf network", "ip ospf authentication", "authentication port-control", "dot1x pae")
 LINE_KEYS = ("exec-timeout", "transport input", "access-class ? in", "login", "password", "privilege level")
@@ -36,6 +36,7 @@ RULES = Rules(
         ("radius server *",): ("address ipv4", "key"),
         ("vlan *",): ("name",),
     },
+    replaced={("interface *",): ("switchport trunk allowed vlan",)},
     builtin={(): ("interface (GigabitEthernet|TenGigabitEthernet|FastEthernet|Ethernet|Null)", "line ")},
     early=("(no )?service password-encryption$", "vlan ", "ip access-list ", "key chain ", "aaa group server ",
            "tacacs server ", "radius server ",

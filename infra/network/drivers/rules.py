@@ -7,6 +7,8 @@ word patterns (``*`` stands for one word; a pattern matches a line that starts w
   pattern are the command's key: a line with the same key but another value is *replaced* (no negation first,
   so a login ACL or a VTY authentication mode is never briefly absent), and a line with no counterpart is
   negated by its key alone (``undo info-center timestamp log``, Comware's ``undo name``), as the CLIs want it.
+* ``replaced``: like ``keyed`` (a new value replaces the old), but negated with its whole text (the device wants
+  the values: ``no switchport trunk allowed vlan 10,20``).
 * ``purge``: an object spread over several lines (``local-user admin password …`` / ``… privilege level 15``):
   when the intent keeps none of its lines, one ``undo local-user admin`` removes it; otherwise each line is
   negated by its key.
@@ -74,6 +76,7 @@ class Rules:
     negation: str
     exit_text: str
     keyed: Mapping[Scope, tuple[str, ...]] = field(default_factory=dict)
+    replaced: Mapping[Scope, tuple[str, ...]] = field(default_factory=dict)
     purge: Mapping[Scope, tuple[str, ...]] = field(default_factory=dict)
     lists: Mapping[Scope, tuple[ListLine, ...]] = field(default_factory=dict)
     builtin: Mapping[Scope, tuple[str, ...]] = field(default_factory=dict)
@@ -109,16 +112,18 @@ def hier_rules(rules: Rules, base: HConfigDriverRules | None = None) -> HConfigD
 class _Keyed:
     scope: tuple[re.Pattern[str], ...]
     key: re.Pattern[str]
-    replacement: str
+    by_key: bool
+    """Negated by its key alone (``keyed``), or by its whole text (``replaced``)."""
 
 
 def _compile_keyed(rules: Rules) -> dict[int, list[_Keyed]]:
     by_depth: dict[int, list[_Keyed]] = {}
-    for scope, patterns in rules.keyed.items():
-        compiled = tuple(re.compile(words_regex(p) + "(?= |$)") for p in scope)
-        for pattern in patterns:
-            by_depth.setdefault(len(scope), []).append(
-                _Keyed(compiled, re.compile("^" + key_regex(pattern)), key_replacement(pattern)))
+    for table, by_key in ((rules.keyed, True), (rules.replaced, False)):
+        for scope, patterns in table.items():
+            compiled = tuple(re.compile(words_regex(p) + "(?= |$)") for p in scope)
+            for pattern in patterns:
+                by_depth.setdefault(len(scope), []).append(_Keyed(compiled, re.compile("^" + key_regex(pattern)),
+                                                                  by_key))
     return by_depth
 
 
@@ -171,7 +176,7 @@ class RulesDriver(HConfigDriverBase):
 
     def swap_negation(self, child: HConfigChild) -> HConfigChild:
         found = self.command_key(child)
-        if found is None:
+        if found is None or not found[0].by_key:
             return super().swap_negation(child)
         child.text = self.negation_prefix + " ".join(found[1])
         return child
