@@ -24,7 +24,6 @@ from infra.network.secrets import mask
 from yunwang.contracts.device_secrets import SECRET_SHOWN
 from yunwang.topology import Vendor
 
-
 MASKED = re.compile(r"\[secret(?:#\d+)?\]")
 """A masked value (``[secret#2]``: a second one that masking made look like the first)."""
 
