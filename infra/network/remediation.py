@@ -75,21 +75,23 @@ class Remediation:
 
 def _distinct(text: str) -> str:
     """Lines that masking made identical under one parent (two SNMP communities) told apart: ``[secret#2]``."""
+    if SECRET_SHOWN not in text:
+        return text
     seen: set[tuple[tuple[str, ...], str]] = set()
     parents: list[tuple[int, str]] = []
     out = []
     for line in text.split("\n"):
-        indent = len(line) - len(line.lstrip())
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
         while parents and parents[-1][0] >= indent:
             parents.pop()
-        key = (tuple(p for _, p in parents), line.strip())
-        n = 1
-        while key in seen and SECRET_SHOWN in line:
-            n += 1
-            line = line.replace(SECRET_SHOWN, f"[secret#{n}]", 1) if n == 2 else line.replace(
-                f"[secret#{n - 1}]", f"[secret#{n}]", 1)
-            key = (key[0], line.strip())
-        seen.add(key)
+        if SECRET_SHOWN in line:
+            context = tuple(p for _, p in parents)
+            n = 1
+            while (context, line.strip()) in seen:
+                n += 1
+                line = re.sub(r"\[secret(?:#\d+)?\]", f"[secret#{n}]", line, count=1)
+            seen.add((context, line.strip()))
         parents.append((indent, line.strip()))
         out.append(line)
     return "\n".join(out)
@@ -97,7 +99,7 @@ def _distinct(text: str) -> str:
 
 def parse(driver: RulesDriver, text: str, what: str) -> HConfig:
     try:
-        return get_hconfig(driver, _distinct(driver.prepare(text)))
+        return driver.load(_distinct(driver.prepare(text)), prepared=True)
     except (DuplicateChildError, ValueError) as exc:
         raise RemediationError(f"{what}: cannot be read as a configuration tree: {exc}") from None
 

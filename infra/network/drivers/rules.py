@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeVar
 
 from hier_config import HConfig, HConfigChild, MatchRule
@@ -186,12 +187,12 @@ class RulesDriver(HConfigDriverBase):
         return lines
 
     def prepare(self, text: str) -> str:
-        dropped = [re.compile(r) for r in self.RULES.dropped]
-        unordered = [re.compile(rf"^(\s*{words_regex(p)[1:]}) (.+)$") for p in self.RULES.unordered_words]
         lines = []
-        for raw in self.reshape(text.splitlines()):
+        dropped = self._dropped
+        unordered = self._unordered
+        for raw in self.reshape(text.split("\n")):
             line = raw.rstrip()
-            if not line.strip() or any(r.match(line) for r in dropped):
+            if not line or dropped.match(line):
                 continue
             for pattern in unordered:
                 m = pattern.match(line)
@@ -200,6 +201,79 @@ class RulesDriver(HConfigDriverBase):
                     break
             lines.append(line)
         return "\n".join(lines) + "\n"
+
+    @cached_property
+    def _dropped(self) -> re.Pattern[str]:
+        """One pattern for every line that is not configuration: ours and hier-config's per-line removals."""
+        stock = [r.search for r in self.rules.per_line_sub if r.replace == ""]
+        return re.compile("|".join(f"(?:{p})" for p in (*self.RULES.dropped, *stock)) or "(?!)")
+
+    @cached_property
+    def _indent_adjust(self) -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+        return [(re.compile(r.start_expression), re.compile(r.end_expression)) for r in self.rules.indent_adjust]
+
+    @cached_property
+    def _unordered(self) -> list[re.Pattern[str]]:
+        return [re.compile(rf"^(\s*{words_regex(p)[1:]}) (.+)$") for p in self.RULES.unordered_words]
+
+    def load(self, text: str, *, prepared: bool = False) -> HConfig:
+        """The configuration as a hier-config tree, built in one pass over the prepared lines.
+
+        Same tree as ``hier_config.get_hconfig`` for what devices print, at a fraction of the cost (hier-config
+        runs every per-line rule as a separate regex substitution on every line: most of a diff's time).
+        """
+        for sub in self.rules.full_text_sub:
+            text = re.sub(sub.search, sub.replace, text)
+        root = HConfig(self)
+        stack: list[tuple[int, Node]] = [(-1, root)]
+        adjust, ends = 0, list[re.Pattern[str]]()
+        lines = (text if prepared else self.prepare(text)).split("\n")
+        adjusting = self._indent_adjust
+        at = 0
+        while at < len(lines):
+            raw = lines[at]
+            at += 1
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            if stripped.startswith("banner "):
+                stripped, at = _banner(stripped, lines, at)
+            indent = len(raw) - len(raw.lstrip()) + adjust
+            line = stripped if "\n" in stripped else " ".join(stripped.split())
+            while stack[-1][0] >= indent:
+                stack.pop()
+            node = stack[-1][1].add_child(line)
+            node.real_indent_level = indent
+            stack.append((indent, node))
+            for start, end in adjusting:
+                if start.search(line):
+                    adjust += 1
+                    ends.append(end)
+                    break
+            if ends and ends[0].search(line):
+                adjust -= 1
+                ends.pop(0)
+        for callback in self.rules.post_load_callbacks:
+            callback(root)
+        return root
+
+
+def _banner(first: str, lines: list[str], at: int) -> tuple[str, int]:
+    """A banner whose delimiter (``^C``, ``%``…) closes on a later line is one line of the tree."""
+    words = first.split(maxsplit=2)
+    if len(words) < 3:
+        return first, at
+    body = words[2]
+    delimiter = body[:2] if body.startswith("^") else body[:1]
+    if body.count(delimiter) >= 2 or (len(body) > len(delimiter) and body.endswith(delimiter)):
+        return first, at
+    out = [first]
+    while at < len(lines):
+        out.append(lines[at])
+        at += 1
+        if delimiter in lines[at - 1]:
+            break
+    return "\n".join(out), at
 
 
 def in_scope(node: Node, scope: Scope) -> bool:
