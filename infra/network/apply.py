@@ -20,7 +20,7 @@ import hashlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from infra.network.access import Access
 from infra.network.backup import strip_volatile
@@ -197,3 +197,13 @@ async def apply_plans(access: Access, plans: Sequence[DevicePlan], concurrency: 
     results = await bounded(list(plans), lambda p: apply_one(access, p, reconfirm), concurrency, done, stop)
     return [r if r is not None else Outcome(p.device.name, "not-started", "interrupted before it started")
             for p, r in zip(plans, results, strict=True)]
+
+
+def outcome_report(outcomes: Sequence[Outcome], clock: dict[str, float]) -> dict[str, Any]:
+    """``net apply --report``: per device what happened and where its time went; the command's own phases."""
+    phases = {"render_s": clock["rendered"] - clock["start"], "plan_s": clock["planned"] - clock["rendered"],
+              "apply_s": clock["applied"] - clock["planned"]}
+    return {"phases": {k: round(v, 3) for k, v in phases.items()},
+            "devices": [{"device": o.device, "status": o.status, "detail": o.detail, "sent": o.sent,
+                         "rolled_back": o.rolled_back, "timings": {k: round(v, 4) for k, v in o.timings.items()}}
+                        for o in outcomes]}

@@ -156,6 +156,8 @@ def apply(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan; send nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking (a device that changed since the "
                              "plan is still refused, never overwritten)."),
+    report: Path | None = typer.Option(None, "--report", help="Also write the outcome as JSON: per device its "
+                                       "result, lines sent and seconds per phase; the command's own phases."),
     endpoints: Path | None = ENDPOINTS, known_hosts: Path | None = KNOWN_HOSTS,
     trust_simulator: bool = TRUST_SIMULATOR, transport: str = TRANSPORT, concurrency: int = CONCURRENCY,
     connect_timeout: float = CONNECT_TIMEOUT, command_timeout: float = COMMAND_TIMEOUT,
@@ -164,22 +166,26 @@ def apply(
     remediation, verify that nothing differs any more and save; a rejected line or a failed verification rolls
     that device back. Only the selected devices are touched. Exit 1 if any device failed or was refused."""
     import asyncio
+    import time
 
     from rich.console import Console
 
-    from infra.network.apply import apply_plans, plan_devices
+    from infra.network.apply import apply_plans, outcome_report, plan_devices
     from infra.network.cli_support import access_for, err, progress_bar, run, select, with_interrupt
     from infra.network.render import render_stack
     from infra.network.views import print_lines, print_outcomes, print_plan
 
+    clock = {"start": time.perf_counter()}
     sel = select(stack, device)
     names = [d.name for d in sel.devices]
     intended = render_stack(sel.topology, sel.topology_file, devices=names)
     pushed = render_stack(sel.topology, sel.topology_file, devices=names, push=True)  # secrets needed: fail early
     access = access_for(sel, endpoints, known_hosts, trust_simulator, transport, connect_timeout, command_timeout)
     console = Console(highlight=False)
+    clock["rendered"] = time.perf_counter()
     with progress_bar("reading running configurations", len(names)) as advance:
         plans = run(plan_devices(access, intended, pushed, concurrency, advance))
+    clock["planned"] = time.perf_counter()
     print_plan(console, plans)
     todo = [p for p in plans if p.changes]
     failed_reading = any(p.error for p in plans)
@@ -206,7 +212,10 @@ def apply(
     with progress_bar("applying", len(todo)) as advance:
         outcomes = run(with_interrupt(lambda: apply_plans(access, plans, concurrency, reconfirm=reconfirm,
                                                           stop=stop, done=advance), stop))
+    clock["applied"] = time.perf_counter()
     print_outcomes(console, outcomes)
+    if report is not None:
+        report.write_text(json.dumps(outcome_report(outcomes, clock), indent=1) + "\n", encoding="utf-8")
     if stop.is_set():
         raise typer.Exit(130)
     raise typer.Exit(1 if any(o.status in ("failed", "refused") for o in outcomes) else 0)

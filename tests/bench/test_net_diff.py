@@ -77,5 +77,5 @@ def test_net_diff_liuan_every_device_drifted(benchmark: Any, tmp_path: Path) -> 
     print(f"\nyunwang net diff --stack liuan --running: {devices} devices drifted, {counts[0]}–{counts[-1]} lines "
           f"each; median wall {benchmark.stats.stats.median:.2f} s, median CPU {median_cpu:.2f} s")
     assert result["summary"]["drifted"] == devices == 667
-    assert 3 <= counts[0] and counts[-1] <= 8
+    assert counts[0] >= 3 and counts[-1] <= 8
     assert median_cpu < 20.0
