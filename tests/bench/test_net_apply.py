@@ -103,6 +103,7 @@ def restore(fleet: FleetThread, state: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_net_apply_100_devices_against_the_bare_asyncssh_floor(tmp_path: Path) -> None:
     topo = load_stack("liuan").topology
     assert topo is not None
@@ -121,7 +122,9 @@ def test_net_apply_100_devices_against_the_bare_asyncssh_floor(tmp_path: Path) -
     try:
         endpoints = state_dir / "ssh-endpoints.json"
         endpoints.write_text(json.dumps(fleet.endpoints), encoding="utf-8")
+        started = time.perf_counter()
         state = prepare(fleet, names)
+        print(f"\nprepared {DEVICES} devices in {time.perf_counter() - started:.1f} s")
         lines = [c["lines"] for c in state["commands"].values()]
         commands = tmp_path / "commands.json"
         commands.write_text(json.dumps(state["commands"]), encoding="utf-8")
