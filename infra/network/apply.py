@@ -129,21 +129,25 @@ async def rollback(session: Transport, plan: DevicePlan, snapshot: str, clock: _
     return False, f"rollback incomplete ({len(left.changes)} lines differ from the pre-apply configuration); not saved"
 
 
-async def apply_one(access: Access, plan: DevicePlan, reconfirm: Reconfirm | None) -> Outcome:
+async def apply_one(access: Access, plan: DevicePlan, reconfirm: Reconfirm | None, *, fresh: bool = False,
+                    show: Callable[[DevicePlan], None] | None = None) -> Outcome:
+    """Apply one device's plan; ``fresh``: the plan is made here, in the same session, just before the push."""
     name = plan.device.name
-    if plan.error is not None:
+    if not fresh and plan.error is not None:
         return Outcome(name, "failed", plan.error)
-    if not plan.changes:
+    if not fresh and not plan.changes:
         return Outcome(name, "unchanged", "already matches its intent")
     clock = _Clock()
     try:
         async with access.open(name) as session:
             clock.lap("connect")
-            return await _apply_in(session, plan, reconfirm, clock)
-    except TransportError as exc:
+            return await _apply_in(session, plan, reconfirm, clock, fresh, show)
+    except (TransportError, RemediationError) as exc:
+        reason = exc.reason if isinstance(exc, TransportError) else str(exc)
         if clock.snapshot is None:
-            return Outcome(name, "failed", exc.reason, timings=clock.timings)
-        lost = exc.reason
+            plan.error = plan.error or reason
+            return Outcome(name, "failed", reason, timings=clock.timings)
+        lost = reason
     try:  # the session broke while changing the device: a new one takes it back
         async with access.open(name) as session:
             restored, what = await rollback(session, plan, clock.snapshot, clock)
@@ -152,13 +156,22 @@ async def apply_one(access: Access, plan: DevicePlan, reconfirm: Reconfirm | Non
     return Outcome(name, "failed", f"{lost}; {what}", rolled_back=restored, timings=clock.timings)
 
 
-async def _apply_in(session: Transport, plan: DevicePlan, reconfirm: Reconfirm | None, clock: _Clock) -> Outcome:
+async def _apply_in(session: Transport, plan: DevicePlan, reconfirm: Reconfirm | None, clock: _Clock, fresh: bool,
+                    show: Callable[[DevicePlan], None] | None) -> Outcome:
     name, device = plan.device.name, plan.device
     snapshot = await session.running_config()
     clock.lap("read")
+    if fresh:
+        plan.running = snapshot
+        plan.remediation = plan.replan(snapshot)
+        clock.lap("plan")
+        if show is not None:
+            show(plan)
+        if not plan.changes:
+            return Outcome(name, "unchanged", "already matches its intent", timings=clock.timings)
     remediation = plan.remediation
     assert remediation is not None
-    if fingerprint(snapshot, device) != plan.fingerprint:
+    if not fresh and fingerprint(snapshot, device) != plan.fingerprint:
         remediation = plan.replan(snapshot)
         if remediation.empty:
             return Outcome(name, "unchanged", "changed since the plan, and now matches its intent",
@@ -207,3 +220,15 @@ def outcome_report(outcomes: Sequence[Outcome], clock: dict[str, float]) -> dict
             "devices": [{"device": o.device, "status": o.status, "detail": o.detail, "sent": o.sent,
                          "rolled_back": o.rolled_back, "timings": {k: round(v, 4) for k, v in o.timings.items()}}
                         for o in outcomes]}
+
+
+async def plan_and_apply(access: Access, intended: Sequence[Rendered], pushed: Sequence[Rendered], concurrency: int,
+                         *, stop: asyncio.Event | None = None, done: Callable[[Outcome], None] | None = None,
+                         show: Callable[[DevicePlan], None] | None = None) -> tuple[list[DevicePlan], list[Outcome]]:
+    """Without a confirmation to wait for (``--yes``): each device read, planned (``show`` prints its plan) and
+    applied in one session — nothing can change between the plan and the push, so nothing is re-read for it."""
+    plans = [DevicePlan(i.device, i.text, p.text) for i, p in zip(intended, pushed, strict=True)]
+    results = await bounded(plans, lambda p: apply_one(access, p, None, fresh=True, show=show), concurrency, done,
+                            stop)
+    return plans, [r if r is not None else Outcome(p.device.name, "not-started", "interrupted before it started")
+                   for p, r in zip(plans, results, strict=True)]

@@ -154,8 +154,8 @@ def diff(
 def apply(
     stack: str = STACK, device: list[str] = DEVICES,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan; send nothing."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking (a device that changed since the "
-                             "plan is still refused, never overwritten)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking: each device is read, planned (its "
+                             "plan printed) and applied in one session, so nothing can change in between."),
     report: Path | None = typer.Option(None, "--report", help="Also write the outcome as JSON: per device its "
                                        "result, lines sent and seconds per phase; the command's own phases."),
     endpoints: Path | None = ENDPOINTS, known_hosts: Path | None = KNOWN_HOSTS,
@@ -170,8 +170,9 @@ def apply(
 
     from rich.console import Console
 
-    from infra.network.apply import apply_plans, outcome_report, plan_devices
+    from infra.network.apply import DevicePlan, apply_plans, outcome_report, plan_and_apply, plan_devices
     from infra.network.cli_support import access_for, err, progress_bar, run, select, with_interrupt
+    from infra.network.remediation import Remediation
     from infra.network.render import render_stack
     from infra.network.views import print_lines, print_outcomes, print_plan
 
@@ -183,35 +184,37 @@ def apply(
     access = access_for(sel, endpoints, known_hosts, trust_simulator, transport, connect_timeout, command_timeout)
     console = Console(highlight=False)
     clock["rendered"] = time.perf_counter()
-    with progress_bar("reading running configurations", len(names)) as advance:
-        plans = run(plan_devices(access, intended, pushed, concurrency, advance))
-    clock["planned"] = time.perf_counter()
-    print_plan(console, plans)
-    todo = [p for p in plans if p.changes]
-    failed_reading = any(p.error for p in plans)
-    if dry_run or not todo:
-        raise typer.Exit(1 if failed_reading else 0)
-    if not yes and not typer.confirm(f"Apply these changes to {len(todo)} devices?", default=False):
-        err.print("nothing applied")
-        raise typer.Exit(1)
-    ask = asyncio.Lock()
-
-    async def reconfirm(plan: object, remediation: object) -> bool:
-        if yes:
-            return False
-        from infra.network.apply import DevicePlan
-        from infra.network.remediation import Remediation
-
-        assert isinstance(plan, DevicePlan) and isinstance(remediation, Remediation)
-        async with ask:
-            console.print(f"[yellow]{plan.device.name} changed since the plan[/yellow]; its new plan:")
-            print_lines(console, remediation.lines)
-            return await asyncio.to_thread(typer.confirm, f"Apply the new plan to {plan.device.name}?", default=False)
-
     stop = asyncio.Event()
-    with progress_bar("applying", len(todo)) as advance:
-        outcomes = run(with_interrupt(lambda: apply_plans(access, plans, concurrency, reconfirm=reconfirm,
-                                                          stop=stop, done=advance), stop))
+    if yes and not dry_run:  # nothing to wait for: each device read, planned and applied in one session
+        with progress_bar("applying", len(names)) as advance:
+            plans, outcomes = run(with_interrupt(lambda: plan_and_apply(
+                access, intended, pushed, concurrency, stop=stop, done=advance,
+                show=lambda plan: print_plan(console, [plan], summary=False)), stop))
+        clock["planned"] = clock["rendered"]
+    else:
+        with progress_bar("reading running configurations", len(names)) as advance:
+            plans = run(plan_devices(access, intended, pushed, concurrency, advance))
+        clock["planned"] = time.perf_counter()
+        print_plan(console, plans)
+        todo = [p for p in plans if p.changes]
+        failed_reading = any(p.error for p in plans)
+        if dry_run or not todo:
+            raise typer.Exit(1 if failed_reading else 0)
+        if not typer.confirm(f"Apply these changes to {len(todo)} devices?", default=False):
+            err.print("nothing applied")
+            raise typer.Exit(1)
+        ask = asyncio.Lock()
+
+        async def reconfirm(plan: DevicePlan, remediation: Remediation) -> bool:
+            async with ask:
+                console.print(f"[yellow]{plan.device.name} changed since the plan[/yellow]; its new plan:")
+                print_lines(console, remediation.lines)
+                return await asyncio.to_thread(typer.confirm, f"Apply the new plan to {plan.device.name}?",
+                                               default=False)
+
+        with progress_bar("applying", len(todo)) as advance:
+            outcomes = run(with_interrupt(lambda: apply_plans(access, plans, concurrency, reconfirm=reconfirm,
+                                                              stop=stop, done=advance), stop))
     clock["applied"] = time.perf_counter()
     print_outcomes(console, outcomes)
     if report is not None:

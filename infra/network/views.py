@@ -43,7 +43,7 @@ def print_diffs(console: Console, diffs: Sequence[DeviceDiff], rollback: bool = 
                   f"{counts['unreadable']} unreadable", highlight=False)
 
 
-def print_plan(console: Console, plans: Sequence[DevicePlan]) -> None:
+def print_plan(console: Console, plans: Sequence[DevicePlan], summary: bool = True) -> None:
     for p in plans:
         name = f"{p.device.name} ({p.device.vendor.value}, {p.device.region})"
         if p.error is not None:
@@ -54,6 +54,8 @@ def print_plan(console: Console, plans: Sequence[DevicePlan]) -> None:
             print_lines(console, p.remediation.lines)
         else:
             console.print(f"[green]= {name}[/green]: matches its intent", highlight=False)
+    if not summary:
+        return
     change = sum(1 for p in plans if p.changes)
     failed = sum(1 for p in plans if p.error is not None)
     console.print(f"Plan: {change} to change, {len(plans) - change - failed} unchanged, {failed} unreadable",
