@@ -61,7 +61,8 @@ class DevicePlan:
         return self.remediation is not None and not self.remediation.empty
 
     def replan(self, running: str) -> Remediation:
-        return remediate(self.device.vendor, running, self.intended, self.pushed, device=self.device.name)
+        return remediate(self.device.vendor, running, self.intended, self.pushed, device=self.device.name,
+                         rollback=False)
 
 
 @dataclass
@@ -118,7 +119,7 @@ async def rollback(session: Transport, plan: DevicePlan, snapshot: str, clock: _
             await session.configure(commands)
         check = await session.running_config()
         left = remediate(device.vendor, check, mask(snapshot, FAMILIES[device.vendor].secret_patterns),
-                         device=device.name)
+                         device=device.name, rollback=False)
     except (TransportError, RemediationError) as exc:
         clock.lap("rollback")
         reason = exc.reason if isinstance(exc, TransportError) else str(exc)
@@ -191,7 +192,7 @@ async def _apply_in(session: Transport, plan: DevicePlan, reconfirm: Reconfirm |
                        clock.timings)
     clock.lap("push")
     after = await session.running_config()
-    left = remediate(device.vendor, after, plan.intended, device=name)
+    left = remediate(device.vendor, after, plan.intended, device=name, rollback=False)
     clock.lap("verify")
     if not left.empty:
         restored, what = await rollback(session, plan, snapshot, clock)

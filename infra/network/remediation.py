@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from hier_config import HConfig, HConfigChild, WorkflowRemediation, get_hconfig
 from hier_config.exceptions import DuplicateChildError
@@ -165,6 +166,12 @@ def _prune(running: Node, intent: Node, ours: Node, theirs: Node) -> None:
             ours.add_deep_copy_of(child)
 
 
+@lru_cache(maxsize=64)
+def _intent_side(driver: RulesDriver, masked_text: str, real_text: str | None, what: str) -> _Side:
+    """The intent's side, parsed once per text (nothing below changes a side's trees: diffs work on copies)."""
+    return _side(driver, masked_text, real_text, what)
+
+
 def _negated_real(driver: RulesDriver, source: _Side, node: HConfigChild) -> str | None:
     """The real form of a negation: the line it negates, taken real from its side and negated the same way."""
     parent_path = path_of(node.parent)
@@ -217,12 +224,14 @@ def _commands(pairs: list[tuple[HConfigChild, Change]], driver: RulesDriver) -> 
 
 
 def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str | None = None, *,
-              device: str = "device", secret_patterns: tuple[re.Pattern[str], ...] | None = None) -> Remediation:
-    """Remediation and rollback for one device.
+              device: str = "device", secret_patterns: tuple[re.Pattern[str], ...] | None = None,
+              rollback: bool = True) -> Remediation:
+    """Remediation and (unless ``rollback`` is False) its rollback for one device.
 
     ``running`` is the configuration as the device printed it (volatile lines may stay: they are not
     configuration). ``intent_masked`` is the intent with secrets as ``[secret]``; ``intent_real`` the same text
     with real values (the push rendering, or a pre-apply snapshot) — without it nothing is prepared for sending.
+    The intent's trees are kept for the next call with the same texts (plan, then verification, of one device).
     """
     from infra.network.render import FAMILIES
 
@@ -230,13 +239,15 @@ def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str
     patterns = FAMILIES[vendor].secret_patterns if secret_patterns is None else secret_patterns
     real = intent_real is not None
     run = _side(driver, mask(running, patterns), running if real else None, f"{device}: running configuration")
-    want = _side(driver, intent_masked, intent_real, f"{device}: intended configuration")
+    want = _intent_side(driver, intent_masked, intent_real, f"{device}: intended configuration")
     ours, theirs = _without_common(run.masked, want.masked)
     flow = WorkflowRemediation(ours, theirs)
     forward = finish(flow.remediation_config, run.masked, want.masked, driver.RULES)
-    backward = finish(flow.rollback_config, want.masked, run.masked, driver.RULES)
     pairs = list(_changes(driver, forward, want, run, real, device))
-    back = list(_changes(driver, backward, run, want, real, device))
+    back = []
+    if rollback:
+        backward = finish(flow.rollback_config, want.masked, run.masked, driver.RULES)
+        back = list(_changes(driver, backward, run, want, real, device))
     commands: list[str] = []
     unshown: list[str] = []
     if real and pairs:

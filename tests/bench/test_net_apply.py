@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -140,20 +141,28 @@ def test_net_apply_100_devices_against_the_bare_asyncssh_floor(tmp_path: Path) -
                      "--known-hosts", str(known)]
         ours: list[float] = []
         floor: list[float] = []
+        cpu: dict[str, list[float]] = {"ours": [], "floor": []}
+
+        def children_cpu() -> float:
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return usage.ru_utime + usage.ru_stime
+
         reports = []
         for _ in range(ROUNDS):
             restore(fleet, state)
-            started = time.perf_counter()
+            started, before = time.perf_counter(), children_cpu()
             done = subprocess.run(ours_cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
                                   check=False)
             ours.append(time.perf_counter() - started)
+            cpu["ours"].append(children_cpu() - before)
             assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
             reports.append(json.loads((tmp_path / "report.json").read_text(encoding="utf-8")))
             restore(fleet, state)
-            started = time.perf_counter()
+            started, before = time.perf_counter(), children_cpu()
             pushed = subprocess.run(floor_cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
                                     check=True)
             floor.append(time.perf_counter() - started)
+            cpu["floor"].append(children_cpu() - before)
             assert json.loads(pushed.stdout)["devices"] == DEVICES
     finally:
         fleet.close()
@@ -170,6 +179,8 @@ def test_net_apply_100_devices_against_the_bare_asyncssh_floor(tmp_path: Path) -
     print(f"  ours by phase: start-up + render {phases['render_s']:.2f} s, read + plan {phases['plan_s']:.2f} s, "
           f"apply {phases['apply_s']:.2f} s (remaining {ours_m - sum(phases.values()):.2f} s: interpreter start-up "
           f"and imports before the clock, output)")
+    print(f"  client CPU (median): ours {statistics.median(cpu['ours']):.2f} s, floor "
+          f"{statistics.median(cpu['floor']):.2f} s; the simulated devices run in this test's process")
     print("  apply, summed over devices: " + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(device_phases.items())))
     assert all(d["status"] == "applied" for d in report["devices"])
     assert ours_m <= 1.5 * floor_m
