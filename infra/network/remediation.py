@@ -105,12 +105,25 @@ def parse(driver: RulesDriver, text: str, what: str) -> HConfig:
         raise RemediationError(f"{what}: cannot be read as a configuration tree: {exc}") from None
 
 
-def _text_map(masked: HConfig, real: HConfig, what: str) -> dict[tuple[str, ...], str]:
-    """Masked path → the real line at the same place (masking changes values, never the tree's shape)."""
-    pairs = list(zip(masked.all_children(), real.all_children(), strict=False))
-    if len(pairs) != len(tuple(masked.all_children())) or len(pairs) != len(tuple(real.all_children())):
-        raise RemediationError(f"{what}: the masked and real forms differ in shape")
-    return {tuple(m.path()): r.text for m, r in pairs}
+@dataclass(frozen=True)
+class _Tree:
+    """A configuration's masked tree; each node knows the prepared line it came from (``facts["line"]``)."""
+
+    masked: HConfig
+    hidden: tuple[HConfigChild, ...]
+    """The lines the device never prints, taken out of the tree."""
+
+
+def _tree(driver: RulesDriver, masked_text: str, what: str) -> _Tree:
+    masked = parse(driver, masked_text, what)
+    return _Tree(masked, tuple(drop_unshown(masked, driver.RULES)))
+
+
+@lru_cache(maxsize=64)
+def _intent_tree(driver: RulesDriver, masked_text: str, what: str) -> _Tree:
+    """The intent's tree, parsed once per text (plan and verification of a device; nothing changes a tree: the
+    diff works on copies)."""
+    return _tree(driver, masked_text, what)
 
 
 @dataclass
@@ -119,21 +132,27 @@ class _Side:
 
     masked: HConfig
     real: dict[tuple[str, ...], str]
+    """Path → real text, for the lines whose masked text hides a secret (any other line is sent as shown)."""
     unshown: list[str]
 
 
-def _side(driver: RulesDriver, masked_text: str, real_text: str | None, what: str) -> _Side:
-    masked = parse(driver, masked_text, what)
-    hidden = drop_unshown(masked, driver.RULES)
-    real_map: dict[tuple[str, ...], str] = {}
-    unshown: list[str] = []
-    if real_text is not None:
-        real = parse(driver, real_text, what)
-        unshown = [c.text for c in drop_unshown(real, driver.RULES)]
-        real_map = _text_map(masked, real, what)
-    else:
-        unshown = [c.text for c in hidden]
-    return _Side(masked, real_map, unshown)
+def _side(driver: RulesDriver, tree: _Tree, real_text: str | None, what: str) -> _Side:
+    """The real values come from the same prepared lines, unmasked: masking changes values, never lines."""
+    if real_text is None:
+        return _Side(tree.masked, {}, [c.text for c in tree.hidden])
+    lines = driver.prepare(real_text).split("\n")
+
+    def real(node: HConfigChild) -> str:
+        at = node.facts.get("line")
+        if at is None or not MASKED.search(node.text):
+            return node.text
+        text = " ".join(lines[at].split()) if at < len(lines) else ""
+        if text.split()[:1] != node.text.split()[:1]:  # the push form may spell the secret's keyword otherwise
+            raise RemediationError(f"{what}: the masked and real forms differ at {node.text!r}")
+        return text
+
+    found = {tuple(n.path()): real(n) for n in tree.masked.all_children() if MASKED.search(n.text)}
+    return _Side(tree.masked, found, [real(c) for c in tree.hidden])
 
 
 def _shape(node: HConfigChild) -> object:
@@ -164,12 +183,6 @@ def _prune(running: Node, intent: Node, ours: Node, theirs: Node) -> None:
     for child in running.children:
         if child.text not in intent.children:
             ours.add_deep_copy_of(child)
-
-
-@lru_cache(maxsize=64)
-def _intent_side(driver: RulesDriver, masked_text: str, real_text: str | None, what: str) -> _Side:
-    """The intent's side, parsed once per text (nothing below changes a side's trees: diffs work on copies)."""
-    return _side(driver, masked_text, real_text, what)
 
 
 def _negated_real(driver: RulesDriver, source: _Side, node: HConfigChild) -> str | None:
@@ -238,8 +251,9 @@ def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str
     driver = driver_for(vendor)
     patterns = FAMILIES[vendor].secret_patterns if secret_patterns is None else secret_patterns
     real = intent_real is not None
-    run = _side(driver, mask(running, patterns), running if real else None, f"{device}: running configuration")
-    want = _intent_side(driver, intent_masked, intent_real, f"{device}: intended configuration")
+    seen, wanted = f"{device}: running configuration", f"{device}: intended configuration"
+    run = _side(driver, _tree(driver, mask(running, patterns), seen), running if real else None, seen)
+    want = _side(driver, _intent_tree(driver, intent_masked, wanted), intent_real, wanted)
     ours, theirs = _without_common(run.masked, want.masked)
     flow = WorkflowRemediation(ours, theirs)
     forward = finish(flow.remediation_config, run.masked, want.masked, driver.RULES)

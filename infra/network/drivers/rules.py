@@ -232,6 +232,7 @@ class RulesDriver(HConfigDriverBase):
         at = 0
         while at < len(lines):
             raw = lines[at]
+            index = at
             at += 1
             stripped = raw.strip()
             if not stripped:
@@ -244,6 +245,7 @@ class RulesDriver(HConfigDriverBase):
                 stack.pop()
             node = stack[-1][1].add_child(line)
             node.real_indent_level = indent
+            node.facts["line"] = index  # the prepared line it came from (real values are read from there)
             stack.append((indent, node))
             for start, end in adjusting:
                 if start.search(line):
