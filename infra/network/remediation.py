@@ -105,6 +105,40 @@ def parse(driver: RulesDriver, text: str, what: str) -> HConfig:
         raise RemediationError(f"{what}: cannot be read as a configuration tree: {exc}") from None
 
 
+@dataclass
+class _Item:
+    text: str
+    children: list[_Item] = field(default_factory=list)
+
+
+def _outline(prepared: str) -> frozenset[object]:
+    """A prepared configuration as nested sets of lines: equal outlines need no remediation (orders aside).
+
+    Far cheaper than hier-config's tree, so a device at its intent (most devices, most of the time) is
+    recognised without one."""
+    root = _Item("")
+    stack: list[tuple[int, _Item]] = [(-1, root)]
+    for line in prepared.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        indent = len(line) - len(line.lstrip())
+        while stack[-1][0] >= indent:
+            stack.pop()
+        item = _Item(" ".join(stripped.split()))
+        stack[-1][1].children.append(item)
+        stack.append((indent, item))
+
+    def freeze(item: _Item) -> frozenset[object]:
+        return frozenset((child.text, freeze(child)) for child in item.children)
+    return freeze(root)
+
+
+@lru_cache(maxsize=64)
+def _intent_outline(driver: RulesDriver, masked_text: str) -> frozenset[object]:
+    return _outline(driver.prepare(masked_text))
+
+
 @dataclass(frozen=True)
 class _Tree:
     """A configuration's masked tree; each node knows the prepared line it came from (``facts["line"]``)."""
@@ -252,7 +286,10 @@ def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str
     patterns = FAMILIES[vendor].secret_patterns if secret_patterns is None else secret_patterns
     real = intent_real is not None
     seen, wanted = f"{device}: running configuration", f"{device}: intended configuration"
-    run = _side(driver, _tree(driver, mask(running, patterns), seen), running if real else None, seen)
+    running_masked = mask(running, patterns)
+    if _outline(driver.prepare(running_masked)) == _intent_outline(driver, intent_masked):
+        return Remediation((), ())  # line for line the intent: nothing to send, nothing to parse
+    run = _side(driver, _tree(driver, running_masked, seen), running if real else None, seen)
     want = _side(driver, _intent_tree(driver, intent_masked, wanted), intent_real, wanted)
     ours, theirs = _without_common(run.masked, want.masked)
     flow = WorkflowRemediation(ours, theirs)
