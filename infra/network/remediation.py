@@ -134,9 +134,15 @@ def _outline(prepared: str) -> frozenset[object]:
     return freeze(root)
 
 
+def _lines(prepared: str) -> list[str]:
+    """The lines alone, sorted: a cheap first test (most drifted devices differ here already)."""
+    return sorted(" ".join(line.split()) for line in prepared.split("\n") if line.strip())
+
+
 @lru_cache(maxsize=64)
-def _intent_outline(driver: RulesDriver, masked_text: str) -> frozenset[object]:
-    return _outline(driver.prepare(masked_text))
+def _intent_outline(driver: RulesDriver, masked_text: str) -> tuple[list[str], frozenset[object]]:
+    prepared = driver.prepare(masked_text)
+    return _lines(prepared), _outline(prepared)
 
 
 @dataclass(frozen=True)
@@ -287,7 +293,9 @@ def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str
     real = intent_real is not None
     seen, wanted = f"{device}: running configuration", f"{device}: intended configuration"
     running_masked = mask(running, patterns)
-    if _outline(driver.prepare(running_masked)) == _intent_outline(driver, intent_masked):
+    prepared = driver.prepare(running_masked)
+    lines, outline = _intent_outline(driver, intent_masked)
+    if _lines(prepared) == lines and _outline(prepared) == outline:
         return Remediation((), ())  # line for line the intent: nothing to send, nothing to parse
     run = _side(driver, _tree(driver, running_masked, seen), running if real else None, seen)
     want = _side(driver, _intent_tree(driver, intent_masked, wanted), intent_real, wanted)
