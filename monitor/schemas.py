@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork
+from pydantic import BaseModel, ConfigDict, Field
 
 from yunwang.contracts import host_facts
 from yunwang.contracts.audit import ControlStatus, Severity, Source
@@ -20,6 +20,10 @@ CLAUSE_PATTERN = r"^[0-9]+(\.[0-9]+)+-[a-z]$"
 PORT_PATTERN = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
 ADDRESS_PATTERN = rf"^[A-Za-z0-9.:\[\]-]{{1,250}}:{PORT_PATTERN}$"
 """HOST:PORT with a port from 1 to 65535."""
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+IPV4_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}$"
+IPV4_CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/(3[0-2]|[12]?[0-9])$"
+"""An IPv4 range: the stack's address plan is IPv4 (yunwang.topology)."""
 
 Clause = Annotated[str, Field(pattern=CLAUSE_PATTERN, examples=["8.1.4.2-a"])]
 AgentId = Annotated[str, Field(pattern=AGENT_ID_PATTERN)]
@@ -166,7 +170,7 @@ class AgentReset(BaseModel):
 class SdAllowance(BaseModel):
     """A range service discovery may list agents' addresses in, beyond the stack's declared ranges."""
 
-    cidr: IPvAnyNetwork = Field(examples=["10.40.0.0/24", "192.0.2.7/32"])
+    cidr: Annotated[str, Field(pattern=IPV4_CIDR_PATTERN, examples=["10.40.0.0/24", "192.0.2.7/32"])]
     reason: Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f]*$")]
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Path
 from monitor.deps import Admin, MonitorDep, Reader
 from monitor.routes import API_V1
 from monitor.routes.responses import errors, utc
-from monitor.schemas import SdAllowance, SdAllowed
+from monitor.schemas import IPV4_PATTERN, SdAllowance, SdAllowed
 
 router = APIRouter(prefix=f"{API_V1}/sd-allowed", tags=["service discovery"])
 
@@ -24,7 +24,7 @@ def list_allowed(_: Reader, monitor: MonitorDep) -> list[SdAllowed]:
 @router.post("", status_code=201, response_model=SdAllowed, responses=errors())
 def allow(body: SdAllowance, _: Admin, monitor: MonitorDep) -> SdAllowed:
     """Let service discovery list host agents whose address lies in ``cidr`` (a /32 for one address)."""
-    cidr = str(body.cidr)
+    cidr = str(ipaddress.ip_network(body.cidr, strict=False))  # the pattern admits valid ranges only
     monitor.store.allow_sd(cidr, body.reason)
     monitor.sd.invalidate()
     return next(SdAllowed(cidr=c, reason=r, created_at=utc(at)) for c, r, at in monitor.store.sd_allowed()
@@ -32,13 +32,10 @@ def allow(body: SdAllowance, _: Admin, monitor: MonitorDep) -> SdAllowed:
 
 
 @router.delete("/{address}/{prefix}", status_code=204, responses=errors(404))
-def disallow(address: Annotated[str, Path(max_length=45)], prefix: Annotated[int, Path(ge=0, le=128)], _: Admin,
-             monitor: MonitorDep) -> None:
+def disallow(address: Annotated[str, Path(pattern=IPV4_PATTERN)], prefix: Annotated[int, Path(ge=0, le=32)],
+             _: Admin, monitor: MonitorDep) -> None:
     """Withdraw an allowance, e.g. ``DELETE /api/v1/sd-allowed/10.40.0.0/24``."""
-    try:
-        cidr = str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
-    except ValueError as exc:
-        raise HTTPException(422, f"not a network: {exc}") from None
+    cidr = str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
     if not monitor.store.disallow_sd(cidr):
         raise HTTPException(404, f"no allowance for {cidr}")
     monitor.sd.invalidate()
