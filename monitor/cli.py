@@ -53,15 +53,14 @@ def monitor(
     access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
 ) -> None:
     """Serve inventory, Prometheus service discovery, agents' heartbeats and facts, audits and the overview."""
+    import ipaddress
+
     import uvicorn
 
     from monitor.app import create_app
     from monitor.service import build_monitor
     from monitor.settings import Limits, MonitorSettings, SessionPolicy
     from monitor.tokens import resolve_tokens
-
-    import ipaddress
-
     from yunwang.safetext import configure_logging
 
     configure_logging()

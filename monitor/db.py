@@ -3,8 +3,10 @@
 An acknowledged write must survive ``kill -9`` and power loss: SQLite commits are fsynced (synchronous=FULL in
 WAL mode), PostgreSQL commits are durable by default. A SQLite database (agents' facts: accounts, services,
 open ports; audit history; token digests) is readable by its owner only: the file is created 0600 before SQLite
-opens it (SQLite gives its -wal and -shm files the database file's mode) in a folder created 0700. Migrations run on every start; on PostgreSQL an advisory
-lock keeps replicas that start together from migrating at the same time.
+opens it (SQLite gives its -wal and -shm files the database file's mode) in a folder created 0700.
+
+Migrations run on every start; on PostgreSQL an advisory lock keeps replicas that start together from
+migrating at the same time.
 """
 
 from __future__ import annotations
