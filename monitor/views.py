@@ -18,36 +18,26 @@ from typing import Any
 from monitor.settings import MonitorSettings
 from monitor.store import AgentRow
 from yunwang.inventory import Inventory, build_inventory
+from yunwang.ranges import AddressRanges, Network
 from yunwang.topology import Topology
 
 log = logging.getLogger("yunwang.monitor.sd")
 
 SD_JOBS = ("host", "snmp", "snmp-poller", "monitor")
 HOST_AGENT_PORT = 9810
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def target_address(target: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The IP address of a ``HOST:PORT`` target, or None when HOST is a name (or the target is malformed)."""
-    host = target.rpartition(":")[0].strip("[]")
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        return None
 
 
 class TargetFilter:
-    """Which agent-reported targets service discovery may list: IP addresses inside the stack's declared ranges
-    (each region's management and zone ranges) or a range an admin allowed. Anything else — a name, a
-    link-local metadata address, another network — would make Prometheus scrape what a caller named."""
+    """Which agent-reported ``HOST:PORT`` targets service discovery may list: IP addresses inside the stack's
+    declared ranges (each region's management and zone ranges) or a range an admin allowed. Anything else — a
+    name, a link-local metadata address, another network — would make Prometheus scrape what a caller named."""
 
     def __init__(self, declared: Iterable[Network], allowed: Iterable[str] = ()):
-        self.declared = tuple(declared)
-        self.allowed = tuple(ipaddress.ip_network(c, strict=False) for c in allowed)
+        self.ranges = AddressRanges(declared) + AddressRanges(allowed)
 
     def admits(self, target: str, extra: Sequence[Network] = ()) -> bool:
-        address = target_address(target)
-        return address is not None and any(address in net for net in (*self.declared, *self.allowed, *extra))
+        host = target.rpartition(":")[0]
+        return self.ranges.admits(host) or AddressRanges(extra).admits(host)
 
 
 def json_bytes(value: Any) -> bytes:

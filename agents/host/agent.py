@@ -153,8 +153,9 @@ def run_agent(listen: str = "127.0.0.1:9810", monitor: str | None = None, textfi
         collectors = build_collectors(enable or (), disable or (), str(textfile_dir) if textfile_dir else None)
     except ValueError as exc:
         raise InputError([Problem("--enable/--disable", None, "", "", str(exc))]) from exc
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from yunwang.safetext import configure_logging
+
+    configure_logging()  # request paths reach the log at debug level: control characters escaped
 
     facts = FactsCache(facts_json)
     try:
