@@ -78,7 +78,10 @@ class Agent:
         address = query.get("target", "").strip()
         if not address:
             return Response(400, "'target' parameter must be specified, e.g. /snmp?target=10.0.0.1:161\n")
-        names = [n.strip() for n in query.get("module", DEFAULT_MODULE).split(",") if n.strip()] or [DEFAULT_MODULE]
+        # Repeats dropped: a module named twice walks nothing more, and long repeated lists would make every
+        # cached plan as large as its list.
+        names = list(dict.fromkeys(n.strip() for n in query.get("module", DEFAULT_MODULE).split(",") if n.strip())) \
+            or [DEFAULT_MODULE]
         try:
             job = prepare_job(address, names, query.get("auth", DEFAULT_AUTH), self.resolver, self.modules,
                               in_flight=self.in_flight, default_timeout=self.timeout, default_retries=self.retries)

@@ -73,6 +73,8 @@ PROMETHEUS_RULES_DIR = "/etc/prometheus/rules"
 GRAFANA_DASHBOARDS_DIR = "/var/lib/grafana/dashboards"
 POLLER_RESOURCES: Resources = {"cpu": "250m", "memory": "256Mi", "cpu_limit": "1"}
 """One SNMP poller shard (the zone quota grows by this much a shard)."""
+MONITOR_RESOURCES: Resources = {"cpu": "200m", "memory": "512Mi", "cpu_limit": "1"}
+"""One monitor replica (memory is its limit too: tests/security keeps a flood of large bodies under it)."""
 HOST_AGENT_RESOURCES: Resources = {"cpu": "50m", "memory": "64Mi", "cpu_limit": "200m"}
 """One host agent (the zone quota leaves room for one a node)."""
 
@@ -274,7 +276,7 @@ def _monitor(args: MonitoringPlaneArgs) -> list[Manifest]:
     """The yunwang monitor's replicas: target discovery for Prometheus, host agents' pushes, the console."""
     pollers = [arg for address in poller_addresses(args.zone.name, args.shards) for arg in ("--poller", address)]
     main = container(
-        MONITOR, args.images.yunwang, cpu="200m", memory="512Mi", cpu_limit="1", ports=[("http", MONITOR_PORT)],
+        MONITOR, args.images.yunwang, **MONITOR_RESOURCES, ports=[("http", MONITOR_PORT)],
         command=["yunwang", "monitor", "--listen", f"0.0.0.0:{MONITOR_PORT}", "--stack", args.stack,
                  "--prometheus", f"http://{PROMETHEUS}:{PROMETHEUS_PORT}", *pollers, "--state-dir", "/tmp/yunwang",
                  *([] if args.enrolment else ["--no-enrolment"]),
