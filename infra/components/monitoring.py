@@ -311,7 +311,9 @@ def _snmp_pollers(args: MonitoringPlaneArgs) -> list[Manifest]:
     main = container(
         POLLER, args.images.yunwang, **POLLER_RESOURCES, ports=[("http", SNMP_AGENT_PORT)],
         command=["yunwang", "agent", "snmp", "--listen", f"0.0.0.0:{SNMP_AGENT_PORT}",
-                 "--inventory", "/etc/yunwang/inventory.json", "--shard", f"$(ORDINAL)/{args.shards}"],
+                 "--inventory", "/etc/yunwang/inventory.json", "--shard", f"$(ORDINAL)/{args.shards}",
+                 # exporter-mode /snmp walks nothing outside the devices' ranges (its egress policy's ranges)
+                 *(arg for cidr in args.device_networks for arg in ("--allow-targets", cidr))],
         env=[{"name": "ORDINAL", "valueFrom": {"fieldRef": {
                  "fieldPath": "metadata.labels['apps.kubernetes.io/pod-index']"}}},
              *({"name": f"{e}_FILE", "value": f"{CREDENTIALS_DIR}/{e}"} for e in args.secret_env)],

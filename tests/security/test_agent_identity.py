@@ -19,6 +19,8 @@ def now_ms() -> int:
 
 def test_the_bootstrap_token_only_enrols_an_agent_without_a_token(make_client: Any, sqlite_url: str) -> None:
     client = make_client(sqlite_url)
+    first = client.post(HB, json=heartbeat(seq=now_ms()), headers=G)
+    assert first.status_code == 403 and "enrol" in first.json()["error"]
     own = enrol(client, "host-1")
     assert client.post(HB, json=heartbeat(seq=now_ms()), headers=own).status_code == 200
     for path, body in ((HB, heartbeat(seq=now_ms() + 1)), ("/api/v1/agents/host-1/facts",
@@ -33,7 +35,7 @@ def test_the_bootstrap_token_only_enrols_an_agent_without_a_token(make_client: A
 
 def test_a_seq_far_ahead_of_the_clock_is_refused(make_client: Any, sqlite_url: str) -> None:
     client = make_client(sqlite_url)
-    own = enrol(client, "host-1")
+    own = A  # whoever holds a writing token: the agent's own, or the admin's
     poisoned = client.post(HB, json=heartbeat(seq=2**62), headers=own)
     assert poisoned.status_code == 409 and "ahead of the monitor's clock" in poisoned.json()["error"]
     six_minutes = client.post(HB, json=heartbeat(seq=now_ms() + 6 * 60_000), headers=own)
@@ -72,7 +74,7 @@ def test_service_discovery_lists_only_addresses_in_the_stack_ranges(make_client:
     client = make_client(sqlite_url, host_targets="agents", sd_refresh_s=0.0)
     for agent_id, address in (("metadata", "169.254.169.254:80"), ("by-name", "attacker.example:9810"),
                               ("outside", "192.0.2.10:9810"), ("inside", "10.34.19.5:9810")):
-        posted = client.post(f"/api/v1/agents/{agent_id}/heartbeat", headers=enrol(client, agent_id),
+        posted = client.post(f"/api/v1/agents/{agent_id}/heartbeat", headers=A,
                              json=heartbeat(agent_id, seq=now_ms(), address=address))
         assert posted.status_code == 200, posted.text
     assert _host_targets(client) == ["10.34.19.5:9810"]  # the security-management range of the dev stack

@@ -10,7 +10,7 @@ from typing import Any
 
 from monitor_testlib import ADMIN, VIEWER, bearer
 
-from monitor.settings import Limits, SessionPolicy
+from monitor.settings import Limits
 
 WRONG = "wrong-token-0123456789abcdef"
 
@@ -53,6 +53,8 @@ def test_sign_out_ends_the_session(make_client: Any, sqlite_url: str) -> None:
 
 
 def test_a_session_ends_after_the_idle_timeout(make_client: Any, sqlite_url: str) -> None:
+    from monitor.settings import SessionPolicy
+
     client = make_client(sqlite_url, sessions=SessionPolicy(idle_s=1.0, max_s=3600))
     client.post("/login", data={"token": VIEWER})
     assert client.get("/api/v1/inventory").status_code == 200

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from monitor_testlib import ADMIN, VIEWER, MonitorProcess, bearer, enrol, finding, heartbeat, report
+from monitor_testlib import ADMIN, VIEWER, MonitorProcess, bearer, finding, heartbeat, report
 
 from yunwang.testkit import ROOT, free_port, need_binary
 
@@ -25,7 +25,7 @@ JSON = {"content-type": "application/json"}
 
 def test_a_lone_surrogate_is_422_not_500(make_client: Any, sqlite_url: str) -> None:
     client = make_client(sqlite_url)
-    own = enrol(client, "host-1")
+    own = bearer(ADMIN)  # writes any agent's heartbeat and facts
     hb = json.dumps(heartbeat(hostname="h\ud800")).encode()  # ensure_ascii: the surrogate travels as \ud800
     assert client.post("/api/v1/agents/host-1/heartbeat", content=hb, headers={**own, **JSON}).status_code == 422
     fine = client.post("/api/v1/agents/host-1/heartbeat", json=heartbeat(hostname="h\U0001f600"), headers=own)
@@ -40,7 +40,7 @@ def test_a_lone_surrogate_is_422_not_500(make_client: Any, sqlite_url: str) -> N
 
 def test_out_of_range_ports_are_refused(make_client: Any, sqlite_url: str) -> None:
     client = make_client(sqlite_url)
-    own = enrol(client, "host-1")
+    own = bearer(ADMIN)
     bad = client.post("/api/v1/agents/host-1/heartbeat", json=heartbeat(address="10.34.19.5:70000"), headers=own)
     assert bad.status_code == 422 and "address" in bad.json()["error"]
     port = free_port()
