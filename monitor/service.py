@@ -8,6 +8,7 @@ from pathlib import Path
 from monitor.auth import Authenticator
 from monitor.db import head_revision, make_engine, migrate
 from monitor.ingest import HeartbeatWriter
+from monitor.links import LinkWatcher
 from monitor.metrics import MetricsRenderer
 from monitor.reachability import Reachability
 from monitor.settings import MonitorSettings
@@ -30,6 +31,7 @@ class Monitor:
     reach: Reachability
     head: str
     heartbeats: HeartbeatWriter
+    links: LinkWatcher
 
     def close(self) -> None:
         self.heartbeats.close()
@@ -47,10 +49,11 @@ def build_monitor(settings: MonitorSettings, topo: Topology | None = None) -> Mo
     migrate(engine)
     store = Store(engine)
     views = TopologyViews(topo, endpoints, settings)
+    links = LinkWatcher(topo, settings.prometheus_url)
     return Monitor(
         settings=settings, topo=topo, store=store,
         auth=Authenticator(settings.tokens, settings.limits, store.agent_token_hash),
         views=views, sd=SdCache(views, store.agents, settings.sd_refresh_s),
-        metrics=MetricsRenderer(store, topo), reach=Reachability(settings.prometheus_url), head=head_revision(),
-        heartbeats=HeartbeatWriter(store),
+        metrics=MetricsRenderer(store, topo, links.metrics), reach=Reachability(settings.prometheus_url),
+        head=head_revision(), heartbeats=HeartbeatWriter(store), links=links,
     )

@@ -1,0 +1,73 @@
+"""Observations read from Prometheus: the series the pollers export, as stored by Prometheus.
+
+A handful of instant queries, labels thinned by ``max by`` so a city's interface table stays a few MB of JSON;
+the MACs of interfaces are asked for only when a neighbour names its port by MAC address.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import httpx
+
+from links.observed import (
+    NEIGHBOUR,
+    OPER_STATUS,
+    PHYS_ADDRESS,
+    PORT_ID_SUBTYPE,
+    REACHABLE,
+    Observations,
+    Sample,
+    observations_from_samples,
+)
+
+LLDP_LABELS = ("device", "lldpRemTimeMark", "lldpRemLocalPortNum", "lldpRemIndex")
+QUERIES: dict[str, str] = {
+    REACHABLE: f"min by (device) ({REACHABLE})",
+    OPER_STATUS: f"max by (device, ifIndex, ifName, ifDescr, ifAlias) ({OPER_STATUS})",
+    NEIGHBOUR: f"max by ({', '.join(LLDP_LABELS)}, lldpLocPortId, lldpLocPortDesc, lldpRemChassisId, "
+               f"lldpRemPortId, lldpRemPortDesc, {NEIGHBOUR}) ({NEIGHBOUR})",
+    PORT_ID_SUBTYPE: f"max by ({', '.join(LLDP_LABELS)}) ({PORT_ID_SUBTYPE})",
+}
+
+
+class PrometheusError(RuntimeError):
+    """Prometheus did not answer a query (unreachable, an error status, a malformed reply)."""
+
+
+def instant(client: httpx.Client, url: str, query: str) -> list[tuple[dict[str, str], float]]:
+    """(labels, value) of every series an instant query returns."""
+    try:
+        reply = client.get(f"{url.rstrip('/')}/api/v1/query", params={"query": query})
+        reply.raise_for_status()
+        body = reply.json()
+        if body.get("status") != "success":
+            raise PrometheusError(f"{url}: {body.get('error', 'query failed')}")
+        return [(r["metric"], float(r["value"][1])) for r in body["data"]["result"]]
+    except httpx.HTTPError as exc:
+        raise PrometheusError(f"{url}: {exc}") from None
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise PrometheusError(f"{url}: malformed answer ({exc})") from None
+
+
+def read_observations(url: str, timeout_s: float = 5.0, client: httpx.Client | None = None) -> Observations:
+    """What the devices last reported, as Prometheus holds it; raises PrometheusError."""
+    own = client is None
+    http = client or httpx.Client(timeout=timeout_s, trust_env=False)
+    try:
+        taken = time.time()
+        samples: list[Sample] = [(name, labels, value) for name, query in QUERIES.items()
+                                 for labels, value in instant(http, url, query)]
+        seen = observations_from_samples(samples, f"prometheus {url}", taken)
+        wanted = sorted(seen.needs_macs())
+        if wanted:
+            selector = "|".join(re.escape(name).replace("\\", "\\\\").replace('"', '\\"') for name in wanted)
+            query = f'max by (device, ifIndex, {PHYS_ADDRESS}) ({PHYS_ADDRESS}{{device=~"{selector}"}})'
+            macs = instant(http, url, query)
+            samples += [(PHYS_ADDRESS, labels, value) for labels, value in macs]
+            seen = observations_from_samples(samples, f"prometheus {url}", taken)
+        return seen
+    finally:
+        if own:
+            http.close()
