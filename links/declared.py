@@ -98,6 +98,15 @@ class DeclaredNetwork:
         """Devices whose LLDP neighbour table the pollers read (their inventory modules include ``lldp``)."""
         return frozenset(d.name for d in self.topology.devices if "lldp" in modules_for(d))
 
+    @cached_property
+    def by_region(self) -> dict[str, list[DeclaredLink]]:
+        """Links with an end in each region (a link between two regions is in both)."""
+        out: dict[str, list[DeclaredLink]] = {r.name: [] for r in self.topology.regions}
+        for link in self.links:
+            for region in dict.fromkeys((link.a.region, link.b.region)):
+                out[region].append(link)
+        return out
+
     def device(self, name: str) -> Device | None:
         return self.topology.device_by_name.get(name)
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from monitor.auth import AuthFailed
@@ -60,6 +61,7 @@ def create_app(monitor: Monitor) -> FastAPI:
     install_error_handlers(app)
     for routes in (health, metrics, inventory, sd, agents, audits, pages):  # the OpenAPI document's order
         app.include_router(routes.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")  # the overview's script and style
     limits = monitor.settings.limits
     audits_path = audits.router.prefix
 

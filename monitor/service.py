@@ -7,6 +7,7 @@ from pathlib import Path
 
 from monitor.auth import Authenticator
 from monitor.db import head_revision, make_engine, migrate
+from monitor.firing import FiringAlerts
 from monitor.ingest import HeartbeatWriter
 from monitor.links import LinkWatcher
 from monitor.metrics import MetricsRenderer
@@ -32,6 +33,7 @@ class Monitor:
     head: str
     heartbeats: HeartbeatWriter
     links: LinkWatcher
+    alerts: FiringAlerts
 
     def close(self) -> None:
         self.heartbeats.close()
@@ -56,4 +58,5 @@ def build_monitor(settings: MonitorSettings, topo: Topology | None = None) -> Mo
         views=views, sd=SdCache(views, store.agents, settings.sd_refresh_s),
         metrics=MetricsRenderer(store, topo, links.metrics), reach=Reachability(settings.prometheus_url),
         head=head_revision(), heartbeats=HeartbeatWriter(store), links=links,
+        alerts=FiringAlerts(settings.prometheus_url),
     )

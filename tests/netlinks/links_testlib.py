@@ -6,6 +6,13 @@ see the same interface names, states and LLDP rows the simulated devices serve, 
 
 from __future__ import annotations
 
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
 from agents.sim.recordings import ETHERNET, FleetView, _mac
 from agents.sim.wiring import Wiring
 from links.declared import DeclaredNetwork
@@ -46,3 +53,72 @@ def sim_observations(net: DeclaredNetwork, wiring: Wiring | None = None,
                                      _mac(peer.device, 0)))
         seen.neighbours[device.name] = rows
     return seen
+
+
+def prometheus_vector(seen: Observations, query: str) -> list[dict[str, Any]]:
+    """What Prometheus would answer to an instant query about the observed fleet (the queries the monitor and
+    links.prometheus send: snmp_up, interface and LLDP series, optionally for one device)."""
+    one = re.search(r'device="([^"]+)"', query)
+    devices = {one.group(1)} if one else None
+    out: list[dict[str, Any]] = []
+    if "snmp_scrape_timestamp_seconds" in query:
+        out = [{"metric": {"device": d}, "value": [0, str(seen.taken_at or 1.7e9)]} for d in seen.reachable
+               if devices is None or d in devices]
+    elif "snmp_up" in query:
+        out = [{"metric": {"device": d}, "value": [0, "1" if up else "0"]} for d, up in seen.reachable.items()]
+    elif any(m in query for m in ("ifOperStatus", "ifAdminStatus", "ifHighSpeed")):
+        for rows in seen.interfaces.values():
+            for r in rows:
+                if devices is not None and r.device not in devices:
+                    continue
+                value = r.oper if "ifOperStatus" in query else 1 if "ifAdminStatus" in query else 1000
+                out.append({"metric": {"device": r.device, "ifIndex": str(r.if_index), "ifName": r.name,
+                                       "ifDescr": r.descr, "ifAlias": r.alias}, "value": [0, str(value)]})
+    elif "lldpRem" in query:
+        for rows in seen.neighbours.values():
+            for r in rows:
+                key = {"device": r.device, "lldpRemTimeMark": "0", "lldpRemLocalPortNum": str(r.local_num),
+                       "lldpRemIndex": "1"}
+                if "lldpRemPortIdSubtype" in query:
+                    out.append({"metric": key, "value": [0, str(r.subtype)]})
+                else:
+                    out.append({"metric": {**key, "lldpLocPortId": r.local_id, "lldpLocPortDesc": r.local_desc,
+                                           "lldpRemChassisId": r.chassis, "lldpRemPortId": r.remote_id,
+                                           "lldpRemPortDesc": r.remote_desc, "lldpRemSysName": r.remote_name},
+                                "value": [0, "1"]})
+    return out
+
+
+class FakePrometheus:
+    """An HTTP server answering /api/v1/query from :attr:`seen` and /api/v1/alerts from :attr:`alerts`."""
+
+    def __init__(self, seen: Observations, alerts: list[dict[str, Any]] | None = None) -> None:
+        self.seen, self.alerts = seen, alerts or []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                url = urlsplit(self.path)
+                if url.path == "/api/v1/alerts":
+                    data: dict[str, Any] = {"alerts": fake.alerts}
+                else:
+                    query = parse_qs(url.query).get("query", [""])[0]
+                    data = {"resultType": "vector", "result": prometheus_vector(fake.seen, query)}
+                body = json.dumps({"status": "success", "data": data}).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -4,11 +4,10 @@ monitor exports them as series, and a Prometheus that does not answer gives no s
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import httpx
 import pytest
-from links_testlib import sim_observations, topology
+from links_testlib import prometheus_vector, sim_observations, topology
 
 from agents.sim.wiring import Wiring
 from links.declared import declared_network
@@ -18,36 +17,12 @@ from links.prometheus import PrometheusError, read_observations
 from links.state import State, evaluate
 
 
-def _vector(seen: Observations, query: str) -> list[dict[str, Any]]:
-    """What Prometheus would answer to one of links.prometheus's queries about the observed fleet."""
-    out: list[dict[str, Any]] = []
-    if "snmp_up" in query:
-        out = [{"metric": {"device": d}, "value": [0, "1" if up else "0"]} for d, up in seen.reachable.items()]
-    elif "ifOperStatus" in query:
-        out = [{"metric": {"device": r.device, "ifIndex": str(r.if_index), "ifName": r.name, "ifDescr": r.descr,
-                           "ifAlias": r.alias}, "value": [0, str(r.oper)]}
-               for rows in seen.interfaces.values() for r in rows]
-    elif "lldpRem" in query:
-        for rows in seen.neighbours.values():
-            for r in rows:
-                key = {"device": r.device, "lldpRemTimeMark": "0", "lldpRemLocalPortNum": str(r.local_num),
-                       "lldpRemIndex": "1"}
-                if "lldpRemPortIdSubtype" in query:
-                    out.append({"metric": key, "value": [0, str(r.subtype)]})
-                else:
-                    out.append({"metric": {**key, "lldpLocPortId": r.local_id, "lldpLocPortDesc": r.local_desc,
-                                           "lldpRemChassisId": r.chassis, "lldpRemPortId": r.remote_id,
-                                           "lldpRemPortDesc": r.remote_desc, "lldpRemSysName": r.remote_name},
-                                "value": [0, "1"]})
-    return out
-
-
 def _fake(seen: Observations, asked: list[str]) -> httpx.Client:
     def handle(request: httpx.Request) -> httpx.Response:
         query = request.url.params["query"]
         asked.append(query)
         return httpx.Response(200, json={"status": "success",
-                                         "data": {"resultType": "vector", "result": _vector(seen, query)}})
+                                         "data": {"resultType": "vector", "result": prometheus_vector(seen, query)}})
     return httpx.Client(transport=httpx.MockTransport(handle))
 
 
@@ -90,7 +65,7 @@ def test_a_mac_port_id_asks_prometheus_for_the_far_device_s_macs() -> None:
     def handle(request: httpx.Request) -> httpx.Response:
         query = request.url.params["query"]
         asked.append(query)
-        result = _vector(seen, query)
+        result = prometheus_vector(seen, query)
         if "ifPhysAddress" in query:
             result = [{"metric": {"device": "luan-acc-1", "ifIndex": "49", "ifPhysAddress": acc.mac.upper()},
                        "value": [0, "1"]}]
