@@ -21,7 +21,7 @@ log = logging.getLogger("yunwang.monitor.links")
 
 
 class LinkWatcher:
-    def __init__(self, topo: Topology, prometheus_url: str | None, min_age_s: float = 5.0, timeout_s: float = 3.0):
+    def __init__(self, topo: Topology, prometheus_url: str | None, min_age_s: float = 2.0, timeout_s: float = 3.0):
         self.net: DeclaredNetwork = declared_network(topo)
         self.url = prometheus_url
         self.min_age_s, self.timeout_s = min_age_s, timeout_s
