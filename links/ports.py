@@ -12,6 +12,7 @@ different strings were taken for the same port. The names a declared port *shoul
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 FAMILIES: dict[str, tuple[str, ...]] = {
     "100GE": ("hundredgigabitethernet", "hundredgige", "100ge", "hge", "hu"),
@@ -35,6 +36,7 @@ _SPLIT = re.compile(r"^(\d*[a-z][a-z\-]*?)(\d[\d/:.\-]*)$")
 _NOISE = re.compile(r"\s+|interface$")
 
 
+@lru_cache(maxsize=1 << 16)  # a city repeats the same few hundred port names thousands of times
 def canonical(name: str) -> str:
     """The canonical form of an interface name (``Gi0/1`` and ``GigabitEthernet 0/1`` → ``GE0/1``).
 

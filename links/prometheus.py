@@ -1,13 +1,18 @@
 """Observations read from Prometheus: the series the pollers export, as stored by Prometheus.
 
 A handful of instant queries, labels thinned by ``max by`` so a city's interface table stays a few MB of JSON;
-the MACs of interfaces are asked for only when a neighbour names its port by MAC address.
+the MACs of interfaces are asked for only when a neighbour names its port by MAC address. The cyclic garbage
+collector is paused while the answers are turned into rows: for liuan's ~17k series it otherwise ran again and
+again over the fresh label dicts and doubled the time (1.4 s against 0.7 s on a loaded 2-core machine).
 """
 
 from __future__ import annotations
 
+import gc
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 
@@ -51,23 +56,39 @@ def instant(client: httpx.Client, url: str, query: str) -> list[tuple[dict[str, 
         raise PrometheusError(f"{url}: malformed answer ({exc})") from None
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_observations(url: str, timeout_s: float = 5.0, client: httpx.Client | None = None) -> Observations:
     """What the devices last reported, as Prometheus holds it; raises PrometheusError."""
     own = client is None
     http = client or httpx.Client(timeout=timeout_s, trust_env=False)
     try:
-        taken = time.time()
-        samples: list[Sample] = [(name, labels, value) for name, query in QUERIES.items()
-                                 for labels, value in instant(http, url, query)]
-        seen = observations_from_samples(samples, f"prometheus {url}", taken)
-        wanted = sorted(seen.needs_macs())
-        if wanted:
-            selector = "|".join(re.escape(name).replace("\\", "\\\\").replace('"', '\\"') for name in wanted)
-            query = f'max by (device, ifIndex, {PHYS_ADDRESS}) ({PHYS_ADDRESS}{{device=~"{selector}"}})'
-            macs = instant(http, url, query)
-            samples += [(PHYS_ADDRESS, labels, value) for labels, value in macs]
-            seen = observations_from_samples(samples, f"prometheus {url}", taken)
-        return seen
+        with _collector_paused():
+            return _read(http, url)
     finally:
         if own:
             http.close()
+
+
+def _read(http: httpx.Client, url: str) -> Observations:
+    taken = time.time()
+    samples: list[Sample] = [(name, labels, value) for name, query in QUERIES.items()
+                             for labels, value in instant(http, url, query)]
+    seen = observations_from_samples(samples, f"prometheus {url}", taken)
+    wanted = sorted(seen.needs_macs())
+    if wanted:
+        selector = "|".join(re.escape(name).replace("\\", "\\\\").replace('"', '\\"') for name in wanted)
+        query = f'max by (device, ifIndex, {PHYS_ADDRESS}) ({PHYS_ADDRESS}{{device=~"{selector}"}})'
+        macs = instant(http, url, query)
+        samples += [(PHYS_ADDRESS, labels, value) for labels, value in macs]
+        seen = observations_from_samples(samples, f"prometheus {url}", taken)
+    return seen

@@ -30,6 +30,7 @@ class FiringAlerts:
         self.timeout_s = timeout_s
         self._cache: tuple[float, list[FiringAlert] | None] = (-CACHE_S, None)
         self._lock = threading.Lock()
+        self._client: httpx.Client | None = None
 
     def current(self) -> list[FiringAlert] | None:
         """Firing alerts, most severe first; None without Prometheus or when it does not answer."""
@@ -44,7 +45,9 @@ class FiringAlerts:
 
     def _fetch(self) -> list[FiringAlert] | None:
         try:
-            reply = httpx.get(f"{self.url}/api/v1/alerts", timeout=self.timeout_s)
+            if self._client is None:
+                self._client = httpx.Client(timeout=self.timeout_s, trust_env=False)
+            reply = self._client.get(f"{self.url}/api/v1/alerts")
             reply.raise_for_status()
             alerts = reply.json()["data"]["alerts"]
             out = [FiringAlert(a["labels"].get("alertname", ""), a["labels"].get("severity", ""),

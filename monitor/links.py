@@ -11,6 +11,8 @@ import logging
 import threading
 import time
 
+import httpx
+
 from links.declared import DeclaredNetwork, declared_network
 from links.exposition import link_metrics
 from links.prometheus import PrometheusError, read_observations
@@ -28,17 +30,22 @@ class LinkWatcher:
         self._report: LinkReport | None = None
         self._read = -min_age_s
         self._lock = threading.Lock()
+        self._client: httpx.Client | None = None  # kept: a new client costs ~0.1 s of TLS set-up even for http
         self.last_error: str | None = None
 
-    def report(self) -> LinkReport | None:
-        """The latest link states, re-read when older than ``min_age_s``; None when Prometheus cannot tell."""
+    def report(self, max_age_s: float | None = None) -> LinkReport | None:
+        """The latest link states, re-read when older than ``max_age_s`` (default ``min_age_s``: what /metrics
+        asks; a page view accepts an older report rather than wait); None when Prometheus cannot tell."""
         if self.url is None:
             return None
         with self._lock:
-            if time.monotonic() - self._read < self.min_age_s:
+            limit = max(self.min_age_s, max_age_s or 0.0) if self._report is not None else self.min_age_s
+            if time.monotonic() - self._read < limit:  # (a failed read is tried again after min_age_s)
                 return self._report
+            if self._client is None:
+                self._client = httpx.Client(timeout=self.timeout_s, trust_env=False)
             try:
-                self._report = evaluate(self.net, read_observations(self.url, self.timeout_s))
+                self._report = evaluate(self.net, read_observations(self.url, self.timeout_s, self._client))
                 self.last_error = None
             except PrometheusError as exc:
                 if self.last_error != str(exc):

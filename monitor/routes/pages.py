@@ -23,6 +23,8 @@ router = APIRouter(tags=["pages"])
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 HISTORY_RUNS = 60
 """Audit runs drawn in the findings trend."""
+PAGE_LINKS_AGE_S = 30.0
+"""A page shows link states up to this old (Prometheus's scrapes of /metrics keep them fresher) rather than wait."""
 
 LOGIN_FORM = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <title>云网监控 登录 · yunwang monitor sign-in</title></head><body style="font-family:sans-serif;margin:2rem">
@@ -51,7 +53,8 @@ def _addresses(monitor: Monitor) -> dict[str, str]:
 
 def overview_data(monitor: Monitor) -> OverviewData:
     """What the overview shows, from the store and (cached) Prometheus answers."""
-    return OverviewData(monitor.links.net, monitor.reach.device_up(), monitor.links.report(), monitor.store.agents(),
+    return OverviewData(monitor.links.net, monitor.reach.device_up(), monitor.links.report(PAGE_LINKS_AGE_S),
+                        monitor.store.agents(),
                         _latest_audit(monitor), monitor.store.audits(HISTORY_RUNS, 0), monitor.alerts.current(),
                         _addresses(monitor))
 
@@ -82,7 +85,7 @@ def device(name: str, request: Request, monitor: MonitorDep, token: UndeclaredTo
     audit = _latest_audit(monitor)
     addresses = _addresses(monitor)
     html = render_device_page(
-        monitor.topo, found, monitor.reach.device_up(), monitor.links.report(),
+        monitor.topo, found, monitor.reach.device_up(), monitor.links.report(PAGE_LINKS_AGE_S),
         interfaces_from_prometheus(monitor.settings.prometheus_url, found.name),
         device_findings(monitor.topo, found, audit.document if audit else None, addresses), None,
         pick_lang(lang, accept_language), time.time())
