@@ -140,7 +140,8 @@ def page(title: str, body: str, lang: str, other_href: str) -> str:
     """The page frame shared by the overview and the device pages."""
     other = "en" if lang == "zh" else "zh"
     return (f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1">'
+            f'<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
             f'<link rel="stylesheet" href="/static/overview.css"><script src="/static/overview.js" defer></script>'
             f"<title>{title}</title></head><body><header><h1>{title}</h1><nav>"
             f'<a href="/?lang={lang}">{escape(TEXT["title"][lang])}</a>'

@@ -61,11 +61,14 @@ def test_every_link_state_is_drawn_in_its_colour(make_client: Any, sqlite_url: s
     assert "luan-core-1 Ten-GigabitEthernet1/0/3 的 LLDP 邻居是 luan-acc-1 XGigabitEthernet0/0/2" in page
     assert "六安市本级链路接错" in page and "YunwangLinkMiswired" in page
     assert "<script" not in page.replace('<script src="/static/overview.js" defer></script>', "")
-    assert " style=" not in page and not re.search(r"<[^>]+\son[a-z]+=", page)  # no inline style or handlers
+    # nothing a strict Content-Security-Policy (default-src 'self') would block: no inline style or handlers
+    assert " style=" not in page and "<style" not in page and not re.search(r"<[^>]+\son[a-z]+=", page)
+    assert not re.search(r'(src|href)="(data:|https?:)', page)
     en = client.get("/", params={"lang": "en"}, headers=V).text
     assert "sees luan-acc-1 XGigabitEthernet0/0/2 (port 50) instead of luan-acc-1 XGigabitEthernet0/0/1" in en
     assert client.get("/static/overview.js").status_code == 200
     assert client.get("/static/overview.css").status_code == 200
+    assert client.get("/static/favicon.svg").status_code == 200
 
 
 def test_the_device_page_shows_interfaces_neighbours_links_findings_and_drift(
