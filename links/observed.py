@@ -18,11 +18,12 @@ Sample = tuple[str, Mapping[str, str], float]
 
 UP, DOWN = 1, 2
 REACHABLE = "snmp_up"
+PARTIAL = "snmp_scrape_partial"
 OPER_STATUS = "ifOperStatus"
 PHYS_ADDRESS = "ifPhysAddress"
 NEIGHBOUR = "lldpRemSysName"
 PORT_ID_SUBTYPE = "lldpRemPortIdSubtype"
-METRICS = (REACHABLE, OPER_STATUS, NEIGHBOUR, PORT_ID_SUBTYPE)
+METRICS = (REACHABLE, PARTIAL, OPER_STATUS, NEIGHBOUR, PORT_ID_SUBTYPE)
 """The series link states are computed from (``ifPhysAddress`` too, when a neighbour names a port by MAC)."""
 
 SUBTYPES = {1: "interfaceAlias", 2: "portComponent", 3: "macAddress", 4: "networkAddress", 5: "interfaceName",
@@ -63,6 +64,8 @@ class NeighbourRow:
 @dataclass
 class Observations:
     reachable: dict[str, bool] = field(default_factory=dict)
+    partial: set[str] = field(default_factory=set)
+    """Devices whose last poll the deadline cut short: a row they do not report may still exist."""
     interfaces: dict[str, list[InterfaceRow]] = field(default_factory=dict)
     neighbours: dict[str, list[NeighbourRow]] = field(default_factory=dict)
     source: str = ""
@@ -84,6 +87,7 @@ def observations_from_samples(samples: Iterable[Sample], source: str = "",
                               taken_at: float | None = None) -> Observations:
     """Group snmp_exporter-named samples by device (series of other names are ignored)."""
     reachable: dict[str, bool] = {}
+    partial: set[str] = set()
     opers: dict[tuple[str, int], tuple[Mapping[str, str], float]] = {}
     macs: dict[tuple[str, int], str] = {}
     rows: dict[tuple[str, str, str, str], Mapping[str, str]] = {}
@@ -94,6 +98,8 @@ def observations_from_samples(samples: Iterable[Sample], source: str = "",
             continue
         if name == REACHABLE:
             reachable[device] = reachable.get(device, True) and value >= 1
+        elif name == PARTIAL and value >= 1:
+            partial.add(device)
         elif name == OPER_STATUS:
             opers[(device, _int(labels.get("ifIndex")))] = (labels, value)
         elif name == PHYS_ADDRESS:
@@ -116,5 +122,5 @@ def observations_from_samples(samples: Iterable[Sample], source: str = "",
             device, _int(labels.get("lldpRemLocalPortNum")), labels.get("lldpLocPortId", ""),
             labels.get("lldpLocPortDesc", ""), labels.get(NEIGHBOUR, ""), labels.get("lldpRemPortId", ""),
             subtypes.get(key), labels.get("lldpRemPortDesc", ""), labels.get("lldpRemChassisId", "")))
-    return Observations(reachable, dict(interfaces), dict(neighbours), source,
+    return Observations(reachable, partial, dict(interfaces), dict(neighbours), source,
                         time.time() if taken_at is None else taken_at)

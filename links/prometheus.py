@@ -19,6 +19,7 @@ import httpx
 from links.observed import (
     NEIGHBOUR,
     OPER_STATUS,
+    PARTIAL,
     PHYS_ADDRESS,
     PORT_ID_SUBTYPE,
     REACHABLE,
@@ -28,12 +29,25 @@ from links.observed import (
 )
 
 LLDP_LABELS = ("device", "lldpRemTimeMark", "lldpRemLocalPortNum", "lldpRemIndex")
+PARTIAL_LOOKBACK = "2m"
+"""A device whose last poll was cut short by its deadline is judged on what it reported within this window."""
+
+
+def _rows(metric: str, by: str) -> str:
+    """The latest rows of ``metric``; for a device whose latest poll was partial, its rows of the last minutes.
+
+    The deadline cuts some walks of a busy poller: rows it did not read are not rows that are gone."""
+    recent = f"last_over_time({metric}[{PARTIAL_LOOKBACK}]) and on (device) ({PARTIAL} == 1)"
+    return f"max by ({by}) ({metric} or ({recent}))"
+
+
 QUERIES: dict[str, str] = {
     REACHABLE: f"min by (device) ({REACHABLE})",
-    OPER_STATUS: f"max by (device, ifIndex, ifName, ifDescr, ifAlias) ({OPER_STATUS})",
-    NEIGHBOUR: f"max by ({', '.join(LLDP_LABELS)}, lldpLocPortId, lldpLocPortDesc, lldpRemChassisId, "
-               f"lldpRemPortId, lldpRemPortDesc, {NEIGHBOUR}) ({NEIGHBOUR})",
-    PORT_ID_SUBTYPE: f"max by ({', '.join(LLDP_LABELS)}) ({PORT_ID_SUBTYPE})",
+    PARTIAL: f"max by (device) ({PARTIAL})",
+    OPER_STATUS: _rows(OPER_STATUS, "device, ifIndex, ifName, ifDescr, ifAlias"),
+    NEIGHBOUR: _rows(NEIGHBOUR, f"{', '.join(LLDP_LABELS)}, lldpLocPortId, lldpLocPortDesc, lldpRemChassisId, "
+                                f"lldpRemPortId, lldpRemPortDesc, {NEIGHBOUR}"),
+    PORT_ID_SUBTYPE: _rows(PORT_ID_SUBTYPE, ", ".join(LLDP_LABELS)),
 }
 
 

@@ -11,7 +11,7 @@ import time
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from links.observed import REACHABLE, Observations, Sample, observations_from_samples
+from links.observed import PARTIAL, REACHABLE, Observations, Sample, observations_from_samples
 from yunwang.inventory import build_inventory
 from yunwang.topology import Topology
 
@@ -30,6 +30,7 @@ def poll_observations(topo: Topology, endpoints: dict[str, str] | None = None,
     taken = time.time()
     results = poll_once(devices, resolver_for(topology=topo), timeout=timeout)
     samples: list[Sample] = [(REACHABLE, {"device": r.name}, 1.0 if r.ok else 0.0) for r in results]
+    samples += [(PARTIAL, {"device": r.name}, 1.0 if r.partial else 0.0) for r in results]
     text = "".join(render_families(results))
     for family in text_string_to_metric_families(text):
         samples += [(s.name, s.labels, s.value) for s in family.samples]

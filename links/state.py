@@ -6,8 +6,9 @@ For each declared link (both ends' ports, named by ``yunwang.hardware``):
   own table names a stranger, or a third device's table names one of the ends); the reason says which;
 * ``down`` — otherwise, either end's interface is not operationally up;
 * ``ok`` — otherwise, an end's LLDP table names the declared peer port;
-* ``missing`` — both ports up (as far as known) but no LLDP neighbour where one was read;
-* ``unknown`` — nothing to decide on (a device not answering, no LLDP read at either end).
+* ``missing`` — both ports up (as far as known) but no LLDP neighbour where a whole LLDP table was read;
+* ``unknown`` — nothing to decide on (a device not answering or cut short by its poll's deadline, no LLDP read
+  at either end).
 
 Every LLDP neighbour on a port that no declared link uses, seeing a port no declared link uses, is
 ``unexpected``. Port ids are matched by canonical interface name (:mod:`links.ports`) whatever their LLDP
@@ -69,7 +70,7 @@ class EndStatus:
     oper: int | None
     """ifOperStatus of the port (1 up, 2 down, …), None when not read."""
     lldp: bool
-    """This end's LLDP neighbour table was read."""
+    """This end's whole LLDP neighbour table was read (not cut short by the poll's deadline)."""
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def _end_status(end: End, net: DeclaredNetwork, seen: Observations, resolver: _R
     reachable = seen.reachable.get(end.device)
     itf = resolver.ports.get(end.device, {}).get(end.port) if reachable else None
     return EndStatus(end, reachable, itf.oper if itf is not None else None,
-                     bool(reachable) and end.device in net.lldp_devices)
+                     bool(reachable) and end.device in net.lldp_devices and end.device not in seen.partial)
 
 
 def _declared(end: End) -> str:
@@ -257,16 +258,18 @@ def _link_status(link: DeclaredLink, net: DeclaredNetwork, seen: Observations, r
         where = " and ".join(str(e.end) for e in read)
         return LinkStatus(link, State.MISSING, ends, (), (), f"ports up but no LLDP neighbour on {where}",
                           f"接口运行正常，但 {'、'.join(str(e.end) for e in read)} 未发现 LLDP 邻居")
-    why = [_unknown_reason(e, net) for e in ends]
+    why = [_unknown_reason(e, net, seen.partial) for e in ends]
     return LinkStatus(link, State.UNKNOWN, ends, (), (), "; ".join(w[0] for w in why), "；".join(w[1] for w in why))
 
 
-def _unknown_reason(e: EndStatus, net: DeclaredNetwork) -> tuple[str, str]:
+def _unknown_reason(e: EndStatus, net: DeclaredNetwork, partial: set[str]) -> tuple[str, str]:
     device = e.end.device
     if e.reachable is None:
         return f"nothing polled from {device}", f"未采集到 {device} 的数据"
     if not e.reachable:
         return f"{device} did not answer its last poll", f"{device} 最近一次采集无响应"
+    if device in partial:
+        return f"{device}'s last poll was cut short", f"{device} 最近一次采集未完成"
     if e.oper is None:
         return f"{device} reports no interface {e.end.name}", f"{device} 未报告接口 {e.end.name}"
     if device not in net.lldp_devices:

@@ -204,6 +204,10 @@ def test_the_whole_system_is_monitored_and_audited(stack: Stack) -> None:
 
 RECABLED = "luan-core-1:3~luan-acc-1:49"
 """core-1 Ten-GigabitEthernet1/0/3 — acc-1 XGigabitEthernet0/0/1: its acc-1 end is moved to the next port."""
+CHANGED = {RECABLED: "miswired", "jinan-agg-1:2~jinan-acc-1:24": "down", "luan-core-1:1~luan-core-2:1": "missing"}
+"""The links the test changes and the state each must show. (On a loaded machine the poll of some other device
+may be cut short by its deadline: its links are then unknown, so only these are required to be ok first.)"""
+LINK_ALERTS = ("YunwangLinkMiswired", "YunwangLinkDown", "YunwangUnexpectedNeighbour")
 
 
 def _link_states(stack: Stack) -> dict[str, str]:
@@ -245,9 +249,20 @@ def test_a_recabled_link_is_seen_alerted_drawn_red_and_green_again(stack: Stack)
     assert topology is not None
     declared = len(topology.links)
     sim_dir = stack.state / "sim" / "dev"
-    stack.until("every declared link ok in Prometheus",
-                lambda: set(_link_states(stack).values()) == {"ok"} and len(_link_states(stack)) == declared,
-                timeout=200)
+
+    def as_declared() -> Any:
+        states = _link_states(stack)
+        return (len(states) == declared and all(states.get(link) == "ok" for link in CHANGED)
+                and not stack.query("yunwang_link_unexpected_neighbour == 1")
+                and "miswired" not in states.values()) or {k: v for k, v in states.items() if v != "ok"} or False
+
+    def until_as_declared(what: str, also: Callable[[], bool] = lambda: True, timeout: float = 200) -> None:
+        try:
+            stack.until(what, lambda: as_declared() is True and also(), timeout=timeout)
+        except pytest.fail.Exception:
+            pytest.fail(f"timed out waiting for {what}; links not ok: {as_declared()!r}")
+
+    until_as_declared("the links to change ok in Prometheus")
     wiring = Wiring.declared(topology)
     wiring.plug(("luan-core-1", 3), ("luan-acc-1", 50))          # miswired: the next port of the same switch
     wiring.unplug(("jinan-agg-1", 2))                            # down
@@ -263,10 +278,10 @@ def test_a_recabled_link_is_seen_alerted_drawn_red_and_green_again(stack: Stack)
         followed = time.monotonic() - started
         print(f"recabling seen in Prometheus after {followed:.1f} s (poll {POLL_S} s, scrape {SCRAPE_S} s)")
         assert followed <= 2 * POLL_S + SCRAPE_S + 10, f"the link state took {followed:.1f} s to follow"
-        stack.until("down, missing and the stranger in Prometheus", lambda: {
-            "jinan-agg-1:2~jinan-acc-1:24": "down", "luan-core-1:1~luan-core-2:1": "missing"}.items()
-            <= _link_states(stack).items() and stack.query("yunwang_link_unexpected_neighbour == 1"), timeout=90)
-        for alert in ("YunwangLinkMiswired", "YunwangLinkDown", "YunwangUnexpectedNeighbour"):
+        stack.until("down, missing and the stranger in Prometheus", lambda: CHANGED.items()
+                    <= _link_states(stack).items() and stack.query("yunwang_link_unexpected_neighbour == 1"),
+                    timeout=90)
+        for alert in LINK_ALERTS:
             firing = stack.until(f"{alert} firing", lambda a=alert: [x for x in stack.alerts(a)
                                                                      if x["state"] == "firing"], timeout=90)
             if alert == "YunwangLinkMiswired":
@@ -277,6 +292,7 @@ def test_a_recabled_link_is_seen_alerted_drawn_red_and_green_again(stack: Stack)
             (got := _net_links(stack)) and {x["id"]: x["state"] for x in got[1]["links"]} == _link_states(stack)
             and got), timeout=60)
         assert code == 1 and answer["counts"]["miswired"] == 1 and answer["unexpected"][0]["seen_device"] == "rogue-ap"
+        assert {x["id"]: x["state"] for x in answer["links"]}.items() >= CHANGED.items()
         drawn = _overview(stack, browser, "e2e-overview-recabled.png")
         assert drawn["problems"] == []
         assert drawn["states"] == sorted(["down", "miswired", "missing", "ok", "unexpected"])
@@ -284,13 +300,15 @@ def test_a_recabled_link_is_seen_alerted_drawn_red_and_green_again(stack: Stack)
     finally:
         rewire(sim_dir, topology, Wiring.declared(topology))
         try:
-            stack.until("every link ok again and the link alerts resolved", lambda: set(
-                _link_states(stack).values()) == {"ok"} and not any(stack.alerts(a) for a in (
-                    "YunwangLinkMiswired", "YunwangLinkDown", "YunwangUnexpectedNeighbour")), timeout=150)
+            until_as_declared("the changed links ok again and the link alerts resolved",
+                              lambda: not any(stack.alerts(a) for a in LINK_ALERTS), timeout=150)
             code, answer = _net_links(stack)
-            assert code == 0 and answer["counts"]["ok"] == declared and answer["unexpected"] == []
+            again = {x["id"]: x["state"] for x in answer["links"]}
+            assert all(again[link] == "ok" for link in CHANGED) and answer["unexpected"] == []
+            assert code == (0 if set(again.values()) == {"ok"} else 1)
             drawn = _overview(stack, browser, "e2e-overview.png")
-            assert drawn["problems"] == [] and drawn["states"] == ["ok"] and drawn["recabled"] == "rgb(45, 164, 78)"
+            assert drawn["problems"] == [] and drawn["recabled"] == "rgb(45, 164, 78)"  # green
+            assert set(drawn["states"]) <= {"ok", "unknown"}, drawn["states"]
         finally:
             browser.close()
 

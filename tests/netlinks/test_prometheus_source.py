@@ -34,7 +34,7 @@ def test_prometheus_answers_give_the_same_states_as_the_devices() -> None:
     direct = sim_observations(net, wiring)
     asked: list[str] = []
     via_prometheus = read_observations("http://prometheus.test", client=_fake(direct, asked))
-    assert via_prometheus.source == "prometheus http://prometheus.test" and len(asked) == 4
+    assert via_prometheus.source == "prometheus http://prometheus.test" and len(asked) == 5
     expected = {s.link.id: (s.state, s.reason) for s in evaluate(net, direct).links}
     got = evaluate(net, via_prometheus)
     assert {s.link.id: (s.state, s.reason) for s in got.links} == expected

@@ -123,3 +123,14 @@ def test_a_port_id_naming_no_port_is_explained(net: DeclaredNetwork) -> None:
     status = evaluate(net, seen).by_id[UPLINK]
     # the right device on the right local port, but its port id cannot be placed: not claimed miswired
     assert status.state == State.OK and "Eth0/0/99" in status.reason
+
+
+def test_a_poll_cut_short_is_not_taken_for_a_missing_neighbour(net: DeclaredNetwork) -> None:
+    """Under load the poller's deadline can cut a walk: LLDP rows not read are not rows that do not exist."""
+    seen = sim_observations(net)
+    for device in ("luan-core-1", "luan-core-2"):
+        seen.neighbours[device] = [r for r in seen.neighbours[device] if r.local_num != 1]
+    assert _states(net, seen)["luan-core-1:1~luan-core-2:1"] == State.MISSING
+    seen.partial = {"luan-core-1", "luan-core-2"}
+    status = evaluate(net, seen).by_id["luan-core-1:1~luan-core-2:1"]
+    assert status.state == State.UNKNOWN and "luan-core-1's last poll was cut short" in status.reason
