@@ -210,6 +210,17 @@ may be cut short by its deadline: its links are then unknown, so only these are 
 LINK_ALERTS = ("YunwangLinkMiswired", "YunwangLinkDown", "YunwangUnexpectedNeighbour")
 
 
+def _complete_polls(stack: Stack, since: float) -> set[str]:
+    """Devices whose latest poll (by the poller's own /metrics) started after ``since``, answered and was not cut
+    short by its deadline."""
+    text = httpx.get(f"http://127.0.0.1:{stack.ports['snmp']}/metrics", timeout=5).text
+    series = {name: dict(re.findall(rf"^{name}\{{(.*)\}} (\S+)$", text, re.M))
+              for name in ("snmp_scrape_timestamp_seconds", "snmp_up", "snmp_scrape_partial")}
+    return {m.group(1) for labels, stamp in series["snmp_scrape_timestamp_seconds"].items()
+            if float(stamp) > since and series["snmp_up"].get(labels) == "1"
+            and series["snmp_scrape_partial"].get(labels) == "0" and (m := re.search(r'device="([^"]+)"', labels))}
+
+
 def _link_states(stack: Stack) -> dict[str, str]:
     return {r["metric"]["link"]: r["metric"]["state"] for r in stack.query("yunwang_link_status == 1")}
 
@@ -269,15 +280,30 @@ def test_a_recabled_link_is_seen_alerted_drawn_red_and_green_again(stack: Stack)
     wiring.set_lldp(("luan-core-1", 1), False)                   # missing: up, but no LLDP across
     wiring.add_stranger(("jinan-acc-1", 5), "rogue-ap", "eth0")  # an unexpected neighbour
     browser = Browser(chromium, free_port())
-    started = time.monotonic()
+    started, started_wall = time.monotonic(), time.time()
+    polled: dict[str, float] = {}  # device → when a complete poll after the rewiring was first seen
+
+    def recabling_seen() -> bool:
+        for device in _complete_polls(stack, started_wall) & {"luan-core-1", "luan-acc-1"}:
+            polled.setdefault(device, time.monotonic())
+        return _link_states(stack).get(RECABLED) == "miswired"
+
     assert sorted(rewire(sim_dir, topology, wiring)) == ["jinan-acc-1", "jinan-agg-1", "luan-acc-1", "luan-core-1",
                                                          "luan-core-2"]
     try:
-        stack.until("the recabled link miswired in Prometheus",
-                    lambda: _link_states(stack).get(RECABLED) == "miswired", timeout=120)
-        followed = time.monotonic() - started
-        print(f"recabling seen in Prometheus after {followed:.1f} s (poll {POLL_S} s, scrape {SCRAPE_S} s)")
-        assert followed <= 2 * POLL_S + SCRAPE_S + 10, f"the link state took {followed:.1f} s to follow"
+        stack.until("the recabled link miswired in Prometheus", recabling_seen, timeout=180)
+        seen = time.monotonic()
+        after_poll = seen - min(polled.values()) if polled else None
+        print(f"recabling seen in Prometheus {seen - started:.1f} s after it was made, "
+              f"{after_poll if after_poll is None else round(after_poll, 1)} s after the first complete poll of an "
+              f"end (poll {POLL_S} s, scrape {SCRAPE_S} s)")
+        # From a complete poll: Prometheus scrapes the poller (≤ poll interval), then the monitor (≤ scrape
+        # interval; it re-reads states older than 2 s). On a machine that starves the poller, the polls themselves
+        # are late or cut short (partial): only the part after a complete poll is bounded here.
+        if after_poll is not None:
+            assert after_poll <= POLL_S + SCRAPE_S + 2 + 8, f"{after_poll:.1f} s from a complete poll to Prometheus"
+        if not polled or min(polled.values()) - started <= POLL_S + 2:  # the poller kept its pace
+            assert seen - started <= 2 * POLL_S + SCRAPE_S + 10, f"the link state took {seen - started:.1f} s"
         stack.until("down, missing and the stranger in Prometheus", lambda: CHANGED.items()
                     <= _link_states(stack).items() and stack.query("yunwang_link_unexpected_neighbour == 1"),
                     timeout=90)
@@ -289,8 +315,8 @@ def test_a_recabled_link_is_seen_alerted_drawn_red_and_green_again(stack: Stack)
                     ("luan-acc-1", "XGigabitEthernet0/0/2")}
                 assert "is miswired" in firing[0]["annotations"]["summary"]
         code, answer = stack.until("`yunwang net links` giving Prometheus's answer", lambda: (
-            (got := _net_links(stack)) and {x["id"]: x["state"] for x in got[1]["links"]} == _link_states(stack)
-            and got), timeout=60)
+            (got := _net_links(stack)) and {x["id"]: x["state"] for x in got[1]["links"]} == (
+                states := _link_states(stack)) and CHANGED.items() <= states.items() and got), timeout=120)
         assert code == 1 and answer["counts"]["miswired"] == 1 and answer["unexpected"][0]["seen_device"] == "rogue-ap"
         assert {x["id"]: x["state"] for x in answer["links"]}.items() >= CHANGED.items()
         drawn = _overview(stack, browser, "e2e-overview-recabled.png")
@@ -301,7 +327,7 @@ def test_a_recabled_link_is_seen_alerted_drawn_red_and_green_again(stack: Stack)
         rewire(sim_dir, topology, Wiring.declared(topology))
         try:
             until_as_declared("the changed links ok again and the link alerts resolved",
-                              lambda: not any(stack.alerts(a) for a in LINK_ALERTS), timeout=150)
+                              lambda: not any(stack.alerts(a) for a in LINK_ALERTS), timeout=240)
             code, answer = _net_links(stack)
             again = {x["id"]: x["state"] for x in answer["links"]}
             assert all(again[link] == "ok" for link in CHANGED) and answer["unexpected"] == []
