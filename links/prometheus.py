@@ -30,14 +30,16 @@ from links.observed import (
 
 LLDP_LABELS = ("device", "lldpRemTimeMark", "lldpRemLocalPortNum", "lldpRemIndex")
 PARTIAL_LOOKBACK = "2m"
-"""A device whose last poll was cut short by its deadline is judged on what it reported within this window."""
+"""A device whose last poll was cut short by its deadline, or timed out, is judged on what it reported within
+this window (then its links are unknown)."""
 
 
 def _rows(metric: str, by: str) -> str:
-    """The latest rows of ``metric``; for a device whose latest poll was partial, its rows of the last minutes.
-
-    The deadline cuts some walks of a busy poller: rows it did not read are not rows that are gone."""
-    recent = f"last_over_time({metric}[{PARTIAL_LOOKBACK}]) and on (device) ({PARTIAL} == 1)"
+    """The latest rows of ``metric``; for a device whose latest poll was partial or failed, its rows of the last
+    minutes. A busy poller's deadline cuts walks short and a busy device times out: rows not read this time are
+    not rows that are gone, and a link is not down because SNMP did not answer."""
+    recent = (f"last_over_time({metric}[{PARTIAL_LOOKBACK}]) and on (device) "
+              f"(({PARTIAL} == 1) or ({REACHABLE} == 0))")
     return f"max by ({by}) ({metric} or ({recent}))"
 
 

@@ -8,7 +8,8 @@ For each declared link (both ends' ports, named by ``yunwang.hardware``):
 * ``ok`` — otherwise, an end's LLDP table names the declared peer port;
 * ``missing`` — both ports up (as far as known) but no LLDP neighbour where a whole LLDP table was read;
 * ``unknown`` — nothing to decide on (a device not answering or cut short by its poll's deadline, no LLDP read
-  at either end).
+  at either end). Rows a source still holds for a device that did not answer this time (Prometheus keeps the
+  last minutes' rows of such a device, see :mod:`links.prometheus`) count as what it reports.
 
 Every LLDP neighbour on a port that no declared link uses, seeing a port no declared link uses, is
 ``unexpected``. Port ids are matched by canonical interface name (:mod:`links.ports`) whatever their LLDP
@@ -198,7 +199,7 @@ def _is_up(oper: int | None) -> bool:
 
 def _end_status(end: End, net: DeclaredNetwork, seen: Observations, resolver: _Resolver) -> EndStatus:
     reachable = seen.reachable.get(end.device)
-    itf = resolver.ports.get(end.device, {}).get(end.port) if reachable else None
+    itf = resolver.ports.get(end.device, {}).get(end.port)  # (rows of a device not answering now are recent ones)
     return EndStatus(end, reachable, itf.oper if itf is not None else None,
                      bool(reachable) and end.device in net.lldp_devices and end.device not in seen.partial)
 
@@ -280,8 +281,7 @@ def _unknown_reason(e: EndStatus, net: DeclaredNetwork, partial: set[str]) -> tu
 def evaluate(net: DeclaredNetwork, seen: Observations) -> LinkReport:
     """Every declared link's state and every unexpected neighbour, from one set of observations."""
     resolver = _Resolver(net, seen)
-    sightings = [resolver.sighting(row) for device in sorted(seen.neighbours) if seen.reachable.get(device)
-                 for row in seen.neighbours[device]]
+    sightings = [resolver.sighting(row) for device in sorted(seen.neighbours) for row in seen.neighbours[device]]
     at: dict[tuple[str, int], list[Sighting]] = {}
     of: dict[tuple[str, int], list[Sighting]] = {}
     for s in sightings:

@@ -29,12 +29,14 @@ def topology(stack: str = "dev") -> Topology:
 
 def sim_observations(net: DeclaredNetwork, wiring: Wiring | None = None,
                      silent: frozenset[str] = frozenset()) -> Observations:
-    """Every device answers (but those in ``silent``); LLDP is read where the inventory polls it."""
+    """Every device answers (but those in ``silent``: no rows at all); LLDP is read where the inventory polls it."""
     topo = net.topology
     fleet = FleetView(topo, wiring)
     seen = Observations(source="simulated fleet", taken_at=0.0)
     for device in topo.devices:
         seen.reachable[device.name] = device.name not in silent
+        if device.name in silent:
+            continue
         interfaces = fleet.interfaces(device)
         seen.interfaces[device.name] = [
             InterfaceRow(device.name, i.index, i.name, i.descr, i.alias, UP if i.oper_up else DOWN,
@@ -61,25 +63,30 @@ def prometheus_vector(seen: Observations, query: str) -> list[dict[str, Any]]:
     one = re.search(r'device="([^"]+)"', query)
     devices = {one.group(1)} if one else None
     out: list[dict[str, Any]] = []
-    if "snmp_scrape_timestamp_seconds" in query:
+    first = re.search(r"[A-Za-z_:][A-Za-z0-9_:]*(?=[{\[)]|\s+or|$)", query.split("(")[-1] if "by (" not in query
+                      else query[query.index(") (") + 3:])
+    name = first.group(0) if first else query
+    if name == "snmp_scrape_timestamp_seconds":
         out = [{"metric": {"device": d}, "value": [0, str(seen.taken_at or 1.7e9)]} for d in seen.reachable
                if devices is None or d in devices]
-    elif "snmp_up" in query:
+    elif name == "snmp_scrape_partial":
+        out = [{"metric": {"device": d}, "value": [0, "1" if d in seen.partial else "0"]} for d in seen.reachable]
+    elif name == "snmp_up":
         out = [{"metric": {"device": d}, "value": [0, "1" if up else "0"]} for d, up in seen.reachable.items()]
-    elif any(m in query for m in ("ifOperStatus", "ifAdminStatus", "ifHighSpeed")):
+    elif name in ("ifOperStatus", "ifAdminStatus", "ifHighSpeed"):
         for rows in seen.interfaces.values():
             for r in rows:
                 if devices is not None and r.device not in devices:
                     continue
-                value = r.oper if "ifOperStatus" in query else 1 if "ifAdminStatus" in query else 1000
+                value = r.oper if name == "ifOperStatus" else 1 if name == "ifAdminStatus" else 1000
                 out.append({"metric": {"device": r.device, "ifIndex": str(r.if_index), "ifName": r.name,
                                        "ifDescr": r.descr, "ifAlias": r.alias}, "value": [0, str(value)]})
-    elif "lldpRem" in query:
+    elif name in ("lldpRemSysName", "lldpRemPortIdSubtype"):
         for rows in seen.neighbours.values():
             for r in rows:
                 key = {"device": r.device, "lldpRemTimeMark": "0", "lldpRemLocalPortNum": str(r.local_num),
                        "lldpRemIndex": "1"}
-                if "lldpRemPortIdSubtype" in query:
+                if name == "lldpRemPortIdSubtype":
                     out.append({"metric": key, "value": [0, str(r.subtype)]})
                 else:
                     out.append({"metric": {**key, "lldpLocPortId": r.local_id, "lldpLocPortDesc": r.local_desc,
