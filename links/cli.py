@@ -14,6 +14,7 @@ from links.declared import End, declared_network
 from links.observed import Observations
 from links.state import STATE_ZH, UNEXPECTED_ZH, LinkReport, State, evaluate
 from yunwang.errors import InputError, Problem
+from yunwang.topology import Topology
 
 STYLE = {State.OK: "green", State.MISWIRED: "bold red", State.DOWN: "red", State.MISSING: "yellow",
          State.UNKNOWN: "dim"}
@@ -63,7 +64,9 @@ def print_table(report: LinkReport, stack: str, show_ok: bool) -> None:
                   f"neighbour(s)" + ("" if show_ok else " (ok links hidden: --all shows them)"), highlight=False)
 
 
-def observe(stack: str, prometheus: str | None, endpoints: Path | None, timeout: float) -> tuple[Any, Observations]:
+def observe(stack: str, prometheus: str | None, endpoints: Path | None,
+            timeout: float) -> tuple[Topology, Observations]:
+    """The stack's topology and what its devices report (from Prometheus, or polled now)."""
     from yunwang.inventory import load_endpoints
     from yunwang.stacks import load_stack
 

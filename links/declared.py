@@ -58,7 +58,7 @@ class DeclaredLink:
         return f"{self.a} — {self.b}"
 
 
-def _end(topo: Topology, device: Device, port: int) -> End:
+def _end(device: Device, port: int) -> End:
     descr, name, _ = profile_for(device).port(port, device.interfaces)
     return End(device.name, port, descr, name, device.region, device.site)
 
@@ -74,8 +74,8 @@ def _link_region(topo: Topology, a: Device, b: Device) -> str:
 def declared_link(topo: Topology, link: Link) -> DeclaredLink:
     a, b = topo.device_by_name[link.a.device], topo.device_by_name[link.b.device]
     region = _link_region(topo, a, b)
-    return DeclaredLink(f"{a.name}:{link.a.port}~{b.name}:{link.b.port}", _end(topo, a, link.a.port),
-                        _end(topo, b, link.b.port), region, topo.region_by_name[region].name_zh,
+    return DeclaredLink(f"{a.name}:{link.a.port}~{b.name}:{link.b.port}", _end(a, link.a.port),
+                        _end(b, link.b.port), region, topo.region_by_name[region].name_zh,
                         link.bandwidth_mbps)
 
 
@@ -133,7 +133,7 @@ class DeclaredNetwork:
         dev = self.topology.device_by_name.get(device)
         if dev is None or not 1 <= port <= dev.interfaces:
             return None
-        return _end(self.topology, dev, port)
+        return _end(dev, port)
 
 
 def declared_network(topo: Topology) -> DeclaredNetwork:
