@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from links_testlib import FakePrometheus, sim_observations, topology
-from monitor_testlib import ADMIN, AGENT, ROOT, VIEWER, MonitorProcess, bearer, finding, heartbeat, need_binary, report
+from monitor_testlib import ADMIN, ROOT, VIEWER, MonitorProcess, bearer, enrol, finding, heartbeat, need_binary, report
 
 from agents.sim.wiring import Wiring
 from links.declared import declared_network
@@ -115,7 +115,7 @@ def test_headless_chromium_shows_the_map_without_console_errors(tmp_path: Path, 
     browser = None
     try:
         httpx.post(f"{server.url}/api/v1/agents/luan-mgmt-1/heartbeat", json=heartbeat("luan-mgmt-1"),
-                   headers=bearer(AGENT)).raise_for_status()
+                   headers=enrol(httpx, "luan-mgmt-1", server.url)).raise_for_status()
         for controls in ({"8.1.4.2-a": "non-compliant", "8.1.3.1-a": "compliant"},
                          {"8.1.4.2-a": "partial", "8.1.3.1-a": "compliant", "8.1.5.1-a": "not-assessed"}):
             httpx.post(f"{server.url}/api/v1/audits", headers=bearer(ADMIN), json=report(
