@@ -40,7 +40,7 @@ def _facts(items: list[tuple[Mapping[str, Any], str]]) -> K8sFacts:
 
 
 def _message(rule: Rule, target_id: str, message: str) -> str:
-    return f"{rule.id} [{', '.join(rule.clauses)}] {rule.title} / {rule.title_zh}: {target_id}: {message}. " \
+    return f"{rule.id} [{'; '.join(rule.citations)}] {rule.title} / {rule.title_zh}: {target_id}: {message}. " \
            f"{rule.remediation}"
 
 
@@ -66,7 +66,7 @@ def build_policies() -> list[Policy]:
     load_rules(["k8s"])
     out: list[Policy] = []
     for rule in rules_for("k8s"):
-        description = f"{rule.title} / {rule.title_zh} (GB/T 22239-2019 {', '.join(rule.clauses)})"
+        description = f"{rule.title} / {rule.title_zh} (GB/T 22239-2019 {'; '.join(rule.citations)})"
         if rule.id in SET_RULES:
             out.append(StackValidationPolicy(name=rule.id.lower(), description=description,
                                              validate=stack_validator(rule), enforcement_level=enforcement(rule),
