@@ -39,8 +39,16 @@ CLUSTER_SCOPED = frozenset({
     "CustomResourceDefinition", "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
     "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "APIService", "IngressClass", "RuntimeClass",
     "PodSecurityPolicy", "CSIDriver", "CSINode", "VolumeAttachment", "CertificateSigningRequest", "FlowSchema",
-    "PriorityLevelConfiguration", "Policy",
+    "PriorityLevelConfiguration", "Policy", "KubeletConfiguration", "KubeProxyConfiguration", "EncryptionConfiguration",
+    "AuthenticationConfiguration", "AuthorizationConfiguration", "AdmissionConfiguration",
 })
+CONFIG_KINDS = frozenset({"KubeletConfiguration", "KubeProxyConfiguration", "EncryptionConfiguration",
+                          "AuthenticationConfiguration", "AuthorizationConfiguration", "AdmissionConfiguration"})
+"""Component configuration files (the kubelet's config.yaml, kube-proxy's, the API server's encryption,
+authentication, authorization and admission configurations): audited like objects, named after their file when they
+carry no metadata.name."""
+KUBEADM_KINDS = frozenset({"ClusterConfiguration", "InitConfiguration", "JoinConfiguration", "ResetConfiguration",
+                           "UpgradeConfiguration"})
 BUILTIN_KINDS = CLUSTER_SCOPED | frozenset({
     "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
     "Service", "Endpoints", "EndpointSlice", "Ingress", "NetworkPolicy", "ConfigMap", "Secret", "ServiceAccount",
@@ -74,7 +82,8 @@ class K8sObject:
         self.kind = str(obj.get("kind", ""))
         meta = obj.get("metadata")
         self.metadata = meta if isinstance(meta, dict) else {}
-        self.name = str(self.metadata.get("name") or self.metadata.get("generateName") or "?")
+        self.name = str(self.metadata.get("name") or self.metadata.get("generateName")
+                        or (os.path.basename(file) if self.kind in CONFIG_KINDS else "?"))
         self.namespace = None if self.kind in CLUSTER_SCOPED else str(self.metadata.get("namespace") or "default")
 
     @property
@@ -130,12 +139,79 @@ def containers(pod_spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
                     yield c
 
 
+def security_context(d: dict[str, Any]) -> dict[str, Any]:
+    """The securityContext of a pod spec or a container ({} when absent or malformed)."""
+    sc = d.get("securityContext")
+    return sc if isinstance(sc, dict) else {}
+
+
+def container_name(c: dict[str, Any]) -> str:
+    return str(c.get("name", "?"))
+
+
+INSECURE_CAPABILITIES = frozenset({"ALL", "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE",
+                                   "SYS_BOOT", "MAC_OVERRIDE", "MAC_ADMIN", "PERFMON", "BPF", "SETPCAP",
+                                   "DAC_READ_SEARCH"})
+"""Kubescape's insecure capabilities, plus DAC_READ_SEARCH (reads any file of the host by handle: "shocker")."""
+
+
+def capability_names(value: object) -> set[str]:
+    """Capability names of an add/drop list, upper-case and without a ``CAP_`` prefix (runtimes accept both)."""
+    return {str(x).upper().removeprefix("CAP_") for x in value} if isinstance(value, list) else set()
+
+
+def pod_metadata(obj: K8sObject) -> dict[str, Any]:
+    """The metadata of the pods a workload runs: the Pod's own, a controller's pod template's, a CronJob's job
+    template's pod template's."""
+    if obj.kind == "Pod":
+        return obj.metadata
+    spec = as_dict(obj.obj.get("spec"))
+    if obj.kind == "CronJob":
+        spec = as_dict(as_dict(spec.get("jobTemplate")).get("spec"))
+    return as_dict(as_dict(spec.get("template")).get("metadata"))
+
+
+def pod_labels(obj: K8sObject) -> dict[str, Any]:
+    """The labels of the pods a workload runs."""
+    return as_dict(pod_metadata(obj).get("labels"))
+
+
+def selects(selector: Any, labels: dict[str, Any], *, plain: bool = False) -> bool:
+    """Whether a label selector selects ``labels``: a LabelSelector (matchLabels + matchExpressions; empty selects
+    everything) or, with ``plain``, a Service's map of labels (empty selects nothing)."""
+    if plain:
+        return isinstance(selector, dict) and bool(selector) and all(
+            str(labels.get(k)) == str(v) for k, v in selector.items())
+    sel = as_dict(selector)
+    if any(str(labels.get(k)) != str(v) or k not in labels for k, v in as_dict(sel.get("matchLabels")).items()):
+        return False
+    for expr in sel.get("matchExpressions") or []:
+        expr = as_dict(expr)
+        key, op, values = str(expr.get("key")), expr.get("operator"), [str(v) for v in expr.get("values") or []]
+        present = key in labels
+        if ((op == "In" and (not present or str(labels[key]) not in values))
+                or (op == "NotIn" and present and str(labels[key]) in values)
+                or (op == "Exists" and not present) or (op == "DoesNotExist" and present)):
+            return False
+    return True
+
+
+def effective(pod_spec: dict[str, Any], container: dict[str, Any], key: str) -> Any:
+    """A security setting as the kubelet applies it: the container's securityContext overrides the pod's (runAsUser,
+    runAsGroup, runAsNonRoot, seccompProfile, appArmorProfile, seLinuxOptions, windowsOptions)."""
+    sc = security_context(container)
+    return sc[key] if key in sc else security_context(pod_spec).get(key)
+
+
 @dataclass
 class K8sFacts:
     """The whole object set of one audit, with cross-object indexes built on first use."""
 
     objects: list[K8sObject] = field(default_factory=list)
     _ns_index: dict[str, dict[str, list[K8sObject]]] = field(default_factory=dict, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Indexes that rule helpers derive from the objects (control-plane components, RBAC grants …), built once per
+    audit by the first rule that asks."""
 
     @cached_property
     def by_kind(self) -> dict[str, list[K8sObject]]:
@@ -166,6 +242,11 @@ class K8sFacts:
             if spec is not None:
                 out.append((o, spec))
         return out
+
+    @cached_property
+    def containers(self) -> list[tuple[K8sObject, dict[str, Any], dict[str, Any]]]:
+        """(object, pod spec, container) for every container of every workload: many rules walk them all."""
+        return [(o, spec, c) for o, spec in self.workloads for c in containers(spec)]
 
     @cached_property
     def namespaces(self) -> dict[str, K8sObject]:
@@ -479,6 +560,11 @@ def _add_object(data: dict[str, Any], name: str, line: int, template: str | None
         return
     if kind not in BUILTIN_KINDS:
         group = api.split("/")[0] if "/" in api else ""
+        if kind in KUBEADM_KINDS and group == "kubeadm.k8s.io":
+            stats.skip("k8s", name, f"kubeadm {kind}: audit the static pod manifests and kubelet configuration "
+                                    "kubeadm writes from it (/etc/kubernetes/manifests, /var/lib/kubelet/config.yaml)",
+                       line)
+            return
         if "." in group and not group.endswith("k8s.io"):
             stats.skip("k8s", name, f"custom resource {api} {kind}: no rules for it", line)
             return

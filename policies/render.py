@@ -119,11 +119,13 @@ def render_table(report: Report) -> str:
         title = f"{cite(clause)} {c.control_zh} / {c.control_en}" if c else cite(clause)
         table = Table(title=f"{title} — {STATUS_ZH[report.controls.get(clause, 'not-assessed')]}",
                       title_justify="left", show_lines=False)
-        for col in ("severity", "rule", "target", "where", "message"):
-            table.add_column(col, overflow="fold")
-        for f in grouped[clause]:
+        places = ["\n".join(filter(None, (f.target.where(), f.target.template and f"source: {f.target.template}")))
+                  for f in grouped[clause]]
+        widest = max((len(line) for p in places for line in p.splitlines()), default=5)
+        for col in ("severity", "rule", "target", "where", "message"):  # a location is never broken in two
+            table.add_column(col, overflow="fold", min_width=min(widest, 60) if col == "where" else None)
+        for f, place in zip(grouped[clause], places, strict=True):
             sev = f"{f.rule.severity} (waived)" if f.waived else f.rule.severity
-            place = "\n".join(filter(None, (f.target.where(), f.target.template and f"source: {f.target.template}")))
             table.add_row(sev, f"{f.rule.id} {f.rule.title_zh}", f.target.id, place, f.message)
         console.print(table)
     counts = report.counts()

@@ -88,32 +88,47 @@ items:
 ---
 apiVersion: apps/v1
 kind: Deployment
-metadata: {{name: web, namespace: app}}
+metadata: {{name: web, namespace: app, labels: {{app: web}}}}
 spec:
   replicas: 2
+  selector: {{matchLabels: {{app: web}}}}
   template:
+    metadata: {{labels: {{app: web}}}}
     spec:
       automountServiceAccountToken: false
-      securityContext: {{runAsNonRoot: true, runAsUser: 10001}}
-      volumes: [{{name: tmp, emptyDir: {{}}}}]
+      securityContext: {{runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001,
+                         seccompProfile: {{type: RuntimeDefault}}}}
+      topologySpreadConstraints:
+      - {{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule,
+         labelSelector: {{matchLabels: {{app: web}}}}}}
+      volumes: [{{name: tmp, emptyDir: {{}}}}, {{name: db, secret: {{secretName: db}}}}]
       containers:
       - name: web
         image: {DIGEST}
         env:
-        - {{name: DB_PASSWORD, valueFrom: {{secretKeyRef: {{name: db, key: password}}}}}}
-        - {{name: DB_PASSWORD_FILE, value: /run/secrets/db}}
+        - {{name: DB_PASSWORD_FILE, value: /run/secrets/db/password}}
         - {{name: LOG_LEVEL, value: info}}
-        resources: {{requests: {{cpu: 100m, memory: 128Mi}}, limits: {{cpu: 500m, memory: 128Mi}}}}
+        ports: [{{name: http, containerPort: 8080}}]
+        volumeMounts: [{{name: db, mountPath: /run/secrets/db, readOnly: true}}]
+        readinessProbe: {{httpGet: {{path: /healthz, port: http}}}}
+        resources:
+          requests: {{cpu: 100m, memory: 128Mi, ephemeral-storage: 100Mi}}
+          limits: {{cpu: 500m, memory: 128Mi, ephemeral-storage: 1Gi}}
         securityContext:
           allowPrivilegeEscalation: false
           readOnlyRootFilesystem: true
           privileged: false
           capabilities: {{drop: [ALL]}}
 ---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {{name: web, namespace: app}}
+spec: {{maxUnavailable: 1, selector: {{matchLabels: {{app: web}}}}}}
+---
 apiVersion: v1
 kind: Service
 metadata: {{name: web, namespace: app}}
-spec: {{type: ClusterIP, ports: [{{port: 80}}]}}
+spec: {{type: ClusterIP, selector: {{app: web}}, ports: [{{name: http, port: 80, targetPort: 8080}}]}}
 ---
 apiVersion: v1
 kind: Service
@@ -257,7 +272,8 @@ def _seq(*steps: Mutation) -> Mutation:
 
 
 def _resources(docs: list[dict[str, Any]]) -> None:
-    del container(docs)["resources"]["limits"]
+    limits = container(docs)["resources"]["limits"]
+    del limits["cpu"], limits["memory"]
 
 
 def _drop_caps(docs: list[dict[str, Any]]) -> None:
@@ -283,11 +299,12 @@ def _audit_none(docs: list[dict[str, Any]]) -> None:
 
 
 def _wildcard(docs: list[dict[str, Any]]) -> None:
-    find(docs, "ClusterRole", "auditor")["rules"].append({"apiGroups": ["*"], "resources": ["*"], "verbs": ["get"]})
+    find(docs, "ClusterRole", "auditor")["rules"].append(
+        {"apiGroups": ["networking.k8s.io"], "resources": ["*"], "verbs": ["get"]})
 
 
 def _auditor_writes(docs: list[dict[str, Any]]) -> None:
-    find(docs, "ClusterRole", "auditor")["rules"][0]["verbs"].append("delete")
+    find(docs, "ClusterRole", "auditor")["rules"][0]["verbs"].append("update")
 
 
 def _secadmin_broad(docs: list[dict[str, Any]]) -> None:
@@ -321,6 +338,69 @@ metadata: {name: settings, namespace: app}
 data: {db_password: hunter2, db_host: db}
 """
 
+
+
+def _role(kind: str, rules: list[dict[str, Any]], name: str = "extra", namespace: str = "app") -> Mutation:
+    def apply(docs: list[dict[str, Any]]) -> None:
+        meta: dict[str, Any] = {"name": name}
+        if kind == "Role":
+            meta["namespace"] = namespace
+        docs.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind, "metadata": meta, "rules": rules})
+    return apply
+
+
+def _grant(kind: str, group: str, resources: list[str], verbs: list[str]) -> Mutation:
+    return _role(kind, [{"apiGroups": [group], "resources": resources, "verbs": verbs}])
+
+
+def _sc_set(key: str, value: Any) -> Mutation:
+    return _set(_sc, key, value)
+
+
+def _pod_sc(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    return _pod(docs)["securityContext"]
+
+
+def _ports(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return container(docs)["ports"]
+
+
+def _policy(name: str, spec: dict[str, Any], namespace: str = "app") -> Mutation:
+    return lambda d: d.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                               "metadata": {"name": name, "namespace": namespace}, "spec": spec})
+
+
+def _service(name: str, spec: dict[str, Any], namespace: str = "app") -> Mutation:
+    meta = {"name": name, "namespace": namespace}
+    return lambda d: d.append({"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec})
+
+
+def _audit_policy(text: str) -> Mutation:
+    def apply(docs: list[dict[str, Any]]) -> None:
+        find(docs, "ConfigMap", "audit-policy")["data"]["policy.yaml"] = text
+    return apply
+
+
+def _resource_drop(section: str, key: str) -> Mutation:
+    def apply(docs: list[dict[str, Any]]) -> None:
+        del container(docs)["resources"][section][key]
+    return apply
+
+
+def _pdb(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    return find(docs, "PodDisruptionBudget", "web")["spec"]
+
+
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXZhbHVl"
+AUDIT_BODIES = "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: RequestResponse\n  resources:\n" \
+               "  - group: \"\"\n    resources: [secrets]\n- level: Metadata\n"
+HPA_ONE = """
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: app}
+spec: {scaleTargetRef: {kind: Deployment, name: web}, minReplicas: 1, maxReplicas: 4}
+"""
+
 # rule id → (mutation that makes exactly this rule fail, expected message fragment)
 FAILING: dict[str, tuple[Mutation, str]] = {
     "YW-K8S-001": (_set(_sc, "privileged", True), "runs privileged"),
@@ -348,9 +428,88 @@ FAILING: dict[str, tuple[Mutation, str]] = {
     "YW-K8S-030": (_env("API_TOKEN", "s3cr3t"), "API_TOKEN"),
     "YW-K8S-031": (_add(CONFIGMAP_SECRET), "db_password"),
     "YW-K8S-040": (_set(container, "image", "nginx:latest"), "latest"),
-    "YW-K8S-041": (_set(container, "image", "registry.example:5000/nginx:1.27"), "no digest"),
+    "YW-K8S-041": (_seq(_set(container, "image", "registry.example:5000/nginx:1.27"),
+                        _set(container, "imagePullPolicy", "Always")), "no digest"),
     "YW-K8S-050": (_audit_none, "records nothing"),
+    "YW-K8S-051": (_audit_policy(AUDIT_BODIES), "secrets at RequestResponse"),
+    "YW-K8S-025": (_grant("ClusterRole", "", ["pods/exec"], ["create"]), "create pods/exec"),
+    "YW-K8S-026": (_grant("ClusterRole", "", ["nodes/proxy"], ["get"]), "get nodes/proxy"),
+    "YW-K8S-027": (_grant("ClusterRole", "", ["users", "groups"], ["impersonate"]), "impersonate users"),
+    "YW-K8S-028": (_grant("Role", "rbac.authorization.k8s.io", ["rolebindings"], ["create"]), "create rolebindings"),
+    "YW-K8S-029": (_grant("ClusterRole", "admissionregistration.k8s.io", ["mutatingwebhookconfigurations"],
+                          ["patch"]), "patch mutatingwebhookconfigurations"),
+    "YW-K8S-090": (_grant("ClusterRole", "certificates.k8s.io", ["certificatesigningrequests/approval"], ["update"]),
+                   "update certificatesigningrequests/approval"),
+    "YW-K8S-091": (_grant("Role", "", ["*/status"], ["patch"]), "patch services/status"),
+    "YW-K8S-092": (_grant("Role", "", ["events"], ["delete"]), "delete events"),
+    "YW-K8S-093": (_grant("ClusterRole", "", ["secrets"], ["list"]), "list secrets"),
+    "YW-K8S-094": (_role("Role", [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["update"],
+                                   "resourceNames": ["coredns"]}], namespace="kube-system"), "object coredns"),
+    "YW-K8S-095": (_grant("ClusterRole", "", ["pods"], ["create"]), "create pods"),
+    "YW-K8S-096": (_grant("ClusterRole", "", ["persistentvolumes"], ["create"]), "create persistentvolumes"),
+    "YW-K8S-097": (_grant("Role", "", ["serviceaccounts/token"], ["create"]), "create serviceaccounts/token"),
+    "YW-K8S-098": (_grant("ClusterRole", "apps", ["deployments"], ["delete"]), "delete deployments"),
+    "YW-K8S-099": (_add("""
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: app}
+"""), "automountServiceAccountToken: false"),
+    "YW-K8S-032": (lambda d: container(d)["env"].append(
+        {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}), "DB_PASSWORD"),
+    "YW-K8S-033": (_env("BANNER", JWT), "env BANNER holds a credential"),
+    "YW-K8S-042": (_seq(_set(container, "image", "registry.example/web:1.4"),
+                        _set(container, "imagePullPolicy", "IfNotPresent")), "imagePullPolicy IfNotPresent"),
+    "YW-K8S-043": (_set(container, "image", "registry.k8s.io/ingress-nginx/controller@sha256:" + "d" * 64),
+                   "ingress-nginx controller"),
+    "YW-K8S-044": (lambda d: web(d)["metadata"]["labels"].__setitem__("k8s-app", "kubernetes-dashboard"),
+                   "Kubernetes Dashboard"),
+    "YW-K8S-045": (_env("GITSYNC_GIT", "/tmp/git"), "git binary"),
+    "YW-K8S-060": (_sc_set("seccompProfile", {"type": "Unconfined"}), "seccomp Unconfined"),
+    "YW-K8S-061": (_sc_set("appArmorProfile", {"type": "Unconfined"}), "without AppArmor"),
+    "YW-K8S-062": (_sc_set("seLinuxOptions", {"user": "system_u", "type": "spc_t"}), "user=system_u, type=spc_t"),
+    "YW-K8S-063": (lambda d: _ports(d)[0].__setitem__("hostPort", 8080), "host port(s) 8080"),
+    "YW-K8S-064": (_sc_set("procMount", "Unmasked"), "procMount: Unmasked"),
+    "YW-K8S-065": (lambda d: _pod_sc(d).__setitem__("sysctls", [{"name": "kernel.msgmax", "value": "65536"}]),
+                   "kernel.msgmax"),
+    "YW-K8S-066": (_sc_set("windowsOptions", {"hostProcess": True}), "HostProcess"),
+    "YW-K8S-067": (lambda d: _pod(d)["volumes"].append({"name": "share", "nfs": {"server": "nas", "path": "/x"}}),
+                   "type nfs"),
+    "YW-K8S-068": (_sc_set("capabilities", {"drop": ["ALL"], "add": ["CHOWN"]}), "adds capabilities: CHOWN"),
+    "YW-K8S-069": (_sc_set("runAsUser", 1000), "runAsUser: 1000"),
+    "YW-K8S-070": (_sc_set("runAsGroup", 0), "group 0 (root) in runAsGroup"),
+    "YW-K8S-071": (lambda d: container(d)["readinessProbe"]["httpGet"].__setitem__("host", "10.34.16.1"),
+                   "readinessProbe.httpGet.host=10.34.16.1"),
+    "YW-K8S-072": (_resource_drop("limits", "ephemeral-storage"), "limits.ephemeral-storage"),
+    "YW-K8S-073": (lambda d: _pod(d).pop("topologySpreadConstraints"), "all on one node"),
+    "YW-K8S-074": (_drop("PodDisruptionBudget", "web"), "no PodDisruptionBudget"),
+    "YW-K8S-075": (lambda d: _pdb(d).__setitem__("maxUnavailable", 0), "may ever be evicted"),
+    "YW-K8S-076": (_add(HPA_ONE), "minReplicas 1"),
+    "YW-K8S-080": (lambda d: _ports(d).append({"containerPort": 22}), "SSH port 22"),
+    "YW-K8S-081": (_service("console", {"ports": [{"name": "http-admin", "port": 8080}]}), "plain HTTP"),
+    "YW-K8S-082": (_policy("web-out", {"podSelector": {}, "policyTypes": ["Egress"],
+                                       "egress": [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]}), "169.254.169.254"),
+    "YW-K8S-083": (_service("grafana", {"type": "LoadBalancer", "ports": [{"port": 443}]}, "edge"),
+                   "grafana is reachable"),
+    "YW-K8S-084": (lambda d: find(d, "Ingress", "portal")["metadata"].__setitem__("annotations", {
+        "nginx.ingress.kubernetes.io/configuration-snippet": "access_by_lua_block { }"}), "Lua code"),
+    "YW-K8S-085": (_policy("stale", {"podSelector": {"matchLabels": {"app": "gone"}}, "policyTypes": ["Ingress"]}),
+                   "matches none"),
+    "YW-K8S-086": (_policy("open", {"podSelector": {"matchLabels": {"app": "web"}}, "ingress": [{}]}),
+                   "any source"),
+    "YW-K8S-087": (_add("""
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: loose}
+data: {a: b}
+"""), "lands in the default namespace"),
 }
+
+
+ALSO: dict[str, set[str]] = {
+    "YW-K8S-042": {"YW-K8S-041"},  # an image without a digest is the precondition of both
+    "YW-K8S-015": {"YW-K8S-082"},  # egress to any address includes the cloud's metadata service
+}
+"""Rules that necessarily fail together with the rule a mutation is made for."""
 
 
 def mutated(rule_id: str) -> list[dict[str, Any]]:
