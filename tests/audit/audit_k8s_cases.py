@@ -543,3 +543,142 @@ automountServiceAccountToken: false
 """))),
         ("registry port is not a tag", _set(container, "image", "registry.example:5000/web@sha256:" + "b" * 64)),
     ]
+
+
+def _container_sc(**values: Any) -> Mutation:
+    return lambda d: _sc(d).update(values)
+
+
+def _pod_settings(**values: Any) -> Mutation:
+    return lambda d: _pod_sc(d).update(values)
+
+
+AUDIT_METADATA_FIRST = ("apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  resources:\n"
+                        "  - group: \"\"\n    resources: [secrets, serviceaccounts/token]\n"
+                        "  - group: authentication.k8s.io\n- level: RequestResponse\n")
+CONFIG_FILE = """
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-config, namespace: app}
+data:
+  app.yaml: |
+    database:
+      host: db.app.svc
+      password_file: /run/secrets/db/password
+      token: ${API_TOKEN}
+      api_key: <filled in at deploy time>
+    log: {format: json}
+"""
+
+# (rule, label, mutation of the compliant set that must stay clean): the other ways of being compliant, and the
+# look-alikes a rule must not mistake for its problem
+FALSE_POSITIVES: list[tuple[str, str, Mutation]] = [
+    ("YW-K8S-025", "pods/log is not exec", _grant("ClusterRole", "", ["pods/log"], ["get"])),
+    ("YW-K8S-025", "Kubernetes' own roles are not judged", _role("ClusterRole", [
+        {"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]}], name="system:aggregate-to-edit")),
+    ("YW-K8S-026", "nodes and nodes/status are not the kubelet proxy",
+     _grant("ClusterRole", "", ["nodes", "nodes/status"], ["get"])),
+    ("YW-K8S-027", "reading roles is not binding them", _grant("ClusterRole", "rbac.authorization.k8s.io",
+                                                                ["roles", "clusterroles"], ["get", "list"])),
+    ("YW-K8S-028", "reading bindings", _grant("ClusterRole", "rbac.authorization.k8s.io", ["rolebindings"], ["list"])),
+    ("YW-K8S-029", "listing webhooks", _grant("ClusterRole", "admissionregistration.k8s.io",
+                                              ["validatingwebhookconfigurations"], ["get", "list"])),
+    ("YW-K8S-090", "requesting a certificate is not approving one", _grant("ClusterRole", "certificates.k8s.io",
+                                                                          ["certificatesigningrequests"], ["create"])),
+    ("YW-K8S-091", "reading services/status", _grant("Role", "", ["services/status"], ["get"])),
+    ("YW-K8S-092", "reading events", _grant("Role", "", ["events"], ["get", "list", "watch"])),
+    ("YW-K8S-093", "a tenant reads the secrets of its own namespace", _grant("Role", "", ["secrets"], ["get", "list"])),
+    ("YW-K8S-094", "a tenant changes its own ConfigMaps", _grant("Role", "", ["configmaps"], ["update"])),
+    ("YW-K8S-094", "another ConfigMap by name", _role("ClusterRole", [
+        {"apiGroups": [""], "resources": ["configmaps"], "verbs": ["update"], "resourceNames": ["kube-proxy"]}])),
+    ("YW-K8S-095", "a tenant creates pods in its namespace", _grant("Role", "", ["pods"], ["create"])),
+    ("YW-K8S-096", "reading persistent volumes", _grant("ClusterRole", "", ["persistentvolumes"], ["get", "list"])),
+    ("YW-K8S-097", "reading service accounts", _grant("Role", "", ["serviceaccounts"], ["get"])),
+    ("YW-K8S-098", "a tenant deletes its own deployments", _grant("Role", "apps", ["deployments"], ["delete"])),
+    ("YW-K8S-098", "deleting network policies is not deleting workloads", _grant(
+        "ClusterRole", "networking.k8s.io", ["networkpolicies"], ["delete"])),
+    ("YW-K8S-099", "a dedicated service account bound to a role", _add("""
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: web, namespace: app}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: auditor}
+subjects: [{kind: ServiceAccount, name: web, namespace: app}]
+""")),
+    ("YW-K8S-032", "settings from a ConfigMap", lambda d: container(d).setdefault("envFrom", []).append(
+        {"configMapRef": {"name": "web-settings"}})),
+    ("YW-K8S-033", "references, paths and placeholders in a configuration file", _add(CONFIG_FILE)),
+    ("YW-K8S-033", "a JSON log format value", _env("LOG_FORMAT", '{"level": "info", "auth": "Bearer"}')),
+    ("YW-K8S-042", "a digest with IfNotPresent", _set(container, "imagePullPolicy", "IfNotPresent")),
+    ("YW-K8S-043", "an image whose name merely contains tiller", _set(
+        container, "image", "registry.luan.gov.example/apps/tiller-game@sha256:" + "e" * 64)),
+    ("YW-K8S-044", "a workload labelled as a Grafana dashboard", lambda d: web(d)["metadata"]["labels"].__setitem__(
+        "app", "grafana-dashboard")),
+    ("YW-K8S-045", "git-sync with its usual settings", _env("GITSYNC_REPO", "https://git.luan.gov.example/app")),
+    ("YW-K8S-051", "secrets at Metadata before a catch-all RequestResponse rule", _audit_policy(AUDIT_METADATA_FIRST)),
+    ("YW-K8S-060", "the container's RuntimeDefault overrides the pod's Unconfined", _seq(
+        _pod_settings(seccompProfile={"type": "Unconfined"}),
+        _container_sc(seccompProfile={"type": "RuntimeDefault"}))),
+    ("YW-K8S-060", "a Localhost profile", _container_sc(seccompProfile={"type": "Localhost",
+                                                                         "localhostProfile": "web.json"})),
+    ("YW-K8S-061", "RuntimeDefault AppArmor", _container_sc(appArmorProfile={"type": "RuntimeDefault"})),
+    ("YW-K8S-061", "the runtime/default annotation", lambda d: web(d)["spec"]["template"]["metadata"].setdefault(
+        "annotations", {}).__setitem__("container.apparmor.security.beta.kubernetes.io/web", "runtime/default")),
+    ("YW-K8S-062", "container_t with a level", _container_sc(seLinuxOptions={"type": "container_t",
+                                                                              "level": "s0:c123,c456"})),
+    ("YW-K8S-063", "hostPort 0 is no host port", lambda d: _ports(d)[0].__setitem__("hostPort", 0)),
+    ("YW-K8S-064", "procMount Default", _container_sc(procMount="Default")),
+    ("YW-K8S-065", "a safe sysctl", _pod_settings(sysctls=[{"name": "net.ipv4.tcp_syncookies", "value": "1"}])),
+    ("YW-K8S-066", "Windows options without HostProcess", _container_sc(windowsOptions={"runAsUserName": "app"})),
+    ("YW-K8S-067", "projected, configMap and downwardAPI volumes", lambda d: _pod(d)["volumes"].extend([
+        {"name": "token", "projected": {"sources": [{"serviceAccountToken": {"path": "t"}}]}},
+        {"name": "conf", "configMap": {"name": "web"}}, {"name": "info", "downwardAPI": {"items": []}}])),
+    ("YW-K8S-068", "NET_BIND_SERVICE only", _container_sc(capabilities={"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]})),
+    ("YW-K8S-069", "the container's high uid overrides the pod's", _seq(
+        _pod_settings(runAsUser=1000), _container_sc(runAsUser=20000))),
+    ("YW-K8S-070", "the container's group overrides the pod's root group", _seq(
+        _pod_settings(runAsGroup=0), _container_sc(runAsGroup=10002))),
+    ("YW-K8S-071", "an empty host is the pod's own address", lambda d: container(d)["readinessProbe"]["httpGet"]
+     .__setitem__("host", "")),
+    ("YW-K8S-072", "a LimitRange fills ephemeral-storage", _seq(
+        _resource_drop("limits", "ephemeral-storage"), _resource_drop("requests", "ephemeral-storage"), _add("""
+apiVersion: v1
+kind: LimitRange
+metadata: {name: limits, namespace: app}
+spec: {limits: [{type: Container, default: {ephemeral-storage: 1Gi}, defaultRequest: {ephemeral-storage: 100Mi}}]}
+"""))),
+    ("YW-K8S-073", "preferred anti-affinity on the node name", _seq(
+        lambda d: _pod(d).pop("topologySpreadConstraints"), lambda d: _pod(d).__setitem__("affinity", {
+            "podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 100, "podAffinityTerm": {
+                "topologyKey": "kubernetes.io/hostname", "labelSelector": {"matchLabels": {"app": "web"}}}}]}}))),
+    ("YW-K8S-074", "a budget selecting by expression", lambda d: _pdb(d).__setitem__(
+        "selector", {"matchExpressions": [{"key": "app", "operator": "In", "values": ["web", "api"]}]})),
+    ("YW-K8S-075", "minAvailable below the replicas", _seq(lambda d: _pdb(d).pop("maxUnavailable"),
+                                                           lambda d: _pdb(d).__setitem__("minAvailable", "50%"))),
+    ("YW-K8S-076", "an autoscaler that keeps three", _add(HPA_ONE.replace("minReplicas: 1", "minReplicas: 3"))),
+    ("YW-K8S-080", "a port number that only contains 22", lambda d: _ports(d).append({"containerPort": 8022})),
+    ("YW-K8S-081", "HTTPS on a management port",
+     _service("console", {"ports": [{"name": "https-admin", "port": 8443}]})),
+    ("YW-K8S-081", "syslog on 514/UDP", _service("syslog", {"ports": [{"port": 514, "protocol": "UDP"}]})),
+    ("YW-K8S-082", "a wide ipBlock that excepts the metadata addresses", _policy("web-out", {
+        "podSelector": {}, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {
+            "cidr": "0.0.0.0/0", "except": ["169.254.0.0/16", "100.100.100.200/32"]}}]}]})),
+    ("YW-K8S-082", "anywhere, but only on 443", _policy("web-out", {
+        "podSelector": {}, "policyTypes": ["Egress"], "egress": [{"ports": [{"port": 443}],
+                                                                  "to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]})),
+    ("YW-K8S-083", "a console on ClusterIP", _service("grafana", {"ports": [{"port": 3000}]}, "mgmt")),
+    ("YW-K8S-084", "ordinary ingress-nginx annotations", lambda d: find(d, "Ingress", "portal")["metadata"]
+     .__setitem__("annotations", {"nginx.ingress.kubernetes.io/ssl-redirect": "true"})),
+    ("YW-K8S-085", "a selector by expression that matches", _policy("web-in", {
+        "podSelector": {"matchExpressions": [{"key": "app", "operator": "Exists"}]}, "policyTypes": ["Ingress"]})),
+    ("YW-K8S-086", "ingress from a named namespace", _policy("web-in", {
+        "podSelector": {"matchLabels": {"app": "web"}},
+        "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"yunwang.io/zone": "internet-access"}}}]}]})),
+    ("YW-K8S-086", "the internet-access zone takes traffic from anywhere", _policy("public", {
+        "podSelector": {}, "ingress": [{}]}, "edge")),
+    ("YW-K8S-087", "the default namespace's own service account", _add("""
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: default}
+automountServiceAccountToken: false
+""")),
+]

@@ -44,6 +44,30 @@ def test_compliant_variants_stay_clean(label: str, mutation: cases.Mutation) -> 
     assert [(f.rule.id, f.message) for f in report.findings] == []
 
 
+@pytest.mark.parametrize(("rule_id", "label", "mutation"), cases.FALSE_POSITIVES,
+                         ids=[f"{r} {label}" for r, label, _ in cases.FALSE_POSITIVES])
+def test_look_alikes_stay_clean(rule_id: str, label: str, mutation: cases.Mutation) -> None:
+    docs = cases.secure()
+    mutation(docs)
+    report = audit_text(cases.dump(docs))
+    assert [(f.rule.id, f.message) for f in report.findings] == []
+
+
+ORIGINAL_RULES = {f"YW-K8S-0{n:02d}" for n in (*range(1, 18), *range(20, 25), 30, 31, 40, 41, 50)}
+
+
+def test_every_new_workload_rule_has_a_false_positive_test() -> None:
+    """The rules added after the first 27 each have at least one look-alike that must not fire."""
+    covered = {r for r, _, _ in cases.FALSE_POSITIVES}
+    assert set(cases.FAILING) - ORIGINAL_RULES - covered == set()
+
+
+def test_helm_output_without_namespace_is_not_in_the_default_namespace() -> None:
+    text = "# Source: shop/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"
+    assert "YW-K8S-087" not in rule_ids(audit_text(text))
+    assert "YW-K8S-087" in rule_ids(audit_text(text.replace("# Source: shop/templates/cm.yaml\n", "")))
+
+
 def test_namespace_with_policy_elsewhere_still_flagged() -> None:
     """Checkov misses this: other namespaces having policies must not hide one that has none."""
     docs = cases.secure()
