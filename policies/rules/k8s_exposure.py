@@ -164,12 +164,16 @@ def _external(svc: K8sObject) -> str | None:
                      "经安全管理区的双向 TLS 入口访问。",
       peers=("C-0021",))
 def sensitive_exposed(facts: K8sFacts) -> Iterator[Violation]:
+    sensitive_pods: dict[str | None, list[tuple[str, dict[str, Any]]]] = {}
+    for o, _ in facts.workloads:
+        what = _sensitive(o.name)
+        if what:
+            sensitive_pods.setdefault(o.namespace, []).append((what, pod_labels(o)))
     services: dict[tuple[str | None, str], str] = {}
     for svc in facts.of_kind("Service"):
         selector = _spec(svc).get("selector")
-        names = [svc.name] + [o.name for o, _ in facts.workloads
-                              if o.namespace == svc.namespace and selects(selector, pod_labels(o), plain=True)]
-        what = next((s for n in names if (s := _sensitive(n))), None)
+        what = _sensitive(svc.name) or next((w for w, labels in sensitive_pods.get(svc.namespace, [])
+                                             if selects(selector, labels, plain=True)), None)
         if what is None:
             continue
         services[(svc.namespace, svc.name)] = what
