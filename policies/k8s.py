@@ -76,9 +76,11 @@ class K8sObject:
     metadata: dict[str, Any]
     name: str
     namespace: str | None
+    _target: Target | None
 
     def __init__(self, obj: dict[str, Any], file: str, line: int, template: str | None = None) -> None:
         self.obj, self.file, self.line, self.template = obj, file, line, template
+        self._target = None
         self.kind = str(obj.get("kind", ""))
         meta = obj.get("metadata")
         self.metadata = meta if isinstance(meta, dict) else {}
@@ -92,9 +94,13 @@ class K8sObject:
         return f"{self.kind}/{ns}/{self.name}" if ns else f"{self.kind}/{self.name}"
 
     def target(self, id: str | None = None) -> Target:
-        """Where a finding about this object (or, with ``id``, about something it locates) points."""
-        return Target(source="k8s", id=self.id if id is None else id, file=self.file, line=self.line,
-                      template=self.template)
+        """Where a finding about this object (or, with ``id``, about something it locates) points; the object's own
+        target is made once (an object with several findings shares it)."""
+        if id is None:
+            if self._target is None:
+                self._target = Target(source="k8s", id=self.id, file=self.file, line=self.line, template=self.template)
+            return self._target
+        return Target(source="k8s", id=id, file=self.file, line=self.line, template=self.template)
 
     def labels(self) -> dict[str, Any]:
         labels = self.metadata.get("labels")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shlex
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +72,8 @@ def command_line(container: dict[str, Any]) -> list[str]:
     """command + args of a container as strings; a ``sh -c "…"`` wrapper is split like a shell would."""
     words = [str(w) for key in ("command", "args") for w in (container.get(key) or []) if isinstance(w, str | int)]
     if len(words) >= 3 and words[0].rsplit("/", 1)[-1] in _SHELLS and words[1] == "-c":
+        import shlex
+
         try:
             return shlex.split(words[2]) + words[3:]
         except ValueError:

@@ -3,7 +3,6 @@ the cloud's metadata service, ingress-nginx configuration snippets, objects in t
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 from typing import Any
 
@@ -103,6 +102,8 @@ def metadata_reached(rule_: dict[str, Any]) -> list[str]:
     peers = rule_.get("to")
     if not peers:
         return list(METADATA_ADDRESSES)
+    import ipaddress  # only policies with ipBlocks get here: the module costs start-up time otherwise
+
     found = []
     for peer in peers:
         block = as_dict(as_dict(peer).get("ipBlock"))
