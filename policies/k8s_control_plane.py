@@ -209,13 +209,6 @@ def as_int(value: Any) -> int | None:
         return None
 
 
-def config_section(component: Component, *path: str) -> dict[str, Any]:
-    value: Any = component.config
-    for key in path:
-        value = as_dict(value).get(key)
-    return as_dict(value)
-
-
 _UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 

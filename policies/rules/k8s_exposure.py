@@ -67,8 +67,7 @@ def plaintext_management(port: dict[str, Any]) -> str | None:
       remediation="Remove telnet, FTP, TFTP, r-services, VNC/X11 and the unencrypted Docker API; serve management web "
                   "pages over HTTPS (or behind the management zone's mutual-TLS ingress).",
       remediation_zh="去掉 telnet、FTP、TFTP、r 系列服务、VNC/X11 与未加密的 Docker API；管理页面改用 HTTPS"
-                     "（或置于管理区双向 TLS 入口之后）。",
-      peers=())
+                     "（或置于管理区双向 TLS 入口之后）。")
 def plaintext_services(facts: K8sFacts) -> Iterator[Violation]:
     for svc in facts.of_kind("Service"):
         found = sorted({what for p in _ports(svc) if (what := plaintext_management(p))})

@@ -198,8 +198,7 @@ def _open_ingress(rule_: dict[str, Any]) -> str | None:
       remediation="Name the allowed sources (namespaceSelector, podSelector, or the ipBlock of the zone they come "
                   "from); only the internet-access zone takes traffic from anywhere, through its ingress.",
       remediation_zh="写明允许的来源（namespaceSelector、podSelector 或来源安全区的 ipBlock）；"
-                     "只有互联网接入区经其入口接收任意来源的流量。",
-      peers=())
+                     "只有互联网接入区经其入口接收任意来源的流量。")
 def open_ingress(facts: K8sFacts) -> Iterator[Violation]:
     for pol in facts.of_kind("NetworkPolicy"):
         if facts.zone_of(pol.namespace) == INTERNET_ZONE or "Ingress" not in policy_types(_spec(pol)):

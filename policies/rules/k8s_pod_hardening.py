@@ -7,7 +7,7 @@ container's value wins: policies.k8s.effective).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from policies.engine import Violation, rule
@@ -26,7 +26,10 @@ from policies.k8s import (
 _HARDENING = ("8.2.4.4-a", "8.1.4.2-d")
 
 
-def _container_violation(facts: K8sFacts, problem: Any) -> Iterator[Violation]:
+ContainerProblem = Callable[[dict[str, Any], dict[str, Any]], "str | None"]
+
+
+def _container_violation(facts: K8sFacts, problem: ContainerProblem) -> Iterator[Violation]:
     """Run ``problem(pod spec, container) -> text or None`` over every container; each text becomes a violation."""
     for obj, spec, c in facts.containers:
         text = problem(spec, c)
@@ -157,16 +160,17 @@ def host_process(facts: K8sFacts) -> Iterator[Violation]:
     yield from _container_violation(facts, problem)
 
 
-RESTRICTED_VOLUMES = frozenset({"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
-                                "projected", "secret"})
+RESTRICTED_VOLUMES = frozenset({"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image",
+                                "persistentVolumeClaim", "projected", "secret"})
+"""What Pod Security admission's restricted level allows (image volumes, read-only OCI images, since 1.31)."""
 
 
 @rule(id="YW-K8S-067", clauses=("8.2.4.4-a", "8.2.4.5-b"), severity="medium", source="k8s",
       title="Volume type outside the restricted set", title_zh="卷类型超出受限集合",
-      remediation="Use only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and "
-                  "secret volumes; reach other storage through PersistentVolumes.",
-      remediation_zh="只使用 configMap、csi、downwardAPI、emptyDir、ephemeral、persistentVolumeClaim、projected、"
-                     "secret 卷；其他存储经 PersistentVolume 接入。",
+      remediation="Use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected "
+                  "and secret volumes; reach other storage through PersistentVolumes.",
+      remediation_zh="只使用 configMap、csi、downwardAPI、emptyDir、ephemeral、image、persistentVolumeClaim、"
+                     "projected、secret 卷；其他存储经 PersistentVolume 接入。",
       peers=("pss:restricted/restrictedVolumes",))
 def volume_types(facts: K8sFacts) -> Iterator[Violation]:
     for obj, spec in facts.workloads:
