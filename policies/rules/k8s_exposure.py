@@ -50,10 +50,10 @@ def ssh_in_pod(facts: K8sFacts) -> Iterator[Violation]:
 
 def plaintext_management(port: dict[str, Any]) -> str | None:
     """What plaintext management protocol a Service port carries, if any."""
-    number = _number(port.get("targetPort")) or _number(port.get("port"))
     protocol = str(port.get("protocol") or "TCP")
-    if number in PLAINTEXT_MANAGEMENT and not (number == 514 and protocol == "UDP"):  # 514/UDP is syslog
-        return PLAINTEXT_MANAGEMENT[number]
+    for number in (_number(port.get("port")), _number(port.get("targetPort"))):
+        if number in PLAINTEXT_MANAGEMENT and not (number == 514 and protocol == "UDP"):  # 514/UDP is syslog
+            return PLAINTEXT_MANAGEMENT[number]
     name = str(port.get("name") or "").lower()
     app = str(port.get("appProtocol") or "").lower()
     plain_http = (name.startswith("http") and not name.startswith("https")) or app in ("http", "kubernetes.io/h2c")

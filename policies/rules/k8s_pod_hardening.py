@@ -187,7 +187,7 @@ def volume_types(facts: K8sFacts) -> Iterator[Violation]:
                   "own files by the run-as user).",
       remediation_zh="除 NET_BIND_SERVICE 外不添加能力；改由程序适配"
                      "（如监听 1023 以上端口、文件属主设为运行用户）。",
-      peers=("CKV_K8S_25", "pss:baseline/capabilities", "pss:restricted/capabilities", "cis-k8s:5.2.9"))
+      peers=("CKV_K8S_25", "CKV_K8S_37", "pss:baseline/capabilities", "pss:restricted/capabilities", "cis-k8s:5.2.9"))
 def added_capabilities(facts: K8sFacts) -> Iterator[Violation]:
     def problem(spec: dict[str, Any], c: dict[str, Any]) -> str | None:
         added = capability_names(as_dict(security_context(c).get("capabilities")).get("add"))

@@ -71,29 +71,33 @@ def secret_env(facts: K8sFacts) -> Iterator[Violation]:
                                           f"{', '.join(refs)}")
 
 
-SECRET_VALUE = re.compile(
-    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"          # PEM private keys (RSA, EC, OPENSSH, ENCRYPTED …)
-    r"|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"  # JSON Web Tokens
-    r"|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"                       # AWS access key ids
-    r"|\bLTAI[0-9A-Za-z]{12,20}\b"                          # Alibaba Cloud AccessKey ids
-    r"|\bAKID[0-9A-Za-z]{32}\b"                             # Tencent Cloud SecretIds
-    r"|\bgh[pousr]_[0-9A-Za-z]{36}\b"                       # GitHub tokens
-    r"|\bglpat-[0-9A-Za-z_-]{20}\b"                         # GitLab personal access tokens
-    r"|\bAIza[0-9A-Za-z_-]{35}\b"                           # Google API keys
-    r"|\bxox[baprs]-[0-9A-Za-z-]{10,48}\b"                  # Slack tokens
-    r"|\bBearer\s+[A-Za-z0-9._~+/=-]{20,}")                  # bearer tokens written out
+SECRET_FORMATS = (
+    ("PEM private key", r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"),
+    ("JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ("AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    ("Alibaba Cloud AccessKey id", r"\bLTAI[0-9A-Za-z]{12,20}\b"),
+    ("Tencent Cloud SecretId", r"\bAKID[0-9A-Za-z]{32}\b"),
+    ("GitHub token", r"\bgh[pousr]_[0-9A-Za-z]{36}\b"),
+    ("GitLab token", r"\bglpat-[0-9A-Za-z_-]{20}\b"),
+    ("Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
+    ("Slack token", r"\bxox[baprs]-[0-9A-Za-z-]{10,48}\b"),
+    ("bearer token", r"\bBearer\s+[A-Za-z0-9._~+/=-]{20,}"),
+)
 """Values that are credentials whatever their name says (Kubescape's sensitiveValues, made specific, and the access-key
-formats of the Chinese public clouds)."""
+formats of the Chinese public clouds). Findings name the format, never the value."""
+SECRET_VALUE = re.compile("|".join(f"(?P<f{i}>{pattern})" for i, (_, pattern) in enumerate(SECRET_FORMATS)))
 ASSIGNMENT = re.compile(r"^[ \t]*[\"']?([A-Za-z0-9_.-]+)[\"']?[ \t]*[:=][ \t]*[\"']?([^\"'#\s][^\"'#\n]*?)[\"']?"
                         r"[ \t]*(?:#.*)?$", re.MULTILINE)
-_REFERENCE = re.compile(r"^(?:\$\{.*\}|\$\(.*\)|\{\{.*\}\}|%\(.*\)s|<.*>|\*+|changeme\.?\*|/\S*)$")
+_REFERENCE = re.compile(r"^(?:\$\{.*\}|\$\(.*\)|\{\{.*\}\}|%\(.*\)s|<.*>|\*+|/\S*"
+                        r"|true|false|yes|no|on|off|null|none|~|\d+)$", re.IGNORECASE)
+"""Values that are no credential: references (${VAR}, $(VAR), templates), placeholders, paths, booleans, numbers."""
 
 
 def secret_values(text: str) -> list[str]:
-    """What in a (possibly multi-line) value is a credential: a known secret format, or a ``name: value`` /
-    ``name=value`` line whose name says credential and whose value is a literal (not ``${VAR}``, a template, a
-    placeholder or a path)."""
-    found = [m.group(0)[:24] + "…" for m in SECRET_VALUE.finditer(text)]
+    """What in a (possibly multi-line) value is a credential, as words safe to print: the name of a known secret
+    format, or the name of a ``name: value`` / ``name=value`` line whose name says credential and whose value is a
+    literal (not ``${VAR}``, a template, a placeholder, a path, a boolean or a number)."""
+    found = [SECRET_FORMATS[int(str(m.lastgroup)[1:])][0] for m in SECRET_VALUE.finditer(text)]
     if "\n" in text:
         found += [name for name, value in ASSIGNMENT.findall(text)
                   if secret_like(name) and not _REFERENCE.match(value.strip())]
@@ -113,7 +117,7 @@ def secret_content(facts: K8sFacts) -> Iterator[Violation]:
             hits = secret_values(value) if isinstance(value, str) else []
             if hits:
                 yield Violation(obj.target(), f"container '{container_name(c)}' env {as_dict(e).get('name', '?')} "
-                                              f"holds a credential ({', '.join(hits)})")
+                                              f"holds a credential ({', '.join(sorted(set(hits)))})")
     for cm in facts.of_kind("ConfigMap"):
         for key, value in sorted(as_dict(cm.obj.get("data")).items(), key=lambda kv: str(kv[0])):
             hits = secret_values(value) if isinstance(value, str) else []

@@ -567,6 +567,8 @@ data:
       password_file: /run/secrets/db/password
       token: ${API_TOKEN}
       api_key: <filled in at deploy time>
+      password_required: true
+      token_ttl: 3600
     log: {format: json}
 """
 
@@ -659,6 +661,7 @@ spec: {limits: [{type: Container, default: {ephemeral-storage: 1Gi}, defaultRequ
     ("YW-K8S-081", "HTTPS on a management port",
      _service("console", {"ports": [{"name": "https-admin", "port": 8443}]})),
     ("YW-K8S-081", "syslog on 514/UDP", _service("syslog", {"ports": [{"port": 514, "protocol": "UDP"}]})),
+    ("YW-K8S-081", "a port number that merely contains 23", _service("web2", {"ports": [{"port": 8023}]})),
     ("YW-K8S-082", "a wide ipBlock that excepts the metadata addresses", _policy("web-out", {
         "podSelector": {}, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {
             "cidr": "0.0.0.0/0", "except": ["169.254.0.0/16", "100.100.100.200/32"]}}]}]})),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import audit_control_plane_cases as control_plane
 import audit_k8s_cases as cases
 import pytest
@@ -110,3 +112,24 @@ spec:
     assert ("YW-K8S-001", "CronJob/app/job") in ids
     assert ("YW-K8S-004", "Pod/default/p") in ids
     assert ("YW-K8S-040", "CronJob/app/job") in ids
+
+
+def _cm(value: str) -> str:
+    return json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "app"},
+                       "data": {"app.conf": value}})
+
+
+@pytest.mark.parametrize(("rule_id", "text", "fragment"), [
+    ("YW-K8S-033", _cm("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk=\n-----END OPENSSH PRIVATE KEY-----\n"),
+     "PEM private key"),
+    ("YW-K8S-033", _cm("[client]\nuser = app\npassword = \"Sh3bao!2026\"\n"), "password"),
+    ("YW-K8S-033", _cm("oss:\n  access_key_id: LTAI5tQm3xvK8pR2nW7yZ9aB\n"), "Alibaba Cloud AccessKey id"),
+    ("YW-K8S-081", json.dumps({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "f", "namespace": "app"},
+                               "spec": {"ports": [{"port": 21, "targetPort": 2121}]}}), "FTP"),
+    ("YW-K8S-081", json.dumps({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "d", "namespace": "app"},
+                               "spec": {"ports": [{"port": 2375}]}}), "Docker API"),
+])
+def test_more_ways_to_fail(rule_id: str, text: str, fragment: str) -> None:
+    messages = [f.message for f in audit_text(text).findings if f.rule.id == rule_id]
+    assert any(fragment in m for m in messages), messages
+    assert not any(secret in m for m in messages for secret in ("Sh3bao", "LTAI5t", "b3BlbnNz")), messages
