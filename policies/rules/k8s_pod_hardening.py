@@ -239,9 +239,9 @@ HANDLERS = (("livenessProbe", "readinessProbe", "startupProbe"), ("postStart", "
 
 def handler_hosts(c: dict[str, Any]) -> list[str]:
     """``where=host`` for every probe or lifecycle handler of a container that sets httpGet.host/tcpSocket.host."""
-    handlers = [(k, as_dict(c.get(k))) for k in HANDLERS[0]]
-    handlers += [(k, as_dict(as_dict(c.get("lifecycle")).get(k))) for k in HANDLERS[1]]
-    return [f"{name}.{action}.host={as_dict(h.get(action))['host']}" for name, h in handlers
+    lifecycle = as_dict(c.get("lifecycle"))
+    handlers = [(k, c[k]) for k in HANDLERS[0] if k in c] + [(k, lifecycle[k]) for k in HANDLERS[1] if k in lifecycle]
+    return [f"{name}.{action}.host={as_dict(h.get(action))['host']}" for name, h in handlers if isinstance(h, dict)
             for action in ("httpGet", "tcpSocket") if as_dict(h.get(action)).get("host")]
 
 

@@ -85,6 +85,10 @@ SECRET_FORMATS = (
 )
 """Values that are credentials whatever their name says (Kubescape's sensitiveValues, made specific, and the access-key
 formats of the Chinese public clouds). Findings name the format, never the value."""
+SHORTEST_SECRET = 15
+"""No format above matches fewer characters (a Slack token's prefix and ten more)."""
+CREDENTIAL_WORD = re.compile(r"passw|secret|token|credential|key", re.IGNORECASE)
+"""A cheap first look: a line can only name a credential (secret_like) if the text holds one of these."""
 SECRET_VALUE = re.compile("|".join(f"(?P<f{i}>{pattern})" for i, (_, pattern) in enumerate(SECRET_FORMATS)))
 ASSIGNMENT = re.compile(r"^[ \t]*[\"']?([A-Za-z0-9_.-]+)[\"']?[ \t]*[:=][ \t]*[\"']?([^\"'#\s][^\"'#\n]*?)[\"']?"
                         r"[ \t]*(?:#.*)?$", re.MULTILINE)
@@ -97,8 +101,10 @@ def secret_values(text: str) -> list[str]:
     """What in a (possibly multi-line) value is a credential, as words safe to print: the name of a known secret
     format, or the name of a ``name: value`` / ``name=value`` line whose name says credential and whose value is a
     literal (not ``${VAR}``, a template, a placeholder, a path, a boolean or a number)."""
+    if len(text) < SHORTEST_SECRET:
+        return []
     found = [SECRET_FORMATS[int(str(m.lastgroup)[1:])][0] for m in SECRET_VALUE.finditer(text)]
-    if "\n" in text:
+    if "\n" in text and CREDENTIAL_WORD.search(text):
         found += [name for name, value in ASSIGNMENT.findall(text)
                   if secret_like(name) and not _REFERENCE.match(value.strip())]
     return found
