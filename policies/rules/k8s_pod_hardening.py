@@ -211,10 +211,10 @@ def high_ids(facts: K8sFacts) -> Iterator[Violation]:
         for key in ("runAsUser", "runAsGroup"):
             value = effective(spec, c, key)
             if value is None:
-                low.append(f"{key} not set")
+                low.append(f"no {key} (the image decides)")
             elif isinstance(value, int) and 0 < value < HIGH_ID:
                 low.append(f"{key}: {value}")
-        return f"runs with {', '.join(low)} (below {HIGH_ID})" if low else None
+        return f"may share an id with a user of the node: {', '.join(low)}; use {HIGH_ID} or more" if low else None
     yield from _container_violation(facts, problem)
 
 
