@@ -123,7 +123,7 @@ def render_table(report: Report) -> str:
                   for f in grouped[clause]]
         widest = max((len(line) for p in places for line in p.splitlines()), default=5)
         for col in ("severity", "rule", "target", "where", "message"):  # a location is never broken in two
-            table.add_column(col, overflow="fold", min_width=min(widest, 60) if col == "where" else None)
+            table.add_column(col, overflow="fold", min_width=min(widest, 40) if col == "where" else None)
         for f, place in zip(grouped[clause], places, strict=True):
             sev = f"{f.rule.severity} (waived)" if f.waived else f.rule.severity
             table.add_row(sev, f"{f.rule.id} {f.rule.title_zh}", f.target.id, place, f.message)
