@@ -23,7 +23,10 @@ def image_path(image: str) -> str:
 
 
 def end_of_life(image: str) -> str | None:
-    path = image_path(image).lower()
+    lowered = image.lower()
+    if "tiller" not in lowered and "ingress" not in lowered:
+        return None  # the common case, decided without parsing the reference
+    path = image_path(lowered)
     return next((what for key, what in END_OF_LIFE if path == key or path.endswith("/" + key)), None)
 
 
