@@ -429,11 +429,12 @@ class _ManifestLoader(Loader):  # type: ignore[misc,valid-type]
                 self._tags[key] = tag
         return tag
 
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        return None
-
-    def ascend_resolver(self) -> None:
-        return None
+    # The composer calls these two hooks for every node; with no path resolvers they have nothing to do, so they are
+    # C functions that do nothing useful instead of Python methods (two Python calls fewer per node: ~6 % of loading).
+    # dict.get(node, index) and tuple() ignore their result; a builtin is not bound as a method, so no self is passed.
+    _NO_PATHS: dict[Any, Any] = {}
+    descend_resolver = _NO_PATHS.get  # type: ignore[assignment]
+    ascend_resolver = tuple  # type: ignore[assignment]
 
 
 def _converter(loader: Any) -> Any:
