@@ -24,8 +24,8 @@ from infra.network.cli_support import (
     TRUST_SIMULATOR,
 )
 
-app = typer.Typer(help="Device configurations as code: render, back up, diff against the intent, apply.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Device configurations as code: render, back up, diff against the intent, apply; check the "
+                  "cabling.", no_args_is_help=True)
 
 
 @app.command("render")
@@ -222,3 +222,25 @@ def apply(
     if stop.is_set():
         raise typer.Exit(130)
     raise typer.Exit(1 if any(o.status in ("failed", "refused") for o in outcomes) else 0)
+
+
+@app.command("links")
+def links(
+    stack: str = typer.Option("dev", "--stack", "-s", help="Stack name (Pulumi.<stack>.yaml)."),
+    prometheus: str | None = typer.Option(None, "--prometheus",
+                                          help="Read what the pollers stored in this Prometheus (e.g. "
+                                               "http://127.0.0.1:9090) instead of polling the devices."),
+    endpoints: Path | None = typer.Option(None, "--endpoints",
+                                          help="Poll these HOST:PORTs instead of the management addresses (JSON "
+                                               "{device: address}, e.g. .yunwang/sim-endpoints.json)."),
+    output: str = typer.Option("table", "--format", "-f", help="table or json."),
+    show_all: bool = typer.Option(False, "--all", help="List ok links too."),
+    timeout: float = typer.Option(5.0, "--timeout", min=0.1, help="Seconds per query or SNMP request."),
+) -> None:
+    """Declared links against LLDP neighbours and interface state: exit 1 if any is not ok (2: nothing read)."""
+    from links.cli import check_links
+    from yunwang.errors import InputError, Problem
+
+    if output not in ("table", "json"):
+        raise InputError([Problem("--format", None, "", output, "unknown format", "use table or json")])
+    raise typer.Exit(check_links(stack, prometheus, endpoints, output, show_all, timeout))
