@@ -325,3 +325,15 @@ def test_backups_hold_no_secret_and_no_volatile_line() -> None:
 
     text = backup_text(running, Vendor.HUAWEI)
     assert "Admin@123" not in text and "Last configuration" not in text and "sysname sw" in text
+
+
+def test_an_unknown_host_key_is_refused_unless_the_simulator_is_trusted(sim: World, tmp_path: Path) -> None:
+    empty = tmp_path / "known_hosts"
+    empty.write_text("", encoding="utf-8")
+    result = sim.net("collect", "-d", "luan-core-1", "--out", str(tmp_path / "b"), "--endpoints", str(sim.endpoints),
+                     "--known-hosts", str(empty))
+    assert result.returncode == 1
+    assert "luan-core-1: host key of 127.0.0.1" in result.stderr and "not trusted" in result.stderr
+    assert not (tmp_path / "b" / "luan" / "luan-core-1.cfg").exists()
+    trusted = sim.net("collect", "-d", "luan-core-1", "--out", str(tmp_path / "b"), *sim.access_args)
+    assert trusted.returncode == 0
