@@ -1,13 +1,31 @@
-"""``yunwang net``: device configurations as code. Imported at CLI start-up, so the renderer loads inside commands."""
+"""``yunwang net``: device configurations as code. Imported at CLI start-up, so the heavy modules load inside commands.
+
+Exit status: 0 success; 1 something differs (``diff``) or a device failed (``collect``, ``apply``); 2 input error
+(topology, options, missing secret); 3 ``diff`` could read no drift but some device could not be read;
+130 ``apply`` interrupted (Ctrl-C) — the devices in progress were finished or rolled back.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="Device configurations as code: render them from the topology; check the cabling.",
-                  no_args_is_help=True)
+from infra.network.cli_support import (
+    COMMAND_TIMEOUT,
+    CONCURRENCY,
+    CONNECT_TIMEOUT,
+    DEVICES,
+    ENDPOINTS,
+    KNOWN_HOSTS,
+    STACK,
+    TRANSPORT,
+    TRUST_SIMULATOR,
+)
+
+app = typer.Typer(help="Device configurations as code: render, back up, diff against the intent, apply; check the "
+                  "cabling.", no_args_is_help=True)
 
 
 @app.command("render")
@@ -45,6 +63,165 @@ def render(
             written += 1
             progress.advance(task)
     console.print(f"{written} device configurations → {out} in {time.perf_counter() - started:.1f} s")
+
+
+@app.command("collect")
+def collect(
+    stack: str = STACK, device: list[str] = DEVICES,
+    out: Path = typer.Option(..., "--out", "-o", help="Backup folder: <region>/<device>.cfg."),
+    endpoints: Path | None = ENDPOINTS, known_hosts: Path | None = KNOWN_HOSTS,
+    trust_simulator: bool = TRUST_SIMULATOR, transport: str = TRANSPORT, concurrency: int = CONCURRENCY,
+    connect_timeout: float = CONNECT_TIMEOUT, command_timeout: float = COMMAND_TIMEOUT,
+) -> None:
+    """Back up running configurations over SSH (Oxidized-style): volatile lines stripped, secrets masked, a file
+    rewritten only when it changed; prints what changed. Exit 1 when a device could not be read."""
+    from infra.network.backup import Summary, write_backup
+    from infra.network.cli_support import access_for, err, progress_bar, run, select
+    from infra.network.collect import collect as collect_all
+
+    sel = select(stack, device)
+    access = access_for(sel, endpoints, known_hosts, trust_simulator, transport, connect_timeout, command_timeout)
+    with progress_bar("collecting running configurations", len(sel.devices)) as advance:
+        results = run(collect_all(access, [d.name for d in sel.devices], concurrency, advance))
+    by_name = {d.name: d for d in sel.devices}
+    summary = Summary()
+    for got in results:
+        if got.text is None:
+            summary.add(got.device, "failed", got.error or "")
+        else:
+            summary.add(got.device, write_backup(out, by_name[got.device], got.text))
+    for line in summary.lines():
+        err.print(line, markup=False)
+    raise typer.Exit(1 if summary.devices["failed"] else 0)
+
+
+@app.command("diff")
+def diff(
+    stack: str = STACK, device: list[str] = DEVICES,
+    running: Path | None = typer.Option(None, "--running", help="Compare with the configurations in this folder "
+                                        "(net collect's backup) instead of reading the devices live."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json (for machines: per device "
+                                      "status, drift_lines, collected_at, remediation, rollback)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the report here instead of stdout."),
+    endpoints: Path | None = ENDPOINTS, known_hosts: Path | None = KNOWN_HOSTS,
+    trust_simulator: bool = TRUST_SIMULATOR, transport: str = TRANSPORT, concurrency: int = CONCURRENCY,
+    connect_timeout: float = CONNECT_TIMEOUT, command_timeout: float = COMMAND_TIMEOUT,
+) -> None:
+    """Per device the remediation (what `net apply` would send, vendor syntax, secrets masked) and its rollback.
+    Exit 0 when nothing differs, 1 when something does, 3 when nothing is known to differ but some device could
+    not be read, 2 on an input error (as `terraform plan -detailed-exitcode`, with drift as 1)."""
+    from rich.console import Console
+
+    from infra.network.cli_support import access_for, progress_bar, run, select
+    from infra.network.collect import collect as collect_all
+    from infra.network.diff import diff_report, diff_stack, exit_status, read_backups
+    from infra.network.views import print_diffs
+    from yunwang.errors import InputError, Problem
+
+    if output_format not in ("text", "json"):
+        raise InputError([Problem("--format", None, "", output_format, "unknown format", "use text or json")])
+    sel = select(stack, device)
+    if running is not None:
+        if not running.is_dir():
+            raise InputError([Problem(str(running), None, "", "", "no such folder",
+                                      "point --running at the folder `net collect --out` wrote")])
+        collected = read_backups(running, sel.devices)
+    else:
+        access = access_for(sel, endpoints, known_hosts, trust_simulator, transport, connect_timeout, command_timeout)
+        with progress_bar("reading running configurations", len(sel.devices)) as advance:
+            collected = {c.device: c for c in run(collect_all(access, [d.name for d in sel.devices], concurrency,
+                                                              advance))}
+    with progress_bar("computing remediations", len(sel.devices)) as advance:
+        diffs = diff_stack(sel.topology, sel.topology_file, sel.devices, collected, advance)
+    if output_format == "json":
+        text = json.dumps(diff_report(stack, diffs), indent=1, ensure_ascii=False) + "\n"
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            out.write_text(text, encoding="utf-8")
+    else:
+        handle = out.open("w", encoding="utf-8") if out is not None else None
+        try:
+            console = Console(file=handle, no_color=handle is not None, width=200 if handle else None)
+            print_diffs(console, diffs)
+        finally:
+            if handle is not None:
+                handle.close()
+    raise typer.Exit(exit_status(diffs))
+
+
+@app.command("apply")
+def apply(
+    stack: str = STACK, device: list[str] = DEVICES,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan; send nothing."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking: each device is read, planned (its "
+                             "plan printed) and applied in one session, so nothing can change in between."),
+    report: Path | None = typer.Option(None, "--report", help="Also write the outcome as JSON: per device its "
+                                       "result, lines sent and seconds per phase; the command's own phases."),
+    endpoints: Path | None = ENDPOINTS, known_hosts: Path | None = KNOWN_HOSTS,
+    trust_simulator: bool = TRUST_SIMULATOR, transport: str = TRANSPORT, concurrency: int = CONCURRENCY,
+    connect_timeout: float = CONNECT_TIMEOUT, command_timeout: float = COMMAND_TIMEOUT,
+) -> None:
+    """Bring devices to their intent: read them, show the plan (secrets masked), ask, then per device push the
+    remediation, verify that nothing differs any more and save; a rejected line or a failed verification rolls
+    that device back. Only the selected devices are touched. Exit 1 if any device failed or was refused."""
+    import asyncio
+    import time
+
+    from rich.console import Console
+
+    from infra.network.apply import DevicePlan, apply_plans, outcome_report, plan_and_apply, plan_devices
+    from infra.network.cli_support import access_for, err, progress_bar, run, select, with_interrupt
+    from infra.network.remediation import Remediation
+    from infra.network.render import render_stack
+    from infra.network.views import print_lines, print_outcomes, print_plan
+
+    clock = {"start": time.perf_counter()}
+    sel = select(stack, device)
+    names = [d.name for d in sel.devices]
+    intended = render_stack(sel.topology, sel.topology_file, devices=names)
+    pushed = render_stack(sel.topology, sel.topology_file, devices=names, push=True)  # secrets needed: fail early
+    access = access_for(sel, endpoints, known_hosts, trust_simulator, transport, connect_timeout, command_timeout)
+    console = Console(highlight=False)
+    clock["rendered"] = time.perf_counter()
+    stop = asyncio.Event()
+    if yes and not dry_run:  # nothing to wait for: each device read, planned and applied in one session
+        with progress_bar("applying", len(names)) as advance:
+            plans, outcomes = run(with_interrupt(lambda: plan_and_apply(
+                access, intended, pushed, concurrency, stop=stop, done=advance,
+                show=lambda plan: print_plan(console, [plan], summary=False)), stop))
+        clock["planned"] = clock["rendered"]
+    else:
+        with progress_bar("reading running configurations", len(names)) as advance:
+            plans = run(plan_devices(access, intended, pushed, concurrency, advance))
+        clock["planned"] = time.perf_counter()
+        print_plan(console, plans)
+        todo = [p for p in plans if p.changes]
+        failed_reading = any(p.error for p in plans)
+        if dry_run or not todo:
+            raise typer.Exit(1 if failed_reading else 0)
+        if not typer.confirm(f"Apply these changes to {len(todo)} devices?", default=False):
+            err.print("nothing applied")
+            raise typer.Exit(1)
+        ask = asyncio.Lock()
+
+        async def reconfirm(plan: DevicePlan, remediation: Remediation) -> bool:
+            async with ask:
+                console.print(f"[yellow]{plan.device.name} changed since the plan[/yellow]; its new plan:")
+                print_lines(console, remediation.lines)
+                return await asyncio.to_thread(typer.confirm, f"Apply the new plan to {plan.device.name}?",
+                                               default=False)
+
+        with progress_bar("applying", len(todo)) as advance:
+            outcomes = run(with_interrupt(lambda: apply_plans(access, plans, concurrency, reconfirm=reconfirm,
+                                                              stop=stop, done=advance), stop))
+    clock["applied"] = time.perf_counter()
+    print_outcomes(console, outcomes)
+    if report is not None:
+        report.write_text(json.dumps(outcome_report(outcomes, clock), indent=1) + "\n", encoding="utf-8")
+    if stop.is_set():
+        raise typer.Exit(130)
+    raise typer.Exit(1 if any(o.status in ("failed", "refused") for o in outcomes) else 0)
 
 
 @app.command("links")
