@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from monitor.auth import AuthFailed
 from monitor.middleware import BodyLimit, RequestMetrics
-from monitor.routes import agents, audits, health, inventory, metrics, pages, sd
+from monitor.routes import agents, audits, drift, health, inventory, metrics, pages, sd
 from monitor.service import Monitor
 
 log = logging.getLogger("yunwang.monitor")
@@ -58,7 +58,7 @@ def create_app(monitor: Monitor) -> FastAPI:
                               "MLPS audit history of a yunwang stack.")
     app.state.monitor = monitor
     install_error_handlers(app)
-    for routes in (health, metrics, inventory, sd, agents, audits, pages):  # the OpenAPI document's order
+    for routes in (health, metrics, inventory, sd, agents, audits, drift, pages):  # the OpenAPI document's order
         app.include_router(routes.router)
     limits = monitor.settings.limits
     audits_path = audits.router.prefix

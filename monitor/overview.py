@@ -10,6 +10,8 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from monitor.drift_store import DriftRow
+from monitor.drift_view import drift_section
 from monitor.reachability import RegionReach
 from monitor.store import AgentRow
 from yunwang.contracts.audit import SUMMARY_COUNTS
@@ -96,7 +98,8 @@ def _td(value: object, cls: str = "") -> str:
 
 
 def render_overview(topo: Topology, reach: dict[str, RegionReach], agents: list[AgentRow],
-                    audit: AuditSummary | None, lang: str, now: float | None = None) -> str:
+                    audit: AuditSummary | None, lang: str, now: float | None = None,
+                    drift: list[DriftRow] | None = None) -> str:
     now = time.time() if now is None else now
 
     def t(key: str) -> str:
@@ -124,6 +127,7 @@ def render_overview(topo: Topology, reach: dict[str, RegionReach], agents: list[
         if agents else f"<p>{t('no_agents')}</p>",
         f"<h2>{t('audit')}</h2>",
         _audit_section(audit, lang, now) if audit else f"<p>{t('no_audit')}</p>",
+        drift_section(drift or [], len(topo.devices), lang, now),
     ]
     other = "en" if lang == "zh" else "zh"
     title = f"{t('title')} · {escape(topo.name_zh or topo.name)}"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from monitor.auth import Authenticator
 from monitor.db import head_revision, make_engine, migrate
+from monitor.drift_store import DriftStore
 from monitor.ingest import HeartbeatWriter
 from monitor.metrics import MetricsRenderer
 from monitor.reachability import Reachability
@@ -30,6 +31,7 @@ class Monitor:
     reach: Reachability
     head: str
     heartbeats: HeartbeatWriter
+    drift: DriftStore
 
     def close(self) -> None:
         self.heartbeats.close()
@@ -46,11 +48,12 @@ def build_monitor(settings: MonitorSettings, topo: Topology | None = None) -> Mo
     engine = make_engine(settings.db_url)
     migrate(engine)
     store = Store(engine)
+    drift = DriftStore(engine)
     views = TopologyViews(topo, endpoints, settings)
     return Monitor(
         settings=settings, topo=topo, store=store,
         auth=Authenticator(settings.tokens, settings.limits, store.agent_token_hash),
         views=views, sd=SdCache(views, store.agents, settings.sd_refresh_s),
-        metrics=MetricsRenderer(store, topo), reach=Reachability(settings.prometheus_url), head=head_revision(),
-        heartbeats=HeartbeatWriter(store),
+        metrics=MetricsRenderer(store, topo, drift), reach=Reachability(settings.prometheus_url),
+        head=head_revision(), heartbeats=HeartbeatWriter(store), drift=drift,
     )

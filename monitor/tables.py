@@ -67,3 +67,15 @@ findings = Table(
     Column("document", Text, nullable=False),
     Index("ix_findings_audit", "audit_id", "idx"),
 )
+
+device_drift = Table(
+    "device_drift",
+    metadata,
+    Column("device", String(128), primary_key=True),
+    Column("region", String(64), nullable=False),
+    Column("drift_lines", Integer, nullable=True, doc="NULL until a collection succeeded"),
+    Column("collected_at", Float, nullable=True),
+    Column("remediation", Text, nullable=False, doc="masked: every secret is [secret]"),
+    Column("reported_at", Float, nullable=False),
+    Column("error", Text, nullable=True, doc="why the latest collection failed; NULL after a good one"),
+)

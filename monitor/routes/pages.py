@@ -47,7 +47,7 @@ def overview(request: Request, monitor: MonitorDep, token: UndeclaredToken,
         if document is not None:
             audit = AuditSummary(latest, received, json.loads(document))
     html = render_overview(monitor.topo, monitor.reach.by_region(devices_by_region), monitor.store.agents(), audit,
-                           pick_lang(lang, accept_language))
+                           pick_lang(lang, accept_language), drift=monitor.drift.rows())
     return HTMLResponse(html)
 
 
