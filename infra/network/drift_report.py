@@ -1,0 +1,109 @@
+"""Send ``net diff`` results to the monitor (``--report-to``), once or every interval (``--every``).
+
+Each device becomes a :class:`yunwang.contracts.device_drift.DeviceDrift`: its remediation lines (masked, as
+``net diff`` prints them) or why its configuration could not be read. Reports go in batches of at most
+:data:`~yunwang.contracts.device_drift.MAX_DEVICES_PER_REPORT` devices with the monitor's admin token, read
+from ``YUNWANG_ADMIN_TOKEN`` or the file named by ``YUNWANG_ADMIN_TOKEN_FILE`` (the variables the monitor itself
+reads): never an argument, never printed. A monitor that is starting or restarting is retried for a while.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+import httpx
+
+from yunwang.contracts.device_drift import (
+    DRIFT_PATH,
+    MAX_DEVICES_PER_REPORT,
+    MAX_ERROR_CHARS,
+    DeviceDrift,
+    clip_remediation,
+)
+from yunwang.errors import InputError, Problem
+from yunwang.secrets import require_secret
+
+TOKEN_ENV = "YUNWANG_ADMIN_TOKEN"
+RETRIES = 10
+RETRY_S = 1.0
+
+
+class ReportError(Exception):
+    """The monitor did not take a report: the reason, without the token."""
+
+
+def collected(device: str, remediation_lines: Sequence[str], at: datetime | None = None) -> DeviceDrift:
+    """A device whose running configuration was read: its remediation, as ``net diff`` shows it."""
+    text = "".join(line + "\n" for line in remediation_lines)
+    stamp = (at or datetime.now(UTC)).astimezone(UTC).isoformat()
+    return DeviceDrift(device, stamp, len(remediation_lines), clip_remediation(text))
+
+
+def not_collected(device: str, reason: str) -> DeviceDrift:
+    return DeviceDrift(device, None, None, "", reason[:MAX_ERROR_CHARS] or "collection failed")
+
+
+def check_monitor_url(url: str) -> str:
+    """``--report-to``'s value, without a trailing slash; a clear error when it is not an http(s) URL."""
+    parsed = httpx.URL(url) if "://" in url else None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InputError([Problem("--report-to", None, "", url, "not the monitor's http(s) URL",
+                                  "e.g. http://127.0.0.1:8080 (the monitor of `yunwang up`)")])
+    return url.rstrip("/")
+
+
+def admin_token() -> str:
+    return require_secret(TOKEN_ENV, "monitor admin token to report drift with")
+
+
+def post_drift(monitor_url: str, token: str, items: Sequence[DeviceDrift], client: httpx.Client | None = None,
+               retries: int = RETRIES) -> int:
+    """POST ``items`` in batches; returns how many devices the monitor stored, or raises :class:`ReportError`."""
+    own = client is None
+    http = client or httpx.Client(timeout=30, trust_env=False)
+    stored = 0
+    try:
+        for start in range(0, len(items), MAX_DEVICES_PER_REPORT):
+            batch = [item.to_json() for item in items[start:start + MAX_DEVICES_PER_REPORT]]
+            stored += _post(http, f"{monitor_url}{DRIFT_PATH}", token, {"devices": batch}, retries)
+    finally:
+        if own:
+            http.close()
+    return stored
+
+
+def _post(http: httpx.Client, url: str, token: str, body: dict[str, object], retries: int) -> int:
+    last = ""
+    for attempt in range(retries + 1):
+        try:
+            reply = http.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
+        except httpx.HTTPError as exc:
+            last = f"{type(exc).__name__}: {exc}"
+        else:
+            if reply.status_code == 200:
+                return int(reply.json().get("stored", 0))
+            last = f"HTTP {reply.status_code}: {reply.text[:300]}"
+            if reply.status_code < 500 and reply.status_code != 429:
+                break  # refused for good (token, schema, unknown device): retrying will not help
+        if attempt < retries:
+            time.sleep(RETRY_S)
+    raise ReportError(f"the monitor at {url} did not take the drift report ({last})")
+
+
+def every(interval_s: float, round_: Callable[[], None], stop: threading.Event,
+          on_error: Callable[[Exception], None]) -> None:
+    """Run ``round_`` now and then every ``interval_s`` (from the start of one to the start of the next) until
+    ``stop`` is set. A round that fails is reported to ``on_error`` and the next one runs on time; an input
+    error (a topology or option mistake) ends the loop, since no later round could succeed."""
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            round_()
+        except InputError:
+            raise
+        except Exception as exc:  # one failed round (monitor down, a bug on one device) must not end the watch
+            on_error(exc)
+        stop.wait(max(0.0, interval_s - (time.monotonic() - started)))
