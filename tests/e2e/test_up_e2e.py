@@ -1,6 +1,7 @@
 """`yunwang up --stack dev` with the real children: simulated devices are polled, Prometheus scrapes through the
-monitor's SD and evaluates our rules, the audits reach the monitor; a poller killed outright raises its alert in
-Prometheus and recovers, a monitor killed in the middle of writes loses nothing it acknowledged, SIGTERM stops all.
+monitor's SD and evaluates our rules, the audits reach the monitor; a device changed by hand over SSH shows as
+configuration drift in the monitor; a poller killed outright raises its alert in Prometheus and recovers, a
+monitor killed in the middle of writes loses nothing it acknowledged, SIGTERM stops all.
 
 One stack serves every test of this module (in file order; the last one stops it). Whatever happens, the fixture
 kills every process whose command line names the stack's state folder.
@@ -8,6 +9,7 @@ kills every process whose command line names the stack's state folder.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -29,12 +31,13 @@ import pytest
 
 from yunwang.inventory import Inventory, build_inventory
 from yunwang.stacks import load_stack
-from yunwang.testkit import ROOT, free_port, free_udp_block, need_binary
+from yunwang.testkit import ROOT, free_port, free_tcp_block, free_udp_block, need_binary
 
 pytestmark = pytest.mark.slow
 
 ALERT_FOR_SCALE = 0.01
 """5m hold times become 3 s: the alerts below fire within seconds of their condition."""
+DRIFT_INTERVAL = "5s"
 
 
 @dataclass
@@ -104,7 +107,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     assert topology is not None
     inventory = build_inventory(topology)
     ports = {"monitor": free_port(), "host": free_port(), "snmp": free_port(), "prometheus": free_port(),
-             "sim": free_udp_block(len(inventory.devices))}
+             "sim": free_udp_block(len(inventory.devices)), "ssh": free_tcp_block(len(inventory.devices))}
     folder = tmp_path_factory.mktemp("up")
     state = folder / "state"
     log_path = folder / "up.log"
@@ -114,7 +117,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
          "--monitor-port", str(ports["monitor"]), "--host-agent-port", str(ports["host"]),
          "--snmp-agent-port", str(ports["snmp"]), "--prometheus-port", str(ports["prometheus"]),
          "--sim-base-port", str(ports["sim"]), "--scrape-interval", "5s", "--poll-interval", "10s",
-         "--alert-for-scale", str(ALERT_FOR_SCALE)],
+         "--alert-for-scale", str(ALERT_FOR_SCALE), "--ssh-base-port", str(ports["ssh"]),
+         "--drift-interval", DRIFT_INTERVAL],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield Stack(proc, ports, state, inventory, log_path)
@@ -194,6 +198,55 @@ def test_the_whole_system_is_monitored_and_audited(stack: Stack) -> None:
     # The status table (printed to a log once the first audit is posted) counts the inventory's devices. Whether
     # every walk beats its deadline, for "all green", depends on the machine's load: tested in test_up_parts.
     assert f"/{expected} devices answer" in stack.log.read_text()
+
+
+def _drift_lines(metrics: str, device: str) -> float | None:
+    found = re.search(rf'^yunwang_device_config_drift_lines\{{device="{device}",region="[^"]*"\}} (\S+)$', metrics,
+                      re.M)
+    return float(found.group(1)) if found else None
+
+
+async def _type_as(endpoint: str, user: str, password: str, lines: list[str]) -> str:
+    """Log in to a simulated device over SSH and type ``lines`` at its prompt, as an administrator would."""
+    import asyncssh
+
+    host, port = endpoint.rsplit(":", 1)
+    async with asyncssh.connect(host, int(port), username=user, password=password, known_hosts=None,
+                                client_keys=None, agent_path=None) as conn:
+        process = await conn.create_process(term_type="vt100")
+        output = ""
+        for line in [*lines, "quit"]:
+            process.stdin.write(line + "\n")
+        process.stdin.write_eof()
+        with contextlib.suppress(asyncio.TimeoutError):
+            output = await asyncio.wait_for(process.stdout.read(), 10)
+        return output
+
+
+def test_a_device_changed_by_hand_shows_as_drift(stack: Stack) -> None:
+    """Another administrator (the factory account ``admin``, not the tools' ``sysadmin``) adds a VLAN to
+    luan-acc-1 over SSH: the next drift check reports one more line to remediate, /metrics exports it and the
+    overview lists the device with the remediation that would remove the VLAN."""
+    device = "luan-acc-1"
+    monitor = f"http://127.0.0.1:{stack.ports['monitor']}"
+    viewer = {"Authorization": f"Bearer {stack.token('viewer')}"}
+
+    def metrics() -> str:
+        return httpx.get(f"{monitor}/metrics", headers=viewer, timeout=5).text
+
+    before = stack.until(f"a drift figure for {device}", lambda: _drift_lines(metrics(), device) is not None
+                         and _drift_lines(metrics(), device), timeout=120)
+    endpoint = json.loads((stack.state / "ssh-endpoints.json").read_text())[device]
+    typed = asyncio.run(_type_as(endpoint, "admin", "Admin@123", ["system-view", "vlan 3999", "quit", "return"]))
+    assert "Error" not in typed, typed
+    after = stack.until("the hand-made change in the drift figure", lambda: (lines := _drift_lines(metrics(), device))
+                        and lines > before and lines, timeout=90)
+    page = httpx.get(f"{monitor}/?lang=en", headers=viewer, timeout=5).text
+    row = page[page.index(f'data-device="{device}"'):]
+    row = row[:row.index("</tr>")]
+    assert "3999" in row, "the overview does not show the remediation of the hand-made change"
+    detail = httpx.get(f"{monitor}/api/v1/drift/{device}", headers=viewer, timeout=5).json()
+    assert detail["drift_lines"] == after and "3999" in detail["remediation"] and detail["region"] == "luan"
 
 
 class _PortHolder:
