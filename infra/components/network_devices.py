@@ -12,13 +12,13 @@ stack whose Pulumi runs cannot reach the devices over SSH.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import pulumi
 
 from infra.common import Manifest
 from infra.component import Component
+from infra.network.intent_digest import config_hash
 from infra.secret_values import Secret
 from yunwang.contracts.device_access import SSH_PORT
 from yunwang.topology import Region
@@ -54,11 +54,6 @@ class NetworkDevicesArgs:
     devices: tuple[ManagedDevice, ...]
     known_hosts: str | None = None
     """Trusted SSH host keys (known_hosts lines); None: the known_hosts of the user running Pulumi."""
-
-
-def config_hash(masked_config: str) -> str:
-    """What a DeviceConfig's ``config_sha256`` input holds: the digest of its masked rendering."""
-    return hashlib.sha256(masked_config.encode("utf-8")).hexdigest()
 
 
 def managed_device(name: str, mgmt: str, masked_config: str) -> ManagedDevice:
