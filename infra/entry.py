@@ -132,6 +132,27 @@ def poller_shards(raw: Any, topology: Topology) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(raw.items()))
 
 
+def sd_allow_ranges(raw: Any) -> tuple[str, ...]:
+    """``yunwang:monitorSdAllow`` (plain): a list of CIDR ranges, e.g. the clusters' pod range."""
+    import ipaddress
+
+    if raw is None:
+        return ()
+    where = f"{CONFIG_NAMESPACE}:monitorSdAllow"
+    if not isinstance(raw, list):
+        raise InputError([Problem("Pulumi config", None, where, "", "must be a list of CIDR ranges",
+                                  'e.g. ["10.244.0.0/16"]')])
+    problems, ranges = [], []
+    for i, value in enumerate(raw):
+        try:
+            ranges.append(str(ipaddress.ip_network(str(value), strict=False)))
+        except ValueError as exc:
+            problems.append(Problem("Pulumi config", None, f"{where}[{i}]", str(value), str(exc), "e.g. 10.244.0.0/16"))
+    if problems:
+        raise InputError(problems)
+    return tuple(ranges)
+
+
 def _required_secret(config: pulumi.Config, key: str, hint: str) -> pulumi.Output[str]:
     value = config.get_secret(key)
     if value is None:
@@ -187,12 +208,15 @@ def run(topology: Topology, stack: str, root: Path) -> dict[str, Any]:
                                     "pulumi config set --secret yunwang:backupPassword \"$(openssl rand -base64 32)\"")
     rules, dashboards = read_assets(root)
     devices = _device_management(config, root) if topology.devices else None
+    enrolment = config.get_bool("monitorEnrolment")
     opts = ProgramOptions(stack=stack, credentials=credentials, tokens=tokens,
                           grafana_admin_password=grafana_password, databases=databases,
                           backup_repository=repository, backup_password=password, backup=backup,
                           poller_shards=poller_shards(config.get_object("pollerShards"), topology),
                           images=_images(config.get_object("images")),
-                          prometheus_rules=rules, dashboards=dashboards, devices=devices)
+                          prometheus_rules=rules, dashboards=dashboards, devices=devices,
+                          monitor_enrolment=True if enrolment is None else enrolment,
+                          monitor_sd_allow=sd_allow_ranges(config.get_object("monitorSdAllow")))
     shared = config.get_secret("kubeconfig")
     kubeconfigs: Kubeconfigs = {}
     for region in topology.regions:

@@ -105,6 +105,10 @@ class ProgramOptions:
     """Renders a plane's prometheus.yml; default: monitor/prometheus/render.py's template."""
     prometheus_rules: tuple[tuple[str, str], ...] = ()
     dashboards: tuple[tuple[str, str], ...] = ()
+    monitor_enrolment: bool = True
+    """Whether the agent bootstrap token may enrol new agent ids (``yunwang:monitorEnrolment``)."""
+    monitor_sd_allow: tuple[str, ...] = ()
+    """Ranges beyond the topology's where service discovery may list agents (``yunwang:monitorSdAllow``)."""
     devices: DeviceManagement | None = None
     """Device configurations over SSH (DeviceConfig resources, drift CronJobs); None: not managed."""
 
@@ -344,7 +348,8 @@ def _monitoring_specs(topo: Topology, opts: ProgramOptions, out: Decisions, zone
             secret_env=secret_env, prometheus_config=render(monitor_endpoint(zone.name), opts.stack, zone.name),
             prometheus_rules=opts.prometheus_rules, dashboards=opts.dashboards, tokens=opts.tokens,
             grafana_admin_password=opts.grafana_admin_password, databases=opts.databases,
-            device_networks=tuple(str(topo.region_by_name[r].management) for r in polled))))
+            device_networks=tuple(str(topo.region_by_name[r].management) for r in polled),
+            enrolment=opts.monitor_enrolment, sd_allow=opts.monitor_sd_allow)))
 
 
 def _device_specs(topo: Topology, opts: ProgramOptions, devices: DeviceManagement, out: Decisions) -> None:

@@ -8,12 +8,16 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from monitor.auth import AuthFailed
-from monitor.middleware import BodyLimit, RequestMetrics
-from monitor.routes import agents, audits, drift, health, inventory, metrics, pages, sd
+from monitor.gate import WriteGate
+from monitor.middleware import RequestMetrics, SecurityHeaders
+from monitor.routes import agents, audits, drift, health, inventory, metrics, pages, sd, sd_allowed
+from monitor.routes.docs import mount_docs
 from monitor.service import Monitor
+from yunwang.safetext import escape_controls
 
 log = logging.getLogger("yunwang.monitor")
 
@@ -26,10 +30,7 @@ def _problems(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AuthFailed)
     async def _auth(_: Request, exc: AuthFailed) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
-        if exc.retry_after is not None:
-            headers["Retry-After"] = str(exc.retry_after)
-        return JSONResponse({"error": exc.message}, status_code=exc.status, headers=headers)
+        return JSONResponse({"error": exc.message}, status_code=exc.status, headers=exc.headers())
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -47,26 +48,31 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        log.exception("unexpected error on %s %s", request.method, escape_controls(request.url.path))
         return JSONResponse({"error": "internal error; the monitor's log has the details"}, status_code=500)
 
 
 def create_app(monitor: Monitor) -> FastAPI:
     """The monitor's ASGI app over an already built :class:`Monitor` (database migrated, caches ready)."""
-    app = FastAPI(title="yunwang monitor", version=_version(),
+    app = FastAPI(title="yunwang monitor", version=_version(), docs_url=None, redoc_url=None,
                   description="Inventory, Prometheus service discovery, agents' heartbeats and facts, "
                               "MLPS audit history of a yunwang stack.")
     app.state.monitor = monitor
     install_error_handlers(app)
-    for routes in (health, metrics, inventory, sd, agents, audits, drift, pages):  # the OpenAPI document's order
-        app.include_router(routes.router)
+    routers = [routes.router for routes in (health, metrics, inventory, sd, sd_allowed, agents, audits, drift,
+                                            pages)]
+    for router in routers:  # the OpenAPI document's order
+        app.include_router(router)
+    mount_docs(app)
     limits = monitor.settings.limits
     audits_path = audits.router.prefix
 
-    def limit_for(path: str) -> int:
-        return limits.max_audit_bytes if path.rstrip("/") == audits_path else limits.max_body_bytes
+    def limit_for(route: APIRoute) -> int:
+        return limits.max_audit_bytes if route.path.rstrip("/") == audits_path else limits.max_body_bytes
 
-    app.add_middleware(BodyLimit, limit_for=limit_for)
+    # Added innermost first: metrics see every request, headers go on every reply, the gate runs before routing.
+    app.add_middleware(WriteGate, routers=routers, monitor=monitor, limit_for=limit_for)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestMetrics, observe=monitor.metrics.observe)
     return app
 

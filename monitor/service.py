@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.auth import Authenticator
+from monitor.auth import Authenticator, Principal
 from monitor.db import head_revision, make_engine, migrate
 from monitor.drift_store import DriftStore
 from monitor.ingest import HeartbeatWriter
 from monitor.metrics import MetricsRenderer
 from monitor.reachability import Reachability
+from monitor.sessions import Sessions
 from monitor.settings import MonitorSettings
 from monitor.store import Store
 from monitor.views import SdCache, TopologyViews
@@ -32,6 +33,19 @@ class Monitor:
     head: str
     heartbeats: HeartbeatWriter
     drift: DriftStore
+    sessions: Sessions
+
+    def session_principal(self, session_id: str, client: str, route: str) -> Principal:
+        """The signed-in caller of a live session, or ``AuthFailed`` (counted like a wrong token)."""
+        wait = self.auth.limiter.retry_after(client)
+        found = self.sessions.lookup(session_id)
+        role = self.auth.console_role(found.token_hash) if found is not None else None
+        if found is None or role is None:
+            if found is not None:  # the token that signed in was rotated: its sessions end with it
+                self.sessions.close_digest(found.id_hash)
+            raise self.auth.refuse(client, route, wait, "your session has ended (signed out, idle for too long "
+                                                        "or expired): sign in again")
+        return Principal(role, session=found.id_hash)
 
     def close(self) -> None:
         self.heartbeats.close()
@@ -53,7 +67,8 @@ def build_monitor(settings: MonitorSettings, topo: Topology | None = None) -> Mo
     return Monitor(
         settings=settings, topo=topo, store=store,
         auth=Authenticator(settings.tokens, settings.limits, store.agent_token_hash),
-        views=views, sd=SdCache(views, store.agents, settings.sd_refresh_s),
+        views=views, sd=SdCache(views, store.agents, store.sd_allowed, settings.sd_refresh_s),
         metrics=MetricsRenderer(store, topo, drift), reach=Reachability(settings.prometheus_url),
-        head=head_revision(), heartbeats=HeartbeatWriter(store), drift=drift,
+        head=head_revision(), heartbeats=HeartbeatWriter(store), sessions=Sessions(engine, settings.sessions),
+        drift=drift,
     )

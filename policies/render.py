@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from policies.engine import REGISTRY, AuditError, Finding, Report, Rule, location
 from yunwang.contracts.audit import CONTROL_SCORE
+from yunwang.safetext import escape_controls
 
 if TYPE_CHECKING:
     from policies.controls import Control
@@ -100,16 +101,25 @@ def render_junit(report: Report) -> str:
 
 
 def render_table(report: Report) -> str:
-    """Findings grouped by their primary clause, then control status and read statistics."""
+    """Findings grouped by their primary clause, then control status and read statistics.
+
+    Targets, messages and file names come from what was audited (a manifest, a device's answer): every one is
+    shown as plain text — control characters escaped (no terminal escape sequences), never read as Rich markup.
+    """
     from io import StringIO
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from policies.controls import load_controls
 
+    def plain(value: str) -> Text:
+        return Text(escape_controls(value, keep_newlines=True))
+
     buffer = StringIO()
-    console = Console(file=buffer, width=160, force_terminal=False, color_system=None)
+    console = Console(file=buffer, width=160, force_terminal=False, color_system=None, markup=False,
+                      highlight=False)
     grouped: dict[str, list[Finding]] = {}
     for f in report.findings:
         grouped.setdefault(f.rule.clauses[0], []).append(f)
@@ -124,7 +134,7 @@ def render_table(report: Report) -> str:
         for f in grouped[clause]:
             sev = f"{f.rule.severity} (waived)" if f.waived else f.rule.severity
             place = "\n".join(filter(None, (f.target.where(), f.target.template and f"source: {f.target.template}")))
-            table.add_row(sev, f"{f.rule.id} {f.rule.title_zh}", f.target.id, place, f.message)
+            table.add_row(sev, f"{f.rule.id} {f.rule.title_zh}", plain(f.target.id), plain(place), plain(f.message))
         console.print(table)
     counts = report.counts()
     status_counts = {s: sum(1 for v in report.controls.values() if v == s) for s in STATUS_ZH}
@@ -137,11 +147,11 @@ def render_table(report: Report) -> str:
                       f"{s.skipped} skipped")
     for skip in report.stats.skipped_reasons[:50]:
         place = location(skip.get("file"), skip.get("line")) or skip["source"]
-        console.print(f"  skipped {place}: {skip['reason']}")
+        console.print(plain(f"  skipped {place}: {skip['reason']}"))
     if len(report.stats.skipped_reasons) > 50:
         console.print(f"  … and {len(report.stats.skipped_reasons) - 50} more skipped (see --format json)")
     for e in report.errors:
-        console.print(" ".join(filter(None, ("error:", _error_where(e), e.message))))
+        console.print(plain(" ".join(filter(None, ("error:", _error_where(e), e.message)))))
     return buffer.getvalue()
 
 

@@ -92,6 +92,7 @@ def up(
                    audit_interval=audit_interval, drift_interval=drift_interval, ssh_base_port=ssh_base_port)
     check_intervals(cfg)
     cfg.state_dir.mkdir(parents=True, exist_ok=True)
+    cfg.state_dir.chmod(0o700)  # database, secrets and logs: the owner's only
     env = prepare_secrets(cfg, loaded.topology)
     specs = build_specs(cfg, env)
     live_view = console.is_terminal

@@ -4,6 +4,8 @@ Secrets (monitor tokens, SNMP keys of the simulated devices, the devices' admini
 random, generated on the first run into files of mode 0600 under the state folder and reused afterwards; children
 get the *paths* (``--*-token-file``, ``YUNWANG_SNMP_<PROFILE>_<KIND>_FILE``, ``YUNWANG_DEVICE_<ROLE>_PASSWORD_FILE``
 …), never the values, so nothing secret appears in a process list or a log.
+The host agent gets the agent bootstrap token, enrols with it once and keeps its own token in the same folder
+(``agent-<id>.token``); the state folder is the owner's only (0700), and so is the monitor's database (0600).
 """
 
 from __future__ import annotations
@@ -157,6 +159,8 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
                     "--db", f"sqlite:///{cfg.state_dir / 'monitor.db'}", *endpoints,
                     "--poller", f"127.0.0.1:{p.snmp_agent}", "--host-targets", "agents",
                     "--state-dir", str(cfg.state_dir), "--no-access-log",
+                    # Everything of this run listens on loopback, which is in none of the stack's ranges.
+                    "--sd-allow", "127.0.0.0/8",
                     *(a for role in TOKEN_ROLES for a in (f"--{role}-token-file", str(cfg.token_file(role))))]
     if cfg.prometheus:
         monitor_args += ["--prometheus", cfg.prometheus_url]
@@ -165,7 +169,8 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
                            url=f"{cfg.monitor_url}/"))
     specs.append(ChildSpec(
         "host-agent", _yunwang("agent", "host", "--listen", f"127.0.0.1:{p.host_agent}", "--monitor", cfg.monitor_url,
-                               "--token-file", str(cfg.token_file("agent"))),
+                               # The bootstrap token enrols the agent once; its own token is kept beside it.
+                               "--token-file", str(cfg.token_file("agent")), "--state-dir", str(cfg.secrets_dir)),
         cwd=cfg.root, health_url=f"http://127.0.0.1:{p.host_agent}/metrics",
         missing=_command_missing("agents.cli", "agent host"), url=f"http://127.0.0.1:{p.host_agent}/metrics"))
     specs.append(ChildSpec(

@@ -47,6 +47,10 @@ def snmp(
     retries: int | None = typer.Option(None, "--retries", help="Retries per request (override)."),
     once: bool = typer.Option(False, "--once", help="Poll every device once, print the metrics and exit "
                                                      "(status 1 if a device failed)."),
+    allow_targets: list[str] = typer.Option([], "--allow-targets",
+                                            help="Exporter mode (/snmp) scrapes only IP addresses in these ranges "
+                                                 "(CIDR; repeat). Default with --stack: the stack's management and "
+                                                 "zone ranges and its devices; otherwise any target."),
 ) -> None:
     """Poll network devices over SNMP (v2c, v3 USM) and serve snmp_exporter-compatible metrics."""
     from agents.snmp.main import run
@@ -62,7 +66,14 @@ def snmp(
         raise InputError([Problem("--interval", None, "", interval, str(exc), "e.g. 30s")]) from None
     if every <= 0:
         raise InputError([Problem("--interval", None, "", interval, "must be positive", "e.g. 30s")])
+    import ipaddress
+
+    for cidr in allow_targets:
+        try:
+            ipaddress.ip_network(cidr, strict=False)
+        except ValueError as exc:
+            raise InputError([Problem("--allow-targets", None, "", cidr, str(exc), "e.g. 10.34.0.0/16")]) from None
     code = run(listen=parse_listen(listen), stack=stack, inventory=inventory, endpoints=endpoints,
                shard=parse_shard(shard), interval=every, auths=auths, module_files=modules, concurrency=concurrency,
-               timeout=timeout, retries=retries, once=once, in_flight=in_flight)
+               timeout=timeout, retries=retries, once=once, in_flight=in_flight, allow_targets=tuple(allow_targets))
     raise typer.Exit(code)

@@ -16,7 +16,8 @@ log = logging.getLogger("yunwang.agent.snmp")
 
 MAX_HEAD = 16384
 TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
-REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error"}
+REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+           500: "Internal Server Error"}
 
 
 @dataclass

@@ -9,12 +9,14 @@ import sys
 from pathlib import Path
 
 from agents.snmp.device_source import INVENTORY_KEYS, TOPOLOGY_KEYS, DeviceSource, check_jobs
-from agents.snmp.engine import DEFAULT_IN_FLIGHT
+from agents.snmp.engine import DEFAULT_IN_FLIGHT, parse_address
 from agents.snmp.exporter import Agent
 from agents.snmp.modules import load_modules
 from agents.snmp.poller import DeviceJob, Poller, apoll_jobs, prepare, resolver_for
 from yunwang.errors import InputError, Problem
 from yunwang.inventory import Inventory, InventoryDevice, build_inventory, load_endpoints, load_inventory, shard_of
+from yunwang.ranges import AddressRanges, parse_host
+from yunwang.safetext import configure_logging
 from yunwang.stacks import Stack, load_stack
 
 log = logging.getLogger("yunwang.agent.snmp")
@@ -54,8 +56,8 @@ def load_devices(stack: Stack | None, inventory: Path | None, endpoints: Path | 
 def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endpoints: Path | None,
         shard: tuple[int, int] | None, interval: float, auths: Path | None, module_files: list[Path],
         concurrency: int, timeout: float | None, retries: int | None, once: bool,
-        in_flight: int = DEFAULT_IN_FLIGHT) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        in_flight: int = DEFAULT_IN_FLIGHT, allow_targets: tuple[str, ...] = ()) -> int:
+    configure_logging()  # request paths and device answers reach the log: control characters escaped
     modules = load_modules(module_files)
     polled = polled_stack(stack) if stack else None
     resolver = resolver_for(auths_file=auths, topology=polled.topology if polled else None)
@@ -66,10 +68,25 @@ def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endp
     check_jobs(jobs, source)  # raises when no device can be polled; logs the others once per cause
     if once:
         return asyncio.run(_once(jobs, concurrency))
-    agent = Agent(modules, resolver, in_flight=in_flight)
+    agent = Agent(modules, resolver, in_flight=in_flight,
+                  allowed=exporter_ranges(allow_targets, polled, endpoints))
     if jobs:
         agent.poller = Poller(jobs, interval, agent.stats, concurrency)
     return asyncio.run(_serve(agent, listen))
+
+
+def exporter_ranges(allow_targets: tuple[str, ...], stack: Stack | None,
+                    endpoints: Path | None) -> AddressRanges | None:
+    """What exporter mode may scrape: ``--allow-targets``, else with ``--stack`` the stack's declared ranges and
+    its devices' addresses (simulated ones included), else anything (None)."""
+    if allow_targets:
+        return AddressRanges(allow_targets)
+    if stack is None or stack.topology is None:
+        return None
+    devices = load_devices(stack, None, endpoints, None)[0]
+    hosts = [parse_address(d.address)[0] for d in devices]
+    return AddressRanges(stack.topology.declared_networks()) + AddressRanges(
+        f"{h}/{32 if '.' in h else 128}" for h in hosts if parse_host(h) is not None)
 
 
 async def _once(jobs: list[DeviceJob], concurrency: int) -> int:

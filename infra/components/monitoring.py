@@ -18,7 +18,8 @@ of it is a single point of failure (GB/T 22239 8.1.4.9-c, hot redundancy):
   installed on the hosts themselves (``hosts`` in the topology).
 
 The monitor's three tokens are separate Secrets, each mounted only where it is used: the viewer token
-(Prometheus' service discovery), the agent bootstrap token (host agents' pushes) and the admin token.
+(Prometheus' service discovery), the agent bootstrap token (host agents enrol with it, then write with their own
+token) and the admin token.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ PROMETHEUS_RULES_DIR = "/etc/prometheus/rules"
 GRAFANA_DASHBOARDS_DIR = "/var/lib/grafana/dashboards"
 POLLER_RESOURCES: Resources = {"cpu": "250m", "memory": "256Mi", "cpu_limit": "1"}
 """One SNMP poller shard (the zone quota grows by this much a shard)."""
+MONITOR_RESOURCES: Resources = {"cpu": "200m", "memory": "512Mi", "cpu_limit": "1"}
+"""One monitor replica (memory is its limit too: tests/security keeps a flood of large bodies under it)."""
 HOST_AGENT_RESOURCES: Resources = {"cpu": "50m", "memory": "64Mi", "cpu_limit": "200m"}
 """One host agent (the zone quota leaves room for one a node)."""
 
@@ -138,6 +141,10 @@ class MonitoringPlaneArgs:
     """The ``yunwang:databases`` object (this region's ``monitor`` and ``grafana`` URLs are used)."""
     device_networks: tuple[str, ...]
     """Management ranges of the devices this plane polls (the pollers' only egress outside the cluster)."""
+    enrolment: bool = True
+    """Whether the monitor lets the agent bootstrap token enrol agent ids that have no token yet."""
+    sd_allow: tuple[str, ...] = ()
+    """Ranges beyond the topology's where the monitor's service discovery may list agents (e.g. the pod range)."""
 
 
 def grafana_provisioning(ns: str) -> dict[str, str]:
@@ -269,9 +276,11 @@ def _monitor(args: MonitoringPlaneArgs) -> list[Manifest]:
     """The yunwang monitor's replicas: target discovery for Prometheus, host agents' pushes, the console."""
     pollers = [arg for address in poller_addresses(args.zone.name, args.shards) for arg in ("--poller", address)]
     main = container(
-        MONITOR, args.images.yunwang, cpu="200m", memory="512Mi", cpu_limit="1", ports=[("http", MONITOR_PORT)],
+        MONITOR, args.images.yunwang, **MONITOR_RESOURCES, ports=[("http", MONITOR_PORT)],
         command=["yunwang", "monitor", "--listen", f"0.0.0.0:{MONITOR_PORT}", "--stack", args.stack,
-                 "--prometheus", f"http://{PROMETHEUS}:{PROMETHEUS_PORT}", *pollers, "--state-dir", "/tmp/yunwang"],
+                 "--prometheus", f"http://{PROMETHEUS}:{PROMETHEUS_PORT}", *pollers, "--state-dir", "/tmp/yunwang",
+                 *([] if args.enrolment else ["--no-enrolment"]),
+                 *(arg for cidr in args.sd_allow for arg in ("--sd-allow", cidr))],
         env=[{"name": "YUNWANG_MONITOR_DB",
               "valueFrom": {"secretKeyRef": {"name": DATABASES_SECRET, "key": "monitor"}}},
              *({"name": f"YUNWANG_{role.upper()}_TOKEN_FILE", "value": f"{token_dir(role)}/token"}
@@ -283,11 +292,13 @@ def _monitor(args: MonitoringPlaneArgs) -> list[Manifest]:
 
 
 def _host_agents(args: MonitoringPlaneArgs) -> list[Manifest]:
-    """One host agent a node (DaemonSet), pushing to the monitor with the agent bootstrap token."""
+    """One host agent a node (DaemonSet). It enrols with the agent bootstrap token and keeps the token it receives
+    in the pod's /tmp volume, which outlives a container restart; a new pod is a new agent id (its name)."""
     main = container(
         HOST_AGENT, args.images.yunwang, **HOST_AGENT_RESOURCES, ports=[("http", HOST_AGENT_PORT)],
         command=["yunwang", "agent", "host", "--listen", f"0.0.0.0:{HOST_AGENT_PORT}",
-                 "--monitor", monitor_endpoint(args.zone.name), "--token-file", f"{token_dir('agent')}/token"],
+                 "--monitor", monitor_endpoint(args.zone.name), "--token-file", f"{token_dir('agent')}/token",
+                 "--state-dir", "/tmp/yunwang-agent"],
         volumeMounts=[_token_mount("agent"), tmp_mount()])
     pod = pod_spec([main], volumes=[_token_volume("agent"), tmp_volume()])
     return [_workload(args, "DaemonSet", HOST_AGENT, pod,
@@ -300,7 +311,9 @@ def _snmp_pollers(args: MonitoringPlaneArgs) -> list[Manifest]:
     main = container(
         POLLER, args.images.yunwang, **POLLER_RESOURCES, ports=[("http", SNMP_AGENT_PORT)],
         command=["yunwang", "agent", "snmp", "--listen", f"0.0.0.0:{SNMP_AGENT_PORT}",
-                 "--inventory", "/etc/yunwang/inventory.json", "--shard", f"$(ORDINAL)/{args.shards}"],
+                 "--inventory", "/etc/yunwang/inventory.json", "--shard", f"$(ORDINAL)/{args.shards}",
+                 # exporter-mode /snmp walks nothing outside the devices' ranges (its egress policy's ranges)
+                 *(arg for cidr in args.device_networks for arg in ("--allow-targets", cidr))],
         env=[{"name": "ORDINAL", "valueFrom": {"fieldRef": {
                  "fieldPath": "metadata.labels['apps.kubernetes.io/pod-index']"}}},
              *({"name": f"{e}_FILE", "value": f"{CREDENTIALS_DIR}/{e}"} for e in args.secret_env)],

@@ -9,9 +9,10 @@ reads): never an argument, never printed. A monitor that is starting or restarti
 
 from __future__ import annotations
 
+import json
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 
 import httpx
@@ -20,6 +21,7 @@ from yunwang.contracts.device_drift import (
     DRIFT_PATH,
     MAX_DEVICES_PER_REPORT,
     MAX_ERROR_CHARS,
+    MAX_REPORT_BYTES,
     DeviceDrift,
     clip_remediation,
 )
@@ -66,13 +68,28 @@ def post_drift(monitor_url: str, token: str, items: Sequence[DeviceDrift], clien
     http = client or httpx.Client(timeout=30, trust_env=False)
     stored = 0
     try:
-        for start in range(0, len(items), MAX_DEVICES_PER_REPORT):
-            batch = [item.to_json() for item in items[start:start + MAX_DEVICES_PER_REPORT]]
+        for batch in batches(items):
             stored += _post(http, f"{monitor_url}{DRIFT_PATH}", token, {"devices": batch}, retries)
     finally:
         if own:
             http.close()
     return stored
+
+
+def batches(items: Sequence[DeviceDrift]) -> Iterator[list[dict[str, object]]]:
+    """Consecutive groups within :data:`MAX_DEVICES_PER_REPORT` devices and about :data:`MAX_REPORT_BYTES`."""
+    batch: list[dict[str, object]] = []
+    size = 0
+    for item in items:
+        entry = item.to_json()
+        weight = len(json.dumps(entry, ensure_ascii=False).encode("utf-8")) + 2
+        if batch and (len(batch) == MAX_DEVICES_PER_REPORT or size + weight > MAX_REPORT_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(entry)
+        size += weight
+    if batch:
+        yield batch
 
 
 def _post(http: httpx.Client, url: str, token: str, body: dict[str, object], retries: int) -> int:

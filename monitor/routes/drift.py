@@ -19,6 +19,7 @@ from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from monitor.auth import AuthFailed
 from monitor.deps import READ, Admin, MonitorDep, Reader, UndeclaredToken, authenticate
 from monitor.drift_store import DriftRow
 from monitor.drift_view import device_drift_page
@@ -142,9 +143,14 @@ def device_drift_html(device: DevicePath, request: Request, monitor: MonitorDep,
                       lang: Annotated[Literal["zh", "en"] | None, Query()] = None,
                       accept_language: Annotated[str | None, Header()] = None) -> Response:
     """One device's drift as a page (the overview links each drifted device here)."""
-    if not token:
+    if not token:  # a browser: to the sign-in form (a session that ended too), as the overview does
         return RedirectResponse("/login", status_code=303)
-    authenticate(monitor, request, token, READ)
+    try:
+        authenticate(monitor, request, token, READ)
+    except AuthFailed as exc:
+        if token.session_id and exc.status == 401:
+            return RedirectResponse("/login", status_code=303)
+        raise
     try:
         row = _row(monitor, device)
     except HTTPException as missing:

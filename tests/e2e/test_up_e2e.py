@@ -328,7 +328,7 @@ class _Writer:
 
     def run(self) -> None:
         url = f"http://127.0.0.1:{self.stack.ports['monitor']}"
-        agent = {"Authorization": f"Bearer {self.stack.token('agent')}"}
+        # The admin token writes any agent's heartbeat; the bootstrap token only enrols.
         admin = {"Authorization": f"Bearer {self.stack.token('admin')}"}
         with httpx.Client(timeout=10, trust_env=False) as client:
             n = 0
@@ -337,7 +337,7 @@ class _Writer:
                 agent_id = f"e2e-writer-{n}"  # one agent per heartbeat: each acknowledged write stays visible
                 try:
                     if n % 4:
-                        r = client.post(f"{url}/api/v1/agents/{agent_id}/heartbeat", headers=agent, json={
+                        r = client.post(f"{url}/api/v1/agents/{agent_id}/heartbeat", headers=admin, json={
                             "agent_id": agent_id, "kind": "probe", "hostname": "e2e", "version": "0", "seq": 1,
                             "sent_at": datetime.now(UTC).isoformat()})
                         if r.status_code == 200:

@@ -12,13 +12,14 @@ import pytest
 
 from infra.network.drift_report import (
     ReportError,
+    batches,
     check_monitor_url,
     collected,
     every,
     not_collected,
     post_drift,
 )
-from yunwang.contracts.device_drift import DRIFT_PATH, MAX_DEVICES_PER_REPORT
+from yunwang.contracts.device_drift import DRIFT_PATH, MAX_DEVICES_PER_REPORT, MAX_REPORT_BYTES
 from yunwang.errors import InputError
 
 
@@ -48,6 +49,13 @@ def test_a_big_fleet_goes_in_batches_and_a_starting_monitor_is_retried(monkeypat
     with _client([503, 200], seen) as client:
         assert post_drift("http://monitor", "t0ken-t0ken-t0ken", items, client) == len(items)
     assert [len(b["devices"]) for b in seen] == [MAX_DEVICES_PER_REPORT] * 3 + [1]  # the 503 batch sent again
+
+
+def test_large_remediations_split_the_report_by_size() -> None:
+    big = [collected(f"d-{i}", [f"undo vlan {n}" for n in range(2500)]) for i in range(40)]  # ~30 KiB each
+    groups = list(batches(big))
+    assert sum(len(g) for g in groups) == 40 and len(groups) > 1
+    assert all(len(json.dumps({"devices": g}).encode()) <= MAX_REPORT_BYTES + 1024 for g in groups)
 
 
 def test_a_refused_report_is_not_retried_and_names_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:

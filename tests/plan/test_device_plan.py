@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import runpy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,16 +26,16 @@ def _device_configs(plan: Plan) -> dict[str, dict[str, Any]]:
     return {r["inputs"]["device"]: r for r in plan.doc["resources"] if r["type"] == DEVICE_CONFIG}
 
 
-def test_every_device_is_one_device_config_keyed_by_its_rendering(plan: Plan) -> None:
+def test_every_device_is_one_device_config_keyed_by_its_rendering(plan: Plan, tmp_path: Path) -> None:
     stack = load_stack(plan.doc["stack"], ROOT)
     assert stack.topology is not None
     configs = _device_configs(plan)
     assert sorted(configs) == sorted(d.name for d in stack.topology.devices)
-    write_device_configs(stack, plan.out)
+    write_device_configs(stack, tmp_path)  # as `yunwang plan` writes them beside resources.json
     for device in stack.topology.devices:
         record = configs[device.name]
         assert record["name"] == f"{device.region}/devices/{device.name}" and record["region"] == device.region
-        rendered = (plan.out / "configs" / device.region / f"{device.name}.cfg").read_bytes()
+        rendered = (tmp_path / "configs" / device.region / f"{device.name}.cfg").read_bytes()
         inputs = record["inputs"]
         assert inputs["config_sha256"] == hashlib.sha256(rendered).hexdigest()
         assert inputs["address"] == f"{device.mgmt}:{SSH_PORT}"

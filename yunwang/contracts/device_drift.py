@@ -7,8 +7,9 @@ and shows it; it never holds a secret). A device whose configuration could not b
 refused) is reported with ``error`` and no counts: the monitor keeps its last good collection, so the time of
 the last collection shows how stale its drift figure is.
 
-The body is ``{"devices": [DeviceDrift, …]}`` with at most :data:`MAX_DEVICES_PER_REPORT` entries, sent with the
-monitor's admin token (see docs/monitor.md); a reporter splits a larger fleet into several posts.
+The body is ``{"devices": [DeviceDrift, …]}`` with at most :data:`MAX_DEVICES_PER_REPORT` entries and
+:data:`MAX_REPORT_BYTES` bytes, sent with the monitor's admin token (see docs/monitor.md); a reporter splits a
+larger fleet into several posts.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 
 DRIFT_PATH = "/api/v1/drift"
 MAX_DEVICES_PER_REPORT = 200
+MAX_REPORT_BYTES = 512 * 1024
+"""A reporter keeps each post under this (the monitor takes 1 MiB bodies by default)."""
 MAX_REMEDIATION_CHARS = 32_768
 """Longer remediations are cut at a line boundary and end with :data:`TRUNCATED_MARK` (a factory-fresh device
 needs a few hundred lines; the whole text is always one ``net diff`` away)."""
