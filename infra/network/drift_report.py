@@ -1,4 +1,5 @@
-"""Send ``net diff`` results to the monitor (``--report-to``), once or every interval (``--every``).
+"""Send ``net diff`` results to the monitor (``--report-to``), once or every interval (``--every``), for all
+devices or those of some regions (``--region``: a monitoring plane's drift CronJob checks the regions it polls).
 
 Each device becomes a :class:`yunwang.contracts.device_drift.DeviceDrift`: its remediation lines (masked, as
 ``net diff`` prints them) or why its configuration could not be read. Reports go in batches of at most
@@ -14,6 +15,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -27,6 +30,10 @@ from yunwang.contracts.device_drift import (
 )
 from yunwang.errors import InputError, Problem
 from yunwang.secrets import require_secret
+from yunwang.topology import Device, Topology
+
+if TYPE_CHECKING:
+    from infra.network.diff import DeviceDiff
 
 TOKEN_ENV = "YUNWANG_ADMIN_TOKEN"
 RETRIES = 10
@@ -35,6 +42,13 @@ RETRY_S = 1.0
 
 class ReportError(Exception):
     """The monitor did not take a report: the reason, without the token."""
+
+
+def to_drift(found: DeviceDiff) -> DeviceDrift:
+    """What the monitor is told about one device's diff."""
+    if found.error is not None:
+        return not_collected(found.device, found.error)
+    return collected(found.device, found.remediation, found.collected_at)
 
 
 def collected(device: str, remediation_lines: Sequence[str], at: datetime | None = None) -> DeviceDrift:
@@ -55,6 +69,26 @@ def check_monitor_url(url: str) -> str:
         raise InputError([Problem("--report-to", None, "", url, "not the monitor's http(s) URL",
                                   "e.g. http://127.0.0.1:8080 (the monitor of `yunwang up`)")])
     return url.rstrip("/")
+
+
+def only_regions(devices: Sequence[Device], regions: Sequence[str], topo: Topology,
+                 topology_file: Path) -> list[Device]:
+    """The devices of ``regions`` (all when none is named); an unknown region is an input error."""
+    if not regions:
+        return list(devices)
+    unknown = [r for r in regions if r not in topo.region_by_name]
+    if unknown:
+        raise InputError([Problem(str(topology_file), None, "regions", r, "no such region in the stack",
+                                  f"regions: {', '.join(topo.region_by_name)}") for r in unknown])
+    return [d for d in devices if d.region in regions]
+
+
+def summary_line(diffs: Sequence[DeviceDiff], stored: int, monitor_url: str) -> str:
+    """One line a round (the log of `yunwang up`'s drift child): counts and where they went."""
+    drifted = [d for d in diffs if d.status == "drifted"]
+    unread = sum(1 for d in diffs if d.status == "unreadable")
+    return (f"{datetime.now(UTC).strftime('%H:%M:%S')} drift: {len(diffs)} devices, {len(drifted)} drifted "
+            f"({sum(d.drift_lines for d in drifted)} lines), {unread} not read; {stored} reported to {monitor_url}")
 
 
 def admin_token() -> str:
@@ -124,3 +158,38 @@ def every(interval_s: float, round_: Callable[[], None], stop: threading.Event,
         except Exception as exc:  # one failed round (monitor down, a bug on one device) must not end the watch
             on_error(exc)
         stop.wait(max(0.0, interval_s - (time.monotonic() - started)))
+
+
+def interval_of(text: str) -> float:
+    """``--every``'s value in seconds: a Prometheus-style duration of at least a second."""
+    from monitor.prometheus.render import duration_seconds
+
+    try:
+        seconds = duration_seconds(text)
+    except ValueError:
+        seconds = 0.0
+    if seconds < 1:
+        raise InputError([Problem("--every", None, "", text, "not a duration of at least 1 s", "e.g. 30s, 5m, 1h")])
+    return seconds
+
+
+def watch(every_text: str, one_round: Callable[[], Sequence[DeviceDiff]], monitor_url: str, token: str) -> None:
+    """``--every``: a round now and then every interval, each reported, until SIGTERM or SIGINT (the round in
+    progress only reads, so stopping mid-round leaves nothing half done). One line a round on stderr."""
+    import signal
+    import sys
+
+    interval = interval_of(every_text)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+
+    def round_() -> None:
+        diffs = one_round()
+        stored = post_drift(monitor_url, token, [to_drift(d) for d in diffs])
+        print(summary_line(diffs, stored, monitor_url), file=sys.stderr, flush=True)
+
+    def failed(exc: Exception) -> None:
+        print(f"{datetime.now(UTC).strftime('%H:%M:%S')} drift round failed: {exc}", file=sys.stderr, flush=True)
+
+    every(interval, round_, stop, failed)

@@ -21,11 +21,16 @@ from yunwang.stacks import load_stack
 from yunwang.testkit import ROOT, free_tcp_block
 
 DEVICE = "luan-acc-1"
+TELNET = "telnet server enable"
 TOPOLOGY = "infra/topology/dev.yaml"
 SECRETS = {**{password_env(role): f"Provider-{role}-Pw-1" for role in ADMIN_ROLES},
            **{name: f"provider-{name.lower()}" for name in (AAA_KEY_ENV, NTP_KEY_ENV, OSPF_KEY_ENV)},
            **{f"YUNWANG_SNMP_{p}_{k}_KEY": f"provider-{p.lower()}-{k.lower()}"
               for p in ("V3_CORE", "V3_EDGE", "V3_IOT") for k in ("AUTH", "PRIV")}}
+
+
+def lines(config: str) -> set[str]:
+    return {line.strip() for line in config.splitlines()}
 
 
 @pytest.fixture
@@ -60,24 +65,24 @@ def test_the_provider_brings_a_device_to_its_intent_and_sees_it_drift(
     assert provider.diff(DEVICE, props, props).changes is True
     factory = provider.read(DEVICE, props).outs
     assert factory["drift_lines"] > 10 and factory["collected_at"]
-    assert "telnet server enable" in fleet.running_config(DEVICE)
+    assert TELNET in lines(fleet.running_config(DEVICE))
 
     # pulumi up: the remediation is pushed, verified and saved.
     created = provider.create(props)
     assert created.id == DEVICE
     assert created.outs["drift_lines"] == 0 and created.outs["applied_lines"] > 10
     running = fleet.running_config(DEVICE)
-    assert "telnet server enable" not in running and fleet.saved_config(DEVICE) == running
+    assert TELNET not in lines(running) and fleet.saved_config(DEVICE) == running
     assert provider.diff(DEVICE, props, props).changes is False
     assert provider.read(DEVICE, props).outs["drift_lines"] == 0
 
     # Someone changes the device by hand: the next preview shows it, the next up restores the intent.
-    fleet.drift(DEVICE, ["telnet server enable"])
+    fleet.drift(DEVICE, [TELNET])
     assert provider.diff(DEVICE, props, props).changes is True
     assert provider.read(DEVICE, props).outs["drift_lines"] >= 1
     updated = provider.update(DEVICE, props, props).outs
     assert updated["drift_lines"] == 0 and updated["applied_lines"] >= 1
-    assert "telnet server enable" not in fleet.running_config(DEVICE)
+    assert TELNET not in lines(fleet.running_config(DEVICE))
 
     # Delete sends nothing: the device keeps its configuration (and stays reachable).
     before = fleet.running_config(DEVICE)
