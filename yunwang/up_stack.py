@@ -204,7 +204,8 @@ def drift_spec(cfg: UpConfig, env: dict[str, str]) -> ChildSpec:
         missing = "--drift-interval 0"
     elif not cfg.with_sim and not (os.environ.get(login) or os.environ.get(f"{login}_FILE")):
         missing = f"--no-sim: set {login} or {login}_FILE to check the real devices"
-    where = ["--endpoints", str(cfg.state_dir / SSH_ENDPOINTS_FILE)] if cfg.with_sim else []
+    # The simulator's own host key is trusted for its endpoints only (it writes both into the state folder).
+    where = ["--endpoints", str(cfg.state_dir / SSH_ENDPOINTS_FILE), "--trust-simulator"] if cfg.with_sim else []
     return ChildSpec(
         "drift", _yunwang("net", "diff", "--stack", cfg.stack, *where, "--report-to", cfg.monitor_url,
                           "--every", cfg.drift_interval),

@@ -96,6 +96,7 @@ def test_the_drift_check_reports_to_the_monitor_with_the_simulated_devices_secre
     argv = list(drift.argv)
     assert argv[argv.index("--report-to") + 1] == cfg.monitor_url and argv[argv.index("--every") + 1] == "30s"
     assert argv[argv.index("--endpoints") + 1] == str(cfg.state_dir / "ssh-endpoints.json")
+    assert "--trust-simulator" in argv
     assert drift.env["YUNWANG_ADMIN_TOKEN_FILE"] == str(cfg.token_file("admin"))
     assert drift.env["YUNWANG_DEVICE_SYSTEM_PASSWORD_FILE"] == env["YUNWANG_DEVICE_SYSTEM_PASSWORD_FILE"]
     assert drift.missing is None
