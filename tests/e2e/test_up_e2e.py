@@ -224,29 +224,44 @@ async def _type_as(endpoint: str, user: str, password: str, lines: list[str]) ->
 
 
 def test_a_device_changed_by_hand_shows_as_drift(stack: Stack) -> None:
-    """Another administrator (the factory account ``admin``, not the tools' ``sysadmin``) adds a VLAN to
-    luan-acc-1 over SSH: the next drift check reports one more line to remediate, /metrics exports it and the
-    overview lists the device with the remediation that would remove the VLAN."""
+    """luan-acc-1 is brought to its intent with `net apply` (the secrets `yunwang up` generated): its drift drops to
+    0. Then the security administrator (三权分立: not the tools' system administrator) adds a VLAN by hand over
+    SSH: the next drift check reports it, /metrics exports it, and the overview lists the device with the
+    remediation that would remove the VLAN."""
+    from yunwang.contracts.device_access import password_env
+    from yunwang.up_stack import Ports, UpConfig, prepare_secrets
+
     device = "luan-acc-1"
+    stack.until("every service running", lambda: all(c["pid"] for c in stack.children().values()
+                                                      if c["status"] != "not installed"))
     monitor = f"http://127.0.0.1:{stack.ports['monitor']}"
     viewer = {"Authorization": f"Bearer {stack.token('viewer')}"}
+    topology = load_stack("dev").topology
+    assert topology is not None
+    secrets = prepare_secrets(UpConfig("dev", ROOT, stack.state, Ports()), topology)  # up's files, reused
+    endpoints = stack.state / "ssh-endpoints.json"
+    stack.until("the simulated devices over SSH", endpoints.is_file)
 
-    def metrics() -> str:
-        return httpx.get(f"{monitor}/metrics", headers=viewer, timeout=5).text
+    def drift() -> float | None:
+        return _drift_lines(httpx.get(f"{monitor}/metrics", headers=viewer, timeout=5).text, device)
 
-    before = stack.until(f"a drift figure for {device}", lambda: _drift_lines(metrics(), device) is not None
-                         and _drift_lines(metrics(), device), timeout=120)
-    endpoint = json.loads((stack.state / "ssh-endpoints.json").read_text())[device]
-    typed = asyncio.run(_type_as(endpoint, "admin", "Admin@123", ["system-view", "vlan 3999", "quit", "return"]))
+    applied = subprocess.run([sys.executable, "-m", "yunwang", "net", "apply", "--stack", "dev", "--endpoints",
+                              str(endpoints), "--trust-simulator", "--device", device, "--yes"],
+                             cwd=ROOT, env={**os.environ, **secrets}, capture_output=True, text=True, timeout=120)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    stack.until(f"{device} reported in line with its intent", lambda: drift() == 0, timeout=60)
+
+    security = Path(secrets[password_env("security") + "_FILE"]).read_text().strip()
+    address = json.loads(endpoints.read_text())[device]
+    typed = asyncio.run(_type_as(address, "secadmin", security, ["system-view", "vlan 3999", "quit", "return"]))
     assert "Error" not in typed, typed
-    after = stack.until("the hand-made change in the drift figure", lambda: (lines := _drift_lines(metrics(), device))
-                        and lines > before and lines, timeout=90)
+    lines = stack.until("the change by hand in the drift figure", lambda: drift(), timeout=60)
     page = httpx.get(f"{monitor}/?lang=en", headers=viewer, timeout=5).text
     row = page[page.index(f'data-device="{device}"'):]
     row = row[:row.index("</tr>")]
-    assert "3999" in row, "the overview does not show the remediation of the hand-made change"
+    assert "3999" in row, "the overview does not show the remediation of the change by hand"
     detail = httpx.get(f"{monitor}/api/v1/drift/{device}", headers=viewer, timeout=5).json()
-    assert detail["drift_lines"] == after and "3999" in detail["remediation"] and detail["region"] == "luan"
+    assert detail["drift_lines"] == lines and "3999" in detail["remediation"] and detail["region"] == "luan"
 
 
 class _PortHolder:
