@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from monitor.auth import AuthFailed
@@ -64,6 +65,7 @@ def create_app(monitor: Monitor) -> FastAPI:
     for router in routers:  # the OpenAPI document's order
         app.include_router(router)
     mount_docs(app)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")  # the overview's script and style
     limits = monitor.settings.limits
     audits_path = audits.router.prefix
 

@@ -1,8 +1,9 @@
-"""HTML for configuration drift: a section for the overview page and a page per device, every value escaped.
+"""HTML for configuration drift, every value escaped: a section of the overview and the drift slot of a device's
+page (``/devices/<name>#drift``).
 
 :func:`drift_section` lists the devices whose running configuration differs from their intent (or could not be
-read), each with its remediation folded under a ``<details>``; :func:`device_drift_page` is the whole story of
-one device. Both take stored rows only, so any page can embed them.
+read), each with the first lines of its remediation folded under a ``<details>`` and a link to its page;
+:func:`drift_detail` is one device's whole drift. Both take stored rows only, so any page can embed them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ TEXT: dict[str, dict[str, str]] = {
     "lines": {"zh": "待修正行数", "en": "Lines to remediate"},
     "collected": {"zh": "最近采集", "en": "Last collection"},
     "reported": {"zh": "最近上报", "en": "Last report"},
+    "state": {"zh": "状态", "en": "State"},
     "remediation": {"zh": "修正命令（密钥显示为 [secret]）", "en": "Remediation (secrets shown as [secret])"},
     "error": {"zh": "采集错误", "en": "Collection error"},
     "never": {"zh": "从未成功", "en": "never"},
@@ -34,10 +36,9 @@ TEXT: dict[str, dict[str, str]] = {
     "all_in_line": {"zh": "所有已上报设备的运行配置均与意图一致。",
                     "en": "Every reported device runs its intended configuration."},
     "whole": {"zh": "完整内容", "en": "all of it"},
-    "back": {"zh": "返回总览", "en": "back to the overview"},
 }
 PREVIEW_LINES = 40
-"""Remediation lines shown inline on the overview; the device page shows them all."""
+"""Remediation lines shown inline on the overview; the device's page shows them all."""
 
 
 def _t(key: str, lang: str) -> str:
@@ -53,30 +54,30 @@ def _stamp(epoch: float | None, now: float, lang: str) -> str:
 
 
 def device_drift_path(device: str) -> str:
-    """Where the device's drift page is served."""
-    return f"/devices/{quote(device, safe='')}/drift"
+    """The drift part of the device's page."""
+    return f"/devices/{quote(device, safe='')}#drift"
 
 
 def _remediation(row: DriftRow, limit: int | None) -> str:
     lines = row.remediation.splitlines()
     shown = lines if limit is None else lines[:limit]
     more = "\n…" if len(shown) < len(lines) else ""
-    return f"<pre>{escape(chr(10).join(shown))}{more}</pre>"
+    return f'<pre class="remediation">{escape(chr(10).join(shown))}{more}</pre>'
 
 
 def drift_section(rows: list[DriftRow], devices: int, lang: str, now: float | None = None) -> str:
     """The overview's drift section: a count, then each drifted or uncollected device with its remediation."""
     now = time.time() if now is None else now
-    title = f'<h2 id="drift">{_t("title", lang)}</h2>'
+    head = f'<section id="drift"><h2>{_t("title", lang)}</h2>'
     if not rows:
-        return f"{title}<p>{_t('none', lang)}</p>"
+        return f"{head}<p>{_t('none', lang)}</p></section>"
     listed = [r for r in rows if r.drifted or r.error is not None]
     counts = {"total": devices, "reported": len(rows), "drifted": sum(r.drifted for r in rows),
               "failed": sum(r.error is not None for r in rows)}
     summary = f'<p class="drift-summary">{escape(TEXT["summary"][lang].format(**counts))}</p>'
     if not listed:
-        return f"{title}{summary}<p>{_t('all_in_line', lang)}</p>"
-    head = "".join(f"<th>{_t(k, lang)}</th>" for k in ("device", "region", "lines", "collected", "remediation"))
+        return f"{head}{summary}<p>{_t('all_in_line', lang)}</p></section>"
+    titles = "".join(f"<th>{_t(k, lang)}</th>" for k in ("device", "region", "lines", "collected", "remediation"))
     body = []
     for r in listed:
         link = f'<a href="{escape(device_drift_path(r.device))}">{escape(r.device)}</a>'
@@ -90,28 +91,23 @@ def drift_section(rows: list[DriftRow], devices: int, lang: str, now: float | No
         body.append(f'<tr class="drift" data-device="{escape(r.device)}"><td>{link}</td><td>{escape(r.region)}</td>'
                     f'<td class="n">{lines}</td><td>{escape(_stamp(r.collected_at, now, lang))}</td>'
                     f"<td>{detail}</td></tr>")
-    return f"{title}{summary}<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    table = f"<table class=\"drift\"><thead><tr>{titles}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f"{head}{summary}{table}</section>"
 
 
-def device_drift_page(row: DriftRow, lang: str, style: str = "", now: float | None = None) -> str:
-    """One device's drift: status, collection times, the last error and the whole remediation."""
+def drift_detail(row: DriftRow, lang: str, now: float | None = None) -> str:
+    """One device's drift: its state, collection times, the last error and the whole remediation."""
     now = time.time() if now is None else now
     if row.drift_lines is None:
-        status = TEXT["unknown"][lang]
+        state = TEXT["unknown"][lang]
     elif row.drift_lines == 0:
-        status = TEXT["in_line"][lang]
+        state = TEXT["in_line"][lang]
     else:
-        status = f"{TEXT['drifted'][lang]}: {row.drift_lines}"
-    facts = [("region", row.region), ("lines", status), ("collected", _stamp(row.collected_at, now, lang)),
+        state = f"{TEXT['drifted'][lang]}: {row.drift_lines}"
+    facts = [("state", state), ("collected", _stamp(row.collected_at, now, lang)),
              ("reported", _stamp(row.reported_at, now, lang))]
     if row.error is not None:
         facts.append(("error", row.error))
-    rows = "".join(f"<tr><th>{_t(k, lang)}</th><td>{escape(v)}</td></tr>" for k, v in facts)
-    remediation = f"<h2>{_t('remediation', lang)}</h2>{_remediation(row, None)}" if row.drifted else ""
-    other = "en" if lang == "zh" else "zh"
-    title = f"{_t('title', lang)} · {escape(row.device)}"
-    return (f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-            f'<link rel="icon" href="data:,"><title>{title}</title><style>{style}</style></head><body>'
-            f'<header><h1>{title}</h1><nav><a href="/#drift">{_t("back", lang)}</a>'
-            f'<a href="?lang={other}">{"English" if other == "en" else "中文"}</a></nav></header>'
-            f"<main><table>{rows}</table>{remediation}</main></body></html>")
+    listed = "".join(f"<dt>{_t(k, lang)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
+    remediation = f"<h3>{_t('remediation', lang)}</h3>{_remediation(row, None)}" if row.drifted else ""
+    return f'<dl class="facts drift">{listed}</dl>{remediation}'

@@ -1,5 +1,5 @@
-"""The monitor's /metrics: its own request metrics, device counts, agents' last heartbeat, latest audit, and
-each reported device's configuration drift.
+"""The monitor's /metrics: its own request metrics, device counts, agents' last heartbeat, latest audit, the
+declared links' states (monitor/links.py) and each reported device's configuration drift.
 
 Device counts never change while the process runs; agent and audit sections are re-read at most once a
 second, so 50 concurrent scrapers cost little more than one.
@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client import Counter as PromCounter
@@ -50,7 +51,8 @@ def drift_metrics(rows: list[DriftRow]) -> str:
 
 
 class MetricsRenderer:
-    def __init__(self, store: Store, topo: Topology, drift: DriftStore | None = None):
+    def __init__(self, store: Store, topo: Topology, links: Callable[[], str] | None = None,
+                 drift: DriftStore | None = None):
         self.registry = CollectorRegistry(auto_describe=False)
         self.requests = PromCounter("yunwang_monitor_http_requests", "HTTP requests served by the monitor.",
                                     ["method", "route", "status"], registry=self.registry)
@@ -58,6 +60,7 @@ class MetricsRenderer:
                                  "Time to answer an HTTP request.", ["route"], registry=self.registry,
                                  buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5))
         self._store = store
+        self._links = links
         self._drift = drift
         self._devices = device_metrics(topo)
         self._dynamic = ""
@@ -101,6 +104,7 @@ class MetricsRenderer:
         body, built = self._body
         if time.monotonic() - built < CACHE_S:
             return body
-        body = generate_latest(self.registry) + (self._devices + self._dynamic_text()).encode("utf-8")
+        links = self._links() if self._links is not None else ""
+        body = generate_latest(self.registry) + (self._devices + self._dynamic_text() + links).encode("utf-8")
         self._body = (body, time.monotonic())
         return body

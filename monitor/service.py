@@ -8,7 +8,9 @@ from pathlib import Path
 from monitor.auth import Authenticator, Principal
 from monitor.db import head_revision, make_engine, migrate
 from monitor.drift_store import DriftStore
+from monitor.firing import FiringAlerts
 from monitor.ingest import HeartbeatWriter
+from monitor.links import LinkWatcher
 from monitor.metrics import MetricsRenderer
 from monitor.reachability import Reachability
 from monitor.sessions import Sessions
@@ -34,6 +36,8 @@ class Monitor:
     heartbeats: HeartbeatWriter
     drift: DriftStore
     sessions: Sessions
+    links: LinkWatcher
+    alerts: FiringAlerts
 
     def session_principal(self, session_id: str, client: str, route: str) -> Principal:
         """The signed-in caller of a live session, or ``AuthFailed`` (counted like a wrong token)."""
@@ -64,11 +68,12 @@ def build_monitor(settings: MonitorSettings, topo: Topology | None = None) -> Mo
     store = Store(engine)
     drift = DriftStore(engine)
     views = TopologyViews(topo, endpoints, settings)
+    links = LinkWatcher(topo, settings.prometheus_url)
     return Monitor(
         settings=settings, topo=topo, store=store,
         auth=Authenticator(settings.tokens, settings.limits, store.agent_token_hash),
         views=views, sd=SdCache(views, store.agents, store.sd_allowed, settings.sd_refresh_s),
-        metrics=MetricsRenderer(store, topo, drift), reach=Reachability(settings.prometheus_url),
+        metrics=MetricsRenderer(store, topo, links.metrics, drift), reach=Reachability(settings.prometheus_url),
         head=head_revision(), heartbeats=HeartbeatWriter(store), sessions=Sessions(engine, settings.sessions),
-        drift=drift,
+        links=links, alerts=FiringAlerts(settings.prometheus_url), drift=drift,
     )

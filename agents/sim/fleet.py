@@ -31,13 +31,14 @@ from agents.sim.credentials import SimCredentials, credentials_for
 from agents.sim.install import ENTRY, ensure_snmpsim
 from agents.sim.recordings import DeviceRecording, FleetView
 from agents.sim.snmprec import render
+from agents.sim.wiring import DEVICES_FILE, WIRING_FILE, load_wiring
 from yunwang.errors import InputError, Problem
 from yunwang.topology import Topology
 
 HOST = "127.0.0.1"
 UDP_DOMAIN = "1.3.6.1.6.1.1"
 LISTENING = "Listening at UDP/IPv4 endpoint"
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 """Bump when recordings.py or profiles.py change what a recording contains."""
 NOISE = ('Variation module "redis"', 'Variation module "sql"')
 CONTEXTS_FILE = "contexts.json"
@@ -120,21 +121,25 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
                      creds: dict[str, SimCredentials], uniform: bool = False) -> None:
-    """``data_dir/shard-K/<profile>/r-<hash>.snmprec`` (one per distinct recording) and ``shard-K/contexts.json``.
+    """``data_dir/shard-K/<profile>/r-<hash>.snmprec`` (one per distinct recording), ``shard-K/contexts.json``
+    and ``devices.json`` (device → its file, for :func:`agents.sim.wiring.rewire`).
 
-    Stale files are removed. Skipped when nothing changed since the last start (same topology, plan,
+    Stale files are removed. Skipped when nothing changed since the last start (same topology, wiring, plan,
     communities and generator): rendering a whole city takes seconds.
     """
     stamp = data_dir / "recordings.sha256"
+    wiring_file = data_dir / WIRING_FILE
+    wiring_text = wiring_file.read_text(encoding="utf-8") if wiring_file.exists() else ""
     digest = hashlib.sha256("\n".join([
-        GENERATOR_VERSION, topology.model_dump_json(), repr(plan), f"uniform={uniform}",
+        GENERATOR_VERSION, topology.model_dump_json(), repr(plan), f"uniform={uniform}", wiring_text,
         *(f"{c.profile}:{c.version}:{hashlib.sha256(c.community.encode()).hexdigest()}" for c in creds.values()),
     ]).encode()).hexdigest()
     if stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
         return
     stamp.unlink(missing_ok=True)
-    fleet = FleetView(topology)
+    fleet = FleetView(topology, load_wiring(data_dir, topology) if wiring_text else None)
     wanted: set[Path] = set()
+    files: dict[str, str] = {}
     rendered: dict[tuple[str, ...], str] = {}  # uniform: one text per model, port count and profile
     contexts: dict[int, dict[str, str]] = defaultdict(dict)
     for dev in plan.devices:
@@ -152,6 +157,7 @@ def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
         if path not in wanted:
             _write_if_changed(path, text)
             wanted.add(path)
+        files[dev.name] = str(path.relative_to(data_dir))
         contexts[dev.shard][f"{UDP_DOMAIN}.{dev.transport_id}"] = context
         cred = creds[dev.profile]
         if cred.version == "2c":
@@ -165,6 +171,7 @@ def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
         path = data_dir / f"shard-{shard}" / CONTEXTS_FILE
         _write_if_changed(path, json.dumps(mapping, sort_keys=True))
         wanted.add(path)
+    _write_if_changed(data_dir / DEVICES_FILE, json.dumps(files, indent=1, sort_keys=True))
     for stale in [*data_dir.glob("shard-*/*/*.snmprec"), *data_dir.glob(f"shard-*/{CONTEXTS_FILE}")]:
         if stale not in wanted:
             stale.unlink()

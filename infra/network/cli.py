@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="Device configurations as code: render them from the topology.", no_args_is_help=True)
+app = typer.Typer(help="Device configurations as code: render them from the topology; check the cabling.",
+                  no_args_is_help=True)
 
 
 @app.command("render")
@@ -44,3 +45,25 @@ def render(
             written += 1
             progress.advance(task)
     console.print(f"{written} device configurations → {out} in {time.perf_counter() - started:.1f} s")
+
+
+@app.command("links")
+def links(
+    stack: str = typer.Option("dev", "--stack", "-s", help="Stack name (Pulumi.<stack>.yaml)."),
+    prometheus: str | None = typer.Option(None, "--prometheus",
+                                          help="Read what the pollers stored in this Prometheus (e.g. "
+                                               "http://127.0.0.1:9090) instead of polling the devices."),
+    endpoints: Path | None = typer.Option(None, "--endpoints",
+                                          help="Poll these HOST:PORTs instead of the management addresses (JSON "
+                                               "{device: address}, e.g. .yunwang/sim-endpoints.json)."),
+    output: str = typer.Option("table", "--format", "-f", help="table or json."),
+    show_all: bool = typer.Option(False, "--all", help="List ok links too."),
+    timeout: float = typer.Option(5.0, "--timeout", min=0.1, help="Seconds per query or SNMP request."),
+) -> None:
+    """Declared links against LLDP neighbours and interface state: exit 1 if any is not ok (2: nothing read)."""
+    from links.cli import check_links
+    from yunwang.errors import InputError, Problem
+
+    if output not in ("table", "json"):
+        raise InputError([Problem("--format", None, "", output, "unknown format", "use table or json")])
+    raise typer.Exit(check_links(stack, prometheus, endpoints, output, show_all, timeout))

@@ -1,5 +1,5 @@
-"""Configuration drift of the network devices: reports in (admin), the latest state out (readers), and a page a
-device.
+"""Configuration drift of the network devices: reports in (admin), the latest state out (readers). Pages show it
+through monitor.drift_view (the overview's drift section, the drift part of each device's page).
 
 Reports come from ``yunwang net diff --report-to`` (the drift CronJob of each plane, ``yunwang up``'s drift
 checker) with the admin token: the job that sends them already holds the devices' system-administrator password,
@@ -12,18 +12,13 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from html import escape
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from monitor.auth import AuthFailed
-from monitor.deps import READ, Admin, MonitorDep, Reader, UndeclaredToken, authenticate
+from monitor.deps import Admin, MonitorDep, Reader
 from monitor.drift_store import DriftRow
-from monitor.drift_view import device_drift_page
-from monitor.overview import STYLE, pick_lang
 from monitor.routes import API_V1
 from monitor.routes.responses import errors, utc
 from monitor.service import Monitor
@@ -134,25 +129,3 @@ def device_drift(device: DevicePath, _: Reader, monitor: MonitorDep) -> DeviceDr
     """One device's latest drift, with the remediation that would restore its intent."""
     row = _row(monitor, device)
     return DeviceDriftView.model_validate({**_summary(row), "remediation": row.remediation})
-
-
-@router.get("/devices/{device}/drift", response_class=HTMLResponse,
-            responses={303: {"description": "sign in first"},
-                       404: {"description": "no such device, or no report yet", "content": {"text/html": {}}}})
-def device_drift_html(device: DevicePath, request: Request, monitor: MonitorDep, token: UndeclaredToken,
-                      lang: Annotated[Literal["zh", "en"] | None, Query()] = None,
-                      accept_language: Annotated[str | None, Header()] = None) -> Response:
-    """One device's drift as a page (the overview links each drifted device here)."""
-    if not token:  # a browser: to the sign-in form (a session that ended too), as the overview does
-        return RedirectResponse("/login", status_code=303)
-    try:
-        authenticate(monitor, request, token, READ)
-    except AuthFailed as exc:
-        if token.session_id and exc.status == 401:
-            return RedirectResponse("/login", status_code=303)
-        raise
-    try:
-        row = _row(monitor, device)
-    except HTTPException as missing:
-        return HTMLResponse(f"<!DOCTYPE html><title>404</title><p>{escape(str(missing.detail))}</p>", 404)
-    return HTMLResponse(device_drift_page(row, pick_lang(lang, accept_language), STYLE))

@@ -1,7 +1,9 @@
 """`yunwang up --stack dev` with the real children: simulated devices are polled, Prometheus scrapes through the
-monitor's SD and evaluates our rules, the audits reach the monitor; a device changed by hand over SSH shows as
-configuration drift in the monitor; a poller killed outright raises its alert in Prometheus and recovers, a
-monitor killed in the middle of writes loses nothing it acknowledged, SIGTERM stops all.
+monitor's SD and evaluates our rules, the audits reach the monitor; cables moved in the running simulator show as
+miswired/down/missing links and an unexpected neighbour in Prometheus, its alerts and the overview, and all green
+once put back; a device changed by hand over SSH shows as configuration drift in the monitor; a poller killed
+outright raises its alert in Prometheus and recovers, a monitor killed in the middle of writes loses nothing it
+acknowledged, SIGTERM stops all.
 
 One stack serves every test of this module (in file order; the last one stops it). Whatever happens, the fixture
 kills every process whose command line names the stack's state folder.
@@ -29,6 +31,8 @@ from typing import Any
 import httpx
 import pytest
 
+from agents.sim.rewire import rewire
+from agents.sim.wiring import Wiring
 from yunwang.inventory import Inventory, build_inventory
 from yunwang.stacks import load_stack
 from yunwang.testkit import ROOT, free_port, free_tcp_block, free_udp_block, need_binary
@@ -37,6 +41,8 @@ pytestmark = pytest.mark.slow
 
 ALERT_FOR_SCALE = 0.01
 """5m hold times become 3 s: the alerts below fire within seconds of their condition."""
+POLL_S, SCRAPE_S = 10, 5
+ARTIFACTS = ROOT / "test-artifacts"
 DRIFT_INTERVAL = "5s"
 
 
@@ -116,7 +122,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         [sys.executable, "-m", "yunwang", "up", "--stack", "dev", "--state-dir", str(state), "--with-prometheus",
          "--monitor-port", str(ports["monitor"]), "--host-agent-port", str(ports["host"]),
          "--snmp-agent-port", str(ports["snmp"]), "--prometheus-port", str(ports["prometheus"]),
-         "--sim-base-port", str(ports["sim"]), "--scrape-interval", "5s", "--poll-interval", "10s",
+         "--sim-base-port", str(ports["sim"]), "--scrape-interval", f"{SCRAPE_S}s", "--poll-interval", f"{POLL_S}s",
          "--alert-for-scale", str(ALERT_FOR_SCALE), "--ssh-base-port", str(ports["ssh"]),
          "--drift-interval", DRIFT_INTERVAL],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -198,6 +204,151 @@ def test_the_whole_system_is_monitored_and_audited(stack: Stack) -> None:
     # The status table (printed to a log once the first audit is posted) counts the inventory's devices. Whether
     # every walk beats its deadline, for "all green", depends on the machine's load: tested in test_up_parts.
     assert f"/{expected} devices answer" in stack.log.read_text()
+
+
+RECABLED = "luan-core-1:3~luan-acc-1:49"
+"""core-1 Ten-GigabitEthernet1/0/3 — acc-1 XGigabitEthernet0/0/1: its acc-1 end is moved to the next port."""
+CHANGED = {RECABLED: "miswired", "jinan-agg-1:2~jinan-acc-1:24": "down", "luan-core-1:1~luan-core-2:1": "missing"}
+"""The links the test changes and the state each must show. (On a loaded machine the poll of some other device
+may be cut short by its deadline: its links are then unknown, so only these are required to be ok first.)"""
+LINK_ALERTS = ("YunwangLinkMiswired", "YunwangLinkDown", "YunwangUnexpectedNeighbour")
+
+
+def _complete_polls(stack: Stack, since: float) -> set[str]:
+    """Devices whose latest poll (by the poller's own /metrics) started after ``since``, answered and was not cut
+    short by its deadline."""
+    text = httpx.get(f"http://127.0.0.1:{stack.ports['snmp']}/metrics", timeout=5).text
+    series = {name: dict(re.findall(rf"^{name}\{{(.*)\}} (\S+)$", text, re.M))
+              for name in ("snmp_scrape_timestamp_seconds", "snmp_up", "snmp_scrape_partial")}
+    return {m.group(1) for labels, stamp in series["snmp_scrape_timestamp_seconds"].items()
+            if float(stamp) > since and series["snmp_up"].get(labels) == "1"
+            and series["snmp_scrape_partial"].get(labels) == "0" and (m := re.search(r'device="([^"]+)"', labels))}
+
+
+def _link_states(stack: Stack) -> dict[str, str]:
+    return {r["metric"]["link"]: r["metric"]["state"] for r in stack.query("yunwang_link_status == 1")}
+
+
+def _net_links(stack: Stack) -> tuple[int, dict[str, Any]]:
+    done = subprocess.run([sys.executable, "-m", "yunwang", "net", "links", "--stack", "dev", "--format", "json",
+                           "--prometheus", f"http://127.0.0.1:{stack.ports['prometheus']}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def _overview(stack: Stack, browser: Any, name: str) -> dict[str, Any]:
+    """Open the overview in Chromium: console problems, link classes drawn, the recabled link's stroke colour.
+    Screenshots: the whole page, and its first screen (``…-screen.png``, what docs/img/overview.png shows)."""
+    browser.open(f"http://127.0.0.1:{stack.ports['monitor']}/?lang=zh",
+                 {"Authorization": f"Bearer {stack.token('viewer')}"})
+    found: dict[str, Any] = browser.evaluate(
+        "({states: [...new Set([...document.querySelectorAll('svg .link')].map(l => l.classList[1]))].sort(),"
+        f" recabled: getComputedStyle(document.querySelector('.link[data-link=\"{RECABLED}\"]')).stroke,"
+        " devicesUp: document.querySelectorAll('g.device.up').length})")
+    found["problems"] = browser.problems()
+    browser.screenshot(ARTIFACTS / name)
+    browser.screenshot(ARTIFACTS / name.replace(".png", "-screen.png"), full_page=False)
+    return found
+
+
+def test_a_recabled_link_is_seen_alerted_drawn_red_and_green_again(stack: Stack) -> None:
+    """Cables moved in the running simulator: Prometheus holds the link states within two poll intervals (plus the
+    monitor's scrape), the alerts fire, `yunwang net links` agrees, the overview draws each state in its colour;
+    once the cabling is restored everything is ok again."""
+    chromium = need_binary("chromium", "chromium")
+    sys.path.insert(0, str(ROOT / "tests" / "monitor"))
+    from devtools import Browser
+
+    topology = load_stack("dev").topology
+    assert topology is not None
+    declared = len(topology.links)
+    sim_dir = stack.state / "sim" / "dev"
+
+    def as_declared() -> Any:
+        states = _link_states(stack)
+        return (len(states) == declared and all(states.get(link) == "ok" for link in CHANGED)
+                and not stack.query("yunwang_link_unexpected_neighbour == 1")
+                and "miswired" not in states.values()) or {k: v for k, v in states.items() if v != "ok"} or False
+
+    def until_as_declared(what: str, also: Callable[[], bool] = lambda: True, timeout: float = 200) -> None:
+        try:
+            stack.until(what, lambda: as_declared() is True and also(), timeout=timeout)
+        except pytest.fail.Exception:
+            pytest.fail(f"timed out waiting for {what}; links not ok: {as_declared()!r}")
+
+    until_as_declared("the links to change ok in Prometheus")
+    wiring = Wiring.declared(topology)
+    wiring.plug(("luan-core-1", 3), ("luan-acc-1", 50))          # miswired: the next port of the same switch
+    wiring.unplug(("jinan-agg-1", 2))                            # down
+    wiring.set_lldp(("luan-core-1", 1), False)                   # missing: up, but no LLDP across
+    wiring.add_stranger(("jinan-acc-1", 5), "rogue-ap", "eth0")  # an unexpected neighbour
+    browser = Browser(chromium, free_port())
+    started, started_wall = time.monotonic(), time.time()
+    polled: dict[str, float] = {}  # device → when a complete poll after the rewiring was first seen
+
+    def recabling_seen() -> bool:
+        for device in _complete_polls(stack, started_wall) & {"luan-core-1", "luan-acc-1"}:
+            polled.setdefault(device, time.monotonic())
+        return _link_states(stack).get(RECABLED) == "miswired"
+
+    assert sorted(rewire(sim_dir, topology, wiring)) == ["jinan-acc-1", "jinan-agg-1", "luan-acc-1", "luan-core-1",
+                                                         "luan-core-2"]
+    try:
+        stack.until("the recabled link miswired in Prometheus", recabling_seen, timeout=180)
+        seen = time.monotonic()
+        after_poll = seen - min(polled.values()) if polled else None
+        print(f"recabling seen in Prometheus {seen - started:.1f} s after it was made, "
+              f"{after_poll if after_poll is None else round(after_poll, 1)} s after the first complete poll of an "
+              f"end (poll {POLL_S} s, scrape {SCRAPE_S} s)")
+        # From a complete poll: Prometheus scrapes the poller (≤ poll interval), then the monitor (≤ scrape
+        # interval; it re-reads states older than 2 s). On a machine that starves the poller, the polls themselves
+        # are late or cut short (partial): only the part after a complete poll is bounded here.
+        if after_poll is not None:
+            assert after_poll <= POLL_S + SCRAPE_S + 2 + 8, f"{after_poll:.1f} s from a complete poll to Prometheus"
+        if not polled or min(polled.values()) - started <= POLL_S + 2:  # the poller kept its pace
+            assert seen - started <= 2 * POLL_S + SCRAPE_S + 10, f"the link state took {seen - started:.1f} s"
+        stack.until("down, missing and the stranger in Prometheus", lambda: CHANGED.items()
+                    <= _link_states(stack).items() and stack.query("yunwang_link_unexpected_neighbour == 1"),
+                    timeout=90)
+        for alert in LINK_ALERTS:
+            firing = stack.until(f"{alert} firing", lambda a=alert: [x for x in stack.alerts(a)
+                                                                     if x["state"] == "firing"], timeout=90)
+            if alert == "YunwangLinkMiswired":
+                assert {(x["labels"]["seen_device"], x["labels"]["seen_port"]) for x in firing} >= {
+                    ("luan-acc-1", "XGigabitEthernet0/0/2")}
+                assert "is miswired" in firing[0]["annotations"]["summary"]
+        def same_answer() -> Any:
+            """`yunwang net links` run only while Prometheus shows the changes (each run costs a CPU second)."""
+            if not CHANGED.items() <= _link_states(stack).items():
+                return None
+            got = _net_links(stack)
+            if {x["id"]: x["state"] for x in got[1]["links"]} == _link_states(stack):
+                return got
+            time.sleep(3)
+            return None
+
+        code, answer = stack.until("`yunwang net links` giving Prometheus's answer", same_answer, timeout=120)
+        assert code == 1 and answer["counts"]["miswired"] == 1 and answer["unexpected"][0]["seen_device"] == "rogue-ap"
+        assert {x["id"]: x["state"] for x in answer["links"]}.items() >= CHANGED.items()
+        drawn = _overview(stack, browser, "e2e-overview-recabled.png")
+        assert drawn["problems"] == []
+        assert drawn["states"] == sorted(["down", "miswired", "missing", "ok", "unexpected"])
+        assert drawn["recabled"] == "rgb(207, 34, 46)"  # red
+    finally:
+        rewire(sim_dir, topology, Wiring.declared(topology))
+        try:
+            until_as_declared("the changed links ok again and the link alerts resolved",
+                              lambda: not any(stack.alerts(a) for a in LINK_ALERTS), timeout=240)
+            code, answer = _net_links(stack)
+            again = {x["id"]: x["state"] for x in answer["links"]}
+            assert all(again[link] == "ok" for link in CHANGED) and answer["unexpected"] == []
+            assert code == (0 if set(again.values()) == {"ok"} else 1)
+            drawn = _overview(stack, browser, "e2e-overview.png")
+            assert drawn["problems"] == [] and drawn["recabled"] == "rgb(45, 164, 78)"  # green
+            assert set(drawn["states"]) <= {"ok", "unknown"}, drawn["states"]
+        finally:
+            browser.close()
 
 
 def _drift_lines(metrics: str, device: str) -> float | None:

@@ -27,7 +27,8 @@ VIEWER = "drift-viewer-token-0123456789"
 def monitor(sim: World, tmp_path: Path) -> Iterator[str]:
     """`yunwang monitor` serving the simulated stack (it knows which devices exist)."""
     port = free_port()
-    env = sim.env(YUNWANG_ADMIN_TOKEN=ADMIN, YUNWANG_VIEWER_TOKEN=VIEWER, YUNWANG_AGENT_TOKEN="drift-agent-token-012345")
+    env = sim.env(YUNWANG_ADMIN_TOKEN=ADMIN, YUNWANG_VIEWER_TOKEN=VIEWER,
+                  YUNWANG_AGENT_TOKEN="drift-agent-token-012345")
     with open(tmp_path / "monitor.log", "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "yunwang", "monitor", "--listen", f"127.0.0.1:{port}",
                                  "--stack", STACK, "--db", f"sqlite:///{tmp_path / 'monitor.db'}", "--state-dir",
