@@ -408,7 +408,8 @@ def test_a_device_changed_by_hand_shows_as_drift(stack: Stack) -> None:
     assert "Error" not in typed, typed
     lines = stack.until("the change by hand in the drift figure", lambda: drift(), timeout=60)
     page = httpx.get(f"{monitor}/?lang=en", headers=viewer, timeout=5).text
-    row = page[page.index(f'data-device="{device}"'):]
+    section = page[page.index('<section id="drift">'):]
+    row = section[section.index(f'<tr class="drift" data-device="{device}"'):]
     row = row[:row.index("</tr>")]
     assert "3999" in row, "the overview does not show the remediation of the change by hand"
     detail = httpx.get(f"{monitor}/api/v1/drift/{device}", headers=viewer, timeout=5).json()
