@@ -10,6 +10,8 @@ from pathlib import Path
 
 import typer
 
+from yunwang.contracts.device_access import SSH_BASE_PORT
+
 
 def up(
     stack: str = typer.Option("dev", "--stack", "-s", help="Stack name (Pulumi.<stack>.yaml)."),
@@ -34,12 +36,18 @@ def up(
     audit_interval: str = typer.Option("10m", "--audit-interval",
                                        help="Run the audits again this often (e.g. 10m, 1h; 0: only at start). "
                                             "They also run again when the simulated devices restart."),
+    drift_interval: str = typer.Option("5m", "--drift-interval",
+                                       help="Check every device's configuration against its intent this often "
+                                            "(`net diff`, reported to the monitor; e.g. 5m; 0: never)."),
+    ssh_base_port: int = typer.Option(SSH_BASE_PORT, "--ssh-base-port", min=1024, max=65000,
+                                      help="TCP port of the first simulated device's SSH server; device i gets +i."),
     alert_for_scale: float = typer.Option(1.0, "--alert-for-scale",
                                           help="Multiply every alert rule's `for:` hold time, e.g. 0.02 turns 5m "
                                                "into 6s to see alerts fire in a demo or test (the shipped rule "
                                                "files are not changed; scaled copies go to the state folder)."),
 ) -> None:
-    """Run everything on this machine: simulated devices, monitor, host and SNMP agents, Prometheus, audits."""
+    """Run everything on this machine: simulated devices, monitor, host and SNMP agents, Prometheus, audits, and
+    the drift check of the devices' configurations."""
     import time
 
     started = time.monotonic()  # "all green N s after start" counts from here
@@ -81,7 +89,7 @@ def up(
                    ports=Ports(monitor_port, host_agent_port, snmp_agent_port, prometheus_port, sim_base_port),
                    with_sim=not no_sim, prometheus=find_prometheus(with_prometheus),
                    scrape_interval=scrape_interval, poll_interval=poll_interval, alert_for_scale=alert_for_scale,
-                   audit_interval=audit_interval)
+                   audit_interval=audit_interval, drift_interval=drift_interval, ssh_base_port=ssh_base_port)
     check_intervals(cfg)
     cfg.state_dir.mkdir(parents=True, exist_ok=True)
     cfg.state_dir.chmod(0o700)  # database, secrets and logs: the owner's only

@@ -1,8 +1,9 @@
 """What `yunwang up` runs: local secrets generated once, and the command line of every child process.
 
-Secrets (monitor tokens, SNMP keys of the simulated devices) are random, generated on the first run into
-files of mode 0600 under the state folder and reused afterwards; children get the *paths* (``--*-token-file``,
-``YUNWANG_SNMP_<PROFILE>_<KIND>_FILE``), never the values, so nothing secret appears in a process list or a log.
+Secrets (monitor tokens, SNMP keys of the simulated devices, the devices' administrator passwords and keys) are
+random, generated on the first run into files of mode 0600 under the state folder and reused afterwards; children
+get the *paths* (``--*-token-file``, ``YUNWANG_SNMP_<PROFILE>_<KIND>_FILE``, ``YUNWANG_DEVICE_<ROLE>_PASSWORD_FILE``
+…), never the values, so nothing secret appears in a process list or a log.
 The host agent gets the agent bootstrap token, enrols with it once and keeps its own token in the same folder
 (``agent-<id>.token``); the state folder is the owner's only (0700), and so is the monitor's database (0600).
 """
@@ -18,6 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from yunwang.contracts.device_access import LOGIN_ROLE, SSH_BASE_PORT, SSH_ENDPOINTS_FILE, password_env
 from yunwang.errors import InputError, Problem
 from yunwang.supervisor import ChildSpec
 from yunwang.topology import Topology
@@ -53,6 +55,10 @@ class UpConfig:
     """Factor on every alert's ``for:`` hold time (1: the shipped rules as they are)."""
     audit_interval: str = "10m"
     """How often the audits run again ("0": only at start)."""
+    drift_interval: str = "5m"
+    """How often ``net diff`` checks the devices' configurations and reports to the monitor ("0": never)."""
+    ssh_base_port: int = SSH_BASE_PORT
+    """TCP port of the first simulated device's SSH server."""
 
     @property
     def secrets_dir(self) -> Path:
@@ -111,7 +117,17 @@ def prepare_secrets(cfg: UpConfig, topo: Topology) -> dict[str, str]:
             name = f"YUNWANG_SNMP_{profile.name.upper().replace('-', '_')}_{kind}"
             path = _secret_file(cfg.secrets_dir / f"snmp-{profile.name}-{kind.lower().replace('_', '-')}")
             env[f"{name}_FILE"] = str(path)
-    return env
+    return {**env, **device_secrets(cfg)} if cfg.with_sim else env
+
+
+def device_secrets(cfg: UpConfig) -> dict[str, str]:
+    """``…_FILE`` variables of the simulated devices' secrets: the three administrators' passwords (the simulator
+    and the device tools log in as the system administrator) and the AAA, NTP and OSPF keys a push sends."""
+    from yunwang.contracts.device_access import ADMIN_ROLES
+    from yunwang.contracts.device_secrets import AAA_KEY_ENV, NTP_KEY_ENV, OSPF_KEY_ENV
+
+    names = [*(password_env(role) for role in ADMIN_ROLES), AAA_KEY_ENV, NTP_KEY_ENV, OSPF_KEY_ENV]
+    return {f"{name}_FILE": str(_secret_file(cfg.secrets_dir / name.lower().replace("_", "-"))) for name in names}
 
 
 def _command_missing(module: str, command: str) -> str | None:
@@ -136,7 +152,7 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
         specs.append(ChildSpec(
             "sim", _yunwang("sim", "--stack", cfg.stack, "--base-port", str(p.sim_base),
                             "--data-dir", str(cfg.state_dir / "sim" / cfg.stack),
-                            "--endpoints-out", str(cfg.endpoints_file)),
+                            "--endpoints-out", str(cfg.endpoints_file), "--ssh-base-port", str(cfg.ssh_base_port)),
             env=env, cwd=cfg.root, ready_file=cfg.endpoints_file, missing=_command_missing("agents.sim.cli", "sim"),
             url=f"udp 127.0.0.1:{p.sim_base}+", ready_timeout=SIM_READY_S))
     monitor_args = ["monitor", "--listen", f"127.0.0.1:{p.monitor}", "--stack", cfg.stack,
@@ -175,7 +191,26 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
         missing=None if cfg.prometheus else "not on PATH (install the Debian package 'prometheus') or "
                                             "--without-prometheus",
         url=f"{cfg.prometheus_url}/"))
+    specs.append(drift_spec(cfg, env))
     return specs
+
+
+def drift_spec(cfg: UpConfig, env: dict[str, str]) -> ChildSpec:
+    """``net diff --report-to`` the monitor every ``--drift-interval``: each device's configuration drift (the
+    simulated devices' over SSH, or with ``--no-sim`` the real ones' with the caller's credentials)."""
+    login = password_env(LOGIN_ROLE)
+    missing = _command_missing("infra.network.cli", "net")
+    if interval_seconds(cfg.drift_interval) == 0:
+        missing = "--drift-interval 0"
+    elif not cfg.with_sim and not (os.environ.get(login) or os.environ.get(f"{login}_FILE")):
+        missing = f"--no-sim: set {login} or {login}_FILE to check the real devices"
+    # The simulator's own host key is trusted for its endpoints only (it writes both into the state folder).
+    where = ["--endpoints", str(cfg.state_dir / SSH_ENDPOINTS_FILE), "--trust-simulator"] if cfg.with_sim else []
+    return ChildSpec(
+        "drift", _yunwang("net", "diff", "--stack", cfg.stack, *where, "--report-to", cfg.monitor_url,
+                          "--every", cfg.drift_interval),
+        env={**env, "YUNWANG_ADMIN_TOKEN_FILE": str(cfg.token_file("admin"))}, cwd=cfg.root, missing=missing,
+        url=f"every {cfg.drift_interval} → {cfg.monitor_url}/#drift")
 
 
 def write_prometheus(cfg: UpConfig) -> Path:
@@ -217,7 +252,8 @@ def check_intervals(cfg: UpConfig) -> None:
     problems = []
     for option, value, zero_ok in (("--scrape-interval", cfg.scrape_interval, False),
                                    ("--poll-interval", cfg.poll_interval, False),
-                                   ("--audit-interval", cfg.audit_interval, True)):
+                                   ("--audit-interval", cfg.audit_interval, True),
+                                   ("--drift-interval", cfg.drift_interval, True)):
         seconds = interval_seconds(value)
         if seconds is None or (seconds < 1 and not (zero_ok and seconds == 0)):
             problems.append(Problem(option, None, "", value, "not a duration of at least 1 s" +

@@ -1,8 +1,9 @@
 """`yunwang up --stack dev` with the real children: simulated devices are polled, Prometheus scrapes through the
 monitor's SD and evaluates our rules, the audits reach the monitor; cables moved in the running simulator show as
 miswired/down/missing links and an unexpected neighbour in Prometheus, its alerts and the overview, and all green
-once put back; a poller killed outright raises its alert in Prometheus and recovers, a monitor killed in the middle
-of writes loses nothing it acknowledged, SIGTERM stops all.
+once put back; a device changed by hand over SSH shows as configuration drift in the monitor; a poller killed
+outright raises its alert in Prometheus and recovers, a monitor killed in the middle of writes loses nothing it
+acknowledged, SIGTERM stops all.
 
 One stack serves every test of this module (in file order; the last one stops it). Whatever happens, the fixture
 kills every process whose command line names the stack's state folder.
@@ -10,6 +11,7 @@ kills every process whose command line names the stack's state folder.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -33,7 +35,7 @@ from agents.sim.rewire import rewire
 from agents.sim.wiring import Wiring
 from yunwang.inventory import Inventory, build_inventory
 from yunwang.stacks import load_stack
-from yunwang.testkit import ROOT, free_port, free_udp_block, need_binary
+from yunwang.testkit import ROOT, free_port, free_tcp_block, free_udp_block, need_binary
 
 pytestmark = pytest.mark.slow
 
@@ -41,6 +43,7 @@ ALERT_FOR_SCALE = 0.01
 """5m hold times become 3 s: the alerts below fire within seconds of their condition."""
 POLL_S, SCRAPE_S = 10, 5
 ARTIFACTS = ROOT / "test-artifacts"
+DRIFT_INTERVAL = "5s"
 
 
 @dataclass
@@ -110,7 +113,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     assert topology is not None
     inventory = build_inventory(topology)
     ports = {"monitor": free_port(), "host": free_port(), "snmp": free_port(), "prometheus": free_port(),
-             "sim": free_udp_block(len(inventory.devices))}
+             "sim": free_udp_block(len(inventory.devices)), "ssh": free_tcp_block(len(inventory.devices))}
     folder = tmp_path_factory.mktemp("up")
     state = folder / "state"
     log_path = folder / "up.log"
@@ -120,7 +123,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
          "--monitor-port", str(ports["monitor"]), "--host-agent-port", str(ports["host"]),
          "--snmp-agent-port", str(ports["snmp"]), "--prometheus-port", str(ports["prometheus"]),
          "--sim-base-port", str(ports["sim"]), "--scrape-interval", f"{SCRAPE_S}s", "--poll-interval", f"{POLL_S}s",
-         "--alert-for-scale", str(ALERT_FOR_SCALE)],
+         "--alert-for-scale", str(ALERT_FOR_SCALE), "--ssh-base-port", str(ports["ssh"]),
+         "--drift-interval", DRIFT_INTERVAL],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield Stack(proc, ports, state, inventory, log_path)
@@ -345,6 +349,71 @@ def test_a_recabled_link_is_seen_alerted_drawn_red_and_green_again(stack: Stack)
             assert set(drawn["states"]) <= {"ok", "unknown"}, drawn["states"]
         finally:
             browser.close()
+
+
+def _drift_lines(metrics: str, device: str) -> float | None:
+    found = re.search(rf'^yunwang_device_config_drift_lines\{{device="{device}",region="[^"]*"\}} (\S+)$', metrics,
+                      re.M)
+    return float(found.group(1)) if found else None
+
+
+async def _type_as(endpoint: str, user: str, password: str, lines: list[str]) -> str:
+    """Log in to a simulated device over SSH and type ``lines`` at its prompt, as an administrator would."""
+    import asyncssh
+
+    host, port = endpoint.rsplit(":", 1)
+    async with asyncssh.connect(host, int(port), username=user, password=password, known_hosts=None,
+                                client_keys=None, agent_path=None) as conn:
+        process = await conn.create_process(term_type="vt100")
+        output = ""
+        for line in [*lines, "quit"]:
+            process.stdin.write(line + "\n")
+        process.stdin.write_eof()
+        with contextlib.suppress(asyncio.TimeoutError):
+            output = await asyncio.wait_for(process.stdout.read(), 10)
+        return output
+
+
+def test_a_device_changed_by_hand_shows_as_drift(stack: Stack) -> None:
+    """luan-acc-1 is brought to its intent with `net apply` (the secrets `yunwang up` generated): its drift drops to
+    0. Then the security administrator (三权分立: not the tools' system administrator) adds a VLAN by hand over
+    SSH: the next drift check reports it, /metrics exports it, and the overview lists the device with the
+    remediation that would remove the VLAN."""
+    from yunwang.contracts.device_access import password_env
+    from yunwang.up_stack import Ports, UpConfig, prepare_secrets
+
+    device = "luan-acc-1"
+    stack.until("every service running", lambda: all(c["pid"] for c in stack.children().values()
+                                                      if c["status"] != "not installed"))
+    monitor = f"http://127.0.0.1:{stack.ports['monitor']}"
+    viewer = {"Authorization": f"Bearer {stack.token('viewer')}"}
+    topology = load_stack("dev").topology
+    assert topology is not None
+    secrets = prepare_secrets(UpConfig("dev", ROOT, stack.state, Ports()), topology)  # up's files, reused
+    endpoints = stack.state / "ssh-endpoints.json"
+    stack.until("the simulated devices over SSH", endpoints.is_file)
+
+    def drift() -> float | None:
+        return _drift_lines(httpx.get(f"{monitor}/metrics", headers=viewer, timeout=5).text, device)
+
+    applied = subprocess.run([sys.executable, "-m", "yunwang", "net", "apply", "--stack", "dev", "--endpoints",
+                              str(endpoints), "--trust-simulator", "--device", device, "--yes"],
+                             cwd=ROOT, env={**os.environ, **secrets}, capture_output=True, text=True, timeout=120)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    stack.until(f"{device} reported in line with its intent", lambda: drift() == 0, timeout=60)
+
+    security = Path(secrets[password_env("security") + "_FILE"]).read_text().strip()
+    address = json.loads(endpoints.read_text())[device]
+    typed = asyncio.run(_type_as(address, "secadmin", security, ["system-view", "vlan 3999", "quit", "return"]))
+    assert "Error" not in typed, typed
+    lines = stack.until("the change by hand in the drift figure", lambda: drift(), timeout=60)
+    page = httpx.get(f"{monitor}/?lang=en", headers=viewer, timeout=5).text
+    section = page[page.index('<section id="drift">'):]
+    row = section[section.index(f'<tr class="drift" data-device="{device}"'):]
+    row = row[:row.index("</tr>")]
+    assert "3999" in row, "the overview does not show the remediation of the change by hand"
+    detail = httpx.get(f"{monitor}/api/v1/drift/{device}", headers=viewer, timeout=5).json()
+    assert detail["drift_lines"] == lines and "3999" in detail["remediation"] and detail["region"] == "luan"
 
 
 class _PortHolder:

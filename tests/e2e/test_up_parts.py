@@ -66,7 +66,7 @@ def test_secrets_are_private_generated_once_and_passed_by_path(tmp_path: Path) -
 def test_children_and_their_order(tmp_path: Path) -> None:
     cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus")
     specs = build_specs(cfg, {})
-    assert [s.name for s in specs] == ["sim", "monitor", "host-agent", "snmp-agent", "prometheus"]
+    assert [s.name for s in specs] == ["sim", "monitor", "host-agent", "snmp-agent", "prometheus", "drift"]
     monitor = specs[1]
     assert "--endpoints" in monitor.argv and "--prometheus" in monitor.argv
     assert monitor.health_url == "http://127.0.0.1:8080/healthz"
@@ -74,10 +74,40 @@ def test_children_and_their_order(tmp_path: Path) -> None:
     assert specs[3].restart_with == ("sim",), "the poller starts afresh with a restarted simulator"
 
     no_sim = build_specs(_cfg(tmp_path, with_sim=False), {})
-    assert [s.name for s in no_sim] == ["monitor", "host-agent", "snmp-agent", "prometheus"]
+    assert [s.name for s in no_sim] == ["monitor", "host-agent", "snmp-agent", "prometheus", "drift"]
     assert all("--endpoints" not in s.argv for s in no_sim)
     assert all(s.restart_with == () for s in no_sim)
-    assert no_sim[-1].missing and "--without-prometheus" in no_sim[-1].missing
+    assert no_sim[-2].missing and "--without-prometheus" in no_sim[-2].missing
+
+
+def test_the_drift_check_reports_to_the_monitor_with_the_simulated_devices_secrets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("YUNWANG_DEVICE_SYSTEM_PASSWORD", "YUNWANG_DEVICE_SYSTEM_PASSWORD_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    topo = load_stack("dev").topology
+    assert topo is not None
+    cfg = _cfg(tmp_path, drift_interval="30s", ssh_base_port=23000)
+    env = prepare_secrets(cfg, topo)
+    assert {f"YUNWANG_DEVICE_{r}_PASSWORD_FILE" for r in ("SYSTEM", "SECURITY", "AUDIT")} <= set(env)
+    assert {f"YUNWANG_DEVICE_{k}_KEY_FILE" for k in ("AAA", "NTP", "OSPF")} <= set(env)
+    specs = {s.name: s for s in build_specs(cfg, env)}
+    assert specs["sim"].env == env and "--ssh-base-port" in specs["sim"].argv and "23000" in specs["sim"].argv
+    drift = specs["drift"]
+    argv = list(drift.argv)
+    assert argv[argv.index("--report-to") + 1] == cfg.monitor_url and argv[argv.index("--every") + 1] == "30s"
+    assert argv[argv.index("--endpoints") + 1] == str(cfg.state_dir / "ssh-endpoints.json")
+    assert "--trust-simulator" in argv
+    assert drift.env["YUNWANG_ADMIN_TOKEN_FILE"] == str(cfg.token_file("admin"))
+    assert drift.env["YUNWANG_DEVICE_SYSTEM_PASSWORD_FILE"] == env["YUNWANG_DEVICE_SYSTEM_PASSWORD_FILE"]
+    assert drift.missing is None
+    off = build_specs(_cfg(tmp_path, drift_interval="0"), env)[-1]
+    assert off.name == "drift" and off.missing == "--drift-interval 0"
+    real = _cfg(tmp_path / "real", with_sim=False)
+    real_env = prepare_secrets(real, topo)
+    assert not any(k.startswith("YUNWANG_DEVICE_") for k in real_env), "real devices' passwords are not invented"
+    assert "YUNWANG_DEVICE_SYSTEM_PASSWORD" in (build_specs(real, real_env)[-1].missing or "")
+    with pytest.raises(InputError, match="--drift-interval"):
+        check_intervals(_cfg(tmp_path, drift_interval="often"))
 
 
 def test_prometheus_config_polls_through_the_poller_only(tmp_path: Path) -> None:
