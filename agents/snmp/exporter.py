@@ -7,6 +7,7 @@ margin, and whatever was collected by then is returned with ``snmp_scrape_partia
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from agents.snmp.stats import AgentStats
 TIMEOUT_MARGIN = 0.25  # seconds kept for rendering and the network, like snmp_exporter's timeout offset
 DEFAULT_MODULE = "if_mib"
 DEFAULT_AUTH = "public_v2"
+STATUS_SCHEMA = "yunwang.snmp-status/v1"
 
 
 @dataclass
@@ -44,16 +46,24 @@ class Agent:
         if request.path == "/snmp":
             response = await self.scrape(request)
         elif request.path == "/metrics":
-            body = (self.poller.render() if self.poller else "") + self.stats.render()
-            response = Response(200, body)
+            own = self.stats.render().encode()
+            response = Response(200, chunks=[*self.poller.chunks(), own] if self.poller else [own])
+        elif request.path == "/status":
+            response = Response(200, json.dumps(self.status(), sort_keys=True), "application/json")
         elif request.path in ("/", "/healthz"):
             response = Response(200, "yunwang SNMP agent: /snmp?target=HOST:PORT&module=if_mib&auth=public_v2, "
-                                     "/metrics\n", "text/plain; charset=utf-8")
+                                     "/metrics, /status\n", "text/plain; charset=utf-8")
         else:
-            response = Response(404, "not found; try /metrics or /snmp?target=HOST:PORT\n")
+            response = Response(404, "not found; try /metrics, /status or /snmp?target=HOST:PORT\n")
         self.stats.inc("yunwang_snmp_http_requests_total", f'path="{escape(request.path[:40])}",'
                                                             f'status="{response.status}"')
         return response
+
+    def status(self) -> dict[str, object]:
+        """The poller's summary (devices polled, up, failed per region; how current), or an exporter's nothing."""
+        summary = self.poller.summary() if self.poller else {"devices": 0, "polled": 0, "up": 0, "failed": 0,
+                                                             "regions": {}}
+        return {"schema": STATUS_SCHEMA, **summary}
 
     async def scrape(self, request: Request) -> Response:
         started = time.perf_counter()

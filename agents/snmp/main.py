@@ -74,7 +74,7 @@ def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endp
 
 async def _once(jobs: list[DeviceJob], concurrency: int) -> int:
     from agents.snmp.collect import render_families
-    from agents.snmp.poller import device_meta
+    from agents.snmp.latest import device_meta
 
     results = await apoll_jobs(jobs, concurrency)
     prefixes = {j.device.name: j.meta_prefix for j in jobs}  # polled series carry SERIES_LABELS only
