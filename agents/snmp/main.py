@@ -29,9 +29,10 @@ def polled_stack(stack: str) -> Stack:
 
 
 def load_devices(stack: Stack | None, inventory: Path | None, endpoints: Path | None,
-                 shard: tuple[int, int] | None) -> tuple[list[InventoryDevice], DeviceSource | None]:
-    """The devices this agent polls (from a stack's topology or an inventory file, endpoints applied, this shard
-    only) and where each was read from."""
+                 shard: tuple[int, int] | None, regions: tuple[str, ...] = ()
+                 ) -> tuple[list[InventoryDevice], DeviceSource | None]:
+    """The devices this agent polls (from a stack's topology or an inventory file, endpoints applied, these regions
+    and this shard only) and where each was read from."""
     overrides = load_endpoints(endpoints) if endpoints else {}
     if stack is not None and stack.topology is not None:
         inv: Inventory = build_inventory(stack.topology, overrides)
@@ -45,21 +46,29 @@ def load_devices(stack: Stack | None, inventory: Path | None, endpoints: Path | 
         return [], None
     source = DeviceSource(file, {d.name: i for i, d in enumerate(inv.devices)}, keys, endpoints,
                           frozenset(overrides))
+    devices = list(inv.devices)
+    if regions:
+        known = {d.labels.get("region", "") for d in devices}
+        unknown = [r for r in regions if r not in known]
+        if unknown:
+            raise InputError([Problem("--regions", None, "", ",".join(unknown), "no device of the inventory is in "
+                                      "this region", f"regions with devices: {', '.join(sorted(known))}")])
+        devices = [d for d in devices if d.labels.get("region") in regions]
     if shard is not None:
         index, total = shard
-        return [d for d in inv.devices if shard_of(d.name, total) == index], source
-    return list(inv.devices), source
+        devices = [d for d in devices if shard_of(d.name, total) == index]
+    return devices, source
 
 
 def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endpoints: Path | None,
         shard: tuple[int, int] | None, interval: float, auths: Path | None, module_files: list[Path],
         concurrency: int, timeout: float | None, retries: int | None, once: bool,
-        in_flight: int = DEFAULT_IN_FLIGHT) -> int:
+        in_flight: int = DEFAULT_IN_FLIGHT, regions: tuple[str, ...] = ()) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     modules = load_modules(module_files)
     polled = polled_stack(stack) if stack else None
     resolver = resolver_for(auths_file=auths, topology=polled.topology if polled else None)
-    devices, source = load_devices(polled, inventory, endpoints, shard)
+    devices, source = load_devices(polled, inventory, endpoints, shard, regions)
     if once and not devices:
         raise InputError([Problem("--once", None, "", "", "nothing to poll", "give --stack or --inventory")])
     jobs = [prepare(d, resolver, modules, timeout, retries, in_flight) for d in devices]
