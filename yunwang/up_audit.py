@@ -220,8 +220,7 @@ class AuditWorker:
                                               (plan.stderr.strip().splitlines() or ["plan failed"])[-1][:300]))
         jobs.append(("host", ["host"]))
         if self._sim_endpoints():
-            jobs.append(("snmp", ["snmp", "--endpoints", str(cfg.endpoints_file), "--unreachable", "skip",
-                                  *self.snmp_args]))
+            jobs.append(("snmp", self.snmp_job()))
         for name, args in jobs:
             if name == "snmp":
                 self._wait_first_cycle()
@@ -239,6 +238,10 @@ class AuditWorker:
         self.state = "posting to the monitor"
         self.audit_id = post_audit(cfg.monitor_url, cfg.token_file("admin"), self.merged)
         self.state = f"posted as audit {self.audit_id} at {time.strftime('%H:%M:%S')}"
+
+    def snmp_job(self) -> list[str]:
+        """`yunwang audit` arguments of the live SNMP audit: every simulated device, the unreachable ones skipped."""
+        return ["snmp", "--endpoints", str(self.cfg.endpoints_file), "--unreachable", "skip", *self.snmp_args]
 
     def _sim_endpoints(self) -> bool:
         """Whether the simulated devices' endpoints file is there to probe (waiting a minute for it)."""

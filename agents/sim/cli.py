@@ -8,9 +8,10 @@ from pathlib import Path
 
 import typer
 
-DEVICES_PER_PROCESS = {"snmpsim": 60, "fast": 400}
-"""snmpsim serves ~16 ifTable walks/s per process, the fast simulator ~30x that (docs/performance.md): beyond
-this many devices a fleet is sharded (up to one process per CPU)."""
+DEVICES_PER_PROCESS = {"snmpsim": 60, "fast": 100}
+"""snmpsim serves ~16 ifTable walks/s per process, the fast simulator ~20x that (docs/performance.md); beyond
+this many devices a fleet is sharded, up to one process per CPU (for the fast simulator that spreads a city's
+walks over the CPUs rather than adding capacity it needs)."""
 
 
 def default_processes(devices: int, engine: str = "snmpsim") -> int:
