@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import os
 import secrets
 import shutil
@@ -27,6 +28,13 @@ from yunwang.up_capacity import ENGINES, CycleCost, choose_engine, choose_interv
 
 TOKEN_ROLES = ("admin", "viewer", "agent")
 DEFAULT_POLL_S = 30.0
+DEVICES_IN_FLIGHT = 64
+"""Devices polled at once by all the pollers together (each shard gets its part): one poller's default. Every
+shard at 64 would put a thousand devices' requests before the simulator at once at start, and it answers them
+in turn, so the last ones time out."""
+SNMP_SCRAPE_MAX_S = 60.0
+"""Prometheus scrapes the pollers at most this long apart, even when they poll less often: a cycle's results then
+reach Prometheus within a minute, and rate() over 5m always has points."""
 SIM_READY_S = 300.0
 """The first run of the simulator may install its snmpsim environment before serving anything."""
 
@@ -258,12 +266,13 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
                                "--token-file", str(cfg.token_file("agent"))),
         cwd=cfg.root, health_url=f"http://127.0.0.1:{p.host_agent}/metrics",
         missing=_command_missing("agents.cli", "agent host"), url=f"http://127.0.0.1:{p.host_agent}/metrics"))
+    concurrency = str(max(4, math.ceil(DEVICES_IN_FLIGHT / len(cfg.poller_shards))))
     for poller in cfg.poller_shards:
         scope = ["--regions", ",".join(poller.regions)] if poller.regions else []
         shard = ["--shard", f"{poller.shard[0]}/{poller.shard[1]}"] if poller.shard[1] > 1 else []
         specs.append(ChildSpec(
             poller.name, _yunwang("agent", "snmp", "--listen", poller.address, "--stack", cfg.stack, *scope, *shard,
-                                  "--interval", cfg.poll_interval, *endpoints),
+                                  "--interval", cfg.poll_interval, "--concurrency", concurrency, *endpoints),
             env=env, cwd=cfg.root, health_url=f"http://{poller.address}/healthz",
             missing=_command_missing("agents.cli", "agent snmp"), url=f"http://{poller.address}/metrics",
             # A restarted simulator has new SNMPv3 engine IDs. The poller rediscovers them itself
@@ -295,12 +304,14 @@ def write_prometheus(cfg: UpConfig) -> Path:
         write_scaled_rules(RULES_DIR, cfg.rules_dir, cfg.alert_for_scale)
 
     scrape_timeout = f"{max(int(duration_seconds(cfg.scrape_interval) * 0.8), 1)}s"
-    poll_timeout = f"{max(int(duration_seconds(cfg.poll_interval) * 0.8), 1)}s"
+    snmp_seconds = min(duration_seconds(cfg.poll_interval), SNMP_SCRAPE_MAX_S)
+    snmp_interval = format_interval(snmp_seconds)
+    poll_timeout = f"{max(int(snmp_seconds * 0.8), 1)}s"
     return write_prometheus_config(
         cfg.state_dir / "prometheus" / "prometheus.yml", cfg.monitor_url, token_file=cfg.token_file("viewer"),
         snmp_agent=cfg.poller_shards[0].address, stack=cfg.stack, scrape_interval=cfg.scrape_interval,
         scrape_timeout=min(scrape_timeout, "10s", key=duration_seconds), evaluation_interval=cfg.scrape_interval,
-        snmp_interval=cfg.poll_interval, snmp_timeout=poll_timeout, sd_refresh=cfg.scrape_interval,
+        snmp_interval=snmp_interval, snmp_timeout=poll_timeout, sd_refresh=cfg.scrape_interval,
         rules_dir=cfg.rules_dir, jobs=("host", "snmp-poller", "monitor"))
 
 

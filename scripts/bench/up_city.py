@@ -26,8 +26,9 @@ from pathlib import Path
 
 import httpx
 
-PORTS = {"--monitor-port": 48080, "--host-agent-port": 48810, "--snmp-agent-port": 48811,
-         "--prometheus-port": 48090, "--sim-base-port": 50100}
+PORTS = {"--monitor-port": 28080, "--host-agent-port": 28810, "--snmp-agent-port": 28811,
+         "--prometheus-port": 28090, "--sim-base-port": 26100}
+"""Below Linux's ephemeral range (32768+), where an outgoing connection could take a poller's port first."""
 PROMETHEUS = f"http://127.0.0.1:{PORTS['--prometheus-port']}"
 GREEN = re.compile(r"all green ([\d.]+) s after start")
 TICK = os.sysconf("SC_CLK_TCK")
@@ -69,10 +70,11 @@ def rss_cpu(pids: list[int]) -> tuple[int, float]:
     return rss, cpu
 
 
-def prometheus_up() -> int | None:
+def prometheus_up(at: float) -> int | None:
+    """``count(snmp_up == 1)`` evaluated at ``at``: the instant the status's own queries were evaluated at."""
     try:
-        result = httpx.get(f"{PROMETHEUS}/api/v1/query", params={"query": "count(snmp_up == 1)"},
-                           timeout=5).json()["data"]["result"]
+        result = httpx.get(f"{PROMETHEUS}/api/v1/query", params={"query": "count(snmp_up == 1)", "time": f"{at:.3f}"},
+                           timeout=10).json()["data"]["result"]
     except (httpx.HTTPError, ValueError, KeyError):
         return None
     return int(float(result[0]["value"][1])) if result else 0
@@ -128,9 +130,11 @@ def main() -> None:
                 status = json.loads((state / "status.json").read_text())
             except (OSError, ValueError):
                 status = None
-            if status is not None and status.get("devices_source") == "prometheus":
-                prom = prometheus_up()
-                checks.append({"t": round(now, 1), "status": status.get("devices_up"), "prometheus": prom,
+            at = status.get("prometheus_at") if status is not None else None
+            if status is not None and at and status.get("devices_source") == "prometheus" and \
+                    (not checks or checks[-1]["at"] != at):
+                checks.append({"t": round(now, 1), "at": at, "status": status.get("devices_up"),
+                               "prometheus": prometheus_up(at),
                                "status_age": round(time.time() - float(status.get("at", 0)), 1)})
             if green_at is not None and now > green_at + options.after_green:
                 break
@@ -159,8 +163,10 @@ def main() -> None:
               f" ({u.cpu / max(elapsed, 1) * 100:.0f}% of a core){steady}")
     mismatched = [c for c in checks if c["status"] != c["prometheus"]]
     if checks:
-        print(f"  status vs Prometheus: {len(checks) - len(mismatched)}/{len(checks)} samples equal"
-              + (f"; e.g. {mismatched[:3]}" if mismatched else ""))
+        ages = sorted(float(str(c["status_age"])) for c in checks)
+        print(f"  status vs Prometheus at the same instant: {len(checks) - len(mismatched)}/{len(checks)} refreshes "
+              f"equal" + (f"; e.g. {mismatched[:3]}" if mismatched else "")
+              + f"; status.json age when read: median {ages[len(ages) // 2]:.1f} s, max {ages[-1]:.1f} s")
     print("  last lines of `yunwang up`:\n    " + "\n    ".join(
         out_path.read_text(errors="replace").splitlines()[-12:]))
     if options.json:

@@ -78,7 +78,8 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
         [sys.executable, "-m", "yunwang", "up", "--stack", STACK, "--state-dir", str(state), "--with-prometheus",
          "--no-audit", "--monitor-port", str(ports["monitor"]), "--host-agent-port", str(ports["host"]),
          "--snmp-agent-port", str(ports["snmp"]), "--prometheus-port", str(ports["prometheus"]),
-         "--sim-base-port", str(ports["sim"]), "--scrape-interval", "5s", "--poll-interval", "10s"],
+         "--sim-base-port", str(ports["sim"]), "--scrape-interval", "5s", "--poll-interval", "10s",
+         "--sim-engine", "fast"],
         cwd=home, env={**os.environ, "YUNWANG_HOME": str(home)}, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
     try:
@@ -117,7 +118,7 @@ def test_the_status_is_prometheus_own_count_at_every_refresh(city: City) -> None
     assert len(compared) >= 3 and compared[-1] == (DEVICES, 1)
     assert status["line"] == "all green" and status["pollers"]["shards"] == 4
     assert status["pollers"]["first_cycle_done"] and status["pollers"]["up"] == DEVICES
-    assert "simulated by fast" in city.log.read_text()
+    assert "simulated by fast (2 process(es))" in city.log.read_text()
     rss_kib = int(next(line.split()[1] for line in Path(f"/proc/{city.proc.pid}/status").read_text().splitlines()
                        if line.startswith("VmRSS:")))
     assert rss_kib < 150 * 1024, f"yunwang up uses {rss_kib / 1024:.0f} MiB"

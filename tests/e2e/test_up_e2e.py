@@ -115,6 +115,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
          "--monitor-port", str(ports["monitor"]), "--host-agent-port", str(ports["host"]),
          "--snmp-agent-port", str(ports["snmp"]), "--prometheus-port", str(ports["prometheus"]),
          "--sim-base-port", str(ports["sim"]), "--scrape-interval", "5s", "--poll-interval", "10s",
+         "--sim-engine", "snmpsim",
          "--alert-for-scale", str(ALERT_FOR_SCALE)],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:

@@ -90,6 +90,11 @@ def test_prometheus_config_polls_through_the_poller_only(tmp_path: Path) -> None
     assert config["global"]["scrape_timeout"] == "4s"
     sd = jobs["host"]["http_sd_configs"][0]
     assert sd["authorization"]["credentials_file"] == str(cfg.token_file("viewer"))
+    # Polling every 2m, the pollers are still scraped every minute: a cycle's results reach Prometheus sooner.
+    slow = yaml.safe_load(write_prometheus(_cfg(tmp_path, prometheus="/usr/bin/prometheus",
+                                                poll_interval="2m")).read_text())
+    poller_job = next(j for j in slow["scrape_configs"] if j["job_name"] == "snmp-poller")
+    assert (poller_job["scrape_interval"], poller_job["scrape_timeout"]) == ("1m", "48s")
 
 
 def test_bad_intervals_and_busy_ports_are_input_errors(tmp_path: Path) -> None:
@@ -323,18 +328,23 @@ def test_the_poll_interval_is_one_this_machine_can_meet() -> None:
 
     liuan = load_stack("liuan").topology
     assert liuan is not None
-    assert choose_engine(liuan, 30, cpus=2) == "fast"
-    slow = cycle_cost(liuan, "snmpsim", cpus=2)
+    assert choose_engine(liuan, 30, cpus=2, load=0) == "fast"
+    slow = cycle_cost(liuan, "snmpsim", cpus=2, load=0)
     interval, said = choose_interval(slow, 30, explicit=False)
     assert interval == 300 and said is not None
     assert said.startswith("667 devices × ~917 values need ~")
     assert said.endswith("polling every 30s is not possible here: using 5m (--poll-interval overrides)")
     kept, warned = choose_interval(slow, 30, explicit=True)
     assert kept == 30 and warned is not None and "cycles will overrun" in warned
-    assert choose_interval(cycle_cost(liuan, "fast", cpus=2), 30, explicit=False) == (30, None)
+    fast = cycle_cost(liuan, "fast", cpus=2, load=0)
+    assert choose_interval(fast, 30, explicit=False) == (30, None)
+    busy = cycle_cost(liuan, "fast", cpus=2, load=5.6)  # other work leaves a quarter of the CPUs: 86 s at best
+    interval, said = choose_interval(busy, 30, explicit=False)
+    assert interval == 120 and said is not None and "(load average 5.6 from other work)" in said
+    assert said.endswith("using 2m (--poll-interval overrides)")
     dev = load_stack("dev").topology
     assert dev is not None
-    assert choose_engine(dev, 10, cpus=2) == "snmpsim"  # the reference serves small stacks
+    assert choose_engine(dev, 10, cpus=2, load=0) == "snmpsim"  # the reference serves small stacks
 
 
 def test_the_live_snmp_audit_is_paced_for_the_fleet(tmp_path: Path) -> None:
