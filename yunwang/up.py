@@ -130,7 +130,7 @@ def up(
     probes = Probes(expected=dict(Counter(d.region for d in topology.devices)))
     pollers = [(p.name, p.address) for p in cfg.poller_shards]
     worker = None if no_audit else AuditWorker(cfg, env, interval=interval_seconds(cfg.audit_interval) or 0.0,
-                                               snmp_args=snmp_audit_options(topology),
+                                               snmp_args=snmp_audit_options(topology, polling.engine),
                                                snmp_ready=lambda: probes.first_cycle_done)
     del loaded, topology  # the status needs the counts above only
     sim_watch = RestartWatch("sim")

@@ -352,7 +352,8 @@ def test_the_live_snmp_audit_is_paced_for_the_fleet(tmp_path: Path) -> None:
 
     liuan = load_stack("liuan").topology
     assert liuan is not None
-    assert snmp_audit_options(liuan) == ("--timeout", "2", "--retries", "1", "--concurrency", "32")
+    assert snmp_audit_options(liuan, "fast") == ("--timeout", "2", "--retries", "1", "--concurrency", "64")
+    assert snmp_audit_options(liuan, "snmpsim")[-1] == "16"
     report = {"stats": {"sources": {"snmp": {"audited": 0, "skipped": 2}},
                         "skipped": [{"reason": "no answer to any SNMP probe within 2 s × 2 tries: …"}]}}
     assert AuditOutcome("snmp", 2, report).coverage() == ("0 audited, 2 skipped (no answer to any SNMP probe within "
