@@ -14,6 +14,7 @@ import httpx
 
 DEVICES_UP = "count by (region) (snmp_up == 1)"
 DEVICES_SEEN = "count by (region) (snmp_up)"
+SETTLE_MAX_S = 30.0
 
 
 @dataclass
@@ -24,7 +25,7 @@ class PrometheusCounts:
     up: dict[str, int] = field(default_factory=dict)
     seen: dict[str, int] = field(default_factory=dict)
     at: float | None = None
-    """The evaluation time of the queries: the same query at that time gives the same counts."""
+    """The evaluation time of the queries: the same query at that time gives the same counts, then and later."""
 
 
 class PrometheusError(Exception):
@@ -39,17 +40,24 @@ def _by_region(client: httpx.Client, url: str, query: str, at: float) -> dict[st
 
 
 def read_counts(client: httpx.Client, url: str) -> PrometheusCounts:
-    """Targets per job (``/api/v1/targets``) and ``snmp_up`` per region; :class:`PrometheusError` if unreadable."""
+    """Targets per job (``/api/v1/targets``) and ``snmp_up`` per region; :class:`PrometheusError` if unreadable.
+
+    The counts are evaluated a little in the past, by the longest recent scrape (×1.5, +1 s): a scrape's samples
+    carry its start time but appear when it ends, so "now" could still change for a large poller's scrape, while
+    an instant every running scrape has passed gives the same answer whenever it is asked again.
+    """
     out = PrometheusCounts()
     try:
         active = client.get(f"{url}/api/v1/targets", params={"state": "active"}).json()["data"]["activeTargets"]
         counts: dict[str, list[int]] = {}
+        longest = 0.0
         for target in active:
             up_total = counts.setdefault(target["labels"].get("job", "?"), [0, 0])
             up_total[0] += target.get("health") == "up"
             up_total[1] += 1
+            longest = max(longest, float(target.get("lastScrapeDuration") or 0.0))
         out.targets = {job: (v[0], v[1]) for job, v in sorted(counts.items())}
-        out.at = round(time.time(), 3)
+        out.at = round(time.time() - min(longest * 1.5 + 1.0, SETTLE_MAX_S), 3)
         out.up = _by_region(client, url, DEVICES_UP, out.at)
         out.seen = _by_region(client, url, DEVICES_SEEN, out.at)
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:

@@ -278,7 +278,7 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
             # A restarted simulator has new SNMPv3 engine IDs. The poller rediscovers them itself
             # (agents/snmp/engine.py), one timed-out or rejected request per device later; starting it afresh with
             # the simulator makes the first cycle after a restart a clean one instead.
-            restart_with=("sim",) if cfg.with_sim else ()))
+            restart_with=("sim",) if cfg.with_sim else (), group="pollers"))
     prom_dir = cfg.state_dir / "prometheus"
     specs.append(ChildSpec(
         "prometheus", [cfg.prometheus or "prometheus", f"--config.file={prom_dir / 'prometheus.yml'}",

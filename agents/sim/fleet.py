@@ -171,6 +171,9 @@ def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
     for stale in [*data_dir.glob("shard-*/*/*.snmprec"), *data_dir.glob(f"shard-*/{CONTEXTS_FILE}")]:
         if stale not in wanted:
             stale.unlink()
+    for view in data_dir.glob("shard-*/*/*.snmprec.view"):  # the fast simulator's parsed copies
+        if view.with_suffix("") not in wanted:
+            view.unlink()
     stamp.write_text(digest, encoding="utf-8")
 
 

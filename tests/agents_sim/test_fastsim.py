@@ -49,6 +49,18 @@ def test_numeric_counters_follow_snmpsim_formula() -> None:
     assert value(10) == (4294967000 + 1000) % 0xFFFFFFFF
 
 
+def test_a_parsed_recording_is_reused_until_the_file_changes(tmp_path: Path) -> None:
+    path = tmp_path / "r-1.snmprec"
+    path.write_text("1.3.6.1.2.1.1.3.0|67:numeric|initial=100,rate=100\n1.3.6.1.2.1.1.5.0|4|sw-1\n")
+    first = MibView.load(path)
+    assert (tmp_path / "r-1.snmprec.view").is_file()
+    again = MibView.load(path)  # from the cache
+    assert (again.keys, again.varbinds, again.numeric) == (first.keys, first.varbinds, first.numeric)
+    path.write_text("1.3.6.1.2.1.1.5.0|4|sw-22\n")
+    changed = MibView.load(path)
+    assert len(changed) == 1 and changed.varbind(0, 0.0).endswith(b"sw-22")
+
+
 def test_unservable_recording_lines_name_the_line() -> None:
     with pytest.raises(RecordingError, match=r"dev.snmprec, line 2: .*'delay'"):
         MibView.parse("1.3.6.1.2.1.1.5.0|4|sw\n1.3.6.1.2.1.1.6.0|4:delay|x\n", "dev.snmprec")
