@@ -7,14 +7,14 @@ region, this is the module that learns to ask each of them.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import httpx
 
+POLLER_JOB = "snmp-poller"
 DEVICES_UP = "count by (region) (snmp_up == 1)"
 DEVICES_SEEN = "count by (region) (snmp_up)"
-SETTLE_MAX_S = 30.0
 
 
 @dataclass
@@ -25,7 +25,8 @@ class PrometheusCounts:
     up: dict[str, int] = field(default_factory=dict)
     seen: dict[str, int] = field(default_factory=dict)
     at: float | None = None
-    """The evaluation time of the queries: the same query at that time gives the same counts, then and later."""
+    """The evaluation time of the queries (None: no count yet): the same query at that time gives the same counts,
+    then and later."""
 
 
 class PrometheusError(Exception):
@@ -39,27 +40,39 @@ def _by_region(client: httpx.Client, url: str, query: str, at: float) -> dict[st
     return {row["metric"].get("region", ""): int(float(row["value"][1])) for row in data["data"]["result"]}
 
 
-def read_counts(client: httpx.Client, url: str) -> PrometheusCounts:
+def read_counts(client: httpx.Client, url: str, job: str = POLLER_JOB) -> PrometheusCounts:
     """Targets per job (``/api/v1/targets``) and ``snmp_up`` per region; :class:`PrometheusError` if unreadable.
 
-    The counts are evaluated a little in the past, by the longest recent scrape (×1.5, +1 s): a scrape's samples
-    carry its start time but appear when it ends, so "now" could still change for a large poller's scrape, while
-    an instant every running scrape has passed gives the same answer whenever it is asked again.
+    The counts are evaluated at the instant every poller's latest finished scrape had started (less a
+    millisecond): a scrape's samples carry its start time but appear only once it is appended, so counts at "now"
+    could still change while a scrape lands, whereas at that instant they are final, the same whenever asked
+    again. They are up to one scrape interval old (``at`` says how old). Before Prometheus has scraped every
+    poller once there is no such instant, and no count.
     """
     out = PrometheusCounts()
     try:
         active = client.get(f"{url}/api/v1/targets", params={"state": "active"}).json()["data"]["activeTargets"]
         counts: dict[str, list[int]] = {}
-        longest = 0.0
+        scraped: list[float | None] = []
         for target in active:
-            up_total = counts.setdefault(target["labels"].get("job", "?"), [0, 0])
+            name = target["labels"].get("job", "?")
+            up_total = counts.setdefault(name, [0, 0])
             up_total[0] += target.get("health") == "up"
             up_total[1] += 1
-            longest = max(longest, float(target.get("lastScrapeDuration") or 0.0))
-        out.targets = {job: (v[0], v[1]) for job, v in sorted(counts.items())}
-        out.at = round(time.time() - min(longest * 1.5 + 1.0, SETTLE_MAX_S), 3)
-        out.up = _by_region(client, url, DEVICES_UP, out.at)
-        out.seen = _by_region(client, url, DEVICES_SEEN, out.at)
+            if name == job:
+                scraped.append(_epoch(target.get("lastScrape", "")))
+        out.targets = {name: (v[0], v[1]) for name, v in sorted(counts.items())}
+        if scraped and None not in scraped:
+            out.at = round(min(t for t in scraped if t is not None) - 0.001, 3)
+            out.up = _by_region(client, url, DEVICES_UP, out.at)
+            out.seen = _by_region(client, url, DEVICES_SEEN, out.at)
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
         raise PrometheusError(type(exc).__name__) from None
     return out
+
+
+def _epoch(rfc3339: str) -> float | None:
+    """Seconds since the epoch of a targets-API time; None for Go's zero time (never scraped)."""
+    if not rfc3339 or rfc3339.startswith("0001-"):
+        return None
+    return datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()

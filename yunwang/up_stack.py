@@ -35,6 +35,8 @@ in turn, so the last ones time out."""
 SNMP_SCRAPE_MAX_S = 60.0
 """Prometheus scrapes the pollers at most this long apart, even when they poll less often: a cycle's results then
 reach Prometheus within a minute, and rate() over 5m always has points."""
+SNMP_SCRAPE_TIMEOUT_MAX_S = 10.0
+"""A poller shard's scrape (its held bytes, gzipped) takes a second or two even on a loaded machine."""
 SIM_READY_S = 300.0
 """The first run of the simulator may install its snmpsim environment before serving anything."""
 
@@ -111,6 +113,14 @@ class UpConfig:
     """The SNMP poller processes (default: one for the whole inventory on ``ports.snmp_agent``)."""
     sim_engine: str = "snmpsim"
     """What serves the simulated devices: snmpsim, or the fast simulator for fleets snmpsim cannot keep up with."""
+
+    @property
+    def snmp_scrape(self) -> tuple[float, float]:
+        """(interval, timeout) of Prometheus' scrapes of the pollers: at most a minute apart, at most 10 s each."""
+        from monitor.prometheus.render import duration_seconds
+
+        interval = min(duration_seconds(self.poll_interval), SNMP_SCRAPE_MAX_S)
+        return interval, float(max(min(int(interval * 0.8), SNMP_SCRAPE_TIMEOUT_MAX_S), 1))
 
     @property
     def poller_shards(self) -> tuple[PollerShard, ...]:
@@ -304,9 +314,9 @@ def write_prometheus(cfg: UpConfig) -> Path:
         write_scaled_rules(RULES_DIR, cfg.rules_dir, cfg.alert_for_scale)
 
     scrape_timeout = f"{max(int(duration_seconds(cfg.scrape_interval) * 0.8), 1)}s"
-    snmp_seconds = min(duration_seconds(cfg.poll_interval), SNMP_SCRAPE_MAX_S)
+    snmp_seconds, snmp_timeout = cfg.snmp_scrape
     snmp_interval = format_interval(snmp_seconds)
-    poll_timeout = f"{max(int(snmp_seconds * 0.8), 1)}s"
+    poll_timeout = format_interval(snmp_timeout)
     return write_prometheus_config(
         cfg.state_dir / "prometheus" / "prometheus.yml", cfg.monitor_url, token_file=cfg.token_file("viewer"),
         snmp_agent=cfg.poller_shards[0].address, stack=cfg.stack, scrape_interval=cfg.scrape_interval,

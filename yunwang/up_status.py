@@ -158,9 +158,14 @@ def facts_table(cfg: UpConfig, probes: Probes, worker: AuditWorker | None) -> Ta
 
 
 def devices_summary(probes: Probes) -> str:
-    """Answering devices of the inventory as counted by the status's source, with the regions still missing some."""
+    """Answering devices of the inventory as counted by the status's source, with the regions still missing some
+    (and, from Prometheus, how old the count is)."""
+    if probes.prometheus is not None and probes.prometheus.at is None:
+        return "none yet (Prometheus has not scraped every poller yet)"
     up = probes.up_by_region()
     text = f"{sum(up.values())}/{probes.expected_devices} answer"
+    if probes.prometheus is not None and probes.prometheus.at is not None:
+        text += f" as of {_age(max(time.time() - probes.prometheus.at, 0))} ago"
     short = [(region, n - up.get(region, 0)) for region, n in probes.expected.items() if up.get(region, 0) < n]
     if short:
         shown = ", ".join(f"{region} {missing}" for region, missing in short[:SHOWN_REGIONS])

@@ -94,7 +94,7 @@ def test_prometheus_config_polls_through_the_poller_only(tmp_path: Path) -> None
     slow = yaml.safe_load(write_prometheus(_cfg(tmp_path, prometheus="/usr/bin/prometheus",
                                                 poll_interval="2m")).read_text())
     poller_job = next(j for j in slow["scrape_configs"] if j["job_name"] == "snmp-poller")
-    assert (poller_job["scrape_interval"], poller_job["scrape_timeout"]) == ("1m", "48s")
+    assert (poller_job["scrape_interval"], poller_job["scrape_timeout"]) == ("1m", "10s")
 
 
 def test_bad_intervals_and_busy_ports_are_input_errors(tmp_path: Path) -> None:
@@ -277,7 +277,8 @@ def test_status_counts_devices_against_the_inventory(tmp_path: Path) -> None:
     probes.prometheus = PrometheusCounts(targets={"snmp-poller": (2, 2), "host": (1, 1), "monitor": (1, 1)},
                                          up={"luan": 6, "jinan": 3}, seen={"luan": 6, "jinan": 5}, at=1e9)
     assert overall(sup, with_prometheus, probes, None) == (False, "waiting for devices in Prometheus (9/11)")
-    assert devices_summary(probes) == "9/11 answer (missing: jinan 2)"
+    assert devices_summary(probes).startswith("9/11 answer as of ") and devices_summary(probes).endswith(
+        " ago (missing: jinan 2)")
     snapshot = probes.snapshot()
     assert (snapshot["devices_source"], snapshot["devices_up"], snapshot["prometheus_at"]) == ("prometheus", 9, 1e9)
     probes.prometheus.up["jinan"] = 5
@@ -358,3 +359,35 @@ def test_the_live_snmp_audit_is_paced_for_the_fleet(tmp_path: Path) -> None:
                         "skipped": [{"reason": "no answer to any SNMP probe within 2 s × 2 tries: …"}]}}
     assert AuditOutcome("snmp", 2, report).coverage() == ("0 audited, 2 skipped (no answer to any SNMP probe within "
                                                           "2 s × 2 tries: …)")
+
+
+def test_prometheus_counts_are_taken_where_no_scrape_can_still_land() -> None:
+    """At the start of the oldest latest poller scrape (less 1 ms), asked with that explicit time; no count while a
+    poller has never been scraped (its first scrape could still land before any instant chosen)."""
+    import httpx
+
+    from yunwang.up_prometheus import read_counts
+
+    asked: list[dict[str, str]] = []
+    scrapes = {"127.0.0.1:9811": "2026-12-03T13:26:57.500000000Z", "127.0.0.1:9812": "2026-12-03T13:26:49.250Z"}
+
+    def prometheus(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/targets":
+            targets = [{"labels": {"job": "snmp-poller", "instance": i}, "health": "up", "lastScrape": t}
+                       for i, t in scrapes.items()]
+            targets.append({"labels": {"job": "host"}, "health": "down", "lastScrape": "2026-12-03T13:20:00Z"})
+            return httpx.Response(200, json={"data": {"activeTargets": targets}})
+        asked.append(dict(request.url.params))
+        up = "== 1" in request.url.params["query"]
+        return httpx.Response(200, json={"status": "success", "data": {"result": [
+            {"metric": {"region": "luan"}, "value": [0, "5" if up else "6"]}]}})
+
+    client = httpx.Client(transport=httpx.MockTransport(prometheus))
+    counts = read_counts(client, "http://prometheus")
+    assert counts.targets == {"host": (0, 1), "snmp-poller": (2, 2)}
+    assert counts.at == 1796304409.249 and {a["time"] for a in asked} == {"1796304409.249"}
+    assert (counts.up, counts.seen) == ({"luan": 5}, {"luan": 6})
+    scrapes["127.0.0.1:9812"] = "0001-01-01T00:00:00Z"
+    asked.clear()
+    pending = read_counts(client, "http://prometheus")
+    assert pending.at is None and pending.up == {} and asked == []
