@@ -100,8 +100,9 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
 
 
 async def _write_response(writer: asyncio.StreamWriter, request: Request, response: Response, keep: bool) -> None:
-    """Status line, headers and body. A chunked body is sent as it is produced (gzipped when accepted, then with
-    chunked transfer encoding), waiting for the client every :data:`DRAIN_EVERY` bytes."""
+    """Status line, headers and body. A body of chunks is sent as it is produced, with chunked transfer encoding
+    (gzipped when accepted), waiting for the client every :data:`DRAIN_EVERY` bytes: at no time does the agent
+    hold the whole body."""
     head = (f"HTTP/1.1 {response.status} {REASONS.get(response.status, 'Status')}\r\n"
             f"Content-Type: {response.content_type}\r\n"
             + "".join(f"{k}: {v}\r\n" for k, v in response.headers.items())
@@ -112,29 +113,20 @@ async def _write_response(writer: asyncio.StreamWriter, request: Request, respon
         writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode("latin-1") + (body if send_body else b""))
         await writer.drain()
         return
-    if accepts_gzip(request.headers.get("accept-encoding", "")):
-        writer.write(f"{head}Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n".encode("latin-1"))
-        if send_body:
-            pending = 0
-            for piece in gzip_stream(response.chunks):
-                writer.write(b"%x\r\n%b\r\n" % (len(piece), piece))
-                pending += len(piece)
-                if pending >= DRAIN_EVERY:
-                    await writer.drain()
-                    pending = 0
-            writer.write(b"0\r\n\r\n")
-        await writer.drain()
-        return
-    pieces = list(response.chunks)
-    writer.write(f"{head}Content-Length: {sum(map(len, pieces))}\r\n\r\n".encode("latin-1"))
+    gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
+    encoding = "Content-Encoding: gzip\r\n" if gzipped else ""
+    writer.write(f"{head}{encoding}Transfer-Encoding: chunked\r\n\r\n".encode("latin-1"))
     if send_body:
         pending = 0
-        for piece in pieces:
-            writer.write(piece)
+        for piece in gzip_stream(response.chunks) if gzipped else response.chunks:
+            if not piece:
+                continue  # an empty chunk would end the body
+            writer.write(b"%x\r\n%b\r\n" % (len(piece), piece))
             pending += len(piece)
             if pending >= DRAIN_EVERY:
                 await writer.drain()
                 pending = 0
+        writer.write(b"0\r\n\r\n")
     await writer.drain()
 
 

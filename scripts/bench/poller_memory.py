@@ -68,6 +68,27 @@ def auths_yaml(topology: Topology, secrets: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def udp_block_below_ephemeral(size: int) -> int:
+    """Free UDP ports under Linux's ephemeral range (32768+), where other programs' clients cannot take one
+    between this check and the simulator's bind (as happened at 1,000 devices)."""
+    import socket
+
+    for base in range(20000, 32000 - size, 1500):
+        held = []
+        try:
+            for port in range(base, base + size):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                held.append(s)
+                s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+    return free_udp_block(size)
+
+
 def rss(pid: int) -> tuple[int, int]:
     status = Path(f"/proc/{pid}/status").read_text()
     fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
@@ -80,8 +101,8 @@ def measure(devices: int, code: Path) -> dict[str, float]:
     os.environ.update(secrets)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        fleet = SimFleet(topology, folder / "sim", base_port=free_udp_block(len(topology.devices)), processes=2,
-                         engine="fast", startup_timeout_s=600)
+        fleet = SimFleet(topology, folder / "sim", base_port=udp_block_below_ephemeral(len(topology.devices)),
+                         processes=2, engine="fast", startup_timeout_s=600)
         with fleet as endpoints:
             inventory = folder / "inventory.json"
             inventory.write_text(build_inventory(topology, endpoints).to_json())
