@@ -26,7 +26,7 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return False
 
 
-def gzip_stream(chunks: Iterable[bytes], level: int = GZIP_LEVEL) -> Iterator[bytes]:
+def gzip_stream(chunks: Iterable[bytes | memoryview], level: int = GZIP_LEVEL) -> Iterator[bytes]:
     """``chunks`` as one gzip member, in pieces of about :data:`GZIP_PIECE` bytes as they compress."""
     packer = zlib.compressobj(level, zlib.DEFLATED, 31)  # 31: a gzip header and trailer
     pending: list[bytes] = []

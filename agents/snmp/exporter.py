@@ -7,6 +7,7 @@ margin, and whatever was collected by then is returned with ``snmp_scrape_partia
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from dataclasses import dataclass, field
@@ -47,7 +48,9 @@ class Agent:
             response = await self.scrape(request)
         elif request.path == "/metrics":
             own = self.stats.render().encode()
-            response = Response(200, chunks=[*self.poller.chunks(), own] if self.poller else [own])
+            # Lazily: a list of views of every device's blob would keep them all alive as long as the response
+            # object lives (a kept-alive connection holds it until the next scrape), doubling what is held.
+            response = Response(200, chunks=itertools.chain(self.poller.chunks(), (own,)) if self.poller else [own])
         elif request.path == "/status":
             response = Response(200, json.dumps(self.status(), sort_keys=True), "application/json")
         elif request.path in ("/", "/healthz"):

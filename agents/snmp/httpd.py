@@ -38,7 +38,7 @@ class Response:
     __slots__ = ("_body", "chunks", "content_type", "headers", "status")
 
     def __init__(self, status: int = 200, body: str = "", content_type: str = TEXT_FORMAT,
-                 headers: dict[str, str] | None = None, chunks: Iterable[bytes] | None = None) -> None:
+                 headers: dict[str, str] | None = None, chunks: Iterable[bytes | memoryview] | None = None) -> None:
         self.status = status
         self._body = body
         self.content_type = content_type
@@ -91,6 +91,7 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
             # A body we do not read would be parsed as the next request: close after anything but GET/HEAD.
             keep = request.headers.get("connection", "").lower() != "close" and request.method in ("GET", "HEAD")
             await _write_response(writer, request, response, keep)
+            del response  # nothing of a body outlives its writing while the connection waits for the next request
             if not keep:
                 return
     except (ConnectionError, asyncio.CancelledError):
@@ -121,7 +122,9 @@ async def _write_response(writer: asyncio.StreamWriter, request: Request, respon
         for piece in gzip_stream(response.chunks) if gzipped else response.chunks:
             if not piece:
                 continue  # an empty chunk would end the body
-            writer.write(b"%x\r\n%b\r\n" % (len(piece), piece))
+            writer.write(b"%x\r\n" % len(piece))
+            writer.write(piece)  # a view of the poller's held bytes: not copied unless the socket is full
+            writer.write(b"\r\n")
             pending += len(piece)
             if pending >= DRAIN_EVERY:
                 await writer.drain()

@@ -1,17 +1,18 @@
-"""The latest poll of every device, held as its exposition text, one compressed piece per metric family.
+"""The latest poll of every device, held as the exposition text it is served as: one blob per device.
 
-WHY: the poller serves what it holds, so what it holds should cost no more than what it serves. A device's samples
-are joined, encoded and compressed (zlib level 1: its label-heavy lines shrink ~6x for ~0.5 ms per device) once,
-when its poll ends (``put``); a scrape inflates them family by family (``chunks``) without ever building the
-exposition as one string, so neither the held results nor a scrape cost the exposition's size twice
-(docs/performance.md: poller RSS against its /metrics size, 100 to 1,000 devices). The same store answers the
-small summary (``summary``) that `yunwang up` and people read instead of parsing the exposition.
+WHY: the poller serves what it holds, so what it holds should cost what it serves. When a device's poll ends
+(``put``) its samples are joined and encoded once into one bytes object (its families back to back, with their
+spans); a scrape writes zero-copy views of those spans family by family (``chunks``) without ever building the
+exposition as one string, nor copying a sample. One blob per device, not one object per family or sample: a
+city's device blob is 60-200 KB, above the mmap threshold the poller sets (agents/snmp/main.py), so each poll's
+new blob and the freed old one map and unmap whole pages instead of fragmenting the C heap (docs/performance.md:
+poller RSS against its /metrics size, 100 to 1,000 devices). The same store answers the small summary
+(``summary``) that `yunwang up` and people read instead of parsing the exposition.
 """
 
 from __future__ import annotations
 
 import time
-import zlib
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,18 +26,15 @@ def device_meta(results: list[DeviceResult], prefixes: Mapping[str, str]) -> str
     return write_scrape_meta(results, prefixes, old_names=True)
 
 
-HOLD_LEVEL = 1
-
-
 @dataclass(slots=True)
 class Held:
-    """One device's latest poll: its scrape figures, the families it produced (in order), their samples (each
-    family's lines, zlib-compressed) and the samples' size as served."""
+    """One device's latest poll: its scrape figures, the families it produced (in order), and its samples: one
+    blob with each family's (start, end) in it."""
 
     result: DeviceResult
     families: tuple[str, ...]
-    samples: dict[str, bytes]
-    size: int
+    blob: bytes
+    spans: dict[str, tuple[int, int]]
     polls: int = 1
 
 
@@ -59,24 +57,29 @@ class LatestResults:
             if name not in self.headers:
                 help_text = metric.help.replace("\\", "\\\\").replace("\n", " ")
                 self.headers[name] = f"# HELP {name} {help_text}\n# TYPE {name} {metric.prom_type}\n".encode()
-        samples: dict[str, bytes] = {}
-        size = 0
+        texts: list[str] = []
+        spans: dict[str, tuple[int, int]] = {}
+        at = 0
         for name, lines in result.families.items():
             if lines:
-                text = ("\n".join(lines) + "\n").encode()
-                size += len(text)
-                samples[name] = zlib.compress(text, HOLD_LEVEL)
+                text = "\n".join(lines) + "\n"
+                size = len(text) if text.isascii() else len(text.encode())
+                spans[name] = (at, at + size)
+                at += size
+                texts.append(text)
+        blob = "".join(texts).encode()
+        del texts
         families = tuple(result.metric_defs)
         result.families, result.metric_defs = {}, {}
         before = self.held.get(result.name)
-        self.held[result.name] = Held(result, families, samples, size, before.polls + 1 if before else 1)
+        self.held[result.name] = Held(result, families, blob, spans, before.polls + 1 if before else 1)
         if self.first_cycle_at is None and len(self.held) >= len(self.order):
             self.first_cycle_at = time.time()
 
     def results(self) -> list[DeviceResult]:
         return [h.result for name in self.order if (h := self.held.get(name)) is not None]
 
-    def chunks(self, prefixes: Mapping[str, str]) -> Iterator[bytes]:
+    def chunks(self, prefixes: Mapping[str, str]) -> Iterator[bytes | memoryview]:
         """The exposition: every family once (HELP, TYPE, every device's samples), then the scrape series.
 
         Byte for byte what ``render_families`` + ``write_scrape_meta`` give for the same results.
@@ -86,22 +89,17 @@ class LatestResults:
         for h in held:
             for name in h.families:
                 families.setdefault(name)
-        inflate = zlib.decompress
         for name in families:
             yield self.headers[name]
             for h in held:
-                found = h.samples.get(name)
-                if found is not None:
-                    yield inflate(found)
+                span = h.spans.get(name)
+                if span is not None:
+                    yield memoryview(h.blob)[span[0]:span[1]]
         yield device_meta([h.result for h in held], prefixes).encode()
 
     def size(self) -> int:
-        """Bytes of samples as served (the exposition without headers and scrape series)."""
-        return sum(h.size for h in self.held.values())
-
-    def held_size(self) -> int:
-        """Bytes of samples as held (compressed)."""
-        return sum(len(b) for h in self.held.values() for b in h.samples.values())
+        """Bytes of samples held, as served (the exposition without headers and scrape series)."""
+        return sum(len(h.blob) for h in self.held.values())
 
     def summary(self, interval: float) -> dict[str, object]:
         """Devices polled, up and failed per region, failure reasons, and how current the results are."""
@@ -133,5 +131,5 @@ class LatestResults:
             "oldest_result_seconds": round(now - min(stamps), 3) if stamps else None,
             "poll_seconds": {"median": durations[len(durations) // 2] if durations else None,
                              "max": durations[-1] if durations else None},
-            "samples_bytes": self.size(), "held_bytes": self.held_size(),
+            "held_bytes": self.size(),
         }

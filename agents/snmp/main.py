@@ -77,6 +77,7 @@ def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endp
         return asyncio.run(_once(jobs, concurrency))
     del polled, devices, source  # the topology (~12 MB for the city) is not needed once the jobs are prepared
     give_back_memory()
+    set_mmap_threshold()
     agent = Agent(modules, resolver, in_flight=in_flight)
     if jobs:
         agent.poller = Poller(jobs, interval, agent.stats, concurrency)
@@ -94,6 +95,20 @@ async def _once(jobs: list[DeviceJob], concurrency: int) -> int:
     for r in failed:
         print(f"{r.name}: {r.reason}: {r.error}", file=sys.stderr)
     return 1 if failed else 0
+
+
+MMAP_THRESHOLD = 64 * 1024
+"""Allocations from this size on get pages of their own (glibc's default threshold moves up to 32 MB as large blocks
+are freed): each device's held blob (agents/snmp/latest.py) then comes and goes without fragmenting the heap."""
+
+
+def set_mmap_threshold() -> None:
+    import contextlib
+    import ctypes
+
+    m_mmap_threshold = -3
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: its own allocator policy applies
+        ctypes.CDLL("libc.so.6").mallopt(m_mmap_threshold, MMAP_THRESHOLD)
 
 
 def give_back_memory() -> None:

@@ -205,7 +205,7 @@ class Poller:
             self._uptimes[name] = result.sys_uptime
         self.latest.put(result)  # kept until the next poll, as the bytes it is served as
 
-    def chunks(self) -> Iterator[bytes]:
+    def chunks(self) -> Iterator[bytes | memoryview]:
         """The devices' part of /metrics, a family at a time (see agents/snmp/latest.py)."""
         return self.latest.chunks(self._prefixes)
 

@@ -7,7 +7,8 @@ the fast simulator, one `yunwang agent snmp` process polling all of them (every 
 cycles and three scrapes, its peak RSS (VmHWM), and RSS / size. ``--code DIR`` runs the poller from another
 checkout (e.g. the commit before a change: `git worktree add /tmp/before <rev>`), with this venv.
 
-Usage: .venv/bin/python scripts/bench/poller_memory.py [--sizes 100,250,500,1000] [--code DIR] [--json FILE]
+Usage: .venv/bin/python scripts/bench/poller_memory.py [--sizes 100,250,500,1000] [--code DIR] [--concurrency 64]
+       [--json FILE]
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def rss(pid: int) -> tuple[int, int]:
     return int(fields["VmRSS"].split()[0]) * 1024, int(fields["VmHWM"].split()[0]) * 1024
 
 
-def measure(devices: int, code: Path) -> dict[str, float]:
+def measure(devices: int, code: Path, concurrency: int = 64) -> dict[str, float]:
     topology = city(devices)
     secrets = secrets_for(topology)
     os.environ.update(secrets)
@@ -113,7 +114,8 @@ def measure(devices: int, code: Path) -> dict[str, float]:
             log = open(folder / "poller.log", "wb")  # noqa: SIM115 - closed below
             proc = subprocess.Popen([sys.executable, "-m", "yunwang", "agent", "snmp", "--listen",
                                      f"127.0.0.1:{port}", "--inventory", str(inventory), "--auths", str(auths),
-                                     "--interval", "30s"], cwd=code, env=env, stdout=log, stderr=subprocess.STDOUT)
+                                     "--interval", "30s", "--concurrency", str(concurrency)], cwd=code, env=env,
+                                    stdout=log, stderr=subprocess.STDOUT)
             try:
                 url = f"http://127.0.0.1:{port}/metrics"
                 client = httpx.Client(timeout=120, trust_env=False)
@@ -135,6 +137,8 @@ def measure(devices: int, code: Path) -> dict[str, float]:
                 gz = len(client.get(url, headers={"Accept-Encoding": "gzip"}).content)
                 time.sleep(1)
                 now, peak = rss(proc.pid)
+                if os.environ.get("POLLER_SMAPS"):
+                    subprocess.run([sys.executable, os.environ["POLLER_SMAPS"], str(proc.pid)])
                 up = sum(float(v) for v in UP.findall(body))
             finally:
                 proc.send_signal(signal.SIGTERM)
@@ -152,9 +156,10 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100,250,500,1000")
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose poller runs (default: this one)")
+    parser.add_argument("--concurrency", type=int, default=64, help="devices the poller polls at once")
     parser.add_argument("--json", type=Path)
     options = parser.parse_args()
-    rows = [measure(int(n), options.code.resolve()) for n in options.sizes.split(",")]
+    rows = [measure(int(n), options.code.resolve(), options.concurrency) for n in options.sizes.split(",")]
     if len(rows) > 1:
         a, b = rows[0], rows[-1]
         slope = (b["rss"] - a["rss"]) / (b["metrics_bytes"] - a["metrics_bytes"])
