@@ -13,8 +13,6 @@ from infra.components.network_inventory import credential_fields
 from infra.databases import DATABASES_KEY, check_databases
 from infra.program import (
     DEFAULT_IMAGES,
-    MAX_SHARDS,
-    MIN_SHARDS,
     BackupSettings,
     Kubeconfigs,
     ProgramOptions,
@@ -22,12 +20,12 @@ from infra.program import (
     backup_hosts,
     backup_sites,
     build,
-    monitoring_planes,
     needed_databases,
     read_assets,
 )
 from infra.secret_values import Secret
 from yunwang.errors import InputError, Problem
+from yunwang.planes import MAX_SHARDS, MIN_SHARDS, monitoring_planes
 from yunwang.topology import Topology
 
 if TYPE_CHECKING:

@@ -7,7 +7,6 @@ one Kubernetes provider per region, and exports the stack outputs (never secrets
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,12 +45,9 @@ from infra.databases import Databases
 from infra.secret_values import Secret
 from yunwang.errors import InputError, Problem
 from yunwang.inventory import Inventory, build_inventory
+from yunwang.planes import monitoring_planes, poller_shards
 from yunwang.topology import SnmpProfile, Topology, Zone, ZoneKind
 
-DEVICES_PER_SHARD = 200
-MIN_SHARDS = 2
-"""Even a small region gets two poller shards: losing one pod then silences half the devices, not all."""
-MAX_SHARDS = 16
 MAX_NODES = 100
 """Nodes a region's cluster may have: the management zone's quota leaves room for one host agent on each."""
 RESERVED_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
@@ -184,30 +180,6 @@ def _zone_quota(platforms_cpu_mem: list[tuple[int, str, str]], monitoring_shards
                      limits_memory=f"{mem}Mi", pods=pods, storage="500Gi")
 
 
-def monitoring_planes(topo: Topology) -> tuple[Zone | None, dict[str, list[str]]]:
-    """The management zone and, per region hosting a plane, the regions whose devices it polls.
-
-    Every region with a security-management range hosts its own plane; regions without one are adopted by
-    the first city region with a plane (else the first region with one).
-    """
-    zone = topo.zone_of_kind(ZoneKind.SECURITY_MANAGEMENT)
-    if zone is None:
-        return None, {}
-    hosts = [r for r in topo.regions if zone.name in r.zones]
-    if not hosts:
-        return zone, {}
-    adopter = next((r for r in hosts if r.kind == "city"), hosts[0]).name
-    planes: dict[str, list[str]] = {r.name: [r.name] for r in hosts}
-    for r in topo.regions:
-        if r.name not in planes:
-            planes[adopter].append(r.name)
-    return zone, planes
-
-
-def shards_for(devices: int) -> int:
-    return max(MIN_SHARDS, min(MAX_SHARDS, math.ceil(devices / DEVICES_PER_SHARD)))
-
-
 def backed_up_databases(topo: Topology) -> dict[tuple[str, str], list[str]]:
     """(region, namespace) → the databases its backup job dumps: each plane's monitor and Grafana databases,
     and each data platform's database in its zone. Every database the stack uses is here."""
@@ -269,8 +241,7 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
     for p in topo.platforms:
         platforms_in[(p.region, p.zone)].append((p.replicas, p.cpu, p.memory))
 
-    shards = {name: shards_for(sum(len(devices_by_region[r]) for r in polled)) for name, polled in planes.items()}
-    shards.update((name, n) for name, n in opts.poller_shards if name in shards)
+    shards = poller_shards(topo, planes, opts.poller_shards)
     sites = backup_sites(topo, opts.backup.sites)
     backups = backed_up_databases(topo) if sites else {}
 

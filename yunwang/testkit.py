@@ -56,7 +56,7 @@ def free_udp_block(size: int, high: int = 65000) -> int:
 
 
 def free_tcp_block(size: int, high: int = 65000) -> int:
-    """The same for TCP (the simulated devices' SSH servers)."""
+    """The same for TCP (the simulated devices' SSH servers, poller shards)."""
     return free_block(size, socket.SOCK_STREAM, high)
 
 
