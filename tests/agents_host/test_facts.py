@@ -20,7 +20,8 @@ from .conftest import write_tree
 
 TOP_LEVEL = {"schema", "hostname", "collected_at", "os", "sshd", "login_defs", "pam", "auditd", "time_sync",
              "listening", "services", "sysctl", "users", "packages", "syslog", "errors",
-             "mac", "shell", "updates"}  # the last three: additions the host rules read
+             "mac", "shell", "updates",  # additions the host rules read
+             "package_db", "firewall", "crypto_policy"}  # RPM-family additions
 
 DEBIAN = {
     "etc/hostname": "gov-web-01\n",
@@ -119,7 +120,7 @@ def test_document_shape_is_the_contract(debian_root: Path) -> None:
     assert doc["hostname"] == "gov-web-01"
     assert doc["collected_at"].endswith("Z")
     assert doc["os"] == {"id": "debian", "version": "12", "kernel": "6.1.0-18-amd64",
-                         "pretty_name": "Debian GNU/Linux 12 (bookworm)"}
+                         "pretty_name": "Debian GNU/Linux 12 (bookworm)", "id_like": [], "family": "debian"}
     # The monitor accepts it as it is, and stores exactly what was sent.
     assert MonitorFacts.model_validate(doc).model_dump(mode="json", by_alias=True) == doc
 
