@@ -62,6 +62,31 @@ CASES: list[tuple[str, str, Any, str]] = [
     ("YW-HOST-026", "updates.security_pending", 4, "updates.security_pending"),
     ("YW-HOST-027", "services.running", ["sshd", "clamd"], "services.running"),
     ("YW-HOST-028", "services.running", ["sshd", "wazuh-agentd"], "services.running"),
+    ("YW-HOST-029", "firewall.active", False, "firewall.active"),
+    ("YW-HOST-029", "firewall.service", None, "firewall.active"),
+    ("YW-HOST-030", "firewall", {"service": "firewalld", "active": True, "default_zone": "public", "zones": [
+        {"name": "public", "target": "ACCEPT", "services": ["ssh"], "interfaces": ["eth0"], "sources": []}]},
+     "firewall.service"),
+    ("YW-HOST-030", "firewall", {"service": "firewalld", "active": True, "default_zone": "public", "zones": [
+        {"name": "public", "target": "default", "services": ["ssh", "telnet"], "interfaces": [], "sources": []}]},
+     "firewall.service"),
+    ("YW-HOST-031", "pam.authselect", {"installed": True, "profile": "sssd", "features": ["with-pwhistory"],
+                                       "managed": True}, "pam.authselect.installed"),
+    ("YW-HOST-031", "pam.authselect", {"installed": True, "profile": "sssd", "features": ["with-faillock"],
+                                       "managed": False}, "pam.authselect.installed"),
+    ("YW-HOST-032", "pam.pwhistory.enabled", False, "pam.pwhistory.enabled"),
+    ("YW-HOST-032", "pam.pwhistory.remember", 3, "pam.pwhistory.enabled"),
+    ("YW-HOST-033", "pam.unix.hash", "md5", "pam.unix.hash"),
+    ("YW-HOST-034", "pam.unix.nullok", True, "pam.unix.nullok"),
+    ("YW-HOST-035", "pam.su_wheel", False, "pam"),
+    ("YW-HOST-036", "auditd.config.max_log_file_action", "rotate", "auditd.config"),
+    ("YW-HOST-036", "auditd.config.disk_full_action", "suspend", "auditd.config"),
+    ("YW-HOST-036", "auditd.config.space_left_action", "syslog", "auditd.config"),
+    ("YW-HOST-037", "auditd.boot_audit", False, "auditd.installed"),
+    ("YW-HOST-038", "crypto_policy.policy", "LEGACY", "crypto_policy.policy"),
+    ("YW-HOST-038", "crypto_policy.policy", "DEFAULT:SHA1", "crypto_policy.policy"),
+    ("YW-HOST-039", "package_db.gpgcheck", False, "package_db.gpgcheck"),
+    ("YW-HOST-039", "package_db.repos_without_gpgcheck", ["everything (openEuler.repo)"], "package_db.gpgcheck"),
 ]
 
 
