@@ -194,7 +194,7 @@ def _missing_modules(ctx: FactContext, lines: list[tuple[str, str, str, dict[str
 
 @fact_source("pam")
 def pam_facts(ctx: FactContext) -> PamFacts:
-    files = tuple(dict.fromkeys(f for f in (*PASSWORD_FILES, *AUTH_FILES) if ctx.path(f).is_file()))
+    files = tuple(dict.fromkeys(f for f in (*PASSWORD_FILES, *AUTH_FILES) if ctx.resolve(f).is_file()))
     facts = PamFacts(files=["/" + f for f in files])
     lines = _stack(ctx, files)
     password = [(f, m.rsplit("/", 1)[-1], o) for f, kind, m, o, _ in lines if kind == "password"]
@@ -206,7 +206,7 @@ def pam_facts(ctx: FactContext) -> PamFacts:
     facts.pwhistory = _pwhistory(ctx, password)
     facts.unix = _unix(ctx, lines)
     facts.authselect = _authselect(ctx)
-    su = _stack(ctx, ("etc/pam.d/su",)) if ctx.path("etc/pam.d/su").is_file() else None
+    su = _stack(ctx, ("etc/pam.d/su",)) if ctx.resolve("etc/pam.d/su").is_file() else None
     if su is not None:
         facts.su_wheel = any(kind == "auth" and m.rsplit("/", 1)[-1] == "pam_wheel.so" for _, kind, m, _, _ in su)
     facts.missing_modules = _missing_modules(ctx, lines + (su or []))
