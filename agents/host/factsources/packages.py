@@ -92,7 +92,9 @@ def _signature_checking(ctx: FactContext, facts: PackageDbFacts) -> None:
     facts.gpgcheck = not main_off
     for repo_file in sorted(ctx.path("etc/yum.repos.d").glob("*.repo")):
         parser = _ini(ctx, str(repo_file.relative_to(ctx.root)))
-        for section in parser.sections() if parser is not None else []:
+        if parser is None:
+            continue
+        for section in parser.sections():
             if _is_off(parser.get(section, "enabled", fallback="1")):
                 continue
             gpgcheck = parser.get(section, "gpgcheck", fallback=None)

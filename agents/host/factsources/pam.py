@@ -139,8 +139,8 @@ def _pwhistory(ctx: FactContext, password: list[tuple[str, str, dict[str, str]]]
             return PwhistoryFacts(enabled=True, remember=remember)
     for _, module, options in password:
         if module == "pam_unix.so" and "remember" in options:
-            remember = _ints(options, ("remember",)).get("remember")
-            return PwhistoryFacts(enabled=bool(remember), remember=remember)
+            kept = _ints(options, ("remember",)).get("remember")
+            return PwhistoryFacts(enabled=bool(kept), remember=kept)
     return PwhistoryFacts()
 
 

@@ -18,17 +18,17 @@ import bz2
 import gzip
 import lzma
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, cast
 
 from agents.host.factsources.context import FactContext
 from agents.host.factsources.rpmdb import RpmPackage
 
 CACHE_GLOBS = ("var/cache/dnf/*/repodata/*updateinfo.xml*", "var/cache/libdnf5/*/repodata/*updateinfo.xml*",
                "var/cache/yum/*/*/*/*updateinfo.xml*", "var/cache/yum/*/*/*/repodata/*updateinfo.xml*")
-_OPENERS = {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open}
+_OPENERS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open}
 
 
 def rpmvercmp(a: str, b: str) -> int:
@@ -107,7 +107,7 @@ def cached_updateinfo(ctx: FactContext) -> list[Path]:
 def _open(path: Path) -> IO[bytes]:
     opener = _OPENERS.get(path.suffix)
     if opener is not None:
-        return opener(path, "rb")  # type: ignore[no-any-return]
+        return cast(IO[bytes], opener(path, "rb"))
     if path.suffix == ".xml":
         return path.open("rb")
     raise ValueError(f"{path.name}: compressed as {path.suffix}, which this agent does not read (run `dnf makecache` "
