@@ -46,10 +46,19 @@ def installed_dpkg(text: str) -> dict[str, str]:
     return installed
 
 
+def _dpkg(ctx: FactContext, source: str) -> dict[str, str] | None:
+    """The installed packages of dpkg's status file, parsed once per collection (packages and package_db)."""
+    def parse() -> dict[str, str] | None:
+        text = ctx.read(DPKG_STATUS, source)
+        return installed_dpkg(text) if text is not None else None
+
+    return ctx.memo("dpkg", parse)
+
+
 def _installed_names(ctx: FactContext) -> set[str] | None:
     if ctx.family == "debian":
-        text = ctx.read(DPKG_STATUS, "packages")
-        return set(installed_dpkg(text)) if text is not None else None
+        dpkg = _dpkg(ctx, "packages")
+        return set(dpkg) if dpkg is not None else None
     rpms = installed_rpms(ctx)
     return {p.name for p in rpms.packages} if rpms is not None else None
 
@@ -105,9 +114,9 @@ def _signature_checking(ctx: FactContext, facts: PackageDbFacts) -> None:
 @fact_source("package_db")
 def package_db(ctx: FactContext) -> PackageDbFacts:
     if ctx.family == "debian":
-        text = ctx.read(DPKG_STATUS, "package_db")
+        dpkg = _dpkg(ctx, "package_db")
         return PackageDbFacts(manager="dpkg", path="/" + DPKG_STATUS, format="dpkg status",
-                              installed=len(installed_dpkg(text)) if text is not None else None)
+                              installed=len(dpkg) if dpkg is not None else None)
     rpms = installed_rpms(ctx)
     if rpms is None:
         return PackageDbFacts()
