@@ -30,6 +30,8 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(PROJECT)]
 from host_example_data import OSES, Tree  # noqa: E402
 
 from agents.host.facts import collect_facts  # noqa: E402
+from agents.host.factsources.context import FactContext  # noqa: E402
+from agents.host.factsources.rpmdb import installed_rpms  # noqa: E402
 
 ROOTS = PROJECT / "tests" / "agents_host" / "fixtures" / "roots"
 EXAMPLES = PROJECT / "examples" / "hosts"
@@ -99,7 +101,13 @@ def write_tree(tree: Tree, root: Path) -> None:
         if old.name == database.name:
             database.parent.mkdir(parents=True, exist_ok=True)
             database.write_bytes(data)
-    build_rpmdb(tree.packages, database, bdb=tree.rpmdb_path.endswith("Packages"))
+    if _installed(root) != sorted(tree.packages):  # rebuilt databases differ in every byte (build and install times)
+        build_rpmdb(tree.packages, database, bdb=tree.rpmdb_path.endswith("Packages"))
+
+
+def _installed(root: Path) -> list[tuple[str, int, str, str, str]]:
+    rpms = installed_rpms(FactContext(root))
+    return sorted((p.name, p.epoch, p.version, p.release, p.arch) for p in rpms.packages) if rpms else []
 
 
 def facts_document(root: Path) -> str:

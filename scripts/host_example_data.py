@@ -383,7 +383,7 @@ PAM_MODULES = ("pam_env", "pam_faildelay", "pam_faillock", "pam_usertype", "pam_
 
 # --- configuration texts --------------------------------------------------------------------------------------------
 
-def _login_defs(max_days: int, umask: str, method: str) -> str:
+def _login_defs(max_days: int, umask: str, method: str, min_days: int = 0) -> str:
     return f"""#
 # Please note that the parameters in this configuration file control the
 # behavior of the tools from the shadow-utils component.
@@ -394,7 +394,7 @@ MAIL_DIR	/var/spool/mail
 #	PASS_MIN_DAYS	Minimum number of days allowed between password changes.
 #	PASS_WARN_AGE	Number of days warning given before a password expires.
 PASS_MAX_DAYS	{max_days}
-PASS_MIN_DAYS	0
+PASS_MIN_DAYS	{min_days}
 PASS_WARN_AGE	7
 UID_MIN                  1000
 UID_MAX                 60000
@@ -434,16 +434,21 @@ PermitEmptyPasswords no
 PasswordAuthentication yes
 AuthenticationMethods publickey,password
 MaxAuthTries 3
+LoginGraceTime 60
+MaxStartups 10:30:60
+MaxSessions 10
 ClientAliveInterval 300
 ClientAliveCountMax 0
 X11Forwarding no
+DisableForwarding yes
 AllowTcpForwarding no
 AllowGroups wheel
 Ciphers aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-ctr,aes128-gcm@openssh.com
 MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com
 KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group16-sha512
 """
-    return common + """PermitRootLogin yes
+    legacy = "HostbasedAuthentication yes\nIgnoreRhosts no\n" if distro is KYLIN else ""  # an rsh-era habit
+    return common + legacy + """PermitRootLogin yes
 PasswordAuthentication yes
 X11Forwarding yes
 Ciphers aes128-ctr,aes192-ctr,aes256-ctr,aes128-cbc,3des-cbc
@@ -862,7 +867,7 @@ def hardened(distro: Distro) -> Tree:
                         hash_="sha512", generated=distro.authselect)
     _pam(tree, distro, stack, authselect_features=["with-faillock", "with-pwhistory", "without-nullok"])
     tree.files.update({
-        "etc/login.defs": _login_defs(90, "027", "SHA512"),
+        "etc/login.defs": _login_defs(90, "027", "SHA512", min_days=1),
         "etc/security/faillock.conf": FAILLOCK_CONF.format(deny=5, even_deny_root=""),
         "etc/security/pwquality.conf": PWQUALITY_CONF.format(minlen=12, credit=-1, minclass=3),
         "etc/security/pwhistory.conf": "# Number of old passwords to remember.\nremember = 5\nenforce_for_root\n",

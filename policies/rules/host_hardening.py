@@ -24,7 +24,8 @@ def _process_names(facts: HostFacts) -> set[str]:
                   "`kernel.yama.ptrace_scope = 1`.",
       remediation_zh="在 /etc/login.defs 设置 `UMASK 027`，并设置 fs.protected_hardlinks/symlinks = 1、"
                      "kernel.yama.ptrace_scope = 1。",
-      peers=("cis-rhel9:1.5.2", "openeuler-sec:1.1.16", "openeuler-sec:3.5.22"))
+      peers=("cis-rhel9:1.5.2", "cis-rhel9:5.4.3.3", "openeuler-sec:1.1.5", "openeuler-sec:1.1.16",
+             "openeuler-sec:3.5.22"))
 def file_access_defaults(facts: HostFacts) -> Iterator[Violation]:
     missing = facts.unknown("login_defs", "sysctl")
     if missing:

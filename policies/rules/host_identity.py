@@ -10,6 +10,9 @@ from policies.facts_host import HostFacts
 MAX_PASSWORD_AGE_DAYS = 90
 MIN_PASSWORD_LENGTH = 8
 MAX_IDLE_S = 900
+MIN_UNLOCK_S = 900
+MIN_PASSWORD_DAYS = 1
+MIN_WARN_DAYS = 7
 # Accounts every distribution creates for daemons; none of them should have a login shell.
 SYSTEM_ACCOUNTS = frozenset({"daemon", "bin", "sys", "games", "man", "lp", "mail", "news", "uucp", "proxy",
                              "www-data", "backup", "list", "irc", "gnats", "nobody", "ftp", "operator", "adm",
@@ -213,3 +216,52 @@ def system_accounts_with_shell(facts: HostFacts) -> Iterator[Violation]:
     for name in facts.str_list("users.shell_users"):
         if name in SYSTEM_ACCOUNTS:
             yield Violation(facts.target(), f"system account {name} has an interactive login shell")
+
+
+@rule(id="YW-HOST-043", clauses=["8.1.4.1-b"], severity="low", source="host",
+      title="Locked accounts unlock quickly or root is never locked", title_zh="锁定时间过短或 root 不受锁定",
+      remediation=f"Set `unlock_time = {MIN_UNLOCK_S}` (or more; 0 waits for an administrator) and `even_deny_root` "
+                  "in /etc/security/faillock.conf.",
+      remediation_zh=f"在 /etc/security/faillock.conf 中设置 `unlock_time = {MIN_UNLOCK_S}` 或更大"
+                     "（0 表示由管理员解锁），并启用 `even_deny_root`。",
+      peers=("cis-rhel9:5.3.3.1.2", "cis-rhel9:5.3.3.1.3"))
+def lockout_strength(facts: HostFacts) -> Iterator[Violation]:
+    missing = facts.unknown("pam.faillock.enabled")
+    if missing:
+        yield missing
+        return
+    missing_modules = facts.str_list("pam.missing_modules")
+    for module in ("faillock", "tally2"):
+        if not facts.get(f"pam.{module}.enabled") or f"pam_{module}.so" in missing_modules:
+            continue  # YW-HOST-007 reports a stack that locks nobody
+        unlock = facts.int_or_none(f"pam.{module}.unlock_time")
+        if unlock is not None and 0 < unlock < MIN_UNLOCK_S:
+            yield Violation(facts.target(), f"pam_{module} unlock_time={unlock}: a guesser may try again after "
+                                            f"{unlock} s (at least {MIN_UNLOCK_S})")
+        if facts.get(f"pam.{module}.even_deny_root") is False:
+            yield Violation(facts.target(), f"pam_{module} without even_deny_root: root's password may be guessed "
+                                            "without limit")
+
+
+@rule(id="YW-HOST-044", clauses=["8.1.4.1-a"], severity="low", source="host",
+      title="Passwords may be changed again at once", title_zh="口令可被立即再次修改",
+      remediation=f"Set `PASS_MIN_DAYS {MIN_PASSWORD_DAYS}` and `PASS_WARN_AGE {MIN_WARN_DAYS}` in /etc/login.defs and "
+                  "apply them to existing accounts (`chage --mindays 1 --warndays 7 NAME`).",
+      remediation_zh=f"在 /etc/login.defs 中设置 `PASS_MIN_DAYS {MIN_PASSWORD_DAYS}`、`PASS_WARN_AGE {MIN_WARN_DAYS}`，"
+                     "并用 `chage` 应用到现有账号。",
+      peers=("cis-rhel9:5.4.1.2", "cis-rhel9:5.4.1.3"))
+def password_min_age(facts: HostFacts) -> Iterator[Violation]:
+    missing = facts.unknown("login_defs")
+    if missing:
+        yield missing
+        return
+    if not facts.get("login_defs"):
+        return  # no login.defs read: YW-HOST-006 reports what is missing
+    min_days = facts.int_or_none("login_defs.PASS_MIN_DAYS") or 0  # shadow-utils' default when unset
+    if min_days < MIN_PASSWORD_DAYS:
+        yield Violation(facts.target(), f"PASS_MIN_DAYS {min_days}: a user can cycle through the remembered "
+                                        "passwords in minutes and be back at the old one")
+    warn = facts.int_or_none("login_defs.PASS_WARN_AGE")
+    if warn is not None and warn < MIN_WARN_DAYS:
+        yield Violation(facts.target(), f"PASS_WARN_AGE {warn}: users get less than {MIN_WARN_DAYS} days' notice "
+                                        "before their password expires")

@@ -26,7 +26,7 @@ DISK_FULL_SAFE = frozenset({"halt", "single"})
                   "(Debian family).",
       remediation_zh="启用主机防火墙，仅放行管理与业务端口：`systemctl enable --now firewalld`"
                      "（openEuler、麒麟、统信服务器版），Debian 系使用 `ufw enable` 或 nftables。",
-      peers=("cis-rhel9:4.1.1", "cis-rhel9:4.1.2", "openeuler-sec:3.2.1", "openeuler-sec:3.2.5",
+      peers=("openeuler-sec:3.2.1", "openeuler-sec:3.2.5",
              "openeuler-sec:3.2.11"))
 def host_firewall(facts: HostFacts) -> Iterator[Violation]:
     missing = facts.unknown("firewall.active")
@@ -168,8 +168,7 @@ def su_restricted(facts: HostFacts) -> Iterator[Violation]:
                   "(or exec) and `disk_full_action = halt` or `single`, and forward the records to the log server.",
       remediation_zh="在 /etc/audit/auditd.conf 设置 `max_log_file_action = keep_logs`、`space_left_action = email`、"
                      "`disk_full_action = halt` 或 `single`，并将审计记录转发到日志服务器。",
-      peers=("cis-rhel9:6.3.2.2", "cis-rhel9:6.3.2.3", "cis-rhel9:6.3.2.4", "openeuler-sec:4.1.2",
-             "openeuler-sec:4.1.12"))
+      peers=("cis-rhel9:6.3.2.2", "cis-rhel9:6.3.2.3", "cis-rhel9:6.3.2.4", "openeuler-sec:4.1.12"))
 def audit_log_retention(facts: HostFacts) -> Iterator[Violation]:
     missing = facts.unknown("auditd.config")
     if missing:

@@ -29,6 +29,10 @@ SYSCTL_EXPECTED: dict[str, tuple[tuple[str, ...], str]] = {
     "net.ipv4.conf.all.rp_filter": (("1", "2"), "spoofed source addresses are accepted"),
     "kernel.randomize_va_space": (("2",), "full address-space randomisation is off"),
     "fs.suid_dumpable": (("0",), "set-uid programs may dump memory holding secrets"),
+    "net.ipv4.conf.all.secure_redirects": (("0",), "redirects from the gateways are still followed"),
+    "net.ipv4.icmp_ignore_bogus_error_responses": (("1",), "bogus ICMP errors fill the logs"),
+    "net.ipv4.conf.all.log_martians": (("1",), "packets with impossible source addresses go unlogged"),
+    "kernel.dmesg_restrict": (("1",), "unprivileged users read the kernel log"),
     "kernel.kptr_restrict": (("1", "2"), "kernel addresses leak to unprivileged users"),
 }
 
@@ -118,7 +122,9 @@ def ssh_weak_crypto(facts: HostFacts) -> Iterator[Violation]:
       remediation="Set the listed sysctls in /etc/sysctl.d/ (e.g. `net.ipv4.conf.all.accept_redirects = 0`).",
       remediation_zh="在 /etc/sysctl.d/ 中修正所列内核参数（如 `net.ipv4.conf.all.accept_redirects = 0`）。",
       peers=("cis-rhel9:1.5.1", "cis-rhel9:3.3.2", "cis-rhel9:3.3.4", "cis-rhel9:3.3.5", "cis-rhel9:3.3.7",
-             "cis-rhel9:3.3.8", "cis-rhel9:3.3.10", "openeuler-sec:3.5.3", "openeuler-sec:3.5.6",
+             "cis-rhel9:3.3.8", "cis-rhel9:3.3.10", "cis-rhel9:3.3.3", "cis-rhel9:3.3.6", "cis-rhel9:3.3.9",
+             "openeuler-sec:3.5.2", "openeuler-sec:3.5.10", "openeuler-sec:3.5.15", "openeuler-sec:3.5.20",
+             "openeuler-sec:3.5.3", "openeuler-sec:3.5.6",
              "openeuler-sec:3.5.7", "openeuler-sec:3.5.8", "openeuler-sec:3.5.11", "openeuler-sec:3.5.13",
              "openeuler-sec:3.5.14"))
 def risky_sysctls(facts: HostFacts) -> Iterator[Violation]:

@@ -87,6 +87,21 @@ CASES: list[tuple[str, str, Any, str]] = [
     ("YW-HOST-038", "crypto_policy.policy", "DEFAULT:SHA1", "crypto_policy.policy"),
     ("YW-HOST-039", "package_db.gpgcheck", False, "package_db.gpgcheck"),
     ("YW-HOST-039", "package_db.repos_without_gpgcheck", ["everything (openEuler.repo)"], "package_db.gpgcheck"),
+    ("YW-HOST-040", "sshd.settings.hostbasedauthentication", "yes", "sshd.settings"),
+    ("YW-HOST-040", "sshd.settings.ignorerhosts", "no", "sshd.settings"),
+    ("YW-HOST-040", "sshd.settings.permituserenvironment", "yes", "sshd.settings"),
+    ("YW-HOST-040", "sshd.settings.usepam", "no", "sshd.settings"),
+    ("YW-HOST-041", "sshd.settings.logingracetime", "120", "sshd.settings"),
+    ("YW-HOST-041", "sshd.settings.logingracetime", "0", "sshd.settings"),
+    ("YW-HOST-041", "sshd.settings.maxstartups", "10:30:100", "sshd.settings"),
+    ("YW-HOST-041", "sshd.settings.maxsessions", "64", "sshd.settings"),
+    ("YW-HOST-041", "sshd.settings.loglevel", "QUIET", "sshd.settings"),
+    ("YW-HOST-042", "sshd.settings.allowtcpforwarding", "yes", "sshd.settings"),
+    ("YW-HOST-042", "sshd.settings.allowtcpforwarding", "local", "sshd.settings"),
+    ("YW-HOST-043", "pam.faillock.unlock_time", 60, "pam.faillock.enabled"),
+    ("YW-HOST-043", "pam.faillock.even_deny_root", False, "pam.faillock.enabled"),
+    ("YW-HOST-044", "login_defs.PASS_MIN_DAYS", 0, "login_defs"),
+    ("YW-HOST-044", "login_defs.PASS_WARN_AGE", 3, "login_defs"),
 ]
 
 
@@ -134,7 +149,7 @@ def test_ssh_rules_do_not_apply_without_sshd() -> None:
     data = host_facts("insecure")
     data["sshd"] = {"installed": False, "settings": {}}
     ssh_rules = ("YW-HOST-001", "YW-HOST-002", "YW-HOST-008", "YW-HOST-009", "YW-HOST-010", "YW-HOST-020",
-                 "YW-HOST-022", "YW-HOST-025")
+                 "YW-HOST-022", "YW-HOST-025", "YW-HOST-040", "YW-HOST-041", "YW-HOST-042")
     assert {r: host_violations(r, data) for r in ssh_rules} == {r: [] for r in ssh_rules}
 
 
@@ -183,3 +198,21 @@ def test_time_sync_takes_the_service_name_as_reported(service: str) -> None:
     data["time_sync"]["synchronized"] = False
     (violation,) = host_violations("YW-HOST-015", data)
     assert violation.message.startswith(f"{service} runs but the clock is not synchronised")
+
+
+@pytest.mark.parametrize(("settings", "judged"), [
+    ({"logingracetime": "2m"}, True), ({"logingracetime": "1m"}, False), ({"logingracetime": "0"}, True),
+    ({"maxstartups": "10:30:60"}, False), ({"maxstartups": "5"}, False), ({"maxstartups": "20:30:60"}, True),
+    ({"disableforwarding": "yes", "allowtcpforwarding": "yes"}, False),
+])
+def test_ssh_limits_read_sshds_own_formats(settings: dict[str, str], judged: bool) -> None:
+    data = host_facts("hardened")
+    data["sshd"]["settings"].update(settings)
+    found = host_violations("YW-HOST-041", data) + host_violations("YW-HOST-042", data)
+    assert bool(found) is judged, found
+
+
+def test_settings_an_older_agent_did_not_write_are_not_judged() -> None:
+    data = host_facts("hardened")  # its sshd -T settings lack LoginGraceTime, MaxStartups, UsePAM …
+    assert not {"logingracetime", "maxstartups", "usepam", "allowtcpforwarding"} & set(data["sshd"]["settings"])
+    assert [v for r in ("YW-HOST-040", "YW-HOST-041", "YW-HOST-042") for v in host_violations(r, data)] == []
