@@ -30,10 +30,13 @@ SYSCTL_EXPECTED: dict[str, tuple[tuple[str, ...], str]] = {
     "kernel.randomize_va_space": (("2",), "full address-space randomisation is off"),
     "fs.suid_dumpable": (("0",), "set-uid programs may dump memory holding secrets"),
     "net.ipv4.conf.all.secure_redirects": (("0",), "redirects from the gateways are still followed"),
-    "net.ipv4.icmp_ignore_bogus_error_responses": (("1",), "bogus ICMP errors fill the logs"),
-    "net.ipv4.conf.all.log_martians": (("1",), "packets with impossible source addresses go unlogged"),
-    "kernel.dmesg_restrict": (("1",), "unprivileged users read the kernel log"),
     "kernel.kptr_restrict": (("1", "2"), "kernel addresses leak to unprivileged users"),
+}
+# Settings that decide what the kernel logs and who may read its log: weaker than the above, judged apart (low).
+SYSCTL_LOGGING: dict[str, tuple[tuple[str, ...], str]] = {
+    "net.ipv4.conf.all.log_martians": (("1",), "packets with impossible source addresses go unlogged"),
+    "net.ipv4.icmp_ignore_bogus_error_responses": (("1",), "bogus ICMP error replies fill the log"),
+    "kernel.dmesg_restrict": (("1",), "unprivileged users read the kernel log (addresses, device details)"),
 }
 
 
@@ -122,8 +125,7 @@ def ssh_weak_crypto(facts: HostFacts) -> Iterator[Violation]:
       remediation="Set the listed sysctls in /etc/sysctl.d/ (e.g. `net.ipv4.conf.all.accept_redirects = 0`).",
       remediation_zh="在 /etc/sysctl.d/ 中修正所列内核参数（如 `net.ipv4.conf.all.accept_redirects = 0`）。",
       peers=("cis-rhel9:1.5.1", "cis-rhel9:3.3.2", "cis-rhel9:3.3.4", "cis-rhel9:3.3.5", "cis-rhel9:3.3.7",
-             "cis-rhel9:3.3.8", "cis-rhel9:3.3.10", "cis-rhel9:3.3.3", "cis-rhel9:3.3.6", "cis-rhel9:3.3.9",
-             "openeuler-sec:3.5.2", "openeuler-sec:3.5.10", "openeuler-sec:3.5.15", "openeuler-sec:3.5.20",
+             "cis-rhel9:3.3.8", "cis-rhel9:3.3.10", "cis-rhel9:3.3.6", "openeuler-sec:3.5.20",
              "openeuler-sec:3.5.3", "openeuler-sec:3.5.6",
              "openeuler-sec:3.5.7", "openeuler-sec:3.5.8", "openeuler-sec:3.5.11", "openeuler-sec:3.5.13",
              "openeuler-sec:3.5.14"))
@@ -132,11 +134,32 @@ def risky_sysctls(facts: HostFacts) -> Iterator[Violation]:
     if missing:
         yield missing
         return
+    yield from _sysctl_violations(facts, SYSCTL_EXPECTED)
+
+
+def _sysctl_violations(facts: HostFacts, expected: dict[str, tuple[tuple[str, ...], str]]) -> Iterator[Violation]:
+    """One violation per collected sysctl outside its accepted values (a sysctl not collected is not judged)."""
     values = facts.get("sysctl") or {}
-    for key, (accepted, why) in SYSCTL_EXPECTED.items():
+    for key, (accepted, why) in expected.items():
         value = values.get(key)
         if value is not None and str(value) not in accepted:
             yield Violation(facts.target(), f"{key} = {value} (want {' or '.join(accepted)}): {why}")
+
+
+@rule(id="YW-HOST-045", clauses=["8.1.4.3-a", "8.1.4.4-b"], severity="low", source="host",
+      title="Kernel logs too little or lets anyone read its log", title_zh="内核日志记录不足或日志可被任意读取",
+      remediation="Set `net.ipv4.conf.all.log_martians = 1`, `net.ipv4.icmp_ignore_bogus_error_responses = 1` and "
+                  "`kernel.dmesg_restrict = 1` in /etc/sysctl.d/.",
+      remediation_zh="在 /etc/sysctl.d/ 中设置 `net.ipv4.conf.all.log_martians = 1`、"
+                     "`net.ipv4.icmp_ignore_bogus_error_responses = 1`、`kernel.dmesg_restrict = 1`。",
+      peers=("cis-rhel9:3.3.3", "cis-rhel9:3.3.9", "openeuler-sec:3.5.2", "openeuler-sec:3.5.10",
+             "openeuler-sec:3.5.15"))
+def kernel_logging(facts: HostFacts) -> Iterator[Violation]:
+    missing = facts.unknown("sysctl")
+    if missing:
+        yield missing
+        return
+    yield from _sysctl_violations(facts, SYSCTL_LOGGING)
 
 
 @rule(id="YW-HOST-022", clauses=["8.1.4.4-b"], severity="low", source="host",

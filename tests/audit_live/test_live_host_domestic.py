@@ -17,7 +17,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "hosts"
 COMMON = {"YW-HOST-001", "YW-HOST-006", "YW-HOST-007", "YW-HOST-008", "YW-HOST-009", "YW-HOST-010", "YW-HOST-013",
           "YW-HOST-014", "YW-HOST-016", "YW-HOST-017", "YW-HOST-018", "YW-HOST-019", "YW-HOST-020", "YW-HOST-021",
           "YW-HOST-022", "YW-HOST-023", "YW-HOST-024", "YW-HOST-025", "YW-HOST-026", "YW-HOST-027", "YW-HOST-028",
-          "YW-HOST-034", "YW-HOST-035", "YW-HOST-036", "YW-HOST-037", "YW-HOST-041", "YW-HOST-042", "YW-HOST-044"}
+          "YW-HOST-034", "YW-HOST-035", "YW-HOST-036", "YW-HOST-037", "YW-HOST-041", "YW-HOST-042", "YW-HOST-044",
+          "YW-HOST-045"}
 EXPECTED = {
     # authselect without its features, LEGACY crypto policy, a trusted zone and clear-text services in firewalld
     "openeuler-22.03-insecure": COMMON | {"YW-HOST-005", "YW-HOST-030", "YW-HOST-031", "YW-HOST-032", "YW-HOST-038"},

@@ -102,6 +102,8 @@ CASES: list[tuple[str, str, Any, str]] = [
     ("YW-HOST-043", "pam.faillock.even_deny_root", False, "pam.faillock.enabled"),
     ("YW-HOST-044", "login_defs.PASS_MIN_DAYS", 0, "login_defs"),
     ("YW-HOST-044", "login_defs.PASS_WARN_AGE", 3, "login_defs"),
+    ("YW-HOST-045", "sysctl.net.ipv4.conf.all.log_martians", "0", "sysctl"),
+    ("YW-HOST-045", "sysctl.kernel.dmesg_restrict", "0", "sysctl"),
 ]
 
 
