@@ -4,6 +4,7 @@ each hardened and insecure (fixtures/roots, written by scripts/gen_host_examples
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -142,3 +143,85 @@ def test_examples_hold_what_the_agent_collects(tree: str) -> None:
     example.pop("collected_at")
     collected.pop("collected_at")
     assert example == collected, "run scripts/gen_host_examples.py after changing the trees or the readers"
+
+
+def _copy(tree: str, tmp_path: Path) -> Path:
+    root = tmp_path / tree
+    shutil.copytree(ROOTS / tree, root, symlinks=True)
+    return root
+
+
+@pytest.mark.parametrize(("tree", "damage"), [
+    ("kylin-v10-sp3-insecure", lambda p: p.write_bytes(p.read_bytes()[:5000])),   # truncated Berkeley DB
+    ("kylin-v10-sp3-insecure", lambda p: p.write_bytes(b"\0" * 8192)),            # not a hash database
+    ("openeuler-22.03-insecure", lambda p: p.write_bytes(b"SQLite format 3\0" + b"\xff" * 4000)),
+])
+def test_damaged_rpm_database_is_an_error_not_a_guess(tree: str, damage: Any, tmp_path: Path) -> None:
+    root = _copy(tree, tmp_path)
+    database = next(p for p in (root / "var/lib/rpm").iterdir())
+    damage(database)
+    facts = json.loads(collect_facts(root).to_json())
+    messages = " ".join(e["message"] for e in facts["errors"])
+    assert f"/var/lib/rpm/{database.name}" in messages or "RPM database could not be read" in messages
+    assert facts["packages"] == {} or "packages" in {e["source"] for e in facts["errors"]}
+    assert "security_pending" not in facts["updates"]  # unknown, not "nothing pending"
+
+
+def test_yum3_cache_layout_and_compressions(tmp_path: Path) -> None:
+    """yum 3 keeps updateinfo under /var/cache/yum/<arch>/<releasever>/<repo>/; bz2 and plain XML are read,
+    zstd is reported."""
+    import bz2
+
+    root = _copy("uos-20-insecure", tmp_path)
+    dnf = next((root / "var/cache/dnf").rglob("*updateinfo.xml.gz"))
+    text = gzip.decompress(dnf.read_bytes())
+    shutil.rmtree(root / "var/cache/dnf")
+    yum = root / "var/cache/yum/x86_64/20/UnionTechOS-20-update"
+    yum.mkdir(parents=True)
+    (yum / "0a1b-updateinfo.xml.bz2").write_bytes(bz2.compress(text))
+    updates = json.loads(collect_facts(root).to_json())["updates"]
+    assert updates["packages"] == ["openssl"] and updates["lists"][0].endswith(".xml.bz2")
+    (yum / "0a1b-updateinfo.xml.bz2").unlink()
+    (yum / "0a1b-updateinfo.xml").write_bytes(text)
+    assert json.loads(collect_facts(root).to_json())["updates"]["security_pending"] == 1
+    (yum / "0a1b-updateinfo.xml").rename(yum / "0a1b-updateinfo.xml.zst")
+    facts = json.loads(collect_facts(root).to_json())
+    assert "security_pending" not in facts["updates"]
+    assert any(".zst" in e["message"] for e in facts["errors"] if e["source"] == "updates")
+
+
+def test_no_dnf_cache_says_so(tmp_path: Path) -> None:
+    root = _copy("openeuler-22.03-hardened", tmp_path)
+    shutil.rmtree(root / "var/cache/dnf")
+    facts = json.loads(collect_facts(root).to_json())
+    assert "security_pending" not in facts["updates"]
+    assert any("no cached updateinfo" in e["message"] for e in facts["errors"] if e["source"] == "updates")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("1.0", "1.0"), ("1.0", "2.0"), ("2.0.1", "2.0"), ("1.0a", "1.0"), ("1.0~rc1", "1.0"), ("1.0~rc1", "1.0~rc2"),
+    ("1.0^", "1.0"), ("1.0^git1", "1.0^git2"), ("1.0^git1", "1.01"), ("5.5p1", "5.5p10"), ("1.1.1m", "1.1.1k"),
+    ("20.oe2203", "15.oe2203"), ("10", "9"), ("a", "1"), ("001", "1"), ("1.0", "1_0"), ("1.0~rc1^git1", "1.0~rc1"),
+])
+def test_rpm_version_order(a: str, b: str) -> None:
+    from agents.host.factsources.updateinfo import rpmvercmp
+
+    ours = rpmvercmp(a, b)
+    assert ours == -rpmvercmp(b, a)
+    if shutil.which("rpm") is None:
+        pytest.skip("rpm not installed: only the symmetry is checked")
+    done = subprocess.run(["rpm", "--eval", f'%{{lua: print(rpm.vercmp("{a}", "{b}"))}}'], capture_output=True,
+                          text=True, timeout=30, check=True)
+    assert ours == int(done.stdout.strip())
+
+
+@pytest.mark.parametrize(("os_release", "family"), [
+    ('ID="openEuler"\nVERSION_ID="22.03"\n', "rpm"), ('ID="kylin"\nVERSION_ID="V10"\n', "rpm"),
+    ('ID=uos\nVERSION_ID="20"\n', None),  # UOS ships a Debian (desktop) and an RPM (server) layout under one id
+    ('ID="anolis"\nID_LIKE="rhel fedora centos"\n', "rpm"), ('ID=deepin\n', "debian"),
+])
+def test_family_from_os_release_without_a_package_database(os_release: str, family: str | None,
+                                                           tmp_path: Path) -> None:
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc/os-release").write_text(os_release)
+    assert FactContext(tmp_path).family == family

@@ -121,7 +121,10 @@ def bdb_blobs(data: bytes) -> Iterator[bytes]:
     if data[25] != _BDB_HASH_META or page_size not in {512 << n for n in range(8)} or data[24] != 0:
         raise RpmDbError(f"unexpected Berkeley DB hash metadata (page size {page_size}, encrypted {data[24]})")
     last_page = struct.unpack_from(order + "I", data, 32)[0]
-    for number in range(1, min(last_page + 1, len(data) // page_size)):
+    if (last_page + 1) * page_size > len(data):
+        raise RpmDbError(f"truncated: its metadata names {last_page + 1} pages of {page_size} bytes, the file holds "
+                         f"{len(data) // page_size}")
+    for number in range(1, last_page + 1):
         page = data[number * page_size:(number + 1) * page_size]
         if page[25] not in (_BDB_HASH, _BDB_HASH_UNSORTED):
             continue
@@ -149,7 +152,10 @@ def _overflow(data: bytes, number: int, length: int, page_size: int, order: str)
         following, used = struct.unpack_from(order + "I", page, 16)[0], struct.unpack_from(order + "H", page, 22)[0]
         chunks.append(page[_BDB_PAGE_HEADER:_BDB_PAGE_HEADER + used] if following == 0 else page[_BDB_PAGE_HEADER:])
         number = following
-    return b"".join(chunks)[:length]
+    value = b"".join(chunks)
+    if len(value) < length:
+        raise RpmDbError(f"a package header of {length} bytes ends after {len(value)} (broken overflow pages)")
+    return value[:length]
 
 
 def _rpm_query(ctx: FactContext) -> tuple[RpmPackage, ...] | None:
