@@ -218,3 +218,24 @@ def test_settings_an_older_agent_did_not_write_are_not_judged() -> None:
     data = host_facts("hardened")  # its sshd -T settings lack LoginGraceTime, MaxStartups, UsePAM …
     assert not {"logingracetime", "maxstartups", "usepam", "allowtcpforwarding"} & set(data["sshd"]["settings"])
     assert [v for r in ("YW-HOST-040", "YW-HOST-041", "YW-HOST-042") for v in host_violations(r, data)] == []
+
+
+def test_selinux_enforcing_now_but_not_after_a_reboot() -> None:
+    data = host_facts("hardened")
+    data["mac"].update({"selinux": "enforcing", "apparmor": False, "selinux_config": "enforcing"})
+    assert host_violations("YW-HOST-024", data) == []
+    data["mac"]["selinux_config"] = "permissive"
+    (violation,) = host_violations("YW-HOST-024", data)
+    assert "SELINUX=permissive" in violation.message and "next boot" in violation.message
+
+
+@pytest.mark.parametrize("module", ["tally2", "faillock"])
+def test_lockout_module_named_but_not_installed(module: str) -> None:
+    data = host_facts("hardened")
+    data["pam"]["faillock"]["enabled"] = module == "faillock"
+    data["pam"]["tally2"] = {"enabled": module == "tally2", "deny": 5, "unlock_time": 900}
+    assert host_violations("YW-HOST-007", data) == []
+    data["pam"]["missing_modules"] = [f"pam_{module}.so"]
+    (violation,) = host_violations("YW-HOST-007", data)
+    assert f"names pam_{module}, which is not installed" in violation.message
+    assert host_violations("YW-HOST-043", data) == []  # nothing to judge about a module that never runs
