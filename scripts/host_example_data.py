@@ -685,6 +685,41 @@ unlock_time = 900
 {even_deny_root}even_deny_root
 """
 
+IFCFG_ETH1 = """TYPE=Ethernet
+PROXY_METHOD=none
+BROWSER_ONLY=no
+BOOTPROTO=none
+DEFROUTE=no
+IPV4_FAILURE_FATAL=no
+IPV6INIT=no
+NAME=eth1
+UUID=8f1c4a9e-2b7d-4f57-9d53-61a2f3b0c4e1
+DEVICE=eth1
+ONBOOT=yes
+IPADDR=10.20.31.11
+PREFIX=24
+ZONE={zone}
+"""
+NM_KEYFILE = """[connection]
+id=eth1
+uuid=8f1c4a9e-2b7d-4f57-9d53-61a2f3b0c4e1
+type=ethernet
+interface-name=eth1
+zone={zone}
+
+[ethernet]
+
+[ipv4]
+address1=10.20.31.11/24
+method=manual
+
+[ipv6]
+addr-gen-mode=default
+method=disabled
+
+[proxy]
+"""
+
 # --- firewalld ------------------------------------------------------------------------------------------------------
 
 _ZONE = '<?xml version="1.0" encoding="utf-8"?>\n<zone{target}>\n  <short>{short}</short>\n  <description>{desc}' \
@@ -883,7 +918,9 @@ def hardened(distro: Distro) -> Tree:
         "etc/selinux/config": SELINUX_CONFIG.format(mode="enforcing"),
         "sys/fs/selinux/enforce": "1",
         "etc/firewalld/zones/public.xml": _zone("public", ["ssh"], interfaces=("eth0",)),
-        "etc/firewalld/zones/drop.xml": _zone("drop", [], target=' target="DROP"', interfaces=("eth1",)),
+        # eth1 (the storage network) dropped through NetworkManager, as `nmcli connection modify eth1
+        # connection.zone drop` writes it
+        "etc/NetworkManager/system-connections/eth1.nmconnection": NM_KEYFILE.format(zone="drop"),
         "etc/sysctl.d/90-mlps.conf": "".join(f"{k} = {v}\n" for k, v in SYSCTL_HARDENED.items()),
         **_sysctl_files(SYSCTL_HARDENED),
         "proc/cmdline": _cmdline(distro, audit=True),
@@ -924,7 +961,7 @@ def insecure(distro: Distro) -> Tree:
             "etc/crypto-policies/config": "LEGACY\n", "etc/crypto-policies/state/current": "LEGACY\n",
             "etc/selinux/config": SELINUX_CONFIG.format(mode="permissive"), "sys/fs/selinux/enforce": "0",
             "etc/firewalld/zones/public.xml": _zone("public", ["ssh", "telnet", "ftp"]),
-            "etc/firewalld/zones/trusted.xml": _zone("trusted", [], target=' target="ACCEPT"', interfaces=("eth1",)),
+            "etc/sysconfig/network-scripts/ifcfg-eth1": IFCFG_ETH1.format(zone="trusted"),
         })
         tree.links["etc/systemd/system/multi-user.target.wants/firewalld.service"] = \
             "/usr/lib/systemd/system/firewalld.service"

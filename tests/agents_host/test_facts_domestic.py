@@ -100,9 +100,11 @@ def test_firewalld_zones_shipped_and_administered() -> None:
     assert (hardened["service"], hardened["active"], hardened["default_zone"]) == ("firewalld", True, "public")
     zones = {z["name"]: z for z in hardened["zones"]}
     assert zones["public"]["ports"] == ["22/tcp"] and zones["public"]["interfaces"] == ["eth0"]
-    assert zones["drop"]["target"] == "DROP"
+    assert zones["drop"]["target"] == "DROP" and zones["drop"]["interfaces"] == ["eth1"]  # NetworkManager keyfile
     insecure = {z["name"]: z for z in _facts("openeuler-22.03-insecure")["firewall"]["zones"]}
+    # bound by ZONE= of ifcfg-eth1; the trusted zone file itself is the shipped one
     assert insecure["trusted"]["target"] == "ACCEPT" and insecure["trusted"]["interfaces"] == ["eth1"]
+    assert not (ROOTS / "openeuler-22.03-insecure/etc/firewalld/zones/trusted.xml").exists()
     assert set(insecure["public"]["ports"]) == {"22/tcp", "23/tcp", "21/tcp"}
     off = _facts("kylin-v10-sp3-insecure")["firewall"]  # installed, neither running nor enabled
     assert (off["service"], off["active"]) == ("firewalld", False)

@@ -3,8 +3,9 @@ and nftables (Debian family), iptables-services.
 
 firewalld keeps its shipped zones and services under /usr/lib/firewalld and the administrator's copies under
 /etc/firewalld (a file there replaces the shipped one of the same name); the default zone is ``DefaultZone`` of
-firewalld.conf. Reported: the default zone and every zone bound to an interface or a source, with their services
-resolved to ports, so a rule can see what the zone lets in.
+firewalld.conf. An interface is bound to a zone by the zone file or, as nmcli and the installers do it, by the
+network configuration (ifcfg ``ZONE=``, NetworkManager keyfile ``zone=``). Reported: the default zone and every zone
+bound to an interface or a source, with their services resolved to ports, so a rule can see what the zone lets in.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _service_ports(ctx: FactContext, service: str, cache: dict[str, list[str]]) 
     return cache[service]
 
 
-def _zone(ctx: FactContext, name: str, cache: dict[str, list[str]]) -> FirewallZone | None:
+def _zone(ctx: FactContext, name: str, cache: dict[str, list[str]], bound: list[str]) -> FirewallZone | None:
     element = _xml(ctx, "zones", name)
     if element is None:
         return None
@@ -58,10 +59,45 @@ def _zone(ctx: FactContext, name: str, cache: dict[str, list[str]]) -> FirewallZ
     ports = [f"{p.get('port', '')}/{p.get('protocol', '')}" for p in element.iter("port")]
     for service in services:
         ports += _service_ports(ctx, service, cache)
+    interfaces = [i.get("name", "") for i in element.findall("interface")]
     return FirewallZone(name=name, target=element.get("target", "default"), services=services,
                         ports=list(dict.fromkeys(ports)),
                         sources=[s.get("address") or s.get("ipset") or "" for s in element.findall("source")],
-                        interfaces=[i.get("name", "") for i in element.findall("interface")])
+                        interfaces=list(dict.fromkeys(interfaces + bound)))
+
+
+def _shell_vars(text: str | None) -> dict[str, str]:
+    values = {}
+    for line in (text or "").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and not key.startswith("#"):
+            values[key.strip()] = value.strip().strip("\"'")
+    return values
+
+
+def network_manager_zones(ctx: FactContext) -> dict[str, list[str]]:
+    """Zone → interfaces bound by the network configuration rather than the zone files: ``ZONE=`` of the ifcfg files
+    (openEuler, Kylin V10, UOS Server: NetworkManager's ifcfg-rh plugin) and ``zone=`` of NetworkManager keyfiles,
+    which is where `nmcli connection modify eth1 connection.zone trusted` writes it."""
+    bound: dict[str, list[str]] = {}
+    for path in sorted(ctx.path("etc/sysconfig/network-scripts").glob("ifcfg-*")):
+        values = _shell_vars(ctx.read(str(path.relative_to(ctx.root)), "firewall"))
+        device = values.get("DEVICE") or path.name.removeprefix("ifcfg-")
+        if values.get("ZONE"):
+            bound.setdefault(values["ZONE"], []).append(device)
+    for path in sorted(ctx.path("etc/NetworkManager/system-connections").glob("*.nmconnection")):
+        section = ""
+        keyfile: dict[str, str] = {}
+        for line in (ctx.read(str(path.relative_to(ctx.root)), "firewall") or "").splitlines():
+            line = line.strip()
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1]
+            elif section == "connection" and "=" in line and not line.startswith("#"):
+                key, _, value = line.partition("=")
+                keyfile[key.strip()] = value.strip()
+        if keyfile.get("zone"):
+            bound.setdefault(keyfile["zone"], []).append(keyfile.get("interface-name") or keyfile.get("id", path.stem))
+    return bound
 
 
 def _default_zone(ctx: FactContext) -> str:
@@ -76,9 +112,10 @@ def _default_zone(ctx: FactContext) -> str:
 def _firewalld(ctx: FactContext, enabled: set[str]) -> FirewallFacts:
     default = _default_zone(ctx)
     cache: dict[str, list[str]] = {}
+    bound = network_manager_zones(ctx)
     zones = []
     for name in _zone_names(ctx):
-        zone = _zone(ctx, name, cache)
+        zone = _zone(ctx, name, cache, bound.get(name, []))
         if zone is not None and (name == default or zone.sources or zone.interfaces):
             zones.append(zone)
     running = ctx.running("firewalld")
