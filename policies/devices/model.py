@@ -224,11 +224,14 @@ class Adjacency:
     auth: AuthStrength
 
 
+AlgorithmKind = Literal["ssh-cipher", "ssh-mac", "ssh-kex", "ssh-hostkey", "tls-version", "tls-cipher"]
+
+
 @dataclass
 class AlgorithmList:
     """Algorithms a secure-management service is set to offer (lower case, ``_`` written ``-``)."""
 
-    kind: Literal["ssh-cipher", "ssh-mac", "ssh-kex", "ssh-hostkey", "tls-version", "tls-cipher"]
+    kind: AlgorithmKind
     line: int
     names: list[str]
 
