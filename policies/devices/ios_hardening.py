@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from policies.devices.adjacency import auth_strength, weakest
-from policies.devices.common import first_address
+from policies.devices.common import first_address, record_acl_uses
 from policies.devices.model import (
     Adjacency,
     AlgorithmKind,
@@ -303,7 +303,8 @@ def _aux(config: DeviceConfig, tree: ConfigTree) -> None:
                 mgmt.exec_enabled = block.child_matching(re.compile(r"^no exec\s*$")) is None
 
 
-_EXTERNAL_WORDS = re.compile(r"(internet|\bisp\b|untrust|outside|\bwan\b|外网|互联网|公网|运营商)", re.I)
+# Whole words only: `to internet` faces the outside, a zone called `internet-access` need not.
+_EXTERNAL_WORDS = re.compile(r"(?<![-\w])(internet|isp|untrust|outside|wan|外网|互联网|公网|运营商)(?![-\w])", re.I)
 
 
 def external_reason(description: str) -> str | None:
@@ -502,19 +503,6 @@ def _switching(config: DeviceConfig, tree: ConfigTree) -> None:
 
 def _acl_uses(config: DeviceConfig, tree: ConfigTree) -> None:
     """Where ACLs are applied by name: interfaces, VTY lines, SNMP, NTP, the web server."""
-    uses = config.acl_uses
-    for iface in config.interfaces:
-        uses.extend((name, f"interface {iface.name}", line) for name, _direction, line in iface.acls)
-    for mgmt in config.lines:
-        if mgmt.acl_in:
-            uses.append((mgmt.acl_in, mgmt.label, mgmt.line))
-    for community in config.communities:
-        if community.acl:
-            uses.append((community.acl, "SNMP community", community.line))
-    for entry in config.snmp_v3:
-        if entry.acl:
-            uses.append((entry.acl, f"SNMPv3 {entry.kind} {entry.name}", entry.line))
-    for name, line in config.ntp.access_acls:
-        uses.append((name, "NTP access", line))
+    record_acl_uses(config)
     for node in tree.matching(re.compile(r"^ip http access-class \S+")):
-        uses.append((node.words[-1], "web server", node.line))
+        config.acl_uses.append((node.words[-1], "web server", node.line))
