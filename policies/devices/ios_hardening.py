@@ -47,7 +47,8 @@ class IosDefaults:
 CISCO_DEFAULTS = IosDefaults(
     services_on=(("service pad", "X.25 PAD service (remote terminals over X.25)"),
                  ("ip bootp server", "BOOTP server (hands out boot images and addresses)"),
-                 ("ip source-route", "IP source routing (senders choose the path, bypassing filters)")),
+                 ("ip source-route", "IP source routing (senders choose the path, bypassing filters)"),
+                 ("service dhcp", "DHCP server and relay service (nothing here relays or serves DHCP)")),
     proxy_arp=True, cdp=True, login_logging=True)
 RGOS_DEFAULTS = IosDefaults()
 
@@ -199,11 +200,15 @@ def _ssh(config: DeviceConfig, tree: ConfigTree, defaults: IosDefaults) -> None:
 def _services(config: DeviceConfig, tree: ConfigTree, defaults: IosDefaults) -> None:
     """Default-on services not switched off; `service tcp-keepalives-in/out` for dead sessions; identd."""
     texts = {n.text for n in tree.roots}
+    needs_dhcp = any(n.text.startswith(("ip helper-address", "ip dhcp pool", "ip dhcp snooping"))
+                     for n in tree.walk())
     for command, why in defaults.services_on:
+        if command == "service dhcp" and needs_dhcp:
+            continue  # relays, pools and DHCP snooping need the DHCP service
         if f"no {command}" not in texts:
             config.unsafe_defaults.append(Evidence(None, f"{why} is on: `no {command}` is not set"))
     for node in tree.roots:
-        if node.text in ("ip identd", "service finger", "ip finger", "ip domain-lookup server") or \
+        if node.text in ("ip domain-lookup server",) or \
                 (node.text in ("service pad", "ip source-route", "ip bootp server") and not defaults.services_on):
             config.unsafe_defaults.append(Evidence(node.line, f"`{node.text}` is on"))
     if defaults.services_on:  # IOS: dead SSH sessions keep their VTY line without TCP keepalives

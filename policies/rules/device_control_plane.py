@@ -144,10 +144,10 @@ def md5_authentication(config: DeviceConfig) -> Iterator[Violation]:
 @rule(id="YW-DEV-053", clauses=["8.1.4.4-b"], severity="medium", source="device",
       title="Unneeded service on by default", title_zh="默认开启的多余服务未关闭",
       remediation="Switch off what the platform starts unasked: `no service pad`, `no ip bootp server`, "
-                  "`no ip source-route`, `no ip identd`.",
+                  "`no ip source-route`, `no service dhcp` (unless the device relays or snoops DHCP).",
       remediation_zh="关闭平台默认开启的多余服务：`no service pad`、`no ip bootp server`、`no ip source-route`、"
-                     "`no ip identd`。",
-      peers=("cis-ios:2.1.3", "cis-ios:2.1.5", "cis-ios:2.1.8", "cis-ios:3.1.1"))
+                     "并确认已关闭。",
+      peers=("cis-ios:2.1.3", "cis-ios:2.1.4", "cis-ios:2.1.8", "cis-ios:3.1.1"))
 def default_services(config: DeviceConfig) -> Iterator[Violation]:
     yield from evidence_violations(config, *config.unsafe_defaults)
 
