@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.devices.matching import Match
+from policies.devices.matching import Match, Ranges, covers, network_range
 from policies.devices.model import DeviceConfig, PolicyRule
 from policies.engine import Violation, rule
 from policies.facts_device import device_target
@@ -50,11 +50,19 @@ def firewall_permit_unlogged(config: DeviceConfig) -> Iterator[Violation]:
             yield Violation(device_target(config, r.line), f"rule {r.name} permits traffic without a log entry")
 
 
+_PRIVATE: tuple[Ranges, ...] = tuple((r,) for r in (network_range(a, m, "mask") for a, m in (
+    ("10.0.0.0", "8"), ("172.16.0.0", "12"), ("192.168.0.0", "16"))) if r)
+
+
 def _reaches_from_untrusted(config: DeviceConfig, r: PolicyRule) -> list[str]:
+    """The untrusted zones a permit rule lets in: those it names, or every one when it names no source zone and
+    admits public source addresses (a private source arriving from outside is spoofed: YW-DEV-063/064 judge that,
+    and a TCP session from it cannot complete)."""
     untrusted = config.firewall.untrusted_zones if config.firewall else set()
     if r.source_zones:
         return [z for z in r.source_zones if z in untrusted]
-    return sorted(untrusted)
+    private_only = all(any(covers(block, (span,)) for block in _PRIVATE) for span in r.match.sources)
+    return [] if private_only else sorted(untrusted)
 
 
 @rule(id="YW-DEV-070", clauses=["8.1.3.1-b", "8.1.3.2-c", "8.1.3.3-a"], severity="high", source="device",
