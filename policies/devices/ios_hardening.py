@@ -318,6 +318,9 @@ def external_reason(description: str) -> str | None:
     return f"description says `{match.group(1)}`" if match else None
 
 
+_NO_ARP = ("loopback", "null", "tunnel")  # interfaces without ARP at all
+
+
 def _interfaces(config: DeviceConfig, tree: ConfigTree, defaults: IosDefaults) -> None:
     """Descriptions, VLANs, external side, uRPF, CDP, proxy ARP and edge ports of every interface."""
     cdp_global = defaults.cdp and tree.first(re.compile(r"^no cdp run\s*$")) is None
@@ -351,7 +354,8 @@ def _interfaces(config: DeviceConfig, tree: ConfigTree, defaults: IosDefaults) -
                 iface.unsafe.append(Evidence(child.line, "directed broadcasts are forwarded (smurf amplification)"))
         if iface.external is None:
             iface.external = external_reason(iface.description)
-        if defaults.proxy_arp and iface.l3 and not iface.shutdown and not proxy_off:
+        if defaults.proxy_arp and iface.l3 and not iface.shutdown and not proxy_off and \
+                not iface.name.lower().startswith(_NO_ARP):
             iface.unsafe.append(Evidence(iface.line, "proxy ARP is on by default: `no ip proxy-arp` is not set"))
         if iface.access_port and iface.access_vlan is None:
             iface.access_vlan = 1

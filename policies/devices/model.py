@@ -106,7 +106,7 @@ class MgmtLine:
     auth_line: int | None = None
     protocols: list[str] | None = None  # inbound transports; None: not set
     protocols_line: int | None = None
-    exec_enabled: bool = True  # IOS `no exec`: the line gives no command shell
+    exec_enabled: bool | None = None  # IOS/RGOS AUX: False after `no exec`; None where the vendor has no such switch
 
 
 @dataclass

@@ -261,7 +261,10 @@ def untrusted_zone(zone: str) -> bool:
 
 def _interfaces(config: DeviceConfig, tree: ConfigTree) -> None:
     members = _zone_members(tree)
-    urpf_global = tree.first(_p(r"^ip urpf (strict|loose)")) is not None
+    spoofing = tree.first(_p(r"^firewall defend ip-spoofing enable"))
+    if spoofing is not None and config.firewall is not None:
+        config.firewall.spoofing_defense = Evidence(spoofing.line, "IP-spoofing defence checks every source's route")
+    urpf_global = tree.first(_p(r"^ip urpf (strict|loose)")) is not None or spoofing is not None
     by_line = {i.line: i for i in config.interfaces}
     for block in tree.matching(_p(r"^interface \S+")):
         iface = by_line.get(block.line)

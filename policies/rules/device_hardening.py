@@ -172,6 +172,8 @@ def privileged_mode(config: DeviceConfig) -> Iterator[Violation]:
       peers=("cis-ios:1.2.3", "cis-ios:1.2.9"))
 def aux_port(config: DeviceConfig) -> Iterator[Violation]:
     for mgmt in config.mgmt_lines("aux"):
+        if mgmt.exec_enabled is None:
+            continue  # VRP/Comware AUX lines authenticate like the console (YW-DEV-016)
         gaps = []
         if mgmt.exec_enabled:
             gaps.append("`no exec` not set")

@@ -7,7 +7,8 @@ HW_FW = "firewall zone trust\n set priority 85\n"
 H3C_FW = "security-zone name Trust\n"
 VTY_KEY = "key chain K\n key 1\n  key-string 0 Xy7\n  cryptographic-algorithm hmac-sha-256\n"
 EDGE = "interface Gi0/0\n description to internet\n ip address 203.0.113.2 255.255.255.252\n"
-SPOOF_ACL = ("ip access-list extended EDGE-IN\n deny ip 10.0.0.0 0.255.255.255 any\n deny ip 172.16.0.0 0.15.255.255 any\n"
+SPOOF_ACL = ("ip access-list extended EDGE-IN\n deny ip 10.0.0.0 0.255.255.255 any\n"
+" deny ip 172.16.0.0 0.15.255.255 any\n"
              " deny ip 192.168.0.0 0.0.255.255 any\n deny ip 127.0.0.0 0.255.255.255 any\n"
              " deny ip 0.0.0.0 0.255.255.255 any\n deny ip 169.254.0.0 0.0.255.255 any\n permit ip any any\n")
 HW_UNTRUST = ("firewall zone untrust\n set priority 5\n add interface GigabitEthernet1/0/2\n"
@@ -70,15 +71,18 @@ CASES: list[tuple[str, str, str, str]] = [
     ("YW-DEV-042", "huawei", "aaa\n local-user a password irreversible-cipher x\n local-user a privilege level 15\n",
      "aaa\n local-user a password irreversible-cipher x\n local-user a privilege level 15\n"
      " local-user b password irreversible-cipher y\n local-user b privilege level 3\n"),
-    ("YW-DEV-042", "h3c", "local-user a class manage\n password hash x\n authorization-attribute user-role network-admin\n",
+    ("YW-DEV-042", "h3c", "local-user a class manage\n password hash x\n"
+     " authorization-attribute user-role network-admin\n",
      "local-user a class manage\n password hash x\n authorization-attribute user-role network-admin\n"
      "local-user b class manage\n password hash y\n authorization-attribute user-role network-operator\n"),
-    ("YW-DEV-043", "huawei", "aaa\n local-user a password irreversible-cipher x\n local-user a service-type telnet ssh\n",
+    ("YW-DEV-043", "huawei", "aaa\n local-user a password irreversible-cipher x\n"
+     " local-user a service-type telnet ssh\n",
      "aaa\n local-user a password irreversible-cipher x\n local-user a service-type terminal ssh\n"),
     ("YW-DEV-043", "h3c", "local-user a class manage\n password hash x\n service-type telnet\n",
      "local-user a class manage\n password hash x\n service-type ssh\n"),
     ("YW-DEV-044", "cisco", "hostname r1\n", "enable algorithm-type scrypt secret 9 $9$x\n"),
-    ("YW-DEV-044", "cisco", "enable password 7 0822455D0A16\n", "aaa new-model\naaa authentication enable default group "
+    ("YW-DEV-044", "cisco", "enable password 7 0822455D0A16\n", "aaa new-model\n"
+     "aaa authentication enable default group "
      "T enable\n"),
     ("YW-DEV-044", "ruijie", "hostname s1\n", "enable secret 5 $1$x\n"),
     ("YW-DEV-045", "cisco", "line aux 0\n", "line aux 0\n no exec\n transport input none\n"),
@@ -119,7 +123,8 @@ CASES: list[tuple[str, str, str, str]] = [
      "ntp-service authentication-keyid 1 authentication-mode hmac-sha256 cipher K\n"),
     ("YW-DEV-052", "huawei", "bgp 65001\n peer 10.0.0.2 as-number 65002\n peer 10.0.0.2 password cipher X\n",
      "bgp 65001\n peer 10.0.0.2 as-number 65002\n peer 10.0.0.2 keychain K\n"),
-    ("YW-DEV-053", "cisco", "hostname r1\n", "no service pad\nno ip bootp server\nno ip source-route\nno service dhcp\n"),
+    ("YW-DEV-053", "cisco", "hostname r1\n", "no service pad\nno ip bootp server\nno ip source-route\n"
+     "no service dhcp\n"),
     ("YW-DEV-053", "cisco", "no service pad\nno ip bootp server\nno ip source-route\n",
      "no service pad\nno ip bootp server\nno ip source-route\nip dhcp snooping\n"),
     ("YW-DEV-053", "ruijie", "ip source-route\n", "hostname s1\n"),
@@ -137,7 +142,8 @@ CASES: list[tuple[str, str, str, str]] = [
      " dhcp snooping enable\ninterface GigabitEthernet1/0/1\n port access vlan 10\n"),
     ("YW-DEV-057", "cisco", IOS_ACCESS, "ip dhcp snooping\nip dhcp snooping vlan 10\n" + IOS_ACCESS),
     ("YW-DEV-058", "huawei", HW_ACCESS, "vlan 10\n arp anti-attack check user-bind enable\n" + HW_ACCESS),
-    ("YW-DEV-058", "cisco", "ip dhcp snooping\n" + IOS_ACCESS, "ip dhcp snooping\nip arp inspection vlan 10\n" + IOS_ACCESS),
+    ("YW-DEV-058", "cisco", "ip dhcp snooping\n" + IOS_ACCESS, "ip dhcp snooping\n"
+     "ip arp inspection vlan 10\n" + IOS_ACCESS),
     ("YW-DEV-058", "ruijie", "ip dhcp snooping\ninterface GigabitEthernet 0/1\n switchport access vlan 10\n",
      "ip dhcp snooping\ninterface GigabitEthernet 0/1\n switchport access vlan 10\n arp-check\n"),
     ("YW-DEV-059", "huawei", "interface GigabitEthernet0/0/1\n port link-type access\n stp edged-port enable\n",
@@ -194,7 +200,8 @@ CASES: list[tuple[str, str, str, str]] = [
      "  destination-zone local\n  service ssh\n  action permit\n",
      HW_FW + "firewall zone untrust\n set priority 5\nsecurity-policy\n rule name a\n  destination-zone local\n"
      "  source-address 10.34.19.0 mask 255.255.255.0\n  service ssh\n  action permit\n"),
-    ("YW-DEV-071", "huawei", HW_FW + "security-policy\n rule name a\n  destination-address 10.1.1.0 mask 255.255.255.0\n"
+    ("YW-DEV-071", "huawei", HW_FW + "security-policy\n rule name a\n"
+     "  destination-address 10.1.1.0 mask 255.255.255.0\n"
      "  action deny\n rule name b\n  destination-address 10.1.1.5 mask 255.255.255.255\n"
      "  service protocol tcp destination-port 443\n  action permit\n",
      HW_FW + "security-policy\n rule name b\n  destination-address 10.1.1.5 mask 255.255.255.255\n"
