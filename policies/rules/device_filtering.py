@@ -58,9 +58,9 @@ def _denies_spoofed(config: DeviceConfig, iface: Interface) -> bool:
       remediation_zh="外部接口入方向 ACL 首先拒绝私有、环回与链路本地源地址。",
       peers=("cis-ios:3.2.1", "huawei-vrp:fwd.anti-spoof-acl", "h3c-comware:fwd.anti-spoof-acl"))
 def no_antispoofing(config: DeviceConfig) -> Iterator[Violation]:
-    if config.firewall is not None and config.firewall.spoofing_defense is not None:
-        return  # the firewall drops every packet whose source is not routed back through its interface
     for iface in _external(config):
+        if config.firewall is not None and iface.urpf:
+            continue  # a zone firewall filters by policy, and its reverse-path check drops sources not routed back
         if not _denies_spoofed(config, iface):
             yield Violation(device_target(config, iface.line), f"{iface.name} ({iface.external}): no inbound ACL "
                                                                "denies private and bogon source addresses")
