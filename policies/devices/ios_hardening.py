@@ -201,7 +201,7 @@ def _services(config: DeviceConfig, tree: ConfigTree, defaults: IosDefaults) -> 
     """Default-on services not switched off; `service tcp-keepalives-in/out` for dead sessions; identd."""
     texts = {n.text for n in tree.roots}
     needs_dhcp = any(n.text.startswith(("ip helper-address", "ip dhcp pool", "ip dhcp snooping"))
-                     for n in tree.walk())
+                     for n in tree.starting("ip"))
     for command, why in defaults.services_on:
         if command == "service dhcp" and needs_dhcp:
             continue  # relays, pools and DHCP snooping need the DHCP service
@@ -262,7 +262,7 @@ _SOURCES = (
 def _sources(config: DeviceConfig, tree: ConfigTree) -> None:
     """Which interface each management protocol leaves from (`ip tacacs source-interface` may sit in a group)."""
     found: dict[str, SourceBinding] = {}
-    for node in tree.walk():
+    for node in tree.starting("logging", "ntp", "ip", "tacacs-server", "radius-server", "snmp-server"):
         for service, pattern in _SOURCES:
             match = pattern.match(node.text)
             if match and service not in found:

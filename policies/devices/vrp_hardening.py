@@ -68,8 +68,10 @@ def _snmp(config: DeviceConfig, tree: ConfigTree) -> None:
     communities = {c.line: c for c in config.communities}
     groups = {e.line: e for e in config.snmp_v3 if e.kind == "group"}
     users = {e.name: e for e in config.snmp_v3 if e.kind == "user"}
-    for node in tree.anywhere(_p(r"^snmp-agent ")):
+    for node in tree.starting("snmp-agent"):
         w = node.words
+        if len(w) < 3:
+            continue
         if w[1] == "mib-view" and len(w) > 3:
             config.snmp_views.setdefault(w[3], node.line)
         elif w[1] == "community" and node.line in communities:
@@ -90,7 +92,7 @@ def _users(config: DeviceConfig, tree: ConfigTree, comware: bool) -> None:
     """Levels and login services: VRP ` local-user X privilege level N` / `service-type …` under `aaa`;
     Comware `local-user X` blocks with `authorization-attribute user-role R` and `service-type …`."""
     by_name = {u.name: u for u in config.users}
-    for node in tree.anywhere(_p(r"^local-user \S+ (privilege level \d+|service-type )")):
+    for node in tree.starting("local-user", pattern=_p(r"^local-user \S+ (privilege level \d+|service-type )")):
         user = by_name.get(node.words[1])
         if user is None:
             continue
@@ -145,11 +147,11 @@ def _password_policy(config: DeviceConfig, tree: ConfigTree, comware: bool) -> N
         config.password_policy = policy
         return
     policy = PasswordPolicy(None, min_length=8, min_classes=2)
-    disabled = tree.anywhere(_p(r"^undo user-password complexity-check"))
+    disabled = tree.starting("undo", pattern=_p(r"^undo user-password complexity-check"))
     if disabled:
         policy.complexity_disabled = Evidence(disabled[0].line, "password complexity checking switched off")
         policy.min_classes = 1
-    for node in tree.anywhere(_p(r"^local-aaa-user password policy administrator")):
+    for node in tree.starting("local-aaa-user", pattern=_p(r"^local-aaa-user password policy administrator")):
         policy.line = node.line
         for child in node.children:
             w = child.words
@@ -157,7 +159,7 @@ def _password_policy(config: DeviceConfig, tree: ConfigTree, comware: bool) -> N
                 policy.max_age_days = int(w[2])
             elif w[:4] == ["password", "history", "record", "number"] and len(w) > 4:
                 policy.history = int(w[4])
-    for node in tree.anywhere(_p(r"^user-password min-length \d+")):
+    for node in tree.starting("user-password", pattern=_p(r"^user-password min-length \d+")):
         policy.min_length, policy.line = int(node.words[2]), node.line
     config.password_policy = policy
 
@@ -184,9 +186,13 @@ def _ssh(config: DeviceConfig, tree: ConfigTree) -> None:
                 config.ssh_algorithms.append(AlgorithmList("tls-cipher", child.line, algorithm_names(w[1:])))
 
 
+_LOG_LEVEL = _p(r"^info-center source \S+ .*\bloghost\b.*\blevel \S+")
+_ACL_USERS = _p(r"^(ssh server acl|ssh server ipv4 acl|http acl|ip http acl|snmp-agent acl) \S+")
+
+
 def _logging(config: DeviceConfig, tree: ConfigTree) -> None:
     """`info-center source … loghost … level X` below informational drops login and ACL events."""
-    for node in tree.anywhere(_p(r"^info-center source \S+ .*\bloghost\b.*\blevel \S+")):
+    for node in tree.starting("info-center", pattern=_LOG_LEVEL):
         level = _LEVELS.get(_after(node.words, "level") or "")
         if level is not None and level < _LEVELS["informational"] and node.words[2] == "default":
             config.log_levels.append(Evidence(node.line, f"`{node.text}`: informational messages (logins, ACL "
@@ -195,8 +201,10 @@ def _logging(config: DeviceConfig, tree: ConfigTree) -> None:
 
 def _ntp(config: DeviceConfig, tree: ConfigTree) -> None:
     ntp = config.ntp
-    for node in tree.anywhere(_p(r"^ntp-service ")):
+    for node in tree.starting("ntp-service"):
         w = node.words
+        if len(w) < 3:
+            continue
         if w[1:3] == ["authentication", "enable"]:
             ntp.authenticate = True
         elif w[1] == "authentication-keyid" and len(w) > 2 and w[2].isdigit():
@@ -222,9 +230,12 @@ _SOURCES = (
 )
 
 
+_SOURCE_WORDS = ("info-center", "ntp-service", "hwtacacs-server", "radius-server", "nas-ip", "snmp-agent", "ssh")
+
+
 def _sources(config: DeviceConfig, tree: ConfigTree) -> None:
     found: dict[str, SourceBinding] = {}
-    for node in tree.walk():
+    for node in tree.starting(*_SOURCE_WORDS):
         for service, pattern in _SOURCES:
             match = pattern.match(node.text)
             if match and service not in found:
@@ -432,5 +443,5 @@ def _switching(config: DeviceConfig, tree: ConfigTree, comware: bool) -> None:
 def _acl_uses(config: DeviceConfig, tree: ConfigTree) -> None:
     record_acl_uses(config)
     uses = config.acl_uses
-    for node in tree.anywhere(_p(r"^(ssh server acl|ssh server ipv4 acl|http acl|ip http acl|snmp-agent acl) \S+")):
+    for node in tree.starting("ssh", "http", "ip", "snmp-agent", pattern=_ACL_USERS):
         uses.append((node.words[-1], node.text.rsplit(" ", 1)[0], node.line))

@@ -67,7 +67,7 @@ def read_zone_policy(config: DeviceConfig, tree: ConfigTree) -> None:
     for policy in tree.matching(re.compile(r"^security-policy( ip)?\s*$")):
         for child in policy.children_matching(re.compile(r"^rule (\d+ )?name \S+")):
             fw.rules.append(_usg_or_secpath_rule(child, objects))
-    applied = {n.words[-1] for n in tree.anywhere(re.compile(r"^object-policy apply ip \S+"))}
+    applied = {n.words[-1] for n in tree.starting("object-policy", pattern=re.compile(r"^object-policy apply ip \S+"))}
     for block in tree.matching(re.compile(r"^object-policy ip \S+")):
         name = block.words[2]
         fw.objects.append(PolicyObject("policy", name, block.line, used=name in applied))
