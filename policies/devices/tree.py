@@ -26,11 +26,16 @@ class Node:
     line: int
     indent: int
     children: list[Node] = field(default_factory=list)
+    _words: list[str] | None = field(default=None, repr=False, compare=False)
 
-    @functools.cached_property
+    @property
     def words(self) -> list[str]:
-        """The command's words (split once: every reader asks for them, often several times per line)."""
-        return self.text.split()
+        """The command's words, split once: every reader asks for them, often several times per line
+        (functools.cached_property takes a lock per access and cost more than splitting again)."""
+        words = self._words
+        if words is None:
+            words = self._words = self.text.split()
+        return words
 
     def walk(self) -> Iterator[Node]:
         """This node and every descendant, in file order."""

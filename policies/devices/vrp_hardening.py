@@ -169,7 +169,7 @@ def _ssh(config: DeviceConfig, tree: ConfigTree) -> None:
     retries = tree.first(_p(r"^ssh server authentication-retries \d+"))
     config.ssh_timeout = Setting(int(timeout.words[-1]), timeout.line) if timeout else Setting(60)
     config.ssh_retries = Setting(int(retries.words[-1]), retries.line) if retries else Setting(3)
-    for node in tree.roots:
+    for node in tree.starting("ssh", "ssh2", "rsa"):
         w = node.words
         if w[:2] in (["ssh", "server"], ["ssh2", "algorithm"]) and len(w) > 3 and w[2] in _SSH_WORDS:
             config.ssh_algorithms.append(AlgorithmList(_SSH_WORDS[w[2]], node.line, algorithm_names(w[3:])))
@@ -415,6 +415,9 @@ def _vlan_numbers(words: list[str]) -> set[int]:
     return vlans
 
 
+_ARP_CHECKS = frozenset({"arp anti-attack check user-bind enable", "arp detection enable", "arp check enable"})
+
+
 def _switching(config: DeviceConfig, tree: ConfigTree, comware: bool) -> None:
     """DHCP snooping and ARP inspection per access port (VRP: per VLAN or port; Comware: snooping everywhere)."""
     enabled = tree.first(_p(r"^dhcp snooping enable\s*$"))
@@ -430,10 +433,14 @@ def _switching(config: DeviceConfig, tree: ConfigTree, comware: bool) -> None:
             vlan_arp.add(vlan)
     if enabled is not None:
         config.dhcp_snooping = Evidence(enabled.line, "DHCP snooping enabled")
-    port_snoop = {b.line for b in tree.matching(_p(r"^interface \S+")) if b.child_matching(
-        _p(r"^dhcp snooping enable"))}
-    port_arp = {b.line for b in tree.matching(_p(r"^interface \S+")) if b.child_matching(
-        _p(r"^(arp anti-attack check user-bind enable|arp detection enable|arp check enable)"))}
+    port_snoop: set[int] = set()
+    port_arp: set[int] = set()
+    for block in tree.matching(_p(r"^interface \S+")):
+        for child in block.children:
+            if child.text.startswith("dhcp snooping enable"):
+                port_snoop.add(block.line)
+            elif child.text in _ARP_CHECKS:
+                port_arp.add(block.line)
     for iface in config.interfaces:
         port_vlan = iface.access_vlan
         iface.dhcp_snooping = enabled is not None and (comware or iface.line in port_snoop or port_vlan in vlan_snoop)
