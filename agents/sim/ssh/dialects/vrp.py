@@ -181,10 +181,10 @@ AAA = [
     line("local-aaa-user wrong-password retry-interval <interval:int:5-1440> retry-time <times:int:3-65535> "
          "block-time <block:int:5-1440>", undo="local-aaa-user wrong-password [retry-interval <interval:int:5-1440> "
          "retry-time <times:int:3-65535> block-time <block:int:5-1440>]"),
-    section("local-aaa-user password policy administrator", "aaa-lupp-admin"),
     section("recording-scheme <name:word:1-32>", "aaa-recording", sort=True),
     line("cmd recording-scheme <name:word:1-32>", undo="cmd recording-scheme"),
     section("domain <name:word:1-64>", "aaa-domain", sort=True),
+    section("local-aaa-user password policy administrator", "aaa-lupp-admin"),
     line(f"local-user <user:word:1-64> password {PASSWORD}", key=("user",), group="local-user", hook="password",
          undo="local-user <user:word:1-64> password"),
     line("local-user <user:word:1-64> privilege level <level:int:0-15>", key=("user",), group="local-user",
