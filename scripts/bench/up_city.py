@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 
 PORTS = {"--monitor-port": 28080, "--host-agent-port": 28810, "--snmp-agent-port": 28811,
-         "--prometheus-port": 28090, "--sim-base-port": 26100}
+         "--prometheus-port": 28090, "--sim-base-port": 26100, "--ssh-base-port": 22200}
 """Below Linux's ephemeral range (32768+), where an outgoing connection could take a poller's port first."""
 PROMETHEUS = f"http://127.0.0.1:{PORTS['--prometheus-port']}"
 GREEN = re.compile(r"all green ([\d.]+) s after start")
@@ -112,12 +112,14 @@ def main() -> None:
                 groups.update({name: c["pid"] for name, c in children.items() if c.get("pid")})
             except (OSError, ValueError, KeyError):
                 pass
+            if "sim" in groups:  # the simulator's own process serves SSH (its children serve SNMP)
+                groups["sim (ssh)"] = groups["sim"]
             for name, pid in groups.items():
-                pids = [pid] if name == "yunwang up" else group_members(pid)
+                pids = [pid] if name in ("yunwang up", "sim (ssh)") else group_members(pid)
                 rss, cpu = rss_cpu(pids)
                 u = usage.setdefault(name, Usage())
                 u.peak_rss = max(u.peak_rss, rss)
-                u.cpu = max(u.cpu, cpu) if name != "yunwang up" else cpu
+                u.cpu = max(u.cpu, cpu) if name not in ("yunwang up", "sim (ssh)") else cpu
                 u.samples.append((round(now, 1), rss, round(cpu, 2)))
             loads.append(os.getloadavg()[0])
             if green_at is None:
