@@ -58,6 +58,9 @@ class ChildSpec:
     restarted too (it holds state about that child's previous run)."""
     group: str = ""
     """Consecutive children of one group start together (none needs another's readiness, e.g. poller shards)."""
+    deferred: bool = False
+    """Not started with the others but by :meth:`Supervisor.release`: background work that must not compete with
+    the start-up for the CPUs (until then it waits, which is no failure)."""
 
 
 @dataclass(frozen=True)
@@ -207,12 +210,23 @@ class Supervisor:
                     child.status = Status.NOT_INSTALLED
                     self._event(child.spec.name, f"not started: {child.spec.missing}")
                     continue
+                if child.spec.deferred:
+                    continue
                 self._spawn(child)
                 started.append(child)
             if wait_ready:
                 for child in started:
                     self._wait_ready(child)
         self.save_state()
+
+    def release(self, name: str) -> bool:
+        """Start the deferred child ``name`` if it still waits; True when it was started now."""
+        child = next((c for c in self.children if c.spec.name == name), None)
+        if self._stopping or child is None or not child.spec.deferred or child.status is not Status.WAITING:
+            return False
+        self._spawn(child)
+        self.save_state()
+        return True
 
     def _batches(self) -> list[list[Child]]:
         """Children in start order, consecutive ones of the same group together."""

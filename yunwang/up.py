@@ -44,9 +44,11 @@ def up(
     audit_interval: str = typer.Option("10m", "--audit-interval",
                                        help="Run the audits again this often (e.g. 10m, 1h; 0: only at start). "
                                             "They also run again when the simulated devices restart."),
-    drift_interval: str = typer.Option("5m", "--drift-interval",
+    drift_interval: str = typer.Option("auto", "--drift-interval",
                                        help="Check every device's configuration against its intent this often "
-                                            "(`net diff`, reported to the monitor; e.g. 5m; 0: never)."),
+                                            "(`net diff`, reported to the monitor; e.g. 5m; 0: never; auto: 5m, "
+                                            "or longer when a round needs more CPU than this machine spares, "
+                                            "with the arithmetic printed)."),
     ssh_base_port: int = typer.Option(SSH_BASE_PORT, "--ssh-base-port", min=1024, max=65000,
                                       help="TCP port of the first simulated device's SSH server; device i gets +i."),
     alert_for_scale: float = typer.Option(1.0, "--alert-for-scale",
@@ -78,6 +80,7 @@ def up(
     )
     from yunwang.up_audit import AuditWorker, snmp_audit_options
     from yunwang.up_stack import (
+        DRIFT_START_S,
         Ports,
         UpConfig,
         build_specs,
@@ -85,6 +88,7 @@ def up(
         check_ports_free,
         find_prometheus,
         interval_seconds,
+        plan_drift,
         plan_polling,
         poller_layout,
         prepare_secrets,
@@ -98,11 +102,12 @@ def up(
     assert loaded.topology is not None
     topology, root = loaded.topology, loaded.root
     polling = plan_polling(topology, poll_interval, sim_engine if not no_sim else None)
+    drift = plan_drift(topology, drift_interval, simulated=not no_sim)
     cfg = UpConfig(stack=stack, root=root, state_dir=(state_dir or root / ".yunwang").resolve(),
                    ports=Ports(monitor_port, host_agent_port, snmp_agent_port, prometheus_port, sim_base_port),
                    with_sim=not no_sim, prometheus=find_prometheus(with_prometheus),
                    scrape_interval=scrape_interval, poll_interval=polling.interval, alert_for_scale=alert_for_scale,
-                   audit_interval=audit_interval, drift_interval=drift_interval, ssh_base_port=ssh_base_port,
+                   audit_interval=audit_interval, drift_interval=drift.interval, ssh_base_port=ssh_base_port,
                    sim_engine=polling.engine or "snmpsim",
                    pollers=tuple(poller_layout(topology, snmp_agent_port, poller_shards)))
     check_intervals(cfg)
@@ -136,6 +141,9 @@ def up(
     console.print(f"  polling    {polling.describe(cfg)}", highlight=False, soft_wrap=True)
     if polling.warning:
         console.print(f"  [yellow]warning:[/yellow] {polling.warning}", highlight=False, soft_wrap=True)
+    console.print(f"  drift      {drift.describe()}", highlight=False, soft_wrap=True)
+    if drift.warning:
+        console.print(f"  [yellow]warning:[/yellow] {drift.warning}", highlight=False, soft_wrap=True)
 
     probes = Probes(expected=dict(Counter(d.region for d in topology.devices)))
     pollers = [(p.name, p.address) for p in cfg.poller_shards]
@@ -156,6 +164,8 @@ def up(
             worker.start()
         if sim_watch.came_back(s) and worker is not None:
             worker.rerun("simulated devices restarted")
+        if was_green or time.monotonic() - started >= DRIFT_START_S:
+            s.release("drift")  # background work: after the start-up
         # Probed often until the first all-green (its time is reported), then every 5 s.
         if time.monotonic() - probes.refreshed >= (5.0 if was_green else 2.0):
             probes.refresh(cfg, client, pollers)

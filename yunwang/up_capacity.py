@@ -1,11 +1,13 @@
-"""What a poll cycle of the local stack costs on this machine, and so which simulator and poll interval it can meet.
+"""What a poll cycle (and a drift round) of the local stack costs on this machine, and so which simulator and intervals
+it can meet.
 
 The figures are per SNMP value walked, measured on the project's 2-core machines (docs/performance.md, "Local
 stack at city scale"): a stack's cycle walks about :data:`VALUES_PER_INTERFACE` values per interface (liuan:
 610,732 values for 15,288 interfaces), each costing the poller and the simulator their CPU time. A cycle may use
 at most :data:`CPU_SHARE` of the CPUs that other work leaves free (the load average at start, counted against the
 CPUs, but never less than :data:`MIN_FREE` of them): Prometheus, the monitor and the audits need the rest. An
-interval shorter than that is not met, and the arithmetic says so.
+interval shorter than that is not met, and the arithmetic says so. The drift check (``net diff`` over SSH) is
+priced per device the same way and may take :data:`DRIFT_CPU_SHARE` of the free CPUs.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from typing import Protocol
 
 from yunwang.hardware import profile_for
 from yunwang.topology import Topology
@@ -23,11 +26,41 @@ POLLER_CPU_PER_VALUE = 19e-6
 SIM_CPU_PER_VALUE = {"snmpsim": 310e-6, "fast": 16e-6}
 """Seconds of simulator CPU per value served (snmpsim 1.2: ~3,200 values per CPU-second; the fast simulator
 ~63,000, liuan's recordings over SNMPv3 authPriv)."""
+DRIFT_CLIENT_CPU_PER_DEVICE = 0.08
+"""Seconds of CPU one device costs ``net diff`` per round: SSH key exchange and login, reading the running
+configuration, the comparison with its intent (liuan's simulated devices, ~200 drifted lines each: 54 CPU-s for 667
+devices, two thirds of it comparing)."""
+DRIFT_SERVER_CPU_PER_DEVICE = 0.035
+"""The same session's cost to the simulated device's SSH server (the simulator's own process; liuan: 23 CPU-s)."""
+DRIFT_CPU_SHARE = 0.25
+"""A drift round is background work beside the polling (which may take half the free CPUs): at most a quarter."""
 CPU_SHARE = 0.5
 MIN_FREE = 0.25
 STEPS_S = (10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0)
 """Intervals chosen from (a person reads ``2m``, not ``97s``)."""
 ENGINES = ("snmpsim", "fast")
+
+
+def free_cpus(cpus: int, load: float) -> float:
+    """The CPUs other work leaves (the load average counted against them), never less than :data:`MIN_FREE`."""
+    return max(cpus - load, cpus * MIN_FREE)
+
+
+def _busy(load: float) -> str:
+    return f" (load average {load:.1f} from other work)" if load >= 0.5 else ""
+
+
+class IntervalCost(Protocol):
+    """What a repeated piece of work costs here, so :func:`choose_interval` can pick how often it may run."""
+
+    option: str
+    doing: str
+    overrun: str
+
+    @property
+    def shortest_interval(self) -> float: ...
+
+    def explain(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -40,6 +73,9 @@ class CycleCost:
     cpus: int
     load: float = 0.0
     """Load average of other work when the stack starts."""
+    option = "--poll-interval"
+    doing = "polling"
+    overrun = "cycles will overrun (devices fall behind their deadline)"
 
     @property
     def poller_cpu(self) -> float:
@@ -55,7 +91,7 @@ class CycleCost:
 
     @property
     def free_cpus(self) -> float:
-        return max(self.cpus - self.load, self.cpus * MIN_FREE)
+        return free_cpus(self.cpus, self.load)
 
     @property
     def shortest_interval(self) -> float:
@@ -63,11 +99,59 @@ class CycleCost:
 
     def explain(self) -> str:
         sim = f" + {self.engine} simulator {self.sim_cpu:.0f} s" if self.engine else ""
-        busy = f" (load average {self.load:.1f} from other work)" if self.load >= 0.5 else ""
         return (f"{self.devices} devices × ~{self.values / max(self.devices, 1):,.0f} values need ~{self.cpu:.0f} "
                 f"CPU-s per poll cycle here (poller {self.poller_cpu:.0f} s{sim}); {CPU_SHARE:.0%} of the "
-                f"{self.free_cpus:.2g} of {self.cpus} CPUs free{busy} gives a cycle every "
+                f"{self.free_cpus:.2g} of {self.cpus} CPUs free{_busy(self.load)} gives a cycle every "
                 f"{self.shortest_interval:.0f} s at best")
+
+
+@dataclass(frozen=True)
+class DriftCost:
+    """CPU seconds one drift round (``net diff`` of every device over SSH) needs, and how often this machine
+    affords one beside the polling."""
+
+    devices: int
+    cpus: int
+    load: float = 0.0
+    simulated: bool = True
+    """The simulated devices' SSH servers run on this machine too."""
+    option = "--drift-interval"
+    doing = "checking drift"
+    overrun = "rounds will run back to back and take CPU from the polling"
+
+    @property
+    def client_cpu(self) -> float:
+        return self.devices * DRIFT_CLIENT_CPU_PER_DEVICE
+
+    @property
+    def server_cpu(self) -> float:
+        return self.devices * DRIFT_SERVER_CPU_PER_DEVICE if self.simulated else 0.0
+
+    @property
+    def cpu(self) -> float:
+        return self.client_cpu + self.server_cpu
+
+    @property
+    def free_cpus(self) -> float:
+        return free_cpus(self.cpus, self.load)
+
+    @property
+    def shortest_interval(self) -> float:
+        return self.cpu / (self.free_cpus * DRIFT_CPU_SHARE)
+
+    def explain(self) -> str:
+        server = f" + the simulated devices' SSH {self.server_cpu:.0f} s" if self.simulated else ""
+        return (f"{self.devices} devices' drift check needs ~{self.cpu:.0f} CPU-s per round here (SSH sessions and "
+                f"comparisons {self.client_cpu:.0f} s{server}); {DRIFT_CPU_SHARE:.0%} of the {self.free_cpus:.2g} "
+                f"of {self.cpus} CPUs free{_busy(self.load)} gives a round every {self.shortest_interval:.0f} s at "
+                "best")
+
+
+def drift_cost(topology: Topology, simulated: bool, cpus: int | None = None, load: float | None = None
+               ) -> DriftCost:
+    """The cost of one drift round over every device of ``topology`` on ``cpus`` CPUs busy with ``load``."""
+    return DriftCost(len(topology.devices), cpus or os.cpu_count() or 1,
+                     os.getloadavg()[0] if load is None else load, simulated)
 
 
 def cycle_cost(topology: Topology, engine: str, cpus: int | None = None, load: float | None = None) -> CycleCost:
@@ -89,18 +173,17 @@ def format_interval(seconds: float) -> str:
     return f"{seconds:g}s"
 
 
-def choose_interval(cost: CycleCost, wanted_s: float, explicit: bool) -> tuple[float, str | None]:
-    """(poll interval in seconds, what to tell the user or None).
+def choose_interval(cost: IntervalCost, wanted_s: float, explicit: bool) -> tuple[float, str | None]:
+    """(interval in seconds, what to tell the user or None).
 
     An interval this machine cannot meet is kept when the user gave it (with a warning), else replaced by the
     next step up that it can meet, with the arithmetic.
     """
     if cost.shortest_interval <= wanted_s:
         return wanted_s, None
+    not_possible = f"{cost.explain()}; {cost.doing} every {format_interval(wanted_s)} is not possible here"
     if explicit:
-        return wanted_s, (f"{cost.explain()}; polling every {format_interval(wanted_s)} is not possible here: "
-                          "cycles will overrun (devices fall behind their deadline)")
+        return wanted_s, f"{not_possible}: {cost.overrun}"
     chosen = next((s for s in STEPS_S if s >= cost.shortest_interval),
                   float(math.ceil(cost.shortest_interval / 60) * 60))
-    return chosen, (f"{cost.explain()}; polling every {format_interval(wanted_s)} is not possible here: "
-                    f"using {format_interval(chosen)} (--poll-interval overrides)")
+    return chosen, f"{not_possible}: using {format_interval(chosen)} ({cost.option} overrides)"

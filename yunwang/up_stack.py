@@ -28,10 +28,22 @@ from yunwang.inventory import shard_of
 from yunwang.planes import monitoring_planes, poller_shards
 from yunwang.supervisor import ChildSpec
 from yunwang.topology import Topology
-from yunwang.up_capacity import ENGINES, CycleCost, choose_engine, choose_interval, cycle_cost, format_interval
+from yunwang.up_capacity import (
+    ENGINES,
+    CycleCost,
+    DriftCost,
+    choose_engine,
+    choose_interval,
+    cycle_cost,
+    drift_cost,
+    format_interval,
+)
 
 TOKEN_ROLES = ("admin", "viewer", "agent")
 DEFAULT_POLL_S = 30.0
+DEFAULT_DRIFT_S = 300.0
+DRIFT_START_S = 300.0
+"""The drift check starts at the first all-green, or this long after start if that takes longer."""
 DEVICES_IN_FLIGHT = 64
 """Devices polled at once by all the pollers together (each shard gets its part): one poller's default. Every
 shard at 64 would put a thousand devices' requests before the simulator at once at start, and it answers them
@@ -206,6 +218,36 @@ def plan_polling(topology: Topology, poll_interval: str, sim_engine: str | None)
     return Polling(poll_interval if explicit else format_interval(seconds), engine, cost, warning)
 
 
+@dataclass(frozen=True)
+class Drift:
+    """How often the local stack checks the devices' configurations, and why."""
+
+    interval: str
+    cost: DriftCost | None
+    """None when the check is off."""
+    warning: str | None = None
+
+    def describe(self) -> str:
+        if self.cost is None:
+            return "off (--drift-interval 0)"
+        return f"{self.cost.devices} devices every {self.interval}; ~{self.cost.cpu:.0f} CPU-s per round"
+
+
+def plan_drift(topology: Topology, drift_interval: str, simulated: bool) -> Drift:
+    """The drift interval for ``topology`` on this machine: "auto" means 5m unless a round needs more of the CPUs
+    than background work may take (yunwang.up_capacity's arithmetic); "0" turns the check off."""
+    explicit = drift_interval.strip().lower() != "auto"
+    wanted = interval_seconds(drift_interval) if explicit else DEFAULT_DRIFT_S
+    if wanted is None or (wanted < 1 and wanted != 0):
+        raise InputError([Problem("--drift-interval", None, "", drift_interval, "not a duration of at least 1 s "
+                                  "(or 0 to turn it off)", "e.g. 5m, 1h, auto or 0")])
+    if wanted == 0:
+        return Drift("0", None)
+    cost = drift_cost(topology, simulated)
+    seconds, warning = choose_interval(cost, wanted, explicit)
+    return Drift(drift_interval if explicit else format_interval(seconds), cost, warning)
+
+
 def write_status(cfg: UpConfig, status: dict[str, Any]) -> None:
     """<state>/status.json: what the status table shows, for scripts and tests (replaced atomically)."""
     path = cfg.state_dir / "status.json"
@@ -325,7 +367,10 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
 
 def drift_spec(cfg: UpConfig, env: dict[str, str]) -> ChildSpec:
     """``net diff --report-to`` the monitor every ``--drift-interval``: each device's configuration drift (the
-    simulated devices' over SSH, or with ``--no-sim`` the real ones' with the caller's credentials)."""
+    simulated devices' over SSH, or with ``--no-sim`` the real ones' with the caller's credentials).
+
+    Deferred: `yunwang up` starts it once the stack is all green (at the latest :data:`DRIFT_START_S` after start),
+    so its first round (a city's SSH sessions and comparisons) does not compete with the first poll cycle."""
     login = password_env(LOGIN_ROLE)
     missing = _command_missing("infra.network.cli", "net")
     if interval_seconds(cfg.drift_interval) == 0:
@@ -338,7 +383,7 @@ def drift_spec(cfg: UpConfig, env: dict[str, str]) -> ChildSpec:
         "drift", _yunwang("net", "diff", "--stack", cfg.stack, *where, "--report-to", cfg.monitor_url,
                           "--every", cfg.drift_interval),
         env={**env, "YUNWANG_ADMIN_TOKEN_FILE": str(cfg.token_file("admin"))}, cwd=cfg.root, missing=missing,
-        url=f"every {cfg.drift_interval} → {cfg.monitor_url}/#drift")
+        url=f"every {cfg.drift_interval} → {cfg.monitor_url}/#drift", deferred=True)
 
 
 def write_prometheus(cfg: UpConfig) -> Path:

@@ -124,6 +124,8 @@ def children_table(sup: Supervisor) -> Table:
             status += f" in {max(child.restart_at - now, 0):.0f} s"
         if child.last_exit is not None and child.status is Status.BACKOFF:
             status += f" (exit {child.last_exit})"
+        if child.spec.deferred and child.status is Status.WAITING:
+            status += " (starts after the start-up)"
         table.add_row(child.spec.name, Text(status, style=STYLE[child.status]), str(child.pid or "-"),
                       _age(child.uptime(now)) if child.pid else "-", str(child.restarts),
                       child.spec.url or "", end_section=False)
@@ -213,7 +215,8 @@ def overall(sup: Supervisor, cfg: UpConfig, probes: Probes, worker: AuditWorker 
     if sup.stopping:
         return False, "stopped"
     missing = [c.spec.name for c in sup.children if c.status not in (Status.HEALTHY, Status.RUNNING,
-                                                                      Status.NOT_INSTALLED)]
+                                                                      Status.NOT_INSTALLED)
+               and not (c.spec.deferred and c.status is Status.WAITING)]
     waiting = [f"services {', '.join(missing)}"] if missing else []
     if cfg.prometheus:
         down = [job for job, (up, total) in probes.targets.items() if up < total]

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from agents.sim.credentials import SimCredentials, credentials_for
 from agents.sim.install import ENTRY, ensure_snmpsim
+from agents.sim.readiness import unanswered
 from agents.sim.recordings import DeviceRecording, FleetView
 from agents.sim.snmprec import render
 from agents.sim.wiring import DEVICES_FILE, WIRING_FILE, load_wiring
@@ -39,6 +40,8 @@ from yunwang.topology import Topology
 HOST = "127.0.0.1"
 UDP_DOMAIN = "1.3.6.1.6.1.1"
 LISTENING = "Listening at UDP/IPv4 endpoint"
+PROBE_WAIT_S = 0.5
+"""How long one round of readiness probes waits for the answers (then the silent ports are asked again)."""
 GENERATOR_VERSION = "3"
 """Bump when recordings.py or profiles.py change what a recording contains."""
 NOISE = ('Variation module "redis"', 'Variation module "sql"')
@@ -301,24 +304,30 @@ class SimFleet:
         return "\n".join(kept[-lines:])
 
     def _wait_ready(self) -> None:
+        """Until every device answers an SNMP request: first each process's log names all its ports as bound
+        (asking earlier would queue requests it must answer once up), then every port is probed until answered."""
         want = {shard: len(self.plan.shard(shard)) for shard in range(self.plan.processes)}
         deadline = time.monotonic() + self.startup_timeout_s
+        probing = [d.port for d in self.plan.devices]
         while True:
-            pending = []
             for shard, child in enumerate(self.children):
                 if child.poll() is not None:
                     raise RuntimeError(f"snmpsim process {shard} exited with code {child.returncode}:\n"
                                        f"{self.log_tail(shard)}")
-                text = self.log_path(shard).read_text(encoding="utf-8", errors="replace")
-                if text.count(LISTENING) < want[shard]:
-                    pending.append(shard)
-            if not pending:
-                time.sleep(0.3)  # the dispatcher starts right after the last endpoint is bound
-                return
+            bound = all(self.log_path(shard).read_text(encoding="utf-8", errors="replace").count(LISTENING) >= n
+                        for shard, n in want.items())
+            if bound:
+                probing = unanswered(HOST, probing, PROBE_WAIT_S)
+                if not probing:
+                    return
             if time.monotonic() > deadline:
-                raise RuntimeError(f"snmpsim processes {pending} not listening after {self.startup_timeout_s:.0f} s"
-                                   f" (see {self.log_path(pending[0])})")
-            time.sleep(0.2)
+                shards = sorted({d.shard for d in self.plan.devices if d.port in probing}) if bound else \
+                    sorted(want)
+                what = f"{len(probing)} device(s) not answering" if bound else "not listening"
+                raise RuntimeError(f"snmpsim processes {shards}: {what} after {self.startup_timeout_s:.0f} s"
+                                   f" (see {self.log_path(shards[0])})")
+            if not bound:
+                time.sleep(0.2)
 
     def failed(self) -> list[int]:
         """Shards whose process has exited."""

@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 
 PORTS = {"--monitor-port": 28080, "--host-agent-port": 28810, "--snmp-agent-port": 28811,
-         "--prometheus-port": 28090, "--sim-base-port": 26100}
+         "--prometheus-port": 28090, "--sim-base-port": 26100, "--ssh-base-port": 22200}
 """Below Linux's ephemeral range (32768+), where an outgoing connection could take a poller's port first."""
 PROMETHEUS = f"http://127.0.0.1:{PORTS['--prometheus-port']}"
 GREEN = re.compile(r"all green ([\d.]+) s after start")
@@ -80,6 +80,40 @@ def prometheus_up(at: float) -> int | None:
     return int(float(result[0]["value"][1])) if result else 0
 
 
+def metrics_bytes(address: str) -> int | None:
+    """Size of a poller's uncompressed /metrics (streamed, not held)."""
+    try:
+        with httpx.stream("GET", f"http://{address}/metrics", headers={"Accept-Encoding": "identity"},
+                          timeout=60) as response:
+            return sum(len(chunk) for chunk in response.iter_raw())
+    except httpx.HTTPError:
+        return None
+
+
+def peak_rss(pid: int) -> int:
+    """VmHWM: the process's own peak resident set, in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def poller_sizes(state: Path) -> dict[str, dict[str, int]]:
+    """Each running poller shard's uncompressed /metrics size, RSS now and peak RSS (the ≤ 2× goal)."""
+    out = {}
+    children = json.loads((state / "supervisor-state.json").read_text())["children"]
+    for name, child in sorted(children.items()):
+        argv = child.get("argv", [])
+        if "snmp" not in argv or "--listen" not in argv or not child.get("pid"):
+            continue
+        size = metrics_bytes(argv[argv.index("--listen") + 1])
+        if size is None:
+            continue
+        rss, _ = rss_cpu([child["pid"]])
+        out[name] = {"metrics": size, "rss": rss, "peak_rss": peak_rss(child["pid"])}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stack", default="liuan")
@@ -103,6 +137,7 @@ def main() -> None:
     green_at: float | None = None
     checks: list[dict[str, object]] = []
     loads: list[float] = []
+    sizes: dict[str, dict[str, int]] = {}
     try:
         while time.monotonic() - started < options.limit and proc.poll() is None:
             now = time.monotonic() - started
@@ -112,12 +147,14 @@ def main() -> None:
                 groups.update({name: c["pid"] for name, c in children.items() if c.get("pid")})
             except (OSError, ValueError, KeyError):
                 pass
+            if "sim" in groups:  # the simulator's own process serves SSH (its children serve SNMP)
+                groups["sim (ssh)"] = groups["sim"]
             for name, pid in groups.items():
-                pids = [pid] if name == "yunwang up" else group_members(pid)
+                pids = [pid] if name in ("yunwang up", "sim (ssh)") else group_members(pid)
                 rss, cpu = rss_cpu(pids)
                 u = usage.setdefault(name, Usage())
                 u.peak_rss = max(u.peak_rss, rss)
-                u.cpu = max(u.cpu, cpu) if name != "yunwang up" else cpu
+                u.cpu = max(u.cpu, cpu) if name not in ("yunwang up", "sim (ssh)") else cpu
                 u.samples.append((round(now, 1), rss, round(cpu, 2)))
             loads.append(os.getloadavg()[0])
             if green_at is None:
@@ -139,6 +176,7 @@ def main() -> None:
             if green_at is not None and now > green_at + options.after_green:
                 break
             time.sleep(2.0)
+        sizes = poller_sizes(state) if proc.poll() is None else {}
     finally:
         stopping = time.monotonic()
         proc.send_signal(signal.SIGTERM)
@@ -161,6 +199,14 @@ def main() -> None:
                 steady = f", after green {(u.cpu - u.cpu_at_green) / span * 100:.0f}% of a core"
         print(f"  {name:<14} peak RSS {u.peak_rss / 2**20:7.1f} MiB  CPU {u.cpu:7.1f} s"
               f" ({u.cpu / max(elapsed, 1) * 100:.0f}% of a core){steady}")
+    if sizes:
+        ratios = sorted(v["peak_rss"] / v["metrics"] for v in sizes.values())
+        worst = max(sizes.items(), key=lambda kv: kv[1]["peak_rss"] / kv[1]["metrics"])
+        print(f"  pollers: /metrics {min(v['metrics'] for v in sizes.values()) / 2**20:.1f}–"
+              f"{max(v['metrics'] for v in sizes.values()) / 2**20:.1f} MiB uncompressed per shard, "
+              f"{sum(v['metrics'] for v in sizes.values()) / 2**20:.1f} MiB in all; peak RSS / /metrics median "
+              f"{ratios[len(ratios) // 2]:.2f}, max {ratios[-1]:.2f} ({worst[0]}: {worst[1]['peak_rss'] / 2**20:.1f} "
+              f"MiB for {worst[1]['metrics'] / 2**20:.1f} MiB)")
     mismatched = [c for c in checks if c["status"] != c["prometheus"]]
     if checks:
         ages = sorted(float(str(c["status_age"])) for c in checks)
@@ -175,7 +221,7 @@ def main() -> None:
             "load": {"before": load_before, "during": loads, "after": os.getloadavg()},
             "usage": {k: {"peak_rss": v.peak_rss, "cpu": v.cpu, "cpu_at_green": v.cpu_at_green,
                           "samples": v.samples} for k, v in usage.items()},
-            "checks": checks}, indent=1))
+            "checks": checks, "pollers": sizes}, indent=1))
     if options.keep:
         print(f"state kept in {tmp}")
     else:

@@ -99,7 +99,7 @@ def test_the_drift_check_reports_to_the_monitor_with_the_simulated_devices_secre
     assert "--trust-simulator" in argv
     assert drift.env["YUNWANG_ADMIN_TOKEN_FILE"] == str(cfg.token_file("admin"))
     assert drift.env["YUNWANG_DEVICE_SYSTEM_PASSWORD_FILE"] == env["YUNWANG_DEVICE_SYSTEM_PASSWORD_FILE"]
-    assert drift.missing is None
+    assert drift.missing is None and drift.deferred, "its first round must not compete with the start-up"
     off = build_specs(_cfg(tmp_path, drift_interval="0"), env)[-1]
     assert off.name == "drift" and off.missing == "--drift-interval 0"
     real = _cfg(tmp_path / "real", with_sim=False)
@@ -376,6 +376,34 @@ def test_the_poll_interval_is_one_this_machine_can_meet() -> None:
     dev = load_stack("dev").topology
     assert dev is not None
     assert choose_engine(dev, 10, cpus=2, load=0) == "snmpsim"  # the reference serves small stacks
+
+
+def test_the_drift_interval_is_one_this_machine_can_bear() -> None:
+    """auto: 5m when a round takes at most a quarter of the free CPUs, else the next step that does, with the
+    arithmetic; an explicit interval is kept with a warning; 0 turns the check off."""
+    from yunwang.up_capacity import choose_interval, drift_cost
+    from yunwang.up_stack import plan_drift
+
+    liuan = load_stack("liuan").topology
+    dev = load_stack("dev").topology
+    assert liuan is not None and dev is not None
+    assert choose_interval(drift_cost(liuan, simulated=True, cpus=2, load=0), 300, explicit=False) == (300, None)
+    busy = drift_cost(liuan, simulated=True, cpus=2, load=5.6)
+    interval, said = choose_interval(busy, 300, explicit=False)
+    assert interval == 900 and said is not None
+    assert said.startswith("667 devices' drift check needs ~77 CPU-s per round here (SSH sessions and comparisons "
+                           "53 s + the simulated devices' SSH 23 s); 25% of the 0.5 of 2 CPUs free")
+    assert said.endswith("checking drift every 5m is not possible here: using 15m (--drift-interval overrides)")
+    kept, warned = choose_interval(busy, 300, explicit=True)
+    assert kept == 300 and warned is not None and warned.endswith("rounds will run back to back and take CPU "
+                                                                   "from the polling")
+    real = drift_cost(liuan, simulated=False, cpus=2, load=5.6)
+    assert real.cpu < busy.cpu and "simulated" not in real.explain()
+    assert choose_interval(drift_cost(dev, simulated=True, cpus=2, load=8), 300, explicit=False) == (300, None)
+    assert plan_drift(dev, "0", simulated=True).describe() == "off (--drift-interval 0)"
+    assert plan_drift(dev, "10m", simulated=True).interval == "10m"
+    with pytest.raises(InputError, match="--drift-interval"):
+        plan_drift(dev, "often", simulated=True)
 
 
 def test_the_live_snmp_audit_is_paced_for_the_fleet(tmp_path: Path) -> None:

@@ -317,3 +317,25 @@ def test_a_group_starts_together_and_the_next_child_waits_for_all_of_it(tmp_path
         assert started[-1] >= max(m.stat().st_mtime for m in marks) - 0.05  # "after" waited for the whole group
     finally:
         sup.stop()
+
+
+def test_a_deferred_child_waits_for_its_release(tmp_path: Path, groups: list[int]) -> None:
+    """Background work (the drift check) is not started with the others: it waits, which is no failure, until
+    released once; a second release changes nothing, and it is stopped with the rest."""
+    first = ChildSpec("first", [PY, "-c", "import time; time.sleep(300)"])
+    later = ChildSpec("later", [PY, "-c", "import time; time.sleep(300)"], deferred=True)
+    sup = Supervisor([first, later], tmp_path, ready_timeout=5)
+    try:
+        sup.start()
+        sup.tick()
+        running, waiting = sup.children
+        groups.extend(c.pid for c in sup.children if c.pid is not None)
+        assert running.status is Status.RUNNING and waiting.status is Status.WAITING and waiting.pid is None
+        assert sup.release("later") and waiting.pid is not None
+        groups.append(waiting.pid)
+        assert not sup.release("later") and not sup.release("first") and not sup.release("nobody")
+        assert _wait(lambda: _ticked(sup) and waiting.status is Status.RUNNING)
+        pid = waiting.pid
+    finally:
+        sup.stop()
+    assert not _alive(pid)
