@@ -173,14 +173,13 @@ def apply(
     from infra.network.apply import DevicePlan, apply_plans, outcome_report, plan_and_apply, plan_devices
     from infra.network.cli_support import access_for, err, progress_bar, run, select, with_interrupt
     from infra.network.remediation import Remediation
-    from infra.network.render import render_stack
+    from infra.network.render import render_pairs
     from infra.network.views import print_lines, print_outcomes, print_plan
 
     clock = {"start": time.perf_counter()}
     sel = select(stack, device)
     names = [d.name for d in sel.devices]
-    intended = render_stack(sel.topology, sel.topology_file, devices=names)
-    pushed = render_stack(sel.topology, sel.topology_file, devices=names, push=True)  # secrets needed: fail early
+    intended, pushed = render_pairs(sel.topology, sel.topology_file, devices=names)  # secrets needed: fail early
     access = access_for(sel, endpoints, known_hosts, trust_simulator, transport, connect_timeout, command_timeout)
     console = Console(highlight=False)
     clock["rendered"] = time.perf_counter()

@@ -12,7 +12,7 @@ before (printed form, stored hashes and all), so a rollback restores exactly tha
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,7 +20,7 @@ from hier_config import HConfig, HConfigChild, WorkflowRemediation, get_hconfig
 from hier_config.exceptions import DuplicateChildError
 
 from infra.network.drivers import driver_for
-from infra.network.drivers.rules import Node, RulesDriver, drop_unshown, find, finish, path_of
+from infra.network.drivers.rules import Node, Rules, RulesDriver, drop_unshown, find, finish, path_of, words_regex
 from infra.network.secrets import mask
 from yunwang.contracts.device_secrets import SECRET_SHOWN
 from yunwang.topology import Vendor
@@ -98,9 +98,10 @@ def _distinct(text: str) -> str:
     return "\n".join(out)
 
 
-def parse(driver: RulesDriver, text: str, what: str) -> HConfig:
+def parse(driver: RulesDriver, text: str, what: str, stub: frozenset[str] = frozenset()) -> HConfig:
+    """``stub``: top-level sections read as their first line alone (both sides hold them identically)."""
     try:
-        return driver.load(_distinct(driver.prepare(text)), prepared=True)
+        return driver.load(_distinct(driver.prepare(text)), prepared=True, stub=stub)
     except (DuplicateChildError, ValueError) as exc:
         raise RemediationError(f"{what}: cannot be read as a configuration tree: {exc}") from None
 
@@ -111,11 +112,24 @@ class _Item:
     children: list[_Item] = field(default_factory=list)
 
 
-def _outline(prepared: str) -> frozenset[object]:
-    """A prepared configuration as nested sets of lines: equal outlines need no remediation (orders aside).
+Shape = frozenset[tuple[str, "Shape"]]
 
-    Far cheaper than hier-config's tree, so a device at its intent (most devices, most of the time) is
-    recognised without one."""
+
+@dataclass(frozen=True)
+class _Outline:
+    """A prepared configuration as nested sets of lines (orders aside): far cheaper than hier-config's tree.
+
+    Equal outlines need no remediation, so a device at its intent (most devices, most of the time) is recognised
+    without a tree; and a top-level section both sides hold identically need not be read into one."""
+
+    lines: list[str]
+    """The lines alone, sorted: a cheap first test (most drifted devices differ here already)."""
+    shape: Shape
+    sections: dict[str, Shape]
+    """Top-level sections (with lines inside) that occur once: their first line → their content."""
+
+
+def _outline(prepared: str) -> _Outline:
     root = _Item("")
     stack: list[tuple[int, _Item]] = [(-1, root)]
     for line in prepared.split("\n"):
@@ -129,20 +143,47 @@ def _outline(prepared: str) -> frozenset[object]:
         stack[-1][1].children.append(item)
         stack.append((indent, item))
 
-    def freeze(item: _Item) -> frozenset[object]:
+    def freeze(item: _Item) -> Shape:
         return frozenset((child.text, freeze(child)) for child in item.children)
-    return freeze(root)
+    counts: dict[str, int] = {}
+    for item in root.children:
+        counts[item.text] = counts.get(item.text, 0) + 1
+    sections = {item.text: freeze(item) for item in root.children if item.children and counts[item.text] == 1}
+    lines = sorted(" ".join(line.split()) for line in prepared.split("\n") if line.strip())
+    return _Outline(lines, freeze(root), sections)
 
 
-def _lines(prepared: str) -> list[str]:
-    """The lines alone, sorted: a cheap first test (most drifted devices differ here already)."""
-    return sorted(" ".join(line.split()) for line in prepared.split("\n") if line.strip())
+@lru_cache(maxsize=256)
+def _intent_outline(driver: RulesDriver, masked_text: str) -> _Outline:
+    return _outline(driver.prepare(masked_text))
 
 
-@lru_cache(maxsize=64)
-def _intent_outline(driver: RulesDriver, masked_text: str) -> tuple[list[str], frozenset[object]]:
-    prepared = driver.prepare(masked_text)
-    return _lines(prepared), _outline(prepared)
+def _scoped_patterns(table: Mapping[tuple[str, ...], tuple[str, ...]], path: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return [re.compile(p) for scope, items in table.items() if len(scope) == len(path)
+            and all(re.match(words_regex(w) + "(?= |$)", t) for w, t in zip(scope, path, strict=True))
+            for p in items]
+
+
+def _only_unsendable(running: Shape, intent: Shape, rules: Rules, path: tuple[str, ...] = ()) -> bool:
+    """Whether two outlines differ only where a remediation would send nothing: lines the device never prints
+    (``unshown``, top level) missing from the running side, factory objects (``builtin``) it holds beyond the
+    intent. What :func:`remediate` would compute from trees, answered from the outlines (verification after a
+    push: the device at its intent, printed its own way)."""
+    theirs, ours = intent - running, running - intent
+    if not theirs and not ours:
+        return True
+    by_text = {text: sub for text, sub in ours}
+    unshown = [re.compile(words_regex(p) + "(?= |$)") for p in rules.unshown] if not path else []
+    builtin = _scoped_patterns(rules.builtin, path)
+    paired = set()
+    for text, sub in theirs:
+        if text in by_text:
+            if not _only_unsendable(by_text[text], sub, rules, (*path, text)):
+                return False
+            paired.add(text)
+        elif not any(p.match(text) for p in unshown):
+            return False
+    return all(text in paired or any(p.match(text) for p in (*unshown, *builtin)) for text, _ in ours)
 
 
 @dataclass(frozen=True)
@@ -154,16 +195,21 @@ class _Tree:
     """The lines the device never prints, taken out of the tree."""
 
 
-def _tree(driver: RulesDriver, masked_text: str, what: str) -> _Tree:
-    masked = parse(driver, masked_text, what)
+def _tree(driver: RulesDriver, masked_text: str, what: str, stub: frozenset[str] = frozenset()) -> _Tree:
+    masked = parse(driver, masked_text, what, stub)
     return _Tree(masked, tuple(drop_unshown(masked, driver.RULES)))
 
 
 @lru_cache(maxsize=64)
-def _intent_tree(driver: RulesDriver, masked_text: str, what: str) -> _Tree:
-    """The intent's tree, parsed once per text (plan and verification of a device; nothing changes a tree: the
-    diff works on copies)."""
-    return _tree(driver, masked_text, what)
+def _intent_tree(driver: RulesDriver, masked_text: str, what: str, stub: frozenset[str]) -> _Tree:
+    """The intent's tree, parsed once per text and stubs (nothing changes a tree: the diff works on copies)."""
+    return _tree(driver, masked_text, what, stub)
+
+
+def _common_sections(running: _Outline, intent: _Outline) -> frozenset[str]:
+    """Top-level sections both sides hold identically: read as their first line alone, they yield no remediation
+    (their first line stays, so rules looking at siblings — purges, keyed lines — still see them)."""
+    return frozenset(text for text, shape in running.sections.items() if intent.sections.get(text) == shape)
 
 
 @dataclass
@@ -293,12 +339,14 @@ def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str
     real = intent_real is not None
     seen, wanted = f"{device}: running configuration", f"{device}: intended configuration"
     running_masked = mask(running, patterns)
-    prepared = driver.prepare(running_masked)
-    lines, outline = _intent_outline(driver, intent_masked)
-    if _lines(prepared) == lines and _outline(prepared) == outline:
+    has, wants = _outline(driver.prepare(running_masked)), _intent_outline(driver, intent_masked)
+    if has.lines == wants.lines and has.shape == wants.shape:
         return Remediation((), ())  # line for line the intent: nothing to send, nothing to parse
-    run = _side(driver, _tree(driver, running_masked, seen), running if real else None, seen)
-    want = _side(driver, _intent_tree(driver, intent_masked, wanted), intent_real, wanted)
+    if not rollback and _only_unsendable(has.shape, wants.shape, driver.RULES):
+        return Remediation((), ())  # the intent as the device prints it (it hides some lines, shows its own)
+    stub = _common_sections(has, wants)
+    run = _side(driver, _tree(driver, running_masked, seen, stub), running if real else None, seen)
+    want = _side(driver, _intent_tree(driver, intent_masked, wanted, stub), intent_real, wanted)
     ours, theirs = _without_common(run.masked, want.masked)
     flow = WorkflowRemediation(ours, theirs)
     forward = finish(flow.remediation_config, run.masked, want.masked, driver.RULES)
