@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from hier_config import HConfig, HConfigChild, WorkflowRemediation, get_hconfig
+from hier_config import HConfig, HConfigChild, get_hconfig
 from hier_config.exceptions import DuplicateChildError
 
 from infra.network.drivers import driver_for
@@ -106,12 +106,6 @@ def parse(driver: RulesDriver, text: str, what: str, stub: frozenset[str] = froz
         raise RemediationError(f"{what}: cannot be read as a configuration tree: {exc}") from None
 
 
-@dataclass
-class _Item:
-    text: str
-    children: list[_Item] = field(default_factory=list)
-
-
 Shape = frozenset[tuple[str, "Shape"]]
 
 
@@ -130,27 +124,39 @@ class _Outline:
 
 
 def _outline(prepared: str) -> _Outline:
-    root = _Item("")
-    stack: list[tuple[int, _Item]] = [(-1, root)]
+    """One pass: each section's shape is made when the section closes."""
+    texts: list[str] = []
+    root: list[tuple[str, Shape]] = []
+    top: list[tuple[str, Shape, bool]] = []
+    stack: list[tuple[int, str, list[tuple[str, Shape]]]] = [(-1, "", root)]
+
+    def close() -> None:
+        _, text, children = stack.pop()
+        shape = frozenset(children) if children else _LEAF
+        stack[-1][2].append((text, shape))
+        if len(stack) == 1:
+            top.append((text, shape, bool(children)))
+
     for line in prepared.split("\n"):
         stripped = line.strip()
         if not stripped:
             continue
         indent = len(line) - len(line.lstrip())
         while stack[-1][0] >= indent:
-            stack.pop()
-        item = _Item(" ".join(stripped.split()))
-        stack[-1][1].children.append(item)
-        stack.append((indent, item))
-
-    def freeze(item: _Item) -> Shape:
-        return frozenset((child.text, freeze(child)) for child in item.children)
+            close()
+        text = " ".join(stripped.split())
+        texts.append(text)
+        stack.append((indent, text, []))
+    while len(stack) > 1:
+        close()
     counts: dict[str, int] = {}
-    for item in root.children:
-        counts[item.text] = counts.get(item.text, 0) + 1
-    sections = {item.text: freeze(item) for item in root.children if item.children and counts[item.text] == 1}
-    lines = sorted(" ".join(line.split()) for line in prepared.split("\n") if line.strip())
-    return _Outline(lines, freeze(root), sections)
+    for text, _, _ in top:
+        counts[text] = counts.get(text, 0) + 1
+    sections = {text: shape for text, shape, nested in top if nested and counts[text] == 1}
+    return _Outline(sorted(texts), frozenset(root), sections)
+
+
+_LEAF: Shape = frozenset()
 
 
 @lru_cache(maxsize=256)
@@ -348,12 +354,12 @@ def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str
     run = _side(driver, _tree(driver, running_masked, seen, stub), running if real else None, seen)
     want = _side(driver, _intent_tree(driver, intent_masked, wanted, stub), intent_real, wanted)
     ours, theirs = _without_common(run.masked, want.masked)
-    flow = WorkflowRemediation(ours, theirs)
-    forward = finish(flow.remediation_config, run.masked, want.masked, driver.RULES)
+    forward = finish(driver.order(ours.config_to_get_to(theirs)), run.masked, want.masked, driver.RULES)
     pairs = list(_changes(driver, forward, want, run, real, device))
     back = []
     if rollback:
-        backward = finish(flow.rollback_config, want.masked, run.masked, driver.RULES)
+        backward = finish(driver.order(theirs.config_to_get_to(ours, HConfig(driver))), want.masked, run.masked,
+                          driver.RULES)
         back = list(_changes(driver, backward, run, want, real, device))
     commands: list[str] = []
     unshown: list[str] = []

@@ -160,3 +160,20 @@ def test_verification_sees_past_what_the_device_hides_or_adds_but_not_past_a_cha
     assert remediate(VRP, telnet, intent, rollback=False).lines == ("undo telnet server enable",)
     level = shown.replace("level 3", "level 15")
     assert remediate(VRP, level, intent, rollback=False).lines == ("aaa", " local-user ops privilege level 3")
+
+
+@pytest.mark.parametrize("vendor", list(Vendor), ids=[v.value for v in Vendor])
+def test_compiled_ordering_weighs_every_line_as_hier_config_does(vendor: Vendor) -> None:
+    from infra.network.drivers import driver_for
+
+    loaded = load_stack("liuan")
+    assert loaded.topology is not None
+    device = next(d for d in loaded.topology.devices if d.vendor == vendor)
+    intent = render_stack(loaded.topology, loaded.topology_file, devices=[device.name])[0].text
+    driver = driver_for(vendor)
+    factory = driver.load("hostname x\n" if vendor in (IOS, RGOS) else "sysname x\n")
+    ours = driver.order(factory.config_to_get_to(remediation.parse(driver, intent, "intent")))
+    theirs = factory.config_to_get_to(remediation.parse(driver, intent, "intent")).set_order_weight()
+    weights = [(tuple(c.path()), c.order_weight) for c in ours.all_children()]
+    assert weights == [(tuple(c.path()), c.order_weight) for c in theirs.all_children()]
+    assert len({w for _, w in weights}) > 1  # the rules did weigh something

@@ -28,7 +28,7 @@ Scopes are tuples of parent patterns (``()`` for the top level, ``("interface *"
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
@@ -213,6 +213,26 @@ class RulesDriver(HConfigDriverBase):
         return [(re.compile(r.start_expression), re.compile(r.end_expression)) for r in self.rules.indent_adjust]
 
     @cached_property
+    def _ordering(self) -> dict[int, list[tuple[tuple[Callable[[str], bool], ...], int]]]:
+        """hier-config's ordering rules compiled once, by lineage length (its own matcher re-reads each rule's
+        criteria on every line: a fifth of a plan's time)."""
+        out: dict[int, list[tuple[tuple[Callable[[str], bool], ...], int]]] = {}
+        for rule in self.rules.ordering:
+            out.setdefault(len(rule.match_rules), []).append(
+                (tuple(_matcher(m) for m in rule.match_rules), rule.weight))
+        return out
+
+    def order(self, config: HConfig) -> HConfig:
+        """``config.set_order_weight()``, same weights (the last matching rule wins), from compiled rules."""
+        ordering = self._ordering
+        for child in config.all_children():
+            path = tuple(child.path())
+            for checks, weight in ordering.get(len(path), ()):
+                if all(check(text) for check, text in zip(checks, path, strict=True)):
+                    child.order_weight = weight
+        return config
+
+    @cached_property
     def _unordered(self) -> list[re.Pattern[str]]:
         return [re.compile(rf"^(\s*{words_regex(p)[1:]}) (.+)$") for p in self.RULES.unordered_words]
 
@@ -262,6 +282,26 @@ class RulesDriver(HConfigDriverBase):
         for callback in self.rules.post_load_callbacks:
             callback(root)
         return root
+
+
+def _matcher(rule: MatchRule) -> Callable[[str], bool]:
+    """``HConfigChild.is_match`` for one rule, its pattern compiled once."""
+    pattern = re.compile(rule.re_search) if isinstance(rule.re_search, str) else None
+    equals, starts, ends, contains = rule.equals, rule.startswith, rule.endswith, rule.contains
+
+    def check(text: str) -> bool:
+        if (isinstance(equals, str) and text != equals) or (isinstance(equals, frozenset) and text not in equals):
+            return False
+        if isinstance(starts, (str, tuple)) and not text.startswith(starts):
+            return False
+        if pattern is not None and not pattern.search(text):
+            return False
+        if isinstance(ends, (str, tuple)) and not text.endswith(ends):
+            return False
+        if isinstance(contains, str):
+            return contains in text
+        return not isinstance(contains, tuple) or any(c in text for c in contains)
+    return check
 
 
 def _banner(first: str, lines: list[str], at: int) -> tuple[str, int]:
