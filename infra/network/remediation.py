@@ -98,10 +98,10 @@ def _distinct(text: str) -> str:
     return "\n".join(out)
 
 
-def parse(driver: RulesDriver, text: str, what: str, stub: frozenset[str] = frozenset()) -> HConfig:
-    """``stub``: top-level sections read as their first line alone (both sides hold them identically)."""
+def parse(driver: RulesDriver, text: str, what: str, omit: frozenset[str] = frozenset()) -> HConfig:
+    """``omit``: top-level lines and sections left out of the tree (both sides hold them identically)."""
     try:
-        return driver.load(_distinct(driver.prepare(text)), prepared=True, stub=stub)
+        return driver.load(_distinct(driver.prepare(text)), prepared=True, omit=omit)
     except (DuplicateChildError, ValueError) as exc:
         raise RemediationError(f"{what}: cannot be read as a configuration tree: {exc}") from None
 
@@ -119,15 +119,15 @@ class _Outline:
     lines: list[str]
     """The lines alone, sorted: a cheap first test (most drifted devices differ here already)."""
     shape: Shape
-    sections: dict[str, Shape]
-    """Top-level sections (with lines inside) that occur once: their first line → their content."""
+    top: dict[str, Shape]
+    """Top-level lines and sections that occur once: their (first) line → their content."""
 
 
 def _outline(prepared: str) -> _Outline:
     """One pass: each section's shape is made when the section closes."""
     texts: list[str] = []
     root: list[tuple[str, Shape]] = []
-    top: list[tuple[str, Shape, bool]] = []
+    top: list[tuple[str, Shape]] = []
     stack: list[tuple[int, str, list[tuple[str, Shape]]]] = [(-1, "", root)]
 
     def close() -> None:
@@ -135,7 +135,7 @@ def _outline(prepared: str) -> _Outline:
         shape = frozenset(children) if children else _LEAF
         stack[-1][2].append((text, shape))
         if len(stack) == 1:
-            top.append((text, shape, bool(children)))
+            top.append((text, shape))
 
     for line in prepared.split("\n"):
         stripped = line.strip()
@@ -150,10 +150,9 @@ def _outline(prepared: str) -> _Outline:
     while len(stack) > 1:
         close()
     counts: dict[str, int] = {}
-    for text, _, _ in top:
+    for text, _ in top:
         counts[text] = counts.get(text, 0) + 1
-    sections = {text: shape for text, shape, nested in top if nested and counts[text] == 1}
-    return _Outline(sorted(texts), frozenset(root), sections)
+    return _Outline(sorted(texts), frozenset(root), {text: shape for text, shape in top if counts[text] == 1})
 
 
 _LEAF: Shape = frozenset()
@@ -201,21 +200,31 @@ class _Tree:
     """The lines the device never prints, taken out of the tree."""
 
 
-def _tree(driver: RulesDriver, masked_text: str, what: str, stub: frozenset[str] = frozenset()) -> _Tree:
-    masked = parse(driver, masked_text, what, stub)
+def _tree(driver: RulesDriver, masked_text: str, what: str, omit: frozenset[str] = frozenset()) -> _Tree:
+    masked = parse(driver, masked_text, what, omit)
     return _Tree(masked, tuple(drop_unshown(masked, driver.RULES)))
 
 
 @lru_cache(maxsize=64)
-def _intent_tree(driver: RulesDriver, masked_text: str, what: str, stub: frozenset[str]) -> _Tree:
-    """The intent's tree, parsed once per text and stubs (nothing changes a tree: the diff works on copies)."""
-    return _tree(driver, masked_text, what, stub)
+def _intent_tree(driver: RulesDriver, masked_text: str, what: str, omit: frozenset[str]) -> _Tree:
+    """The intent's tree, parsed once per text and omissions (nothing changes a tree: the diff works on copies)."""
+    return _tree(driver, masked_text, what, omit)
 
 
-def _common_sections(running: _Outline, intent: _Outline) -> frozenset[str]:
-    """Top-level sections both sides hold identically: read as their first line alone, they yield no remediation
-    (their first line stays, so rules looking at siblings — purges, keyed lines — still see them)."""
-    return frozenset(text for text, shape in running.sections.items() if intent.sections.get(text) == shape)
+def _common_sections(driver: RulesDriver, running: _Outline, intent: _Outline) -> frozenset[str]:
+    """Top-level lines and sections both sides hold identically: they yield no remediation, so they need not be
+    read into trees (a device drifted by a few lines costs a few lines). Kept: the lines a rule looks at beside a
+    change — the members of a purged object (is anything of it kept?) and lines the device never prints."""
+    keep = _keep_pattern(driver)
+    return frozenset(text for text, shape in running.top.items()
+                     if intent.top.get(text) == shape and not keep.match(text))
+
+
+@lru_cache(maxsize=8)
+def _keep_pattern(driver: RulesDriver) -> re.Pattern[str]:
+    rules = driver.RULES
+    words = (*rules.purge.get((), ()), *rules.unshown)
+    return re.compile("|".join(f"(?:{words_regex(w)})" for w in words) or "(?!)")
 
 
 @dataclass
@@ -350,9 +359,9 @@ def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str
         return Remediation((), ())  # line for line the intent: nothing to send, nothing to parse
     if not rollback and _only_unsendable(has.shape, wants.shape, driver.RULES):
         return Remediation((), ())  # the intent as the device prints it (it hides some lines, shows its own)
-    stub = _common_sections(has, wants)
-    run = _side(driver, _tree(driver, running_masked, seen, stub), running if real else None, seen)
-    want = _side(driver, _intent_tree(driver, intent_masked, wanted, stub), intent_real, wanted)
+    omit = _common_sections(driver, has, wants)
+    run = _side(driver, _tree(driver, running_masked, seen, omit), running if real else None, seen)
+    want = _side(driver, _intent_tree(driver, intent_masked, wanted, omit), intent_real, wanted)
     ours, theirs = _without_common(run.masked, want.masked)
     forward = finish(driver.order(ours.config_to_get_to(theirs)), run.masked, want.masked, driver.RULES)
     pairs = list(_changes(driver, forward, want, run, real, device))

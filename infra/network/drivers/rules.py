@@ -236,12 +236,12 @@ class RulesDriver(HConfigDriverBase):
     def _unordered(self) -> list[re.Pattern[str]]:
         return [re.compile(rf"^(\s*{words_regex(p)[1:]}) (.+)$") for p in self.RULES.unordered_words]
 
-    def load(self, text: str, *, prepared: bool = False, stub: frozenset[str] = frozenset()) -> HConfig:
+    def load(self, text: str, *, prepared: bool = False, omit: frozenset[str] = frozenset()) -> HConfig:
         """The configuration as a hier-config tree, built in one pass over the prepared lines.
 
         Same tree as ``hier_config.get_hconfig`` for what devices print, at a fraction of the cost (hier-config
         runs every per-line rule as a separate regex substitution on every line: most of a diff's time).
-        ``stub``: top-level sections whose lines are left out (their first line alone is kept).
+        ``omit``: top-level lines (with their sections) left out.
         """
         for sub in self.rules.full_text_sub:
             text = re.sub(sub.search, sub.replace, text)
@@ -263,8 +263,7 @@ class RulesDriver(HConfigDriverBase):
                 stripped, at = _banner(stripped, lines, at)
             indent = len(raw) - len(raw.lstrip()) + adjust
             line = stripped if "\n" in stripped else " ".join(stripped.split())
-            if not (skipping and indent > 0):
-                skipping = indent <= 0 and line in stub
+            if not (skipping and indent > 0) and not (skipping := indent <= 0 and line in omit):
                 while stack[-1][0] >= indent:
                     stack.pop()
                 node = stack[-1][1].add_child(line)
