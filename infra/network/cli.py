@@ -166,6 +166,7 @@ def apply(
     remediation, verify that nothing differs any more and save; a rejected line or a failed verification rolls
     that device back. Only the selected devices are touched. Exit 1 if any device failed or was refused."""
     import asyncio
+    import gc
     import time
 
     from rich.console import Console
@@ -182,6 +183,7 @@ def apply(
     intended, pushed = render_pairs(sel.topology, sel.topology_file, devices=names)  # secrets needed: fail early
     access = access_for(sel, endpoints, known_hosts, trust_simulator, transport, connect_timeout, command_timeout)
     console = Console(highlight=False)
+    gc.freeze()  # the topology and the renderings live to the end: no collection need walk them again
     clock["rendered"] = time.perf_counter()
     stop = asyncio.Event()
     if yes and not dry_run:  # nothing to wait for: each device read, planned and applied in one session
