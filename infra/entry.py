@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from infra.components.monitoring import TOKEN_ROLES, Images
+from infra.components.network_devices import DeviceManagement
 from infra.components.network_inventory import credential_fields
 from infra.databases import DATABASES_KEY, check_databases
 from infra.program import (
     DEFAULT_IMAGES,
-    MAX_SHARDS,
-    MIN_SHARDS,
     BackupSettings,
     Kubeconfigs,
     ProgramOptions,
@@ -21,12 +20,12 @@ from infra.program import (
     backup_hosts,
     backup_sites,
     build,
-    monitoring_planes,
     needed_databases,
     read_assets,
 )
 from infra.secret_values import Secret
 from yunwang.errors import InputError, Problem
+from yunwang.planes import MAX_SHARDS, MIN_SHARDS, monitoring_planes
 from yunwang.topology import Topology
 
 if TYPE_CHECKING:
@@ -169,6 +168,18 @@ def _monitor_tokens(config: pulumi.Config) -> dict[str, Secret[str]]:
             for role in TOKEN_ROLES}
 
 
+def _device_management(config: pulumi.Config, root: Path) -> DeviceManagement | None:
+    """``yunwang:manageDevices`` (default on): DeviceConfig resources and drift CronJobs, or neither."""
+    if config.get_bool("manageDevices") is False:
+        return None
+    topology = config.require("topology")
+    password = _required_secret(config, "deviceSystemPassword",
+                                "pulumi config set --secret yunwang:deviceSystemPassword < password-file (the "
+                                "devices' system administrator), or pulumi config set yunwang:manageDevices false")
+    return DeviceManagement(topology=topology, topology_yaml=(root / topology).read_text(encoding="utf-8"),
+                            login_password=password, known_hosts=config.get("deviceKnownHosts"))
+
+
 def run(topology: Topology, stack: str, root: Path) -> dict[str, Any]:
     """The program body: config → options → :func:`infra.program.build`. Returns the (plain) outputs."""
     import pulumi
@@ -194,13 +205,14 @@ def run(topology: Topology, stack: str, root: Path) -> dict[str, Any]:
         password = _required_secret(config, "backupPassword",
                                     "pulumi config set --secret yunwang:backupPassword \"$(openssl rand -base64 32)\"")
     rules, dashboards = read_assets(root)
+    devices = _device_management(config, root) if topology.devices else None
     enrolment = config.get_bool("monitorEnrolment")
     opts = ProgramOptions(stack=stack, credentials=credentials, tokens=tokens,
                           grafana_admin_password=grafana_password, databases=databases,
                           backup_repository=repository, backup_password=password, backup=backup,
                           poller_shards=poller_shards(config.get_object("pollerShards"), topology),
                           images=_images(config.get_object("images")),
-                          prometheus_rules=rules, dashboards=dashboards,
+                          prometheus_rules=rules, dashboards=dashboards, devices=devices,
                           monitor_enrolment=True if enrolment is None else enrolment,
                           monitor_sd_allow=sd_allow_ranges(config.get_object("monitorSdAllow")))
     shared = config.get_secret("kubeconfig")

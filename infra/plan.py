@@ -85,7 +85,8 @@ def placeholder_secrets(topology: Any) -> dict[str, str]:
             "yunwang:grafanaAdminPassword": "plan-placeholder-grafana-admin",
             "yunwang:databases": json.dumps(databases, sort_keys=True),
             "yunwang:backupRepository": "rest:https://backup:plan-placeholder@backup.invalid:8000/yunwang",
-            "yunwang:backupPassword": "plan-placeholder-backup"}
+            "yunwang:backupPassword": "plan-placeholder-backup",
+            "yunwang:deviceSystemPassword": "plan-placeholder-device-system"}
 
 
 def run_program(stack_name: str | Stack, *, root: Path | None = None, secrets: dict[str, str] | None = None,

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from monitor.auth import AuthFailed
 from monitor.gate import WriteGate
 from monitor.middleware import RequestMetrics, SecurityHeaders
-from monitor.routes import agents, audits, health, inventory, metrics, pages, sd, sd_allowed
+from monitor.routes import agents, audits, drift, health, inventory, metrics, pages, sd, sd_allowed
 from monitor.routes.docs import mount_docs
 from monitor.service import Monitor
 from yunwang.safetext import escape_controls
@@ -60,7 +60,8 @@ def create_app(monitor: Monitor) -> FastAPI:
                               "MLPS audit history of a yunwang stack.")
     app.state.monitor = monitor
     install_error_handlers(app)
-    routers = [routes.router for routes in (health, metrics, inventory, sd, sd_allowed, agents, audits, pages)]
+    routers = [routes.router for routes in (health, metrics, inventory, sd, sd_allowed, agents, audits, drift,
+                                            pages)]
     for router in routers:  # the OpenAPI document's order
         app.include_router(router)
     mount_docs(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
@@ -18,6 +18,8 @@ from urllib.parse import quote
 from links.declared import DeclaredNetwork
 from links.state import STATE_ZH, UNEXPECTED_ZH, LinkReport, State
 from monitor.charts import findings_trend
+from monitor.drift_store import DriftRow
+from monitor.drift_view import drift_section
 from monitor.firing import FiringAlert
 from monitor.netmap import LINK_COLOURS, WORST_FIRST, city_svg, device_status, link_state, region_svg, worst
 from monitor.region_compliance import region_scores
@@ -111,6 +113,8 @@ class OverviewData:
     alerts: list[FiringAlert] | None
     addresses: dict[str, str]
     """Polled address → device name (SNMP findings name the address)."""
+    drift: list[DriftRow] = field(default_factory=list)
+    """The latest configuration drift report of each device (monitor.drift_store)."""
 
 
 def pick_lang(query_lang: str | None, accept_language: str | None) -> str:
@@ -191,7 +195,8 @@ def render_overview(data: OverviewData, lang: str, now: float | None = None) -> 
               f'<button type="button" data-expand="0">{t("collapse")}</button></p>'
               f'{city_svg(data.net, data.report, data.up, scores, lang)}'
               f'<div id="device-info" class="device-info" hidden></div>{"".join(sections)}</section>',
-              _alerts(data.alerts, lang), _bad_links(data, lang), _regions(data, scores, lang),
+              _alerts(data.alerts, lang), _bad_links(data, lang),
+              drift_section(data.drift, len(topo.devices), lang, now), _regions(data, scores, lang),
               f'<section id="compliance"><h2>{t("audit")}</h2>'
               + (_audit_section(data.audit, data.history, lang, now) if data.audit else f"<p>{t('no_audit')}</p>")
               + "</section>", _zones(data, lang), _agents(data.agents, lang, now)]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from monitor.auth import Authenticator, Principal
 from monitor.db import head_revision, make_engine, migrate
+from monitor.drift_store import DriftStore
 from monitor.firing import FiringAlerts
 from monitor.ingest import HeartbeatWriter
 from monitor.links import LinkWatcher
@@ -33,6 +34,7 @@ class Monitor:
     reach: Reachability
     head: str
     heartbeats: HeartbeatWriter
+    drift: DriftStore
     sessions: Sessions
     links: LinkWatcher
     alerts: FiringAlerts
@@ -64,13 +66,14 @@ def build_monitor(settings: MonitorSettings, topo: Topology | None = None) -> Mo
     engine = make_engine(settings.db_url)
     migrate(engine)
     store = Store(engine)
+    drift = DriftStore(engine)
     views = TopologyViews(topo, endpoints, settings)
     links = LinkWatcher(topo, settings.prometheus_url)
     return Monitor(
         settings=settings, topo=topo, store=store,
         auth=Authenticator(settings.tokens, settings.limits, store.agent_token_hash),
         views=views, sd=SdCache(views, store.agents, store.sd_allowed, settings.sd_refresh_s),
-        metrics=MetricsRenderer(store, topo, links.metrics), reach=Reachability(settings.prometheus_url),
+        metrics=MetricsRenderer(store, topo, links.metrics, drift), reach=Reachability(settings.prometheus_url),
         head=head_revision(), heartbeats=HeartbeatWriter(store), sessions=Sessions(engine, settings.sessions),
-        links=links, alerts=FiringAlerts(settings.prometheus_url),
+        links=links, alerts=FiringAlerts(settings.prometheus_url), drift=drift,
     )

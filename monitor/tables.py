@@ -84,3 +84,15 @@ sd_allowed = Table(
     Column("reason", String(255), nullable=False),
     Column("created_at", Float, nullable=False),
 )
+
+device_drift = Table(
+    "device_drift",
+    metadata,
+    Column("device", String(128), primary_key=True),
+    Column("region", String(64), nullable=False),
+    Column("drift_lines", Integer, nullable=True, doc="NULL until a collection succeeded"),
+    Column("collected_at", Float, nullable=True),
+    Column("remediation", Text, nullable=False, doc="masked: every secret is [secret]"),
+    Column("reported_at", Float, nullable=False),
+    Column("error", Text, nullable=True, doc="why the latest collection failed; NULL after a good one"),
+)

@@ -86,6 +86,9 @@ class Rule:
     peers: tuple[str, ...] = ()
     """The established tools' checks this rule also makes (``CKV_K8S_31``, ``C-0055``, ``polaris:hostPortSet``,
     ``cis-k8s:1.2.1`` …), ids as listed in policies/data/peers/: the coverage table is computed from them."""
+    platforms: tuple[str, ...] = ()
+    """The platforms of its source the rule judges (hosts: the layout family, ``debian`` or ``rpm``); empty: every
+    platform. A unit of another platform is not judged by it, so it neither passes nor fails there."""
 
     @cached_property
     def citations(self) -> tuple[str, ...]:
@@ -99,7 +102,8 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(*, id: str, clauses: Sequence[str], severity: Severity, source: Source, title: str, title_zh: str,
-         remediation: str, remediation_zh: str, peers: Sequence[str] = ()) -> Callable[[F], F]:
+         remediation: str, remediation_zh: str, peers: Sequence[str] = (),
+         platforms: Sequence[str] = ()) -> Callable[[F], F]:
     """Register the decorated function as a rule; ids are stable forever and must be unique.
 
     ``peers`` names the checks of other tools (Checkov, Kubescape, Polaris, kube-score, Pod Security Standards,
@@ -122,7 +126,7 @@ def rule(*, id: str, clauses: Sequence[str], severity: Severity, source: Source,
             raise ValueError(f"rule id {id} registered twice ({existing.check.__module__} and {func.__module__})")
         REGISTRY[id] = Rule(id=id, clauses=tuple(clauses), severity=severity, source=source, title=title,
                             title_zh=title_zh, remediation=remediation, remediation_zh=remediation_zh, check=func,
-                            peers=tuple(peers))
+                            peers=tuple(peers), platforms=tuple(platforms))
         return func
 
     return register
@@ -185,6 +189,12 @@ class AuditUnit:
 
     source: Source
     facts: Any
+    platform: str | None = None
+    """The unit's platform (a host's layout family) for rules limited to some platforms; None: unknown, every rule
+    of the source runs."""
+
+    def judged_by(self, r: Rule) -> bool:
+        return not r.platforms or self.platform is None or self.platform in r.platforms
 
 
 @dataclass
@@ -384,10 +394,14 @@ def run_audit(units: list[AuditUnit], *, waivers: Sequence[Waiver] = (), stats: 
             active.append(w)
     findings: list[Finding] = []
     sources: list[str] = []
+    ran: dict[str, Rule] = {}
     for unit in units:
         if unit.source not in sources:
             sources.append(unit.source)
         for r in rules_for(unit.source):
+            if not unit.judged_by(r):
+                continue
+            ran[r.id] = r
             try:
                 violations = list(r.check(unit.facts))
             except Exception as exc:  # a broken rule must not lose the rest of the report
@@ -398,9 +412,8 @@ def run_audit(units: list[AuditUnit], *, waivers: Sequence[Waiver] = (), stats: 
                 findings.append(Finding(rule=r, target=v.target, message=v.message, waiver=waiver))
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.rule.severity], f.rule.id, f.target.file or "",
                                  f.target.line or 0, f.target.id))
-    ran = [r for r in REGISTRY.values() if r.source in sources]
     by_clause_rules: dict[str, list[Rule]] = {}
-    for r in ran:
+    for r in ran.values():
         for c in r.clauses:
             by_clause_rules.setdefault(c, []).append(r)
     by_clause_findings: dict[str, list[Finding]] = {}

@@ -19,6 +19,9 @@ from yunwang.contracts.host_facts import SCHEMA, declares
 from yunwang.errors import InputError, Problem
 
 MAX_FACTS_BYTES = 16 * 1024 * 1024
+# Distributions whose id alone tells the layout family (UOS and Kylin ship both layouts under one id: not listed).
+DISTRIBUTION_FAMILY = {"debian": "debian", "ubuntu": "debian", "deepin": "debian", "rhel": "rpm", "centos": "rpm",
+                       "fedora": "rpm", "openeuler": "rpm", "rocky": "rpm", "almalinux": "rpm", "anolis": "rpm"}
 _MISSING = object()
 
 
@@ -32,6 +35,21 @@ class HostFacts:
     @property
     def hostname(self) -> str:
         return str(self.data.get("hostname") or "unknown-host")
+
+    @property
+    def family(self) -> str | None:
+        """'debian' or 'rpm': the agent's ``os.family``, else (a document from an older agent) told by the PAM
+        files it read, else by the distribution id; None when nothing tells."""
+        family = self.data.get("os", {}).get("family") if isinstance(self.data.get("os"), dict) else None
+        if family in ("debian", "rpm"):
+            return str(family)
+        files = " ".join(str(f) for f in self.get("pam.files") or [])
+        if "/common-" in files:
+            return "debian"
+        if "/system-auth" in files or "/password-auth" in files:
+            return "rpm"
+        os_id = str(self.get("os.id") or "").lower()
+        return DISTRIBUTION_FAMILY.get(os_id)
 
     def target(self) -> Target:
         return Target(source="host", id=self.hostname, file=self.file)
@@ -130,4 +148,4 @@ def collect_live() -> HostFacts:
 
 
 def host_units(facts: list[HostFacts]) -> list[AuditUnit]:
-    return [AuditUnit(source="host", facts=f) for f in facts]
+    return [AuditUnit(source="host", facts=f, platform=f.family) for f in facts]

@@ -44,6 +44,8 @@ class PeerTool:
     version: str
     checks: tuple[PeerCheck, ...]
     file: str
+    goal: float | None = None
+    """The share of in-scope checks (percent) the rules must make, when the project set one for this tool."""
 
 
 @dataclass
@@ -97,7 +99,8 @@ def load_tool(path: Path) -> PeerTool:
     except (OSError, yaml.YAMLError) as exc:
         raise PeersError(f"{path}: cannot read the peer catalogue: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("checks"), list):
-        raise PeersError(f"{path}: expected a mapping with 'tool', 'name', 'url', 'version', 'reasons' and 'checks'")
+        raise PeersError(f"{path}: expected a mapping with 'tool', 'name', 'url', 'version', 'reasons' and 'checks' "
+                         "(and optionally 'goal')")
     reasons = doc.get("reasons") or {}
     if not isinstance(reasons, dict):
         raise PeersError(f"{path}: 'reasons' must map a short key to the reason text")
@@ -117,7 +120,10 @@ def load_tool(path: Path) -> PeerTool:
         checks.append(PeerCheck(check_id, _text(item.get("title"), where, "title"),
                                 None if out is None else str(reasons[out])))
     head = {key: _text(doc.get(key), str(path), key) for key in ("tool", "name", "url", "version")}
-    return PeerTool(**head, checks=tuple(checks), file=path.name)
+    goal = doc.get("goal")
+    if goal is not None and (isinstance(goal, bool) or not isinstance(goal, int | float) or not 0 < goal <= 100):
+        raise PeersError(f"{path}: 'goal' must be a percentage between 0 and 100, not {goal!r}")
+    return PeerTool(**head, checks=tuple(checks), file=path.name, goal=None if goal is None else float(goal))
 
 
 def load_catalogue(folder: Path = PEERS_DIR) -> list[PeerTool]:

@@ -36,6 +36,9 @@ def snmp(
     endpoints: Path | None = typer.Option(None, "--endpoints",
                                           help="JSON {device: HOST:PORT} overriding addresses (e.g. `yunwang sim`)."),
     shard: str | None = typer.Option(None, "--shard", help="Poll only shard I of N (0-based), e.g. 0/4."),
+    regions: str | None = typer.Option(None, "--regions",
+                                       help="Poll only the devices of these regions (comma-separated): a "
+                                            "monitoring plane's, whose shards --shard then picks from."),
     interval: str = typer.Option("30s", "--interval", help="Poll interval (e.g. 30s, 1m)."),
     auths: Path | None = typer.Option(None, "--auths", help="snmp_exporter-style auths YAML (secrets stay in it)."),
     modules: list[Path] = typer.Option([], "--modules", help="Extra snmp_exporter snmp.yml module file(s)."),
@@ -75,5 +78,6 @@ def snmp(
             raise InputError([Problem("--allow-targets", None, "", cidr, str(exc), "e.g. 10.34.0.0/16")]) from None
     code = run(listen=parse_listen(listen), stack=stack, inventory=inventory, endpoints=endpoints,
                shard=parse_shard(shard), interval=every, auths=auths, module_files=modules, concurrency=concurrency,
-               timeout=timeout, retries=retries, once=once, in_flight=in_flight, allow_targets=tuple(allow_targets))
+               timeout=timeout, retries=retries, once=once, in_flight=in_flight, allow_targets=tuple(allow_targets),
+               regions=tuple(r.strip() for r in (regions or "").split(",") if r.strip()))
     raise typer.Exit(code)

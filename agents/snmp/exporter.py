@@ -13,6 +13,8 @@ packet is sent — snmp_exporter has no such list, so it walks whatever it is po
 
 from __future__ import annotations
 
+import itertools
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -35,7 +37,8 @@ DEFAULT_MODULE = "if_mib"
 DEFAULT_AUTH = "public_v2"
 MAX_ENGINES = 1024
 """SNMPv3 engines (target, port, user) remembered between scrapes; the least recently used are forgotten."""
-KNOWN_PATHS = frozenset({"/snmp", "/metrics", "/", "/healthz"})
+KNOWN_PATHS = frozenset({"/snmp", "/metrics", "/status", "/", "/healthz"})
+STATUS_SCHEMA = "yunwang.snmp-status/v1"
 
 
 def _v3_engines() -> LruDict[tuple[str, int, bytes], EngineState]:
@@ -61,16 +64,26 @@ class Agent:
         if request.path == "/snmp":
             response = await self.scrape(request)
         elif request.path == "/metrics":
-            body = (self.poller.render() if self.poller else "") + self.stats.render()
-            response = Response(200, body)
+            own = self.stats.render().encode()
+            # Lazily: a list of views of every device's blob would keep them all alive as long as the response
+            # object lives (a kept-alive connection holds it until the next scrape), doubling what is held.
+            response = Response(200, chunks=itertools.chain(self.poller.chunks(), (own,)) if self.poller else [own])
+        elif request.path == "/status":
+            response = Response(200, json.dumps(self.status(), sort_keys=True), "application/json")
         elif request.path in ("/", "/healthz"):
             response = Response(200, "yunwang SNMP agent: /snmp?target=HOST:PORT&module=if_mib&auth=public_v2, "
-                                     "/metrics\n", "text/plain; charset=utf-8")
+                                     "/metrics, /status\n", "text/plain; charset=utf-8")
         else:
-            response = Response(404, "not found; try /metrics or /snmp?target=HOST:PORT\n")
+            response = Response(404, "not found; try /metrics, /status or /snmp?target=HOST:PORT\n")
         path = request.path if request.path in KNOWN_PATHS else "other"
         self.stats.inc("yunwang_snmp_http_requests_total", f'path="{path}",status="{response.status}"')
         return response
+
+    def status(self) -> dict[str, object]:
+        """The poller's summary (devices polled, up, failed per region; how current), or an exporter's nothing."""
+        summary = self.poller.summary() if self.poller else {"devices": 0, "polled": 0, "up": 0, "failed": 0,
+                                                             "regions": {}}
+        return {"schema": STATUS_SCHEMA, **summary}
 
     async def scrape(self, request: Request) -> Response:
         started = time.perf_counter()

@@ -1,7 +1,7 @@
 """MonitoringPlane: Prometheus, Grafana, the yunwang monitor, host agents and sharded SNMP pollers.
 
 One plane runs in the security-management zone (安全管理区) of every region that has that zone; devices of a
-region without one are polled by the city region's plane (see program.monitoring_planes). Everything runs as
+region without one are polled by the city region's plane (see yunwang.planes.monitoring_planes). Everything runs as
 non-root with a read-only root filesystem and bounded resources, under Pod Security ``restricted``. Nothing
 of it is a single point of failure (GB/T 22239 8.1.4.9-c, hot redundancy):
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -23,6 +24,9 @@ from infra.network.cli_support import (
     TRANSPORT,
     TRUST_SIMULATOR,
 )
+
+if TYPE_CHECKING:
+    from infra.network.diff import DeviceDiff
 
 app = typer.Typer(help="Device configurations as code: render, back up, diff against the intent, apply; check the "
                   "cabling.", no_args_is_help=True)
@@ -98,56 +102,99 @@ def collect(
 @app.command("diff")
 def diff(
     stack: str = STACK, device: list[str] = DEVICES,
+    region: list[str] = typer.Option([], "--region", help="Only the devices of this region (repeatable)."),
     running: Path | None = typer.Option(None, "--running", help="Compare with the configurations in this folder "
                                         "(net collect's backup) instead of reading the devices live."),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json (for machines: per device "
                                       "status, drift_lines, collected_at, remediation, rollback)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the report here instead of stdout."),
+    report_to: str | None = typer.Option(None, "--report-to", help="Send each device's drift to this monitor "
+                                         "(admin token from YUNWANG_ADMIN_TOKEN or …_FILE) instead of printing "
+                                         "it; exit 0 once the monitor took it, drift or not."),
+    every: str | None = typer.Option(None, "--every", help="With --report-to: check again every interval "
+                                     "(e.g. 5m) until stopped (SIGTERM, Ctrl-C)."),
     endpoints: Path | None = ENDPOINTS, known_hosts: Path | None = KNOWN_HOSTS,
     trust_simulator: bool = TRUST_SIMULATOR, transport: str = TRANSPORT, concurrency: int = CONCURRENCY,
     connect_timeout: float = CONNECT_TIMEOUT, command_timeout: float = COMMAND_TIMEOUT,
 ) -> None:
     """Per device the remediation (what `net apply` would send, vendor syntax, secrets masked) and its rollback.
     Exit 0 when nothing differs, 1 when something does, 3 when nothing is known to differ but some device could
-    not be read, 2 on an input error (as `terraform plan -detailed-exitcode`, with drift as 1)."""
-    from rich.console import Console
+    not be read, 2 on an input error (as `terraform plan -detailed-exitcode`, with drift as 1). With
+    --report-to the monitor is told instead (the drift CronJob and `yunwang up`): exit 0 when it took the report,
+    1 when it did not."""
+    import dataclasses
 
-    from infra.network.cli_support import access_for, progress_bar, run, select
+    from infra.network import drift_report
+    from infra.network.cli_support import access_for, err, progress_bar, run, select
     from infra.network.collect import collect as collect_all
-    from infra.network.diff import diff_report, diff_stack, exit_status, read_backups
-    from infra.network.views import print_diffs
+    from infra.network.diff import diff_stack, exit_status, read_backups
     from yunwang.errors import InputError, Problem
 
     if output_format not in ("text", "json"):
         raise InputError([Problem("--format", None, "", output_format, "unknown format", "use text or json")])
+    if every is not None and report_to is None:
+        raise InputError([Problem("--every", None, "", every, "repeating only makes sense when reporting",
+                                  "add --report-to <the monitor's URL>")])
+    monitor_url = drift_report.check_monitor_url(report_to) if report_to is not None else None
+    if every is not None:
+        drift_report.interval_of(every)
+    token = drift_report.admin_token() if monitor_url is not None else ""
     sel = select(stack, device)
-    if running is not None:
-        if not running.is_dir():
-            raise InputError([Problem(str(running), None, "", "", "no such folder",
-                                      "point --running at the folder `net collect --out` wrote")])
-        collected = read_backups(running, sel.devices)
-    else:
-        access = access_for(sel, endpoints, known_hosts, trust_simulator, transport, connect_timeout, command_timeout)
-        with progress_bar("reading running configurations", len(sel.devices)) as advance:
-            collected = {c.device: c for c in run(collect_all(access, [d.name for d in sel.devices], concurrency,
-                                                              advance))}
-    with progress_bar("computing remediations", len(sel.devices)) as advance:
-        diffs = diff_stack(sel.topology, sel.topology_file, sel.devices, collected, advance)
+    sel = dataclasses.replace(sel, devices=drift_report.only_regions(sel.devices, region, sel.topology,
+                                                                     sel.topology_file))
+    if running is not None and not running.is_dir():
+        raise InputError([Problem(str(running), None, "", "", "no such folder",
+                                  "point --running at the folder `net collect --out` wrote")])
+    access = None if running is not None else access_for(sel, endpoints, known_hosts, trust_simulator, transport,
+                                                          connect_timeout, command_timeout)
+
+    def one_round() -> list[DeviceDiff]:
+        if access is None:
+            assert running is not None
+            collected = read_backups(running, sel.devices)
+        else:
+            with progress_bar("reading running configurations", len(sel.devices)) as advance:
+                collected = {c.device: c for c in run(collect_all(access, [d.name for d in sel.devices],
+                                                                  concurrency, advance))}
+        with progress_bar("computing remediations", len(sel.devices)) as advance:
+            return diff_stack(sel.topology, sel.topology_file, sel.devices, collected, advance)
+
+    if monitor_url is None:
+        diffs = one_round()
+        _print_diffs(stack, diffs, output_format, out)
+        raise typer.Exit(exit_status(diffs))
+    try:
+        if every is not None:
+            drift_report.watch(every, one_round, monitor_url, token)
+        else:
+            diffs = one_round()
+            drift_report.post_drift(monitor_url, token, [drift_report.to_drift(d) for d in diffs])
+            err.print(f"drift of {len(diffs)} devices reported to {monitor_url}", markup=False)
+    except drift_report.ReportError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(1) from None
+
+
+def _print_diffs(stack: str, diffs: list[DeviceDiff], output_format: str, out: Path | None) -> None:
+    from rich.console import Console
+
+    from infra.network.diff import diff_report
+    from infra.network.views import print_diffs
+
     if output_format == "json":
         text = json.dumps(diff_report(stack, diffs), indent=1, ensure_ascii=False) + "\n"
         if out is None:
             typer.echo(text, nl=False)
         else:
             out.write_text(text, encoding="utf-8")
-    else:
-        handle = out.open("w", encoding="utf-8") if out is not None else None
-        try:
-            console = Console(file=handle, no_color=handle is not None, width=200 if handle else None)
-            print_diffs(console, diffs)
-        finally:
-            if handle is not None:
-                handle.close()
-    raise typer.Exit(exit_status(diffs))
+        return
+    handle = out.open("w", encoding="utf-8") if out is not None else None
+    try:
+        console = Console(file=handle, no_color=handle is not None, width=200 if handle else None)
+        print_diffs(console, diffs)
+    finally:
+        if handle is not None:
+            handle.close()
 
 
 @app.command("apply")

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from monitor.auth import COOKIE, AuthFailed, digest
 from monitor.deps import READ, MonitorDep, UndeclaredToken, authenticate, login_cookie
 from monitor.device_page import device_findings, interfaces_from_prometheus, render_device_page
+from monitor.drift_view import drift_detail
 from monitor.overview import AuditSummary, OverviewData, pick_lang, render_overview
 from monitor.service import Monitor
 
@@ -78,7 +79,7 @@ def overview_data(monitor: Monitor) -> OverviewData:
     return OverviewData(monitor.links.net, monitor.reach.device_up(), monitor.links.report(PAGE_LINKS_AGE_S),
                         monitor.store.agents(),
                         _latest_audit(monitor), monitor.store.audits(HISTORY_RUNS, 0), monitor.alerts.current(),
-                        _addresses(monitor))
+                        _addresses(monitor), monitor.drift.rows())
 
 
 @router.get("/", response_class=HTMLResponse, responses={303: {"description": "sign in first"}})
@@ -110,11 +111,13 @@ def device(name: str, request: Request, monitor: MonitorDep, token: UndeclaredTo
         raise HTTPException(404, f"no device {name!r} in stack {monitor.topo.name}")
     audit = _latest_audit(monitor)
     addresses = _addresses(monitor)
+    chosen, now = pick_lang(lang, accept_language), time.time()
+    drift = monitor.drift.row(found.name)
     html = render_device_page(
         monitor.topo, found, monitor.reach.device_up(), monitor.links.report(PAGE_LINKS_AGE_S),
         interfaces_from_prometheus(monitor.settings.prometheus_url, found.name),
-        device_findings(monitor.topo, found, audit.document if audit else None, addresses), None,
-        pick_lang(lang, accept_language), time.time())
+        device_findings(monitor.topo, found, audit.document if audit else None, addresses),
+        drift_detail(drift, chosen, now) if drift is not None else None, chosen, now)
     return HTMLResponse(html)
 
 

@@ -64,3 +64,21 @@ _ANY_ANY_TOKENS = {"ip", "any", "source", "destination", "log", "log-input", "lo
 def is_any_any(match_words: list[str]) -> bool:
     """True when an ACL entry's match part (the words after permit/deny) restricts nothing."""
     return all(w.lower() in _ANY_ANY_TOKENS for w in match_words)
+
+
+def record_acl_uses(config: DeviceConfig) -> None:
+    """Where the facts already read apply an ACL by name: interfaces, management lines, SNMP, NTP."""
+    uses = config.acl_uses
+    for iface in config.interfaces:
+        uses.extend((name, f"interface {iface.name}", line) for name, _direction, line in iface.acls)
+    for mgmt in config.lines:
+        if mgmt.acl_in:
+            uses.append((mgmt.acl_in, mgmt.label, mgmt.line))
+    for community in config.communities:
+        if community.acl:
+            uses.append((community.acl, "SNMP community", community.line))
+    for entry in config.snmp_v3:
+        if entry.acl:
+            uses.append((entry.acl, f"SNMPv3 {entry.kind} {entry.name}", entry.line))
+    for name, line in config.ntp.access_acls:
+        uses.append((name, "NTP access", line))

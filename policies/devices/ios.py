@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from policies.devices.acl_syntax import ios_entry
 from policies.devices.common import first_address, idle_seconds, index_acl_references, is_any_any, snmp_level
+from policies.devices.ios_hardening import CISCO_DEFAULTS, read_ios_hardening
 from policies.devices.model import (
     Acl,
     AclRule,
@@ -35,7 +37,7 @@ _LINE_KINDS = {"con": "console", "console": "console", "aux": "aux", "vty": "vty
 _EDGE_AUTH = re.compile(r"^(switchport port-security|authentication port-control|access-session port-control|"
                         r"dot1x (pae|port-control|mac-auth-bypass)|mab\b)")
 _RISKY = re.compile(r"^(service (tcp|udp)-small-servers|ip finger|service finger|tftp-server |ip ftp server|"
-                    r"ip bootp server|ip source-route)")
+                    r"ip identd)")
 
 
 def password_kind(words: list[str]) -> tuple[PasswordKind, bool]:
@@ -200,12 +202,18 @@ def _vty_transport(config: DeviceConfig, mgmt: MgmtLine, ssh_v2: bool) -> None:
                                                  "(the server also speaks SSHv1)"))
 
 
-def _acl_entry(node: Node, words: list[str]) -> AclRule | None:
+def _acl_entry(node: Node, words: list[str], standard: bool) -> AclRule | None:
     if words and words[0].isdigit():
         words = words[1:]
     if not words or words[0] not in ("permit", "deny"):
         return None
-    return AclRule(node.line, words[0], node.text, is_any_any(words[1:]))  # type: ignore[arg-type]
+    match, logged = ios_entry(words[1:], standard)
+    return AclRule(node.line, words[0], node.text, is_any_any(words[1:]), match, logged)  # type: ignore[arg-type]
+
+
+def _numbered_standard(name: str) -> bool:
+    """Numbered ACLs 1-99 and 1300-1999 are standard (source address only)."""
+    return name.isdigit() and (1 <= int(name) <= 99 or 1300 <= int(name) <= 1999)
 
 
 def read_acls(config: DeviceConfig, tree: ConfigTree) -> None:
@@ -213,11 +221,12 @@ def read_acls(config: DeviceConfig, tree: ConfigTree) -> None:
     `access-list N permit|deny …` lines, which belong together by number."""
     for block in tree.matching(re.compile(r"^ip(v6)? access-list (standard |extended )?\S+")):
         acl = Acl(block.words[-1], block.line)
-        acl.rules = [r for r in (_acl_entry(c, c.words) for c in block.children) if r]
+        standard = "standard" in block.words or _numbered_standard(acl.name)
+        acl.rules = [r for r in (_acl_entry(c, c.words, standard) for c in block.children) if r]
         config.acls[acl.name] = acl
     for node in tree.matching(re.compile(r"^access-list \S+ (permit|deny) ")):
         acl = config.acls.setdefault(node.words[1], Acl(node.words[1], node.line))
-        rule = _acl_entry(node, node.words[2:])
+        rule = _acl_entry(node, node.words[2:], _numbered_standard(node.words[1]))
         if rule:
             acl.rules.append(rule)
 
@@ -294,6 +303,7 @@ def read_ios(tree: ConfigTree, file: str) -> DeviceConfig:
     _firewall(config, tree)
     _wlans(config, tree)
     index_acl_references(config, tree)
+    read_ios_hardening(config, tree, CISCO_DEFAULTS)
     return config
 
 

@@ -34,6 +34,7 @@ from policies.devices.ios import (
     read_snmp,
     read_users,
 )
+from policies.devices.ios_hardening import RGOS_DEFAULTS, read_ios_hardening
 from policies.devices.model import DeviceConfig, Evidence, LocalUser, MgmtLine, SnmpCommunity, Wlan
 from policies.devices.registry import DeviceReader, markers, register
 from policies.devices.tree import ConfigTree, Node
@@ -161,6 +162,7 @@ def read_rgos(tree: ConfigTree, file: str) -> DeviceConfig:
     read_interfaces(config, tree, name=_interface_name, access_by_vlan=True)
     _wlans(config, tree)
     index_acl_references(config, tree)
+    read_ios_hardening(config, tree, RGOS_DEFAULTS)
     return config
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from policies.devices.acl_syntax import vrp_rule
 from policies.devices.common import first_address, idle_seconds, index_acl_references, is_any_any, snmp_level
 from policies.devices.model import (
     Acl,
@@ -34,6 +35,8 @@ from policies.devices.model import (
 )
 from policies.devices.registry import DeviceReader, Family, markers, register
 from policies.devices.tree import ConfigTree, Node
+from policies.devices.vrp_hardening import read_vrp_hardening
+from policies.devices.zone_policy import read_zone_policy
 from yunwang.contracts.vendors import Vendor
 
 _PASSWORD_KINDS: dict[str, PasswordKind] = {
@@ -261,7 +264,8 @@ def _acl_rule(node: Node) -> AclRule | None:
         rest = rest[1:]
     if not rest or rest[0] not in ("permit", "deny"):
         return None
-    return AclRule(node.line, rest[0], node.text, is_any_any(rest[1:]))  # type: ignore[arg-type]
+    match, logged = vrp_rule(rest[1:])
+    return AclRule(node.line, rest[0], node.text, is_any_any(rest[1:]), match, logged)  # type: ignore[arg-type]
 
 
 def _acls(config: DeviceConfig, tree: ConfigTree) -> None:
@@ -352,6 +356,8 @@ def read_vrp_family(tree: ConfigTree, file: str, vendor: Vendor) -> DeviceConfig
     _firewall(config, tree)
     _wlans(config, tree)
     index_acl_references(config, tree)
+    read_vrp_hardening(config, tree)
+    read_zone_policy(config, tree)
     return config
 
 

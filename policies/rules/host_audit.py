@@ -14,7 +14,8 @@ WATCHED_FILES = ("/etc/passwd", "/etc/shadow", "/etc/group", "/etc/sudoers")
 @rule(id="YW-HOST-012", clauses=["8.1.4.3-a"], severity="high", source="host",
       title="auditd not running", title_zh="未运行审计服务 auditd",
       remediation="Install auditd and enable it at boot (`systemctl enable --now auditd`).",
-      remediation_zh="安装 auditd 并设为开机启动（`systemctl enable --now auditd`）。")
+      remediation_zh="安装 auditd 并设为开机启动（`systemctl enable --now auditd`）。",
+      peers=("cis-rhel9:6.3.1.1", "cis-rhel9:6.3.1.4", "openeuler-sec:4.1.1"))
 def auditd_running(facts: HostFacts) -> Iterator[Violation]:
     missing = facts.unknown("auditd.installed", "auditd.running")
     if missing:
@@ -29,7 +30,8 @@ def auditd_running(facts: HostFacts) -> Iterator[Violation]:
       title="Audit rules missing", title_zh="审计规则缺失",
       remediation="Load audit rules that watch identity files and privileged commands "
                   "(e.g. `-w /etc/shadow -p wa -k identity`, `-w /etc/sudoers -p wa -k scope`).",
-      remediation_zh="加载审计规则，监控身份文件与特权命令（如 `-w /etc/shadow -p wa -k identity`）。")
+      remediation_zh="加载审计规则，监控身份文件与特权命令（如 `-w /etc/shadow -p wa -k identity`）。",
+      peers=("cis-rhel9:6.3.3.1", "cis-rhel9:6.3.3.8", "openeuler-sec:4.1.4", "openeuler-sec:4.1.13"))
 def audit_rules(facts: HostFacts) -> Iterator[Violation]:
     missing = facts.unknown("auditd.rules")
     if missing:
@@ -49,7 +51,8 @@ def audit_rules(facts: HostFacts) -> Iterator[Violation]:
 @rule(id="YW-HOST-014", clauses=["8.1.4.3-d"], severity="low", source="host",
       title="Audit configuration can be changed at run time", title_zh="审计配置可被运行时修改",
       remediation="End the audit rules with `-e 2` so they cannot be changed or auditing stopped without a reboot.",
-      remediation_zh="在审计规则末尾加入 `-e 2`，使审计规则在重启前不可修改、审计不可停止。")
+      remediation_zh="在审计规则末尾加入 `-e 2`，使审计规则在重启前不可修改、审计不可停止。",
+      peers=("cis-rhel9:6.3.3.20",))
 def audit_immutable(facts: HostFacts) -> Iterator[Violation]:
     missing = facts.unknown("auditd.rules")
     if missing:
@@ -61,7 +64,8 @@ def audit_immutable(facts: HostFacts) -> Iterator[Violation]:
 @rule(id="YW-HOST-015", clauses=["8.1.4.3-b"], severity="medium", source="host",
       title="Clock not synchronised", title_zh="未进行时间同步",
       remediation="Run chrony or systemd-timesyncd against the project's NTP servers.",
-      remediation_zh="运行 chrony 或 systemd-timesyncd，并与项目 NTP 服务器同步。")
+      remediation_zh="运行 chrony 或 systemd-timesyncd，并与项目 NTP 服务器同步。",
+      peers=("cis-rhel9:2.3.1",))
 def time_sync(facts: HostFacts) -> Iterator[Violation]:
     missing = facts.unknown("time_sync.running")
     if missing:
@@ -76,7 +80,8 @@ def time_sync(facts: HostFacts) -> Iterator[Violation]:
 @rule(id="YW-HOST-016", clauses=["8.1.4.3-c", "8.1.5.4-d"], severity="medium", source="host",
       title="Logs not forwarded to a log server", title_zh="日志未转发至日志服务器",
       remediation="Forward logs to the central log servers (rsyslog `*.* @@10.10.99.50:514` or journald upload).",
-      remediation_zh="将日志转发到集中日志服务器（rsyslog `*.* @@10.10.99.50:514` 或 journald 上传）。")
+      remediation_zh="将日志转发到集中日志服务器（rsyslog `*.* @@10.10.99.50:514` 或 journald 上传）。",
+      peers=("cis-rhel9:6.2.3.6", "openeuler-sec:4.2.8"))
 def remote_syslog(facts: HostFacts) -> Iterator[Violation]:
     missing = facts.unknown("syslog.running", "syslog.remote")
     if missing:

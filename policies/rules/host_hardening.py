@@ -23,7 +23,9 @@ def _process_names(facts: HostFacts) -> set[str]:
       remediation="Set `UMASK 027` in /etc/login.defs and `fs.protected_hardlinks = 1`, `fs.protected_symlinks = 1`, "
                   "`kernel.yama.ptrace_scope = 1`.",
       remediation_zh="在 /etc/login.defs 设置 `UMASK 027`，并设置 fs.protected_hardlinks/symlinks = 1、"
-                     "kernel.yama.ptrace_scope = 1。")
+                     "kernel.yama.ptrace_scope = 1。",
+      peers=("cis-rhel9:1.5.2", "cis-rhel9:5.4.3.3", "openeuler-sec:1.1.5", "openeuler-sec:1.1.16",
+             "openeuler-sec:3.5.22"))
 def file_access_defaults(facts: HostFacts) -> Iterator[Violation]:
     missing = facts.unknown("login_defs", "sysctl")
     if missing:
@@ -45,7 +47,8 @@ def file_access_defaults(facts: HostFacts) -> Iterator[Violation]:
 @rule(id="YW-HOST-024", clauses=["8.1.4.2-g"], severity="low", source="host",
       title="No mandatory access control enforcing", title_zh="未启用强制访问控制",
       remediation="Run SELinux in enforcing mode or AppArmor with profiles for network-facing services.",
-      remediation_zh="以 enforcing 模式运行 SELinux，或为对外服务启用 AppArmor 配置文件。")
+      remediation_zh="以 enforcing 模式运行 SELinux，或为对外服务启用 AppArmor 配置文件。",
+      peers=("cis-rhel9:1.3.1.4", "cis-rhel9:1.3.1.5", "openeuler-sec:2.4.2", "openeuler-sec:2.4.3"))
 def mandatory_access_control(facts: HostFacts) -> Iterator[Violation]:
     missing = facts.unknown("mac")
     if missing:
@@ -55,13 +58,18 @@ def mandatory_access_control(facts: HostFacts) -> Iterator[Violation]:
     apparmor = facts.get("mac.apparmor")
     if selinux != "enforcing" and apparmor not in (True, "enabled", "enforcing"):
         yield Violation(facts.target(), f"SELinux {selinux or 'absent'}, AppArmor {apparmor or 'off'}")
+    configured = facts.get("mac.selinux_config")
+    if selinux == "enforcing" and configured is not None and str(configured).lower() != "enforcing":
+        yield Violation(facts.target(), f"SELinux enforces now but /etc/selinux/config says SELINUX={configured}: "
+                                        "the next boot drops it")
 
 
 @rule(id="YW-HOST-025", clauses=["8.1.4.4-c"], severity="low", source="host",
       title="SSH reachable by any user from any address", title_zh="SSH 未限制登录用户或来源地址",
       remediation="Restrict SSH with `AllowGroups` (e.g. the administrators' group) and listen on the management "
                   "address only, or filter port 22 on the host firewall.",
-      remediation_zh="用 `AllowGroups` 限定可登录用户组，并仅在管理地址监听或在主机防火墙限制 22 端口来源。")
+      remediation_zh="用 `AllowGroups` 限定可登录用户组，并仅在管理地址监听或在主机防火墙限制 22 端口来源。",
+      peers=("cis-rhel9:5.1.7", "openeuler-sec:3.3.22"))
 def ssh_unrestricted(facts: HostFacts) -> Iterator[Violation]:
     if facts.sshd_absent():
         return
@@ -81,7 +89,8 @@ def ssh_unrestricted(facts: HostFacts) -> Iterator[Violation]:
 @rule(id="YW-HOST-026", clauses=["8.1.4.4-e"], severity="medium", source="host",
       title="Security updates pending", title_zh="存在未安装的安全更新",
       remediation="Test and install the pending security updates (`apt-get upgrade` / `dnf upgrade --security`).",
-      remediation_zh="测试后安装待装的安全更新（`apt-get upgrade` / `dnf upgrade --security`）。")
+      remediation_zh="测试后安装待装的安全更新（`apt-get upgrade` / `dnf upgrade --security`）。",
+      peers=("cis-rhel9:1.2.2.1",))
 def pending_updates(facts: HostFacts) -> Iterator[Violation]:
     missing = facts.unknown("updates.security_pending")
     if missing:

@@ -20,7 +20,8 @@ from .conftest import write_tree
 
 TOP_LEVEL = {"schema", "hostname", "collected_at", "os", "sshd", "login_defs", "pam", "auditd", "time_sync",
              "listening", "services", "sysctl", "users", "packages", "syslog", "errors",
-             "mac", "shell", "updates"}  # the last three: additions the host rules read
+             "mac", "shell", "updates",  # additions the host rules read
+             "package_db", "firewall", "crypto_policy"}  # RPM-family additions
 
 DEBIAN = {
     "etc/hostname": "gov-web-01\n",
@@ -119,7 +120,7 @@ def test_document_shape_is_the_contract(debian_root: Path) -> None:
     assert doc["hostname"] == "gov-web-01"
     assert doc["collected_at"].endswith("Z")
     assert doc["os"] == {"id": "debian", "version": "12", "kernel": "6.1.0-18-amd64",
-                         "pretty_name": "Debian GNU/Linux 12 (bookworm)"}
+                         "pretty_name": "Debian GNU/Linux 12 (bookworm)", "id_like": [], "family": "debian"}
     # The monitor accepts it as it is, and stores exactly what was sent.
     assert MonitorFacts.model_validate(doc).model_dump(mode="json", by_alias=True) == doc
 
@@ -147,8 +148,10 @@ def test_login_defs_and_debian_pam(debian_root: Path) -> None:
     assert pw.enabled and pw.module == "pam_pwquality"
     assert (pw.minlen, pw.dcredit, pw.ucredit, pw.lcredit, pw.ocredit, pw.minclass, pw.retry) == (
         12, -1, -1, None, -1, 3, 3)  # minlen on the PAM line overrides pwquality.conf
-    assert asdict(facts.pam.faillock) == {"enabled": True, "deny": 5, "unlock_time": 900}
+    assert asdict(facts.pam.faillock) == {"enabled": True, "deny": 5, "unlock_time": 900, "fail_interval": None,
+                                          "even_deny_root": True}  # the flag from faillock.conf
     assert not facts.pam.tally2.enabled
+    assert asdict(facts.pam.unix) == {"hash": "yescrypt", "nullok": True}
 
 
 def test_rhel_system_auth_with_cracklib_and_tally2(tmp_path: Path) -> None:
@@ -163,7 +166,8 @@ def test_rhel_system_auth_with_cracklib_and_tally2(tmp_path: Path) -> None:
     pam = collect_facts(root).pam
     assert pam.pwquality.enabled and pam.pwquality.module == "pam_cracklib"
     assert (pam.pwquality.minlen, pam.pwquality.lcredit, pam.pwquality.retry) == (10, -1, 3)
-    assert asdict(pam.tally2) == {"enabled": True, "deny": 3, "unlock_time": 600}
+    assert asdict(pam.tally2) == {"enabled": True, "deny": 3, "unlock_time": 600, "fail_interval": None,
+                                  "even_deny_root": False}
     assert not pam.faillock.enabled
     assert pam.files == ["/etc/pam.d/system-auth"]
 
@@ -195,7 +199,8 @@ def test_unreadable_shadow_is_an_error_not_a_crash(debian_root: Path, monkeypatc
 def test_daemons_network_services_packages_sysctl(debian_root: Path) -> None:
     facts = collect_facts(debian_root)
     assert asdict(facts.auditd) == {"installed": True, "running": False,
-                                         "rules": ["-D", "-w /etc/passwd -p wa -k identity"]}
+                                    "rules": ["-D", "-w /etc/passwd -p wa -k identity"], "config": {},
+                                    "boot_audit": None}
     assert facts.time_sync.service == "chrony" and facts.time_sync.running
     assert facts.time_sync.synchronized is None  # not the live system: no adjtimex
     assert facts.syslog.running and facts.syslog.service == "rsyslog"
@@ -233,7 +238,8 @@ def test_this_host_and_the_child_process_entry_point() -> None:
 
 def test_mac_shell_and_pending_security_updates(debian_root: Path) -> None:
     facts = collect_facts(debian_root)
-    assert asdict(facts.mac) == {"selinux": "disabled", "apparmor": "enabled"}
+    assert asdict(facts.mac) == {"selinux": "disabled", "apparmor": "enabled", "selinux_config": "disabled",
+                                 "selinux_policy": None}
     assert asdict(facts.shell) == {"tmout": 900, "files": ["/etc/profile.d/tmout.sh"]}
     assert facts.updates.security_pending == 2 and facts.updates.packages == ["openssh-server", "tzdata"]
 

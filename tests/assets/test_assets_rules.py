@@ -83,6 +83,8 @@ MUTATIONS = [
      'max by (device, region, role, vendor, site) (snmp_up or up{job="snmp"})'),
     ("hosts.yml", "yunwang:filesystem_avail:ratio < 0.10", "yunwang:filesystem_avail:ratio < 0.01"),
     ("audit.yml", 'yunwang_audit_findings{severity="high"}', "yunwang_audit_findings"),
+    ("drift.yml", "yunwang_device_config_drift_lines > 0", "yunwang_device_config_drift_lines > 5"),
+    ("drift.yml", "last_collection_timestamp_seconds > 3600", "last_collection_timestamp_seconds > 36000"),
     ("links.yml", 'yunwang_link_status{state="down"} == 1', 'yunwang_link_status{state="missing"} == 1'),
     ("links.yml", "yunwang_link_miswired_info == 1", "yunwang_link_miswired_info == 0"),
 ]

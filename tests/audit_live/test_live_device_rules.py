@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from device_hardening_cases import CASES as HARDENING_CASES
 from live_helpers import DEVICES, device_violations
 
 from policies.engine import ReadStats, run_audit
@@ -49,7 +50,8 @@ CASES: list[tuple[str, str, str, str]] = [
     ("YW-DEV-011", "huawei", "undo info-center enable\n", "info-center enable\n"),
     ("YW-DEV-011", "cisco", "no logging on\n", "logging on\n"),
     ("YW-DEV-012", "h3c", " info-center timestamp boot\n", " info-center timestamp date\n"),
-    ("YW-DEV-012", "cisco", "hostname r1\n", "service timestamps log datetime msec\n"),
+    ("YW-DEV-012", "cisco", "hostname r1\n",
+     "service timestamps log datetime msec\nservice timestamps debug datetime msec\n"),
     ("YW-DEV-013", "h3c", " sysname s1\n", " ntp-service unicast-server 10.10.99.10\n"),
     ("YW-DEV-013", "cisco", "hostname r1\n", "ntp server 10.10.99.10\n"),
     ("YW-DEV-014", "huawei", "user-interface vty 0 4\n idle-timeout 0 0\n",
@@ -159,6 +161,18 @@ CASES: list[tuple[str, str, str, str]] = [
     ("YW-DEV-032", "cisco", "snmp-server community Xy7 RO\n", "snmp-server community Xy7 RO SNMP-NMS\n"),
     ("YW-DEV-033", "h3c", " ftp server enable\n", " undo ftp server enable\n"),
     ("YW-DEV-033", "cisco", "service tcp-small-servers\n", "no service tcp-small-servers\n"),
+    ("YW-DEV-033", "cisco", "ip identd\n", "no ip identd\n"),
+    ("YW-DEV-025", "cisco",
+     "ip access-list extended E\n permit tcp 10.0.0.0 0.0.255.255 any\n deny tcp host 10.0.1.5 any eq 22\n"
+     "interface Gi0/0\n ip access-group E in\n",
+     "ip access-list extended E\n deny tcp host 10.0.1.5 any eq 22\n permit tcp 10.0.0.0 0.0.255.255 any\n"
+     "interface Gi0/0\n ip access-group E in\n"),
+    ("YW-DEV-025", "huawei",
+     "acl number 3001\n rule 5 permit tcp destination-port range 1 1024\n rule 10 deny tcp destination-port eq 23\n"
+     "interface GigabitEthernet0/0/1\n traffic-filter inbound acl 3001\n",
+     "acl number 3001\n rule 5 deny tcp destination-port eq 23\n rule 10 permit tcp destination-port range 1 1024\n"
+     "interface GigabitEthernet0/0/1\n traffic-filter inbound acl 3001\n"),
+    *HARDENING_CASES,
 ]
 
 

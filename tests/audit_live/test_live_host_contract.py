@@ -23,7 +23,7 @@ from yunwang.contracts.host_facts import declares
     ("sshd.setings.ciphers", False),
     ("pam.faillock.deny.x", False),
     ("listening.0.port", False),  # the rules read whole lists
-    ("firewall", False),
+    ("apparmor", False),  # not a section (it is mac.apparmor)
 ])
 def test_declared_paths(path: str, declared: bool) -> None:
     assert declares(path) is declared

@@ -62,6 +62,48 @@ CASES: list[tuple[str, str, Any, str]] = [
     ("YW-HOST-026", "updates.security_pending", 4, "updates.security_pending"),
     ("YW-HOST-027", "services.running", ["sshd", "clamd"], "services.running"),
     ("YW-HOST-028", "services.running", ["sshd", "wazuh-agentd"], "services.running"),
+    ("YW-HOST-029", "firewall.active", False, "firewall.active"),
+    ("YW-HOST-029", "firewall.service", None, "firewall.active"),
+    ("YW-HOST-030", "firewall", {"service": "firewalld", "active": True, "default_zone": "public", "zones": [
+        {"name": "public", "target": "ACCEPT", "services": ["ssh"], "interfaces": ["eth0"], "sources": []}]},
+     "firewall.service"),
+    ("YW-HOST-030", "firewall", {"service": "firewalld", "active": True, "default_zone": "public", "zones": [
+        {"name": "public", "target": "default", "services": ["ssh", "telnet"], "interfaces": [], "sources": []}]},
+     "firewall.service"),
+    ("YW-HOST-031", "pam.authselect", {"installed": True, "profile": "sssd", "features": ["with-pwhistory"],
+                                       "managed": True}, "pam.authselect.installed"),
+    ("YW-HOST-031", "pam.authselect", {"installed": True, "profile": "sssd", "features": ["with-faillock"],
+                                       "managed": False}, "pam.authselect.installed"),
+    ("YW-HOST-032", "pam.pwhistory.enabled", False, "pam.pwhistory.enabled"),
+    ("YW-HOST-032", "pam.pwhistory.remember", 3, "pam.pwhistory.enabled"),
+    ("YW-HOST-033", "pam.unix.hash", "md5", "pam.unix.hash"),
+    ("YW-HOST-034", "pam.unix.nullok", True, "pam.unix.nullok"),
+    ("YW-HOST-035", "pam.su_wheel", False, "pam"),
+    ("YW-HOST-036", "auditd.config.max_log_file_action", "rotate", "auditd.config"),
+    ("YW-HOST-036", "auditd.config.disk_full_action", "suspend", "auditd.config"),
+    ("YW-HOST-036", "auditd.config.space_left_action", "syslog", "auditd.config"),
+    ("YW-HOST-037", "auditd.boot_audit", False, "auditd.installed"),
+    ("YW-HOST-038", "crypto_policy.policy", "LEGACY", "crypto_policy.policy"),
+    ("YW-HOST-038", "crypto_policy.policy", "DEFAULT:SHA1", "crypto_policy.policy"),
+    ("YW-HOST-039", "package_db.gpgcheck", False, "package_db.gpgcheck"),
+    ("YW-HOST-039", "package_db.repos_without_gpgcheck", ["everything (openEuler.repo)"], "package_db.gpgcheck"),
+    ("YW-HOST-040", "sshd.settings.hostbasedauthentication", "yes", "sshd.settings"),
+    ("YW-HOST-040", "sshd.settings.ignorerhosts", "no", "sshd.settings"),
+    ("YW-HOST-040", "sshd.settings.permituserenvironment", "yes", "sshd.settings"),
+    ("YW-HOST-040", "sshd.settings.usepam", "no", "sshd.settings"),
+    ("YW-HOST-041", "sshd.settings.logingracetime", "120", "sshd.settings"),
+    ("YW-HOST-041", "sshd.settings.logingracetime", "0", "sshd.settings"),
+    ("YW-HOST-041", "sshd.settings.maxstartups", "10:30:100", "sshd.settings"),
+    ("YW-HOST-041", "sshd.settings.maxsessions", "64", "sshd.settings"),
+    ("YW-HOST-041", "sshd.settings.loglevel", "QUIET", "sshd.settings"),
+    ("YW-HOST-042", "sshd.settings.allowtcpforwarding", "yes", "sshd.settings"),
+    ("YW-HOST-042", "sshd.settings.allowtcpforwarding", "local", "sshd.settings"),
+    ("YW-HOST-043", "pam.faillock.unlock_time", 60, "pam.faillock.enabled"),
+    ("YW-HOST-043", "pam.faillock.even_deny_root", False, "pam.faillock.enabled"),
+    ("YW-HOST-044", "login_defs.PASS_MIN_DAYS", 0, "login_defs"),
+    ("YW-HOST-044", "login_defs.PASS_WARN_AGE", 3, "login_defs"),
+    ("YW-HOST-045", "sysctl.net.ipv4.conf.all.log_martians", "0", "sysctl"),
+    ("YW-HOST-045", "sysctl.kernel.dmesg_restrict", "0", "sysctl"),
 ]
 
 
@@ -109,16 +151,20 @@ def test_ssh_rules_do_not_apply_without_sshd() -> None:
     data = host_facts("insecure")
     data["sshd"] = {"installed": False, "settings": {}}
     ssh_rules = ("YW-HOST-001", "YW-HOST-002", "YW-HOST-008", "YW-HOST-009", "YW-HOST-010", "YW-HOST-020",
-                 "YW-HOST-022", "YW-HOST-025")
+                 "YW-HOST-022", "YW-HOST-025", "YW-HOST-040", "YW-HOST-041", "YW-HOST-042")
     assert {r: host_violations(r, data) for r in ssh_rules} == {r: [] for r in ssh_rules}
 
 
 def test_every_host_rule_has_a_failing_case() -> None:
     load_rules()
     assert {r.id for r in rules_for("host")} == {c[0] for c in CASES}
-    insecure = host_facts("insecure")
-    assert all(host_violations(r.id, insecure) for r in rules_for("host")), [
-        r.id for r in rules_for("host") if not host_violations(r.id, insecure)]
+    # The Debian insecure host and the domestic (RPM-family) insecure hosts together break every rule.
+    examples = Path(__file__).resolve().parents[2] / "examples" / "hosts"
+    insecure = [host_facts("insecure"), *(json.loads(p.read_text(encoding="utf-8"))
+                                         for p in sorted(examples.glob("*-insecure.facts.json")))]
+    assert len(insecure) == 4
+    unbroken = [r.id for r in rules_for("host") if not any(host_violations(r.id, data) for data in insecure)]
+    assert unbroken == []
     assert REGISTRY["YW-HOST-001"].severity == "high"
 
 
@@ -154,3 +200,42 @@ def test_time_sync_takes_the_service_name_as_reported(service: str) -> None:
     data["time_sync"]["synchronized"] = False
     (violation,) = host_violations("YW-HOST-015", data)
     assert violation.message.startswith(f"{service} runs but the clock is not synchronised")
+
+
+@pytest.mark.parametrize(("settings", "judged"), [
+    ({"logingracetime": "2m"}, True), ({"logingracetime": "1m"}, False), ({"logingracetime": "0"}, True),
+    ({"maxstartups": "10:30:60"}, False), ({"maxstartups": "5"}, False), ({"maxstartups": "20:30:60"}, True),
+    ({"disableforwarding": "yes", "allowtcpforwarding": "yes"}, False),
+])
+def test_ssh_limits_read_sshds_own_formats(settings: dict[str, str], judged: bool) -> None:
+    data = host_facts("hardened")
+    data["sshd"]["settings"].update(settings)
+    found = host_violations("YW-HOST-041", data) + host_violations("YW-HOST-042", data)
+    assert bool(found) is judged, found
+
+
+def test_settings_an_older_agent_did_not_write_are_not_judged() -> None:
+    data = host_facts("hardened")  # its sshd -T settings lack LoginGraceTime, MaxStartups, UsePAM …
+    assert not {"logingracetime", "maxstartups", "usepam", "allowtcpforwarding"} & set(data["sshd"]["settings"])
+    assert [v for r in ("YW-HOST-040", "YW-HOST-041", "YW-HOST-042") for v in host_violations(r, data)] == []
+
+
+def test_selinux_enforcing_now_but_not_after_a_reboot() -> None:
+    data = host_facts("hardened")
+    data["mac"].update({"selinux": "enforcing", "apparmor": False, "selinux_config": "enforcing"})
+    assert host_violations("YW-HOST-024", data) == []
+    data["mac"]["selinux_config"] = "permissive"
+    (violation,) = host_violations("YW-HOST-024", data)
+    assert "SELINUX=permissive" in violation.message and "next boot" in violation.message
+
+
+@pytest.mark.parametrize("module", ["tally2", "faillock"])
+def test_lockout_module_named_but_not_installed(module: str) -> None:
+    data = host_facts("hardened")
+    data["pam"]["faillock"]["enabled"] = module == "faillock"
+    data["pam"]["tally2"] = {"enabled": module == "tally2", "deny": 5, "unlock_time": 900}
+    assert host_violations("YW-HOST-007", data) == []
+    data["pam"]["missing_modules"] = [f"pam_{module}.so"]
+    (violation,) = host_violations("YW-HOST-007", data)
+    assert f"names pam_{module}, which is not installed" in violation.message
+    assert host_violations("YW-HOST-043", data) == []  # nothing to judge about a module that never runs

@@ -39,6 +39,11 @@ class OsFacts:
     version: str | None = None
     kernel: str | None = None
     pretty_name: str | None = None
+    id_like: list[str] = field(default_factory=list, metadata=_doc("ID_LIKE of os-release, lower case"))
+    family: Literal["debian", "rpm"] | None = field(default=None, metadata=_doc(
+        "layout family, from the package database found: 'debian' (dpkg: Debian, Ubuntu, UOS desktop and Server "
+        "'d', Kylin desktop) or 'rpm' (RHEL lineage: openEuler, Kylin V10 server, UOS Server 'e'/'a', CentOS, "
+        "RHEL); null when neither was found"))
 
 
 @dataclass(kw_only=True)
@@ -67,6 +72,9 @@ class PwqualityFacts:
     ocredit: int | None = None
     minclass: int | None = None
     retry: int | None = None
+    difok: int | None = None
+    maxrepeat: int | None = None
+    enforce_for_root: bool = False
 
 
 @dataclass(kw_only=True)
@@ -76,6 +84,36 @@ class LockoutFacts:
     enabled: bool = False
     deny: int | None = None
     unlock_time: int | None = None
+    fail_interval: int | None = None
+    even_deny_root: bool = False
+
+
+@dataclass(kw_only=True)
+class PwhistoryFacts:
+    """Password reuse: pam_pwhistory (over pwhistory.conf) or pam_unix ``remember=``."""
+
+    enabled: bool = False
+    remember: int | None = None
+
+
+@dataclass(kw_only=True)
+class PamUnixFacts:
+    """pam_unix on the password and auth stacks: how passwords are hashed, whether empty ones are accepted."""
+
+    hash: str | None = field(default=None, metadata=_doc(
+        "hash named on the password line (sha512, yescrypt, md5 …), else ENCRYPT_METHOD of login.defs, lower case"))
+    nullok: bool = field(default=False, metadata=_doc("an auth or password line of pam_unix accepts empty passwords"))
+
+
+@dataclass(kw_only=True)
+class AuthselectFacts:
+    """authselect (RHEL 8+, openEuler 22.03+, Kylin V10 SP3): the profile that writes the PAM stacks."""
+
+    installed: bool = False
+    profile: str | None = field(default=None, metadata=_doc("selected profile id (sssd, minimal, local …) or null"))
+    features: list[str] = field(default_factory=list)
+    managed: bool = field(default=False, metadata=_doc(
+        "system-auth and password-auth are authselect's symbolic links (edits elsewhere are overwritten)"))
 
 
 @dataclass(kw_only=True)
@@ -86,6 +124,13 @@ class PamFacts:
     faillock: LockoutFacts = field(default_factory=LockoutFacts)
     tally2: LockoutFacts = field(default_factory=LockoutFacts)
     files: list[str] = field(default_factory=list)
+    pwhistory: PwhistoryFacts = field(default_factory=PwhistoryFacts)
+    unix: PamUnixFacts = field(default_factory=PamUnixFacts)
+    authselect: AuthselectFacts = field(default_factory=AuthselectFacts)
+    su_wheel: bool | None = field(default=None, metadata=_doc(
+        "/etc/pam.d/su requires pam_wheel (only the wheel group may su); null when there is no su stack"))
+    missing_modules: list[str] = field(default_factory=list, metadata=_doc(
+        "modules the stacks name that are not installed (e.g. pam_tally2.so, gone since Linux-PAM 1.5)"))
 
 
 @dataclass(kw_only=True)
@@ -95,6 +140,10 @@ class AuditdFacts:
     installed: bool = False
     running: bool = False
     rules: list[str] = field(default_factory=list)
+    config: dict[str, str] = field(default_factory=dict, metadata=_doc(
+        "/etc/audit/auditd.conf, lower-case keys and values (max_log_file_action, disk_full_action …)"))
+    boot_audit: bool | None = field(default=None, metadata=_doc(
+        "audit=1 on the kernel command line (processes started before auditd are audited); null when unknown"))
 
 
 @dataclass(kw_only=True)
@@ -151,6 +200,9 @@ class MacFacts:
     selinux: str | None = field(default=None, metadata=_doc(
         "enforcing | permissive | disabled | null (not installed)"))
     apparmor: str | bool = False
+    selinux_config: str | None = field(default=None, metadata=_doc(
+        "SELINUX= of /etc/selinux/config (the mode after the next boot), lower case; null without the file"))
+    selinux_policy: str | None = field(default=None, metadata=_doc("SELINUXTYPE= of /etc/selinux/config"))
 
 
 @dataclass(kw_only=True)
@@ -163,12 +215,62 @@ class ShellFacts:
 
 @dataclass(kw_only=True)
 class UpdatesFacts:
-    """Pending security updates from apt's local lists (Debian family)."""
+    """Pending security updates: apt's local security lists (Debian family) or the security advisories of the
+    dnf/yum metadata cache (updateinfo, RPM family)."""
 
     security_pending: int | None = field(default=None, metadata=_doc(
         "installed packages with a newer security version; absent when not determined"))
     packages: list[str] = field(default_factory=list)
-    lists: list[str] = field(default_factory=list)
+    lists: list[str] = field(default_factory=list, metadata=_doc("the apt lists or updateinfo files read"))
+    advisories: list[str] = field(default_factory=list, metadata=_doc(
+        "security advisories not fully installed (openEuler-SA-…, KYSA-…, RHSA-…); RPM family only"))
+
+
+@dataclass(kw_only=True)
+class PackageDbFacts:
+    """The package database the agent read, so a report can say what 'installed' was judged from."""
+
+    manager: Literal["dpkg", "rpm"] | None = None
+    path: str | None = None
+    format: str | None = field(default=None, metadata=_doc(
+        "'dpkg status', 'sqlite' (rpmdb.sqlite, RPM 4.16+), 'bdb' (Berkeley DB Packages, older RPM) or 'rpm -qa'"))
+    installed: int | None = field(default=None, metadata=_doc("number of installed packages"))
+    gpgcheck: bool | None = field(default=None, metadata=_doc(
+        "gpgcheck of dnf.conf/yum.conf [main] (RPM family; dnf's default is on)"))
+    repos_without_gpgcheck: list[str] = field(default_factory=list, metadata=_doc(
+        "enabled repositories of /etc/yum.repos.d that do not verify package signatures"))
+
+
+@dataclass(kw_only=True)
+class FirewallZone:
+    """A firewalld zone as configured (/etc/firewalld/zones over /usr/lib/firewalld/zones)."""
+
+    name: str
+    target: str = field(default="default", metadata=_doc("default | ACCEPT | DROP | REJECT (%%REJECT%%)"))
+    services: list[str] = field(default_factory=list)
+    ports: list[str] = field(default_factory=list, metadata=_doc("PORT/PROTO, also those of the services"))
+    sources: list[str] = field(default_factory=list)
+    interfaces: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class FirewallFacts:
+    """The host firewall: firewalld (RPM family default), ufw or nftables (Debian family)."""
+
+    service: str | None = field(default=None, metadata=_doc("firewalld | ufw | nftables | iptables | null"))
+    active: bool | None = field(default=None, metadata=_doc(
+        "filtering now (firewalld running, ufw ENABLED=yes, nftables/iptables service enabled); null when unknown"))
+    default_zone: str | None = None
+    zones: list[FirewallZone] = field(default_factory=list, metadata=_doc(
+        "firewalld: the default zone and every zone bound to an interface or source"))
+
+
+@dataclass(kw_only=True)
+class CryptoPolicyFacts:
+    """The system-wide crypto policy (crypto-policies: RHEL 8+, openEuler, Kylin V10)."""
+
+    policy: str | None = field(default=None, metadata=_doc(
+        "DEFAULT, FUTURE, FIPS, LEGACY, with sub-policies (DEFAULT:NO-SHA1); null when crypto-policies is absent"))
 
 
 @dataclass(kw_only=True)
@@ -203,6 +305,10 @@ class HostFacts:
     mac: MacFacts = field(default_factory=MacFacts)
     shell: ShellFacts = field(default_factory=ShellFacts)
     updates: UpdatesFacts = field(default_factory=UpdatesFacts)
+    # RPM-family additions: which package database was read, the host firewall, the system-wide crypto policy.
+    package_db: PackageDbFacts = field(default_factory=PackageDbFacts)
+    firewall: FirewallFacts = field(default_factory=FirewallFacts)
+    crypto_policy: CryptoPolicyFacts = field(default_factory=CryptoPolicyFacts)
     errors: list[FactError] = field(default_factory=list, metadata=_doc(
         "what could not be read; the section keeps its defaults and the rules report 'could not determine'"))
 

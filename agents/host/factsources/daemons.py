@@ -16,9 +16,30 @@ TIME_SERVICES = (
     ("ntpd", ("ntpd",), ("usr/sbin/ntpd",)),
     ("openntpd", ("openntpd",), ("usr/sbin/openntpd",)),
 )
-# rsyslog: "*.* @host" (UDP), "@@host" (TCP), or action(type="omfwd" ...); syslog-ng: network()/tcp()/udp().
-_RSYSLOG_REMOTE = re.compile(r"^[^#]*\s@@?(\[[^\]]+\]|[\w.\-:]+)|type\s*=\s*\"omfwd\"[^#]*?target\s*=\s*\"([^\"]+)\"")
+# rsyslog: "*.* @host" (UDP), "@@host" (TCP), or action(type="omfwd" target="…") over one or several lines, any case
+# (the RPM family's rsyslog.conf writes `Target="remote_host"`); syslog-ng: network()/tcp()/udp().
+_RSYSLOG_LEGACY = re.compile(r"^[^#]*\s@@?(\[[^\]]+\]|[\w.\-:]+)")
+_RSYSLOG_ACTION = re.compile(r"action\s*\(([^)]*)\)", re.IGNORECASE | re.DOTALL)
+_RSYSLOG_PARAM = re.compile(r"([\w.]+)\s*=\s*\"([^\"]*)\"")
 _SYSLOG_NG_REMOTE = re.compile(r"^[^#]*\b(?:network|tcp|udp|tcp6|udp6|syslog)\s*\(\s*\"?([\w.\-:]+)")
+
+
+def _auditd_config(ctx: FactContext) -> dict[str, str]:
+    """/etc/audit/auditd.conf as lower-case ``key = value`` pairs."""
+    values = {}
+    for line in (ctx.read("etc/audit/auditd.conf", "auditd") or "").splitlines():
+        key, sep, value = line.split("#", 1)[0].partition("=")
+        if sep and key.strip():
+            values[key.strip().lower()] = value.strip().lower()
+    return values
+
+
+def _boot_audit(ctx: FactContext) -> bool | None:
+    """audit=1 on the running kernel's command line (/proc/cmdline); None when it cannot be read."""
+    cmdline = ctx.read("proc/cmdline", "auditd")
+    if cmdline is None:
+        return None
+    return "audit=1" in cmdline.split()
 
 
 @fact_source("auditd")
@@ -34,7 +55,8 @@ def auditd_facts(ctx: FactContext) -> AuditdFacts:
         line = line.strip()
         if line and not line.startswith("#"):
             rules.append(line)
-    return AuditdFacts(installed=installed, running=ctx.running("auditd"), rules=rules)
+    return AuditdFacts(installed=installed, running=ctx.running("auditd"), rules=rules, config=_auditd_config(ctx),
+                       boot_audit=_boot_audit(ctx))
 
 
 def _clock_synchronized() -> bool | None:
@@ -65,6 +87,19 @@ def _conf_texts(ctx: FactContext, main: str, directory: str, pattern: str) -> li
     return [t for t in texts if t]
 
 
+def rsyslog_targets(text: str) -> list[str]:
+    """Forwarding targets of an rsyslog configuration: legacy ``@``/``@@`` selectors and RainerScript
+    ``action(type="omfwd" target=…)`` blocks, comments removed first (a commented example forwards nothing)."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    targets = [m.group(1) for m in map(_RSYSLOG_LEGACY.search, lines) if m]
+    for block in _RSYSLOG_ACTION.finditer("\n".join(line.split(" #", 1)[0] for line in lines)):
+        params = {k.lower(): v for k, v in _RSYSLOG_PARAM.findall(block.group(1))}
+        if params.get("type", "").lower() == "omfwd" and params.get("target"):
+            port = params.get("port")
+            targets.append(f"{params['target']}:{port}" if port else params["target"])
+    return targets
+
+
 @fact_source("syslog")
 def syslog_facts(ctx: FactContext) -> SyslogFacts:
     targets: list[str] = []
@@ -75,10 +110,7 @@ def syslog_facts(ctx: FactContext) -> SyslogFacts:
     else:
         service = None
     for text in _conf_texts(ctx, "etc/rsyslog.conf", "etc/rsyslog.d", "*.conf"):
-        for line in text.splitlines():
-            match = _RSYSLOG_REMOTE.search(line)
-            if match:
-                targets.append(match.group(1) or match.group(2))
+        targets += rsyslog_targets(text)
     for text in _conf_texts(ctx, "etc/syslog-ng/syslog-ng.conf", "etc/syslog-ng/conf.d", "*.conf"):
         for line in text.splitlines():
             match = _SYSLOG_NG_REMOTE.search(line)

@@ -15,17 +15,20 @@ _TMOUT = re.compile(r"^\s*(?:export\s+|readonly\s+|declare\s+-[a-zA-Z]+\s+|types
 def mac_facts(ctx: FactContext) -> MacFacts:
     """selinux: enforcing/permissive from the kernel, "disabled" when configured off, None when absent;
     apparmor: "enabled" when the kernel module says so, else False."""
+    config: dict[str, str] = {}
+    for line in (ctx.read("etc/selinux/config", "mac") or "").splitlines():
+        key, _, value = line.split("#", 1)[0].strip().partition("=")
+        if key and value.strip():
+            config[key.strip()] = value.strip().strip("\"'").lower()
     enforce = ctx.read("sys/fs/selinux/enforce", "mac")
     selinux: str | None = None
     if enforce is not None:
         selinux = "enforcing" if enforce.strip() == "1" else "permissive"
-    else:
-        for line in (ctx.read("etc/selinux/config", "mac") or "").splitlines():
-            key, _, value = line.strip().partition("=")
-            if key == "SELINUX" and value.strip():
-                selinux = "disabled"  # configured, but not active in the kernel
+    elif "SELINUX" in config:
+        selinux = "disabled"  # configured, but not active in the kernel
     enabled = (ctx.read("sys/module/apparmor/parameters/enabled", "mac") or "").strip()
-    return MacFacts(selinux=selinux, apparmor="enabled" if enabled == "Y" else False)
+    return MacFacts(selinux=selinux, apparmor="enabled" if enabled == "Y" else False,
+                    selinux_config=config.get("SELINUX"), selinux_policy=config.get("SELINUXTYPE"))
 
 
 @fact_source("shell")

@@ -1,9 +1,10 @@
-"""Pending security updates on Debian-family hosts, from apt's local lists (no network, no apt lock).
+"""Pending security updates, both families, from local metadata only (no network, no package-manager lock).
 
-Counts installed packages for which a security archive list (``*security*_Packages*`` under /var/lib/apt/lists)
-offers a newer version, compared with dpkg's version ordering. Compressed lists are read through
+Debian family: counts installed packages for which a security archive list (``*security*_Packages*`` under
+/var/lib/apt/lists) offers a newer version, compared with dpkg's version ordering. Compressed lists are read through
 ``apt-helper cat-file`` (apt's own decompressor: lz4, xz, gz…) on the live host, or with the standard library
-for .gz/.xz in a fixture tree. Other distributions report "could not determine" instead of a guess.
+for .gz/.xz in a fixture tree. RPM family: the security advisories of the dnf/yum cache (updateinfo.py). A host
+with neither reports "could not determine" instead of a guess.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Iterator
 
 from agents.host.factsources.context import FactContext
 from agents.host.factsources.registry import fact_source
+from agents.host.factsources.rpmdb import installed_rpms
+from agents.host.factsources.updateinfo import cached_updateinfo, pending_security
 from yunwang.contracts.host_facts import UpdatesFacts
 
 APT_HELPER = "/usr/lib/apt/apt-helper"
@@ -96,9 +99,11 @@ def _list_text(ctx: FactContext, relative: str) -> str:
 
 @fact_source("updates")
 def updates_facts(ctx: FactContext) -> UpdatesFacts:
+    if ctx.family == "rpm":
+        return _rpm_updates(ctx)
     status = ctx.read("var/lib/dpkg/status", "updates")
     if status is None:
-        ctx.error("updates", "no dpkg database: pending security updates not determined on this distribution")
+        ctx.error("updates", "no package database: pending security updates not determined on this distribution")
         return UpdatesFacts()
     installed = {(s["Package"], s.get("Architecture", "")): s["Version"] for s in _stanzas(status)
                  if s.get("Status", "").endswith(" installed") and "Version" in s and "Package" in s}
@@ -119,3 +124,23 @@ def updates_facts(ctx: FactContext) -> UpdatesFacts:
                 pending.add(name)
     return UpdatesFacts(security_pending=len(pending), packages=sorted(pending),
                         lists=["/" + str(p.relative_to(ctx.root)) for p in lists])
+
+
+def _rpm_updates(ctx: FactContext) -> UpdatesFacts:
+    rpms = installed_rpms(ctx)
+    if rpms is None:
+        ctx.error("updates", "the RPM database could not be read: pending security updates not determined")
+        return UpdatesFacts()
+    files = cached_updateinfo(ctx)
+    if not files:
+        ctx.error("updates", "no cached updateinfo under /var/cache/dnf or /var/cache/yum (run `dnf makecache`; "
+                             "the update repository must be enabled)")
+        return UpdatesFacts()
+    try:
+        pending = pending_security(rpms.packages, files)
+    except (OSError, EOFError, ValueError, SyntaxError, lzma.LZMAError) as exc:  # ParseError is a SyntaxError
+        ctx.error("updates", f"cannot read the cached updateinfo: {exc}")
+        return UpdatesFacts()
+    return UpdatesFacts(security_pending=len(pending.packages), packages=sorted(pending.packages),
+                        lists=["/" + str(p.relative_to(ctx.root)) for p in files],
+                        advisories=sorted(pending.advisories))

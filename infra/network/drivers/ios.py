@@ -12,7 +12,8 @@ from infra.network.drivers.rules import Rules, RulesDriver, hier_rules
 GLOBAL_KEYS = ("hostname", "username *", "enable secret", "logging buffered", "logging trap", "login block-for",
                "ip ssh version", "ip ssh time-out", "ntp authentication-key *", "ntp server *", "snmp-server group *",
                "snmp-server community *", "snmp-server user *", "aaa authentication login *",
-               "aaa authentication dot1x *", "aaa authorization exec *", "aaa authorization commands * *",
+               "aaa authentication enable *", "aaa authentication dot1x *", "aaa authorization exec *",
+               "aaa authorization commands * *",
                "aaa accounting exec *", "aaa accounting commands * *", "banner login", "banner motd",
                "service timestamps *")
 INTERFACE_KEYS = ("description", "ip address", "ip unnumbered", "switchport mode", "switchport access vlan",
@@ -28,7 +29,9 @@ RULES = Rules(
     exit_text="exit",
     keyed={
         (): (*GLOBAL_KEYS, "logging source-interface", "ip ssh source-interface", "ip ssh server algorithm *",
-             "ntp source", "aaa local authentication attempts max-fail"),
+             "ntp source", "aaa local authentication attempts max-fail", "login on-failure", "login on-success"),
+        ("aaa common-criteria policy *",): ("char-changes", "max-length", "min-length", "upper-case", "lower-case",
+                                            "numeric-count", "special-case", "lifetime"),
         ("interface *",): INTERFACE_KEYS,
         ("line",): LINE_KEYS,
         ("router ospf *",): ("router-id",),

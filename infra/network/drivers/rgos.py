@@ -13,7 +13,8 @@ RULES = Rules(
     exit_text="exit",
     keyed={
         (): (*GLOBAL_KEYS, "aaa local authentication attempts", "aaa local authentication lockout-time",
-             "tacacs-server host *", "radius-server host *", "logging source interface", "snmp-server enable version"),
+             "tacacs-server host *", "radius-server host *", "logging source interface", "snmp-server enable version",
+             "password policy min-size", "password policy life-cycle", "password policy no-repeat-times"),
         ("interface *",): (*INTERFACE_KEYS, "ip ospf message-digest-key *",
                            "dot1x port-control"),
         ("line",): LINE_KEYS,

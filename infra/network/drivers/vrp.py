@@ -32,6 +32,8 @@ RULES = Rules(
         ("aaa",): ("cmd recording-scheme", "local-user * password", "local-user * privilege level",
                    "local-user * service-type",
                    "local-user * state", "local-aaa-user wrong-password"),
+        ("aaa", "local-aaa-user password policy administrator"): ("password history record number",
+                                                                  "password alert before-expire", "password expire"),
         ("aaa", "authentication-scheme *"): ("authentication-mode",),
         ("aaa", "authorization-scheme *"): ("authorization-mode", "authorization-cmd *"),
         ("aaa", "accounting-scheme *"): ("accounting-mode", "accounting start-fail"),

@@ -35,11 +35,16 @@ def config_commands(enable_service: bool) -> list[Command]:
                 flag("enable service ssh-server", block="services"),
                 Command("enable service web-server [{kind=http|https|all}]", "flag", block="services")] \
         if enable_service else []
+
+    def ios_only(commands: list[Command]) -> list[Command]:
+        return [] if enable_service else commands
+
     return [
         line("service timestamps {kind=debug|log} {uptime|datetime [* msec | localtime | show-timezone | year ]}",
              key=("kind",), block="service", undo="service timestamps {kind=debug|log}"),
         Command("service password-encryption", "flag", shown="both", block="service", hook="password-encryption"),
         Command("service pad", "flag", shown="off", block="service"),
+        *ios_only([Command("service dhcp", "flag", shown="off", block="service")]),
         line("hostname <name:word:1-63>", undo="hostname"),
         *services,
         line("enable secret [{type=0|5|8|9}] <pw:word>", hook="secret", block="enable", undo="enable secret"),
@@ -47,6 +52,8 @@ def config_commands(enable_service: bool) -> list[Command]:
         Command("aaa new-model", "flag", shown="both", block="aaa"),
         line("aaa authentication login {list=default|<name:word>} <methods:word...>", key=("list",), block="aaa",
              undo="aaa authentication login {list=default|<name:word>}"),
+        line("aaa authentication enable default <methods:word...>", block="aaa",
+             undo="aaa authentication enable default"),
         line("aaa authorization {kind=exec|commands <lvl:int:0-15>} {list=default|<name:word>} <methods:word...>",
              key=("kind", "lvl", "list"), block="aaa", undo="aaa authorization {kind=exec|commands <lvl:int:0-15>} "
              "{list=default|<name:word>}"),
@@ -57,10 +64,15 @@ def config_commands(enable_service: bool) -> list[Command]:
              undo="aaa authentication dot1x {list=default|<name:word>}"),
         line("aaa local authentication attempts max-fail <n:int:1-65535>", block="aaa",
              undo="aaa local authentication attempts max-fail"),
+        *ios_only([section("aaa common-criteria policy <name:word:1-32>", "cc-policy", block="aaa-cc", sort=True)]),
         section("aaa group server tacacs+ <name:word>", "sg-tacacs", block="aaa-group"),
         section("aaa group server radius <name:word>", "sg-radius", block="aaa-group"),
+        *ios_only([Command("ip source-route", "flag", shown="off", block="ip"),
+                   Command("ip bootp server", "flag", shown="off", block="ip")]),
         line("login block-for <s:int:1-65535> attempts <n:int:1-65535> within <w:int:1-65535>", block="login",
              undo="login block-for"),
+        line("login on-failure log [every <n:int:1-65535>]", block="login", undo="login on-failure [log]"),
+        line("login on-success log [every <n:int:1-65535>]", block="login", undo="login on-success [log]"),
         line("username <user:word:1-64> [privilege <level:int:0-15>] {secret [{type=0|5|8|9}]|algorithm-type "
              "{alg=md5|sha256|scrypt} secret|password [{type=0|7}]} <pw:word>", key=("user",), hook="user",
              block="username", undo="username <user:word:1-64>"),
@@ -180,6 +192,16 @@ def modes(prompt_host: str = "{host}") -> dict[str, tuple[str, list[Command]]]:
         "sg-radius": (prompt_host + "(config-sg-radius)#", [
             line("server name <name:word>", key=("name",)),
             line("ip radius source-interface <if:iface>", undo="ip radius source-interface")]),
+        "cc-policy": (prompt_host + "(config-cc-policy)#", [
+            line("char-changes <n:int:0-64>", undo="char-changes"),
+            line("max-length <n:int:1-127>", undo="max-length"),
+            line("min-length <n:int:1-127>", undo="min-length"),
+            line("upper-case <n:int:0-64>", undo="upper-case"),
+            line("lower-case <n:int:0-64>", undo="lower-case"),
+            line("numeric-count <n:int:0-64>", undo="numeric-count"),
+            line("special-case <n:int:0-64>", undo="special-case"),
+            line("lifetime [* years <y:int:1-1> | months <mo:int:1-11> | days <d:int:1-365> | hours <h:int:1-23> | "
+                 "minutes <mi:int:1-59> | seconds <s:int:1-59> ]", undo="lifetime")]),
         "keychain": (prompt_host + "(config-keychain)#", [section("key <id:int:0-2147483647>", "keychain-key")]),
         "keychain-key": (prompt_host + "(config-keychain-key)#", [
             line("key-string [{type=0|7}] <key:word>", hook="key-string", undo="key-string"),

@@ -17,6 +17,13 @@ GLOBAL = [  # RGOS-only global commands, inserted before the IOS command of the 
                                        hook="password", block="tacacs", undo="tacacs-server host <ip:ipv4>")),
     ("tacacs server <name:word>", line("radius-server host <ip:ipv4> [key [{type=0|7}] <pw:word>]", key=("ip",),
                                        hook="password", block="tacacs", undo="radius-server host <ip:ipv4>")),
+    *[("login block-for <s:int:1-65535> attempts <n:int:1-65535> within <w:int:1-65535>", command) for command in (
+        flag("password policy strong", block="password-policy"),
+        line("password policy min-size <n:int:1-31>", block="password-policy", undo="password policy min-size"),
+        line("password policy life-cycle <days:int:1-65535>", block="password-policy",
+             undo="password policy life-cycle"),
+        line("password policy no-repeat-times <n:int:1-31>", block="password-policy",
+             undo="password policy no-repeat-times"))],
     ("lldp run", flag("lldp enable", block="lldp")),
     ("logging host <ip:ipv4>", line("logging server <ip:ipv4>", key=("ip",), block="logging")),
     ("logging host <ip:ipv4>", line("logging source interface <if:iface>", block="logging",

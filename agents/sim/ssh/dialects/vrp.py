@@ -184,6 +184,7 @@ AAA = [
     section("recording-scheme <name:word:1-32>", "aaa-recording", sort=True),
     line("cmd recording-scheme <name:word:1-32>", undo="cmd recording-scheme"),
     section("domain <name:word:1-64>", "aaa-domain", sort=True),
+    section("local-aaa-user password policy administrator", "aaa-lupp-admin"),
     line(f"local-user <user:word:1-64> password {PASSWORD}", key=("user",), group="local-user", hook="password",
          undo="local-user <user:word:1-64> password"),
     line("local-user <user:word:1-64> privilege level <level:int:0-15>", key=("user",), group="local-user",
@@ -198,6 +199,11 @@ AAA = [
 MODES_COMMON: dict[str, tuple[str, list[Command]]] = {
     "interface": ("[{host}-{if}]", INTERFACE),
     "aaa": ("[{host}-aaa]", AAA),
+    "aaa-lupp-admin": ("[{host}-aaa-lupp-admin]", [
+        line("password history record number <n:int:0-12>", undo="password history record number"),
+        line("password alert before-expire <days:int:1-999>", undo="password alert before-expire"),
+        flag("password alert original"),
+        line("password expire <days:int:0-999>", undo="password expire")]),
     "aaa-authen": ("[{host}-aaa-authen-{name}]", [
         line("authentication-mode [* hwtacacs | radius | local | none ]", undo="authentication-mode")]),
     "aaa-author": ("[{host}-aaa-author-{name}]", [
