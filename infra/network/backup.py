@@ -18,15 +18,17 @@ from yunwang.topology import Device, Vendor
 _COMMON = (r"^\s*[!#]?\s*Last configuration (was )?(updated|change)", r"uptime is ", r"^\s*[!#]?\s*System Time")
 VOLATILE: dict[Vendor, tuple[re.Pattern[str], ...]] = {
     vendor: tuple(re.compile(p, re.I) for p in (*_COMMON, *extra)) for vendor, extra in {
-        Vendor.HUAWEI: (r"^!Last configuration was (updated|saved)", r"^!Time:"),
-        Vendor.H3C: (r"^\s*#\s*Last (saved|updated)",),
+        Vendor.HUAWEI: (r"^!Last configuration was (updated|saved)", r"^!Time:", r"^!Software Version "),
+        Vendor.H3C: (r"^\s*#\s*Last (saved|updated)", r"^\s*version \d"),
         Vendor.CISCO: (r"^! Last configuration change at", r"^! NVRAM config last updated", r"^ntp clock-period",
-                       r"^Building configuration", r"^Current configuration\s*:"),
+                       r"^Building configuration", r"^Current configuration\s*:", r"^version \S"),
         Vendor.RUIJIE: (r"^Building configuration", r"^Current configuration\s*:", r"^! Last configuration change",
-                        r"^ntp clock-period"),
+                        r"^ntp clock-period", r"^version \S"),
     }.items()
 }
-"""Lines that change without anyone changing the configuration (timestamps, counters, the config's size)."""
+"""Lines that change without anyone changing the configuration: timestamps, counters, the configuration's size,
+and the header naming the software (``!Software Version …``, ``version 17.9``), which an upgrade changes. The
+remediation drivers drop the same lines (they are not configuration), so none of them is ever drift."""
 
 Status = Literal["new", "changed", "unchanged", "failed"]
 

@@ -213,6 +213,7 @@ def apply(
     remediation, verify that nothing differs any more and save; a rejected line or a failed verification rolls
     that device back. Only the selected devices are touched. Exit 1 if any device failed or was refused."""
     import asyncio
+    import gc
     import time
 
     from rich.console import Console
@@ -220,16 +221,16 @@ def apply(
     from infra.network.apply import DevicePlan, apply_plans, outcome_report, plan_and_apply, plan_devices
     from infra.network.cli_support import access_for, err, progress_bar, run, select, with_interrupt
     from infra.network.remediation import Remediation
-    from infra.network.render import render_stack
+    from infra.network.render import render_pairs
     from infra.network.views import print_lines, print_outcomes, print_plan
 
     clock = {"start": time.perf_counter()}
     sel = select(stack, device)
     names = [d.name for d in sel.devices]
-    intended = render_stack(sel.topology, sel.topology_file, devices=names)
-    pushed = render_stack(sel.topology, sel.topology_file, devices=names, push=True)  # secrets needed: fail early
+    intended, pushed = render_pairs(sel.topology, sel.topology_file, devices=names)  # secrets needed: fail early
     access = access_for(sel, endpoints, known_hosts, trust_simulator, transport, connect_timeout, command_timeout)
     console = Console(highlight=False)
+    gc.freeze()  # the topology and the renderings live to the end: no collection need walk them again
     clock["rendered"] = time.perf_counter()
     stop = asyncio.Event()
     if yes and not dry_run:  # nothing to wait for: each device read, planned and applied in one session

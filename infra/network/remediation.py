@@ -12,15 +12,15 @@ before (printed form, stored hashes and all), so a rollback restores exactly tha
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from hier_config import HConfig, HConfigChild, WorkflowRemediation, get_hconfig
+from hier_config import HConfig, HConfigChild, get_hconfig
 from hier_config.exceptions import DuplicateChildError
 
 from infra.network.drivers import driver_for
-from infra.network.drivers.rules import Node, RulesDriver, drop_unshown, find, finish, path_of
+from infra.network.drivers.rules import Node, Rules, RulesDriver, drop_unshown, find, finish, path_of, words_regex
 from infra.network.secrets import mask
 from yunwang.contracts.device_secrets import SECRET_SHOWN
 from yunwang.topology import Vendor
@@ -98,51 +98,97 @@ def _distinct(text: str) -> str:
     return "\n".join(out)
 
 
-def parse(driver: RulesDriver, text: str, what: str) -> HConfig:
+def parse(driver: RulesDriver, text: str, what: str, omit: frozenset[str] = frozenset()) -> HConfig:
+    """``omit``: top-level lines and sections left out of the tree (both sides hold them identically)."""
     try:
-        return driver.load(_distinct(driver.prepare(text)), prepared=True)
+        return driver.load(_distinct(driver.prepare(text)), prepared=True, omit=omit)
     except (DuplicateChildError, ValueError) as exc:
         raise RemediationError(f"{what}: cannot be read as a configuration tree: {exc}") from None
 
 
-@dataclass
-class _Item:
-    text: str
-    children: list[_Item] = field(default_factory=list)
+Shape = frozenset[tuple[str, "Shape"]]
 
 
-def _outline(prepared: str) -> frozenset[object]:
-    """A prepared configuration as nested sets of lines: equal outlines need no remediation (orders aside).
+@dataclass(frozen=True)
+class _Outline:
+    """A prepared configuration as nested sets of lines (orders aside): far cheaper than hier-config's tree.
 
-    Far cheaper than hier-config's tree, so a device at its intent (most devices, most of the time) is
-    recognised without one."""
-    root = _Item("")
-    stack: list[tuple[int, _Item]] = [(-1, root)]
+    Equal outlines need no remediation, so a device at its intent (most devices, most of the time) is recognised
+    without a tree; and a top-level section both sides hold identically need not be read into one."""
+
+    lines: list[str]
+    """The lines alone, sorted: a cheap first test (most drifted devices differ here already)."""
+    shape: Shape
+    top: dict[str, Shape]
+    """Top-level lines and sections that occur once: their (first) line → their content."""
+
+
+def _outline(prepared: str) -> _Outline:
+    """One pass: each section's shape is made when the section closes."""
+    texts: list[str] = []
+    root: list[tuple[str, Shape]] = []
+    top: list[tuple[str, Shape]] = []
+    stack: list[tuple[int, str, list[tuple[str, Shape]]]] = [(-1, "", root)]
+
+    def close() -> None:
+        _, text, children = stack.pop()
+        shape = frozenset(children) if children else _LEAF
+        stack[-1][2].append((text, shape))
+        if len(stack) == 1:
+            top.append((text, shape))
+
     for line in prepared.split("\n"):
         stripped = line.strip()
         if not stripped:
             continue
         indent = len(line) - len(line.lstrip())
         while stack[-1][0] >= indent:
-            stack.pop()
-        item = _Item(" ".join(stripped.split()))
-        stack[-1][1].children.append(item)
-        stack.append((indent, item))
-
-    def freeze(item: _Item) -> frozenset[object]:
-        return frozenset((child.text, freeze(child)) for child in item.children)
-    return freeze(root)
-
-
-def _lines(prepared: str) -> list[str]:
-    """The lines alone, sorted: a cheap first test (most drifted devices differ here already)."""
-    return sorted(" ".join(line.split()) for line in prepared.split("\n") if line.strip())
+            close()
+        text = " ".join(stripped.split())
+        texts.append(text)
+        stack.append((indent, text, []))
+    while len(stack) > 1:
+        close()
+    counts: dict[str, int] = {}
+    for text, _ in top:
+        counts[text] = counts.get(text, 0) + 1
+    return _Outline(sorted(texts), frozenset(root), {text: shape for text, shape in top if counts[text] == 1})
 
 
-@lru_cache(maxsize=64)
-def _intent_outline(driver: RulesDriver, masked_text: str) -> tuple[list[str], frozenset[object]]:
-    prepared = driver.prepare(masked_text)
-    return _lines(prepared), _outline(prepared)
+_LEAF: Shape = frozenset()
+
+
+@lru_cache(maxsize=256)
+def _intent_outline(driver: RulesDriver, masked_text: str) -> _Outline:
+    return _outline(driver.prepare(masked_text))
+
+
+def _scoped_patterns(table: Mapping[tuple[str, ...], tuple[str, ...]], path: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return [re.compile(p) for scope, items in table.items() if len(scope) == len(path)
+            and all(re.match(words_regex(w) + "(?= |$)", t) for w, t in zip(scope, path, strict=True))
+            for p in items]
+
+
+def _only_unsendable(running: Shape, intent: Shape, rules: Rules, path: tuple[str, ...] = ()) -> bool:
+    """Whether two outlines differ only where a remediation would send nothing: lines the device never prints
+    (``unshown``, top level) missing from the running side, factory objects (``builtin``) it holds beyond the
+    intent. What :func:`remediate` would compute from trees, answered from the outlines (verification after a
+    push: the device at its intent, printed its own way)."""
+    theirs, ours = intent - running, running - intent
+    if not theirs and not ours:
+        return True
+    by_text = {text: sub for text, sub in ours}
+    unshown = [re.compile(words_regex(p) + "(?= |$)") for p in rules.unshown] if not path else []
+    builtin = _scoped_patterns(rules.builtin, path)
+    paired = set()
+    for text, sub in theirs:
+        if text in by_text:
+            if not _only_unsendable(by_text[text], sub, rules, (*path, text)):
+                return False
+            paired.add(text)
+        elif not any(p.match(text) for p in unshown):
+            return False
+    return all(text in paired or any(p.match(text) for p in (*unshown, *builtin)) for text, _ in ours)
 
 
 @dataclass(frozen=True)
@@ -154,16 +200,31 @@ class _Tree:
     """The lines the device never prints, taken out of the tree."""
 
 
-def _tree(driver: RulesDriver, masked_text: str, what: str) -> _Tree:
-    masked = parse(driver, masked_text, what)
+def _tree(driver: RulesDriver, masked_text: str, what: str, omit: frozenset[str] = frozenset()) -> _Tree:
+    masked = parse(driver, masked_text, what, omit)
     return _Tree(masked, tuple(drop_unshown(masked, driver.RULES)))
 
 
 @lru_cache(maxsize=64)
-def _intent_tree(driver: RulesDriver, masked_text: str, what: str) -> _Tree:
-    """The intent's tree, parsed once per text (plan and verification of a device; nothing changes a tree: the
-    diff works on copies)."""
-    return _tree(driver, masked_text, what)
+def _intent_tree(driver: RulesDriver, masked_text: str, what: str, omit: frozenset[str]) -> _Tree:
+    """The intent's tree, parsed once per text and omissions (nothing changes a tree: the diff works on copies)."""
+    return _tree(driver, masked_text, what, omit)
+
+
+def _common_sections(driver: RulesDriver, running: _Outline, intent: _Outline) -> frozenset[str]:
+    """Top-level lines and sections both sides hold identically: they yield no remediation, so they need not be
+    read into trees (a device drifted by a few lines costs a few lines). Kept: the lines a rule looks at beside a
+    change — the members of a purged object (is anything of it kept?) and lines the device never prints."""
+    keep = _keep_pattern(driver)
+    return frozenset(text for text, shape in running.top.items()
+                     if intent.top.get(text) == shape and not keep.match(text))
+
+
+@lru_cache(maxsize=8)
+def _keep_pattern(driver: RulesDriver) -> re.Pattern[str]:
+    rules = driver.RULES
+    words = (*rules.purge.get((), ()), *rules.unshown)
+    return re.compile("|".join(f"(?:{words_regex(w)})" for w in words) or "(?!)")
 
 
 @dataclass
@@ -293,19 +354,21 @@ def remediate(vendor: Vendor, running: str, intent_masked: str, intent_real: str
     real = intent_real is not None
     seen, wanted = f"{device}: running configuration", f"{device}: intended configuration"
     running_masked = mask(running, patterns)
-    prepared = driver.prepare(running_masked)
-    lines, outline = _intent_outline(driver, intent_masked)
-    if _lines(prepared) == lines and _outline(prepared) == outline:
+    has, wants = _outline(driver.prepare(running_masked)), _intent_outline(driver, intent_masked)
+    if has.lines == wants.lines and has.shape == wants.shape:
         return Remediation((), ())  # line for line the intent: nothing to send, nothing to parse
-    run = _side(driver, _tree(driver, running_masked, seen), running if real else None, seen)
-    want = _side(driver, _intent_tree(driver, intent_masked, wanted), intent_real, wanted)
+    if not rollback and _only_unsendable(has.shape, wants.shape, driver.RULES):
+        return Remediation((), ())  # the intent as the device prints it (it hides some lines, shows its own)
+    omit = _common_sections(driver, has, wants)
+    run = _side(driver, _tree(driver, running_masked, seen, omit), running if real else None, seen)
+    want = _side(driver, _intent_tree(driver, intent_masked, wanted, omit), intent_real, wanted)
     ours, theirs = _without_common(run.masked, want.masked)
-    flow = WorkflowRemediation(ours, theirs)
-    forward = finish(flow.remediation_config, run.masked, want.masked, driver.RULES)
+    forward = finish(driver.order(ours.config_to_get_to(theirs)), run.masked, want.masked, driver.RULES)
     pairs = list(_changes(driver, forward, want, run, real, device))
     back = []
     if rollback:
-        backward = finish(flow.rollback_config, want.masked, run.masked, driver.RULES)
+        backward = finish(driver.order(theirs.config_to_get_to(ours, HConfig(driver))), want.masked, run.masked,
+                          driver.RULES)
         back = list(_changes(driver, backward, run, want, real, device))
     commands: list[str] = []
     unshown: list[str] = []

@@ -17,7 +17,7 @@ import jinja2
 
 from infra.network.family import Family
 from infra.network.intent import DeviceSpec, IntentError, StackView, resolve
-from infra.network.secrets import SecretWriter, mask
+from infra.network.secrets import PairWriter, SecretWriter, mask
 from infra.network.vendors import cisco, h3c, huawei, ruijie
 from yunwang.errors import InputError, Problem
 from yunwang.topology import Device, Topology, Vendor
@@ -100,6 +100,24 @@ def render_spec(spec: DeviceSpec, *, push: bool = False, env: Mapping[str, str] 
     return Rendered(spec.device, text, tuple(writer.used))
 
 
+def render_pair(spec: DeviceSpec, env: Mapping[str, str] | None = None) -> tuple[Rendered, Rendered]:
+    """The masked and the push form of one device from a single rendering (what ``net apply`` needs)."""
+    family = FAMILIES[spec.device.vendor]
+    writer = PairWriter(env=env)
+    text = template(family.template).render(d=spec, kw=family.words, secret=writer, keyword=writer.keyword)
+    shown, pushed = writer.texts(text)
+    used = tuple(writer.used)
+    return Rendered(spec.device, shown, used), Rendered(spec.device, pushed, used)
+
+
+def render_pairs(topo: Topology, topology_file: str | Path = "topology", *, devices: list[str] | None = None,
+                 env: Mapping[str, str] | None = None) -> tuple[list[Rendered], list[Rendered]]:
+    """Masked and push forms of the stack's devices (or the named ones), rendered once; a missing secret or a
+    topology problem is an InputError before anything is returned."""
+    pairs = [render_pair(spec, env) for spec in _specs(topo, topology_file, devices)]
+    return [shown for shown, _ in pairs], [pushed for _, pushed in pairs]
+
+
 def render_stack(topo: Topology, topology_file: str | Path = "topology", *, devices: list[str] | None = None,
                  push: bool = False, env: Mapping[str, str] | None = None,
                  on_device: Callable[[Rendered], None] | None = None) -> list[Rendered]:
@@ -110,6 +128,15 @@ def render_stack(topo: Topology, topology_file: str | Path = "topology", *, devi
 def iter_rendered(topo: Topology, topology_file: str | Path = "topology", *, devices: list[str] | None = None,
                   push: bool = False, env: Mapping[str, str] | None = None,
                   on_device: Callable[[Rendered], None] | None = None) -> Iterator[Rendered]:
+    for spec in _specs(topo, topology_file, devices):
+        rendered = render_spec(spec, push=push, env=env)
+        if on_device is not None:
+            on_device(rendered)
+        yield rendered
+
+
+def _specs(topo: Topology, topology_file: str | Path, devices: list[str] | None) -> list[DeviceSpec]:
+    """Every chosen device's resolved intent; all problems at once, located in the topology file."""
     chosen = _chosen(topo, devices, topology_file)
     view = StackView.of(topo)
     wanted = {view.index[d.name] for d in chosen}
@@ -125,11 +152,7 @@ def iter_rendered(topo: Topology, topology_file: str | Path = "topology", *, dev
             errors.append((exc.path, exc.value, exc.message, exc.hint))
     if errors:
         raise located(topology_file, list(dict.fromkeys(errors)))
-    for spec in specs:
-        rendered = render_spec(spec, push=push, env=env)
-        if on_device is not None:
-            on_device(rendered)
-        yield rendered
+    return specs
 
 
 def select_devices(topo: Topology, topology_file: str | Path, names: list[str] | None = None) -> list[Device]:

@@ -97,6 +97,21 @@ def test_every_family_factory_to_intent_audit_clean_and_idempotent(sim: World, t
     assert [f.stat().st_mtime_ns for f in files] == mtimes
 
 
+def test_apply_to_every_device_of_every_family_then_diff_finds_no_drift(sim: World) -> None:
+    """The whole stack (every vendor family, every role) from its factory state: after one apply a second net diff
+    is empty — no NTP key, trunk list, header or unprinted line left to show as drift."""
+    vendors = {d.vendor.value for d in sim.topology.devices}
+    assert vendors == {"huawei", "h3c", "cisco", "ruijie"}
+    applied = sim.net("apply", "--yes", *sim.access_args)
+    assert applied.returncode == 0, applied.stdout[-3000:] + applied.stderr
+    assert f"{len(sim.topology.devices)} applied" in applied.stdout
+    again = sim.net("diff", "--format", "json", *sim.access_args)
+    report = json.loads(again.stdout)
+    drifted = {d["device"]: d["remediation"] for d in report["devices"] if d["status"] != "clean"}
+    assert drifted == {} and again.returncode == 0
+    assert report["summary"]["clean"] == len(sim.topology.devices)
+
+
 def test_collect_reports_a_changed_device_and_diff_json_gives_drift_for_machines(sim: World, tmp_path: Path) -> None:
     backup, name = tmp_path / "backup", "luan-core-1"
     assert sim.net("collect", "-d", name, "--out", str(backup), *sim.access_args).returncode == 0

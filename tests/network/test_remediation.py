@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from infra.network import remediation
 from infra.network.remediation import RemediationError, remediate, rollback_commands
 from infra.network.render import FAMILIES, render_stack
 from infra.network.secrets import mask
@@ -126,3 +127,53 @@ def test_a_device_already_at_its_intent_needs_nothing(vendor: Vendor) -> None:
     found = remediate(vendor, as_running, intent)
     assert found.empty, found.text
     assert not found.rollback
+
+
+@pytest.mark.parametrize("vendor", list(Vendor), ids=[v.value for v in Vendor])
+def test_sections_both_sides_hold_alike_are_not_read_and_change_nothing(vendor: Vendor,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = load_stack("liuan")
+    assert loaded.topology is not None
+    device = next(d for d in loaded.topology.devices if d.vendor == vendor)
+    intent = render_stack(loaded.topology, loaded.topology_file, devices=[device.name])[0].text
+    real = intent.replace("[secret]", "s3cret")
+    lines = mask(intent, FAMILIES[vendor].secret_patterns).split("\n")
+    lines.append("")
+    heads = {i for i, line in enumerate(lines[:-1]) if lines[i + 1].startswith(" ") and not line.startswith(" ")}
+    for step in (5, 7, 11):  # drift: every n-th line gone (in sections, at the top level; never a section's head)
+        running = "\n".join(line for i, line in enumerate(lines) if i % step != 3 or i in heads)
+        stubbed = remediate(vendor, running, intent, real, device=device.name)
+        assert stubbed.changes
+        monkeypatch.setattr(remediation, "_common_sections", lambda *_: frozenset())
+        whole = remediate(vendor, running, intent, real, device=device.name)
+        monkeypatch.undo()
+        assert (stubbed.lines, stubbed.rollback_lines, stubbed.commands) == (
+            whole.lines, whole.rollback_lines, whole.commands)
+
+
+def test_verification_sees_past_what_the_device_hides_or_adds_but_not_past_a_change() -> None:
+    intent = "#\nsysname sw\n#\nundo telnet server enable\n#\naaa\n local-user ops privilege level 3\n#\nreturn\n"
+    shown = ("#\nsysname sw\n#\naaa\n authentication-scheme default\n domain default\n"
+             " local-user ops privilege level 3\n#\ninterface GigabitEthernet0/0/1\n#\nreturn\n")
+    assert remediate(VRP, shown, intent, rollback=False).empty  # hidden line, factory objects: at its intent
+    telnet = shown.replace("sysname sw\n", "sysname sw\ntelnet server enable\n")
+    assert remediate(VRP, telnet, intent, rollback=False).lines == ("undo telnet server enable",)
+    level = shown.replace("level 3", "level 15")
+    assert remediate(VRP, level, intent, rollback=False).lines == ("aaa", " local-user ops privilege level 3")
+
+
+@pytest.mark.parametrize("vendor", list(Vendor), ids=[v.value for v in Vendor])
+def test_compiled_ordering_weighs_every_line_as_hier_config_does(vendor: Vendor) -> None:
+    from infra.network.drivers import driver_for
+
+    loaded = load_stack("liuan")
+    assert loaded.topology is not None
+    device = next(d for d in loaded.topology.devices if d.vendor == vendor)
+    intent = render_stack(loaded.topology, loaded.topology_file, devices=[device.name])[0].text
+    driver = driver_for(vendor)
+    factory = driver.load("hostname x\n" if vendor in (IOS, RGOS) else "sysname x\n")
+    ours = driver.order(factory.config_to_get_to(remediation.parse(driver, intent, "intent")))
+    theirs = factory.config_to_get_to(remediation.parse(driver, intent, "intent")).set_order_weight()
+    weights = [(tuple(c.path()), c.order_weight) for c in ours.all_children()]
+    assert weights == [(tuple(c.path()), c.order_weight) for c in theirs.all_children()]
+    assert len({w for _, w in weights}) > 1  # the rules did weigh something

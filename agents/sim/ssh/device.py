@@ -422,8 +422,8 @@ class SimDevice:
         if not result:
             return
         listed = cfg.format_vlans(result, self.dialect.layout.vlan_list)
-        prefix = " ".join(w for w in command.pattern.split() if re.fullmatch(r"[a-z][a-z0-9-]*", w)
-                          and w not in ("add", "remove", "all"))
+        prefix = command.show or " ".join(w for w in command.pattern.split() if re.fullmatch(r"[a-z][a-z0-9-]*", w)
+                                          and w not in ("add", "remove", "all"))
         cfg.store_line(at, command, f"{prefix} {listed}", {command.list_arg: (listed,)})
 
     def configure(self, lines: Sequence[str], user: str = "drift") -> list[str]:

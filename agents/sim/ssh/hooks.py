@@ -219,3 +219,23 @@ def trunk_default_vlan(shown: str) -> Hook:
         job.bindings["vlans"] = (cfg.format_vlans(rest, dev.dialect.layout.vlan_list),)
         return None
     return hook
+
+
+EVERY_VLAN = frozenset(range(1, 4095))
+
+
+def list_reset(dev: SimDevice, job: Apply) -> bool | None:
+    """IOS / RGOS trunk lists: no line means every VLAN. ``no switchport trunk allowed vlan [...]`` resets the
+    list to that default whatever VLANs follow it; ``add`` / ``remove`` work from every VLAN when no list is set."""
+    at, command = job.frame.node, job.command
+    if job.negated:
+        cfg.remove_lines(at, command, {})
+        return True
+    op = str(job.bindings.get("op", ""))
+    if op not in ("add", "remove") or at.find(command):
+        return None
+    typed = cfg.vlan_ids(job.bindings.get(command.list_arg, ()))
+    result = EVERY_VLAN - typed if op == "remove" else EVERY_VLAN
+    if result != EVERY_VLAN:
+        dev.apply_merge(at, command, set(result), remove=False, replace=True)
+    return True

@@ -17,9 +17,11 @@ GLOBAL_KEYS = ("hostname", "username *", "enable secret", "logging buffered", "l
                "aaa accounting exec *", "aaa accounting commands * *", "banner login", "banner motd",
                "service timestamps *")
 INTERFACE_KEYS = ("description", "ip address", "ip unnumbered", "switchport mode", "switchport access vlan",
-                  "switchport port-security maximum",
+                  "switchport trunk allowed vlan", "switchport port-security maximum",
                   "switchport port-security violation", "ip access-group ? in", "ip access-group ? out",
                   "ip ospf network", "ip ospf authentication", "authentication port-control", "dot1x pae")
+"""``switchport trunk allowed vlan`` is keyed: a new list replaces the old in one line (no VLAN in both is ever
+dropped), and a list the intent drops goes with the bare ``no switchport trunk allowed vlan`` (back to every VLAN)."""
 LINE_KEYS = ("exec-timeout", "transport input", "access-class ? in", "login", "password", "privilege level")
 
 RULES = Rules(
@@ -39,7 +41,6 @@ RULES = Rules(
         ("radius server *",): ("address ipv4", "key"),
         ("vlan *",): ("name",),
     },
-    replaced={("interface *",): ("switchport trunk allowed vlan",)},
     builtin={(): ("interface (GigabitEthernet|TenGigabitEthernet|FastEthernet|Ethernet|Null)", "line ")},
     early=("(no )?service password-encryption$", "vlan ", "ip access-list ", "key chain ", "aaa group server ",
            "tacacs server ", "radius server ",

@@ -21,7 +21,6 @@ RULES = Rules(
         ("router ospf *",): ("router-id",),
         ("vlan *",): ("name",),
     },
-    replaced={("interface *",): ("switchport trunk allowed vlan",)},
     builtin={(): ("interface (GigabitEthernet|TenGigabitEthernet|FastEthernet|Null)", "line ")},
     early=("(no )?service password-encryption$", "vlan ", "ip access-list ", "interface (Loopback|VLAN|AggregatePort)",
            "username "),

@@ -122,7 +122,7 @@ def config_commands(enable_service: bool) -> list[Command]:
         section("line aux <n:int:0-0>", "line", undo=None, joined=True, block="line"),
         section("line vty <a:int:0-15> [<b:int:0-15>]", "line", undo=None, joined=True, block="line"),
         line("ntp authentication-key <id:int:1-4294967295> {alg=md5|hmac-sha1|hmac-sha2-256} <key:word> "
-             "[<type:int:0-7>]", key=("id",),
+             "[<type:int:0-7>]", key=("id",), hook="ntp-key",
              block="ntp", undo="ntp authentication-key <id:int:1-4294967295>"),
         Command("ntp authenticate", "flag", block="ntp"),
         line("ntp trusted-key <id:int:1-4294967295>", key=("id",), block="ntp"),
@@ -136,7 +136,8 @@ INTERFACE = [
     line("description <text:text:240>", undo="description"),
     line("switchport mode {mode=access|trunk}", undo="switchport mode"),
     line("switchport access vlan <vlan:int:1-4094>", undo="switchport access vlan"),
-    merge("switchport trunk allowed vlan [{op=add|remove}] <vlans:vlanlist>", "vlans"),
+    merge("switchport trunk allowed vlan [{op=add|remove}] <vlans:vlanlist>", "vlans", hook="trunk-reset",
+          undo="switchport trunk allowed vlan [[{add|remove}] <vlans:vlanlist>]"),
     line("switchport port-security maximum <n:int:1-4096>", undo="switchport port-security maximum"),
     Command("switchport port-security", "flag"),
     line("switchport port-security violation {act=protect|restrict|shutdown}",
@@ -337,6 +338,19 @@ def key_string(_dev: SimDevice, job: Apply) -> None:
     job.bindings.update({"type": "7", "key": value})
 
 
+def ntp_key(_dev: SimDevice, job: Apply) -> None:
+    """An NTP key typed in clear (``… md5 KEY`` or ``… md5 KEY 0``) is stored and shown in type 7, ``… md5 <type 7>
+    7``, as IOS and RGOS print it; one typed with ``7`` is taken as already encrypted."""
+    if job.negated or "key" not in job.bindings:
+        return
+    value = str(job.bindings["key"])
+    if str(job.bindings.get("type", "0")) != "7":
+        value = pw.ios_type7(value)
+    at = max(i for i, w in enumerate(job.words) if w == str(job.bindings["key"]))
+    job.words[at:] = [value, "7"]
+    job.bindings.update({"type": "7", "key": value})
+
+
 def ace(_dev: SimDevice, job: Apply) -> None:
     """Access-list entries are shown without the sequence number typed in front of them."""
     if job.words and job.words[0].isdigit():
@@ -362,4 +376,6 @@ HOOKS: dict[str, Hook] = {
     "ip-address": ip_address,
     "interface": hooks.interface,
     "vlan": hooks.vlan_section(None),
+    "trunk-reset": hooks.list_reset,
+    "ntp-key": ntp_key,
 }

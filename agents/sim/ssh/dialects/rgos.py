@@ -35,7 +35,11 @@ GLOBAL = [  # RGOS-only global commands, inserted before the IOS command of the 
 VIEW = line("snmp-server view <view:word> <subtree:word> {kind=include|exclude}", key=("view", "subtree"),
             block="snmp")
 """RGOS spells the view kinds ``include`` / ``exclude`` (IOS: ``included`` / ``excluded``)."""
-INTERFACE = [merge("switchport trunk allowed vlan only <vlans:vlanlist>", "vlans")]
+TRUNK = merge("switchport trunk allowed vlan [{op=only|add|remove}] <vlans:vlanlist>", "vlans", hook="trunk-reset",
+              show="switchport trunk allowed vlan only", undo="switchport trunk allowed vlan [[{only|add|remove}] "
+              "<vlans:vlanlist>]")
+"""RGOS keeps one list per trunk and prints it ``… only 10,20``; ``only`` (or no keyword) replaces it, ``add`` /
+``remove`` change it, and the no form resets it to every VLAN."""
 
 
 def _copy(command: Command) -> Command:
@@ -63,7 +67,7 @@ def dialect() -> Dialect:
     }
     for name, (prompt, commands) in ios.modes().items():
         if name == "interface":
-            commands = _with(commands, [("switchport access vlan <vlan:int:1-4094>", c) for c in INTERFACE])
+            commands = [TRUNK if c.pattern.startswith("switchport trunk allowed vlan") else c for c in commands]
         table[name] = Mode(name, prompt, commands)
     everywhere = [*ios.dialect().everywhere]
     return Dialect(
