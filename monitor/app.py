@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from monitor.auth import AuthFailed
 from monitor.middleware import BodyLimit, RequestMetrics
-from monitor.routes import agents, audits, health, inventory, metrics, pages, sd
+from monitor.routes import agents, alerts, audits, health, inventory, metrics, pages, sd, silences
 from monitor.service import Monitor
 
 log = logging.getLogger("yunwang.monitor")
@@ -58,13 +58,13 @@ def create_app(monitor: Monitor) -> FastAPI:
                               "MLPS audit history of a yunwang stack.")
     app.state.monitor = monitor
     install_error_handlers(app)
-    for routes in (health, metrics, inventory, sd, agents, audits, pages):  # the OpenAPI document's order
+    for routes in (health, metrics, inventory, sd, agents, audits, alerts, silences, pages):  # OpenAPI order
         app.include_router(routes.router)
     limits = monitor.settings.limits
-    audits_path = audits.router.prefix
+    large = {audits.router.prefix, f"{alerts.router.prefix}/webhook"}  # audit reports, alert storms
 
     def limit_for(path: str) -> int:
-        return limits.max_audit_bytes if path.rstrip("/") == audits_path else limits.max_body_bytes
+        return limits.max_audit_bytes if path.rstrip("/") in large else limits.max_body_bytes
 
     app.add_middleware(BodyLimit, limit_for=limit_for)
     app.add_middleware(RequestMetrics, observe=monitor.metrics.observe)

@@ -32,6 +32,8 @@ class Role(Enum):
     ADMIN = "admin"
     VIEWER = "viewer"
     AGENT = "agent"
+    ALERTMANAGER = "alertmanager"
+    """Alertmanager posting notifications to the webhook: nothing else."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class Authenticator:
         self._admin = digest(tokens.admin) if tokens.admin else None
         self._viewer = digest(tokens.viewer) if tokens.viewer else None
         self._bootstrap = digest(tokens.agent_bootstrap) if tokens.agent_bootstrap else None
+        self._alertmanager = digest(tokens.alertmanager) if tokens.alertmanager else None
         self._lookup = agent_token_hash
         self._agent_cache: dict[str, tuple[float, str | None]] = {}
         self.limiter = FailureLimiter(limits)
@@ -118,6 +121,8 @@ class Authenticator:
             return Principal(Role.ADMIN)
         if _same(self._viewer, presented):
             return Principal(Role.VIEWER)
+        if _same(self._alertmanager, presented):
+            return Principal(Role.ALERTMANAGER)
         if agent_id is not None:
             if _same(self._bootstrap, presented):
                 return Principal(Role.AGENT)

@@ -16,13 +16,14 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from monitor.auth import COOKIE, Principal, Role
 from monitor.service import Monitor
 
-bearer = HTTPBearer(auto_error=False, description="admin, viewer or agent token")
+bearer = HTTPBearer(auto_error=False, description="admin, viewer, agent or alertmanager token")
 login_cookie = APIKeyCookie(name=COOKIE, auto_error=False)
 """The overview's sign-in cookie; honoured on safe methods only, so not declared as a scheme of its own."""
 
 READ = frozenset({Role.ADMIN, Role.VIEWER})
 ADMIN = frozenset({Role.ADMIN})
 AGENT = frozenset({Role.ADMIN, Role.AGENT})
+ALERTS = frozenset({Role.ADMIN, Role.ALERTMANAGER})
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
@@ -80,6 +81,8 @@ Reader = Annotated[Principal, Depends(require(READ))]
 Admin = Annotated[Principal, Depends(require(ADMIN))]
 AgentOrAdmin = Annotated[Principal, Depends(require(AGENT))]
 """An agent token counts only on its own agent's routes (the path's ``agent_id``); the admin's on all."""
+AlertSender = Annotated[Principal, Depends(require(ALERTS))]
+"""Alertmanager's token (it may only post notifications) or the admin's."""
 
 
 async def metrics_reader(request: Request) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from monitor.alerting.service import Alerting, build_alerting
 from monitor.auth import Authenticator
 from monitor.db import head_revision, make_engine, migrate
 from monitor.ingest import HeartbeatWriter
@@ -30,9 +31,11 @@ class Monitor:
     reach: Reachability
     head: str
     heartbeats: HeartbeatWriter
+    alerting: Alerting
 
     def close(self) -> None:
         self.heartbeats.close()
+        self.alerting.close()
         self.store.engine.dispose()
 
 
@@ -52,5 +55,5 @@ def build_monitor(settings: MonitorSettings, topo: Topology | None = None) -> Mo
         auth=Authenticator(settings.tokens, settings.limits, store.agent_token_hash),
         views=views, sd=SdCache(views, store.agents, settings.sd_refresh_s),
         metrics=MetricsRenderer(store, topo), reach=Reachability(settings.prometheus_url), head=head_revision(),
-        heartbeats=HeartbeatWriter(store),
+        heartbeats=HeartbeatWriter(store), alerting=build_alerting(topo, engine, settings.alerting),
     )

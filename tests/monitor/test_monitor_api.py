@@ -18,7 +18,7 @@ def test_health_and_readiness(make_client: Any, db_url: str) -> None:
     client = make_client(db_url)
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["schema"] == "0001"
+    assert ready.status_code == 200 and ready.json()["schema"] == "0002"
 
 
 def test_inventory_lists_and_filters_the_stack(make_client: Any, sqlite_url: str) -> None:
