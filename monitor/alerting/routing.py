@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -60,6 +61,11 @@ class AlertmanagerOptions:
     smtp_password_file: str | None = None
     """A file holding the SMTP relay's password, when ``alerting.smtp.username`` is set."""
     resolve_timeout: str = "5m"
+    group_wait: str = GROUP_WAIT
+    group_interval: str = GROUP_INTERVAL
+    repeat_interval: str = REPEAT_INTERVAL
+    critical_repeat_interval: str = CRITICAL_REPEAT_INTERVAL
+    """The timings explained above; a test or a demo shortens them (a production stack keeps the defaults)."""
 
 
 def webhook_url(monitor_url: str) -> str:
@@ -81,13 +87,14 @@ def _receiver(name: str, contact: Contact | None, opts: AlertmanagerOptions) -> 
     return receiver
 
 
-def _critical(receiver: str) -> dict[str, Any]:
+def _critical(receiver: str, opts: AlertmanagerOptions) -> dict[str, Any]:
     """Critical alerts of a branch are repeated more often, to the same team."""
-    return {"receiver": receiver, "matchers": ['severity="critical"'], "repeat_interval": CRITICAL_REPEAT_INTERVAL}
+    return {"receiver": receiver, "matchers": ['severity="critical"'],
+            "repeat_interval": opts.critical_repeat_interval}
 
 
-def _branch(receiver: str, matcher: str) -> dict[str, Any]:
-    return {"receiver": receiver, "matchers": [matcher], "routes": [_critical(receiver)]}
+def _branch(receiver: str, matcher: str, opts: AlertmanagerOptions) -> dict[str, Any]:
+    return {"receiver": receiver, "matchers": [matcher], "routes": [_critical(receiver, opts)]}
 
 
 def _global(topo: Topology, opts: AlertmanagerOptions) -> dict[str, Any]:
@@ -106,12 +113,12 @@ def alertmanager_config(topo: Topology, opts: AlertmanagerOptions) -> dict[str, 
     """The configuration as data (see the module docstring for the shape and the timings)."""
     city = topo.city.name
     names = receiver_names(topo)
-    routes = [_branch(city, f'{SCOPE_LABEL}="{CITY_SCOPE}"'), *(_branch(name, f'region="{name}"') for name in names),
-              _critical(city)]
+    routes = [_branch(city, f'{SCOPE_LABEL}="{CITY_SCOPE}"', opts),
+              *(_branch(name, f'region="{name}"', opts) for name in names), _critical(city, opts)]
     return {
         "global": _global(topo, opts),
-        "route": {"receiver": city, "group_by": list(GROUP_BY), "group_wait": GROUP_WAIT,
-                  "group_interval": GROUP_INTERVAL, "repeat_interval": REPEAT_INTERVAL,
+        "route": {"receiver": city, "group_by": list(GROUP_BY), "group_wait": opts.group_wait,
+                  "group_interval": opts.group_interval, "repeat_interval": opts.repeat_interval,
                   "routes": routes},
         "inhibit_rules": [{"source_matchers": ['alertname="YunwangDeviceDown"'],
                            "target_matchers": [f'alertname=~"{INHIBITED_BY_DEVICE_DOWN}"'],
@@ -137,3 +144,10 @@ def render_alertmanager_config(topo: Topology, opts: AlertmanagerOptions) -> str
 def cluster_peers(hosts: Sequence[str], port: int) -> list[str]:
     """``--cluster.peer`` arguments for an Alertmanager HA group (every member lists every member)."""
     return [f"--cluster.peer={host}:{port}" for host in hosts]
+
+
+def write_alertmanager_config(path: Path, topo: Topology, opts: AlertmanagerOptions) -> Path:
+    """Render and write ``alertmanager.yml`` (creating the folder); returns ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_alertmanager_config(topo, opts), encoding="utf-8")
+    return path
