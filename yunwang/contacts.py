@@ -20,12 +20,20 @@ import re
 from collections.abc import Callable
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from yunwang.intent import Name, Strict
 
-EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"
-Email = Annotated[str, Field(pattern=EMAIL_PATTERN)]
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError("not an e-mail address like noc@luan.gov.example")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
 HostPort = Annotated[str, Field(pattern=r"^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")]
 
 WECOM_KEY = "wecom_key"

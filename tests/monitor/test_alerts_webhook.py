@@ -234,3 +234,11 @@ def test_the_overview_section_lists_recent_alerts_escaped(alerting_client: Calla
     html = alert_history_section(history, "en")
     assert "Recent alerts" in html and "YunwangDeviceDown" in html and "firing" in html
     assert "&lt;b&gt;jinan-acc-1&lt;/b&gt;" in html and "<b>jinan" not in html
+
+
+def test_the_generated_config_posts_where_the_monitor_listens() -> None:
+    from monitor.alerting.routing import WEBHOOK_PATH
+    from monitor.routes.alerts import router
+
+    assert WEBHOOK_PATH == WEBHOOK
+    assert any(getattr(r, "path", "") == WEBHOOK and "POST" in getattr(r, "methods", ()) for r in router.routes)
