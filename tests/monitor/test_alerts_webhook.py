@@ -38,7 +38,6 @@ def alerting_client(make_client: Callable[..., Any], sink: RobotSink, monkeypatc
                     ) -> Callable[..., Any]:
     """A monitor whose robots are the sink; jinan's robot secrets set, luan's (DingTalk) left unset."""
     from monitor.settings import Tokens
-    from monitor_testlib import ADMIN as admin
 
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
@@ -48,7 +47,7 @@ def alerting_client(make_client: Callable[..., Any], sink: RobotSink, monkeypatc
         settings = AlertingSettings(dingtalk_api=f"{sink.url}/robot/send", wecom_api=f"{sink.url}/cgi-bin/webhook/send",
                                     timeout_s=2.0, poll_s=0.2, **overrides)
         return make_client(db_url, alerting=settings,
-                           tokens=Tokens(admin=admin, viewer=VIEWER, agent_bootstrap=AGENT, alertmanager=ALERTMANAGER))
+                           tokens=Tokens(admin=ADMIN, viewer=VIEWER, agent_bootstrap=AGENT, alertmanager=ALERTMANAGER))
     return make
 
 
