@@ -32,18 +32,14 @@ from infra.common import (
     Resources,
     cluster_host,
     container,
-    disruption_budget,
-    http_service,
-    labels,
-    meta,
     pod_spec,
     secret,
-    spread_over_nodes,
     tmp_mount,
     tmp_volume,
 )
 from infra.component import Component
 from infra.components.network_inventory import CREDENTIALS_DIR, CREDENTIALS_SECRET, INVENTORY_CONFIGMAP, POLLER_APP
+from infra.components.workloads import configmap, served, volume_claim, workload
 from infra.databases import POSTGRES_PORT, Databases, database_url, grafana_url
 from infra.networkpolicy import policy
 from infra.secret_values import Secret, secret_value
@@ -161,31 +157,6 @@ def _token_volume(role: str) -> dict[str, Any]:
     return {"name": f"{role}-token", "secret": {"secretName": tokensecret(role), "defaultMode": 0o440}}
 
 
-def _configmap(args: MonitoringPlaneArgs, name: str, data: dict[str, str]) -> Manifest:
-    r, z = args.region.name, args.zone.name
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(name, z, r, z), "data": data}
-
-
-def _workload(args: MonitoringPlaneArgs, kind: str, name: str, pod: dict[str, Any], **spec: Any) -> Manifest:
-    """A Deployment, StatefulSet or DaemonSet labelled and selected by its name; replicas spread over nodes."""
-    r, z = args.region.name, args.zone.name
-    if kind != "DaemonSet":
-        pod = {**pod, "topologySpreadConstraints": spread_over_nodes({APP: name})}
-    return {"apiVersion": "apps/v1", "kind": kind, "metadata": meta(name, z, r, z, extra_labels={APP: name}),
-            "spec": {"selector": {"matchLabels": {APP: name}}, **spec,
-                     "template": {"metadata": {"labels": labels(r, z, **{APP: name})}, "spec": pod}}}
-
-
-def _served(args: MonitoringPlaneArgs, kind: str, name: str, port: int, pod: dict[str, Any], *,
-            headless: bool = False, **spec: Any) -> list[Manifest]:
-    """A workload, the Service in front of it and its disruption budget (one pod away at a time)."""
-    r, z = args.region.name, args.zone.name
-    app = {APP: name}
-    return [_workload(args, kind, name, pod, **spec),
-            http_service(name, z, r, z, port, app, app, headless=headless),
-            disruption_budget(name, z, r, z, app, app)]
-
-
 def _secrets(args: MonitoringPlaneArgs) -> list[Manifest]:
     """A Secret a monitor token (each mounted only where used), Grafana's admin password, both database URLs."""
     r, z = args.region.name, args.zone.name
@@ -211,12 +182,11 @@ def _prometheus(args: MonitoringPlaneArgs) -> list[Manifest]:
     pod = pod_spec([main], volumes=[{"name": "config", "configMap": {"name": "prometheus-config"}},
                                     {"name": "rules", "configMap": {"name": "prometheus-rules"}},
                                     _token_volume("viewer"), tmp_volume()])
-    data_claim = {"metadata": {"name": "data", "labels": labels(args.region.name, args.zone.name, **{APP: PROMETHEUS})},
-                  "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "50Gi"}}}}
+    data_claim = volume_claim(args, PROMETHEUS, "50Gi")
     return [
-        _configmap(args, "prometheus-config", {"prometheus.yml": args.prometheus_config}),
-        _configmap(args, "prometheus-rules", dict(args.prometheus_rules)),
-        *_served(args, "StatefulSet", PROMETHEUS, PROMETHEUS_PORT, pod, replicas=PROMETHEUS_REPLICAS,
+        configmap(args, "prometheus-config", {"prometheus.yml": args.prometheus_config}),
+        configmap(args, "prometheus-rules", dict(args.prometheus_rules)),
+        *served(args, "StatefulSet", PROMETHEUS, PROMETHEUS_PORT, pod, replicas=PROMETHEUS_REPLICAS,
                  serviceName=PROMETHEUS, podManagementPolicy="Parallel", volumeClaimTemplates=[data_claim]),
     ]
 
@@ -258,10 +228,10 @@ def _grafana(args: MonitoringPlaneArgs) -> list[Manifest]:
                                         "items": [{"key": "grafana", "path": "url"}]}},
         {"name": "data", "emptyDir": {"sizeLimit": "1Gi"}}, tmp_volume()])
     return [
-        _configmap(args, "grafana-provisioning", {"datasources.yaml": provisioning["datasources.yaml"]}),
-        _configmap(args, "grafana-dashboard-provider", {"dashboards.yaml": provisioning["dashboards.yaml"]}),
-        _configmap(args, "grafana-dashboards", dict(args.dashboards)),
-        *_served(args, "Deployment", GRAFANA, GRAFANA_PORT, pod, replicas=GRAFANA_REPLICAS),
+        configmap(args, "grafana-provisioning", {"datasources.yaml": provisioning["datasources.yaml"]}),
+        configmap(args, "grafana-dashboard-provider", {"dashboards.yaml": provisioning["dashboards.yaml"]}),
+        configmap(args, "grafana-dashboards", dict(args.dashboards)),
+        *served(args, "Deployment", GRAFANA, GRAFANA_PORT, pod, replicas=GRAFANA_REPLICAS),
     ]
 
 
@@ -279,7 +249,7 @@ def _monitor(args: MonitoringPlaneArgs) -> list[Manifest]:
         readinessProbe={"httpGet": {"path": "/healthz", "port": "http"}},
         volumeMounts=[*(_token_mount(role) for role in TOKEN_ROLES), tmp_mount()])
     pod = pod_spec([main], volumes=[*(_token_volume(role) for role in TOKEN_ROLES), tmp_volume()])
-    return _served(args, "Deployment", MONITOR, MONITOR_PORT, pod, replicas=MONITOR_REPLICAS)
+    return served(args, "Deployment", MONITOR, MONITOR_PORT, pod, replicas=MONITOR_REPLICAS)
 
 
 def _host_agents(args: MonitoringPlaneArgs) -> list[Manifest]:
@@ -290,7 +260,7 @@ def _host_agents(args: MonitoringPlaneArgs) -> list[Manifest]:
                  "--monitor", monitor_endpoint(args.zone.name), "--token-file", f"{token_dir('agent')}/token"],
         volumeMounts=[_token_mount("agent"), tmp_mount()])
     pod = pod_spec([main], volumes=[_token_volume("agent"), tmp_volume()])
-    return [_workload(args, "DaemonSet", HOST_AGENT, pod,
+    return [workload(args, "DaemonSet", HOST_AGENT, pod,
                       updateStrategy={"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}})]
 
 
@@ -312,7 +282,7 @@ def _snmp_pollers(args: MonitoringPlaneArgs) -> list[Manifest]:
         {"name": "credentials", "secret": {"secretName": CREDENTIALS_SECRET, "defaultMode": 0o440}},
         tmp_volume()])
     return [
-        *_served(args, "StatefulSet", POLLER, SNMP_AGENT_PORT, pod, headless=True, replicas=args.shards,
+        *served(args, "StatefulSet", POLLER, SNMP_AGENT_PORT, pod, headless=True, replicas=args.shards,
                  serviceName=POLLER, podManagementPolicy="Parallel"),
         policy("allow-snmp-poller-to-devices", z, r, z, {
             "podSelector": {"matchLabels": {APP: POLLER}}, "policyTypes": ["Egress"],
