@@ -70,6 +70,9 @@ class Contact(Strict):
 
 class Alerting(Strict):
     smtp: Smtp | None = None
+    https_proxy: str | None = Field(default=None, pattern=r"^https?://[A-Za-z0-9.\-\[\]:]+:\d{1,5}/?$",
+                                    description="proxy the monitor reaches the robots' APIs through, e.g. "
+                                                "http://10.32.16.30:3128")
     contacts: tuple[Contact, ...] = ()
 
     def contact_for(self, region: str) -> Contact | None:
