@@ -7,6 +7,7 @@ a second event loop for nothing.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,10 @@ log = logging.getLogger("yunwang.agent.snmp")
 
 MAX_HEAD = 16384
 TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
+GZIP_MIN_BYTES = 1024
+"""Smaller bodies are sent as they are (gzip would save little and cost a header)."""
+GZIP_THREAD_BYTES = 1 << 20
+"""Larger bodies are compressed in a worker thread (zlib releases the GIL), so polling goes on meanwhile."""
 REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error"}
 
 
@@ -50,6 +55,29 @@ def parse_head(head: bytes) -> Request:
     return Request(method.upper(), url.path, dict(parse_qsl(url.query, keep_blank_values=True)), headers)
 
 
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` value admits gzip (``gzip`` or ``*`` without ``q=0``), as Prometheus sends it."""
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            q = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
+async def encode_body(body: bytes, accept_encoding: str) -> tuple[bytes, str | None]:
+    """The body as sent and its ``Content-Encoding``: gzip (level 1, the cheapest) when the client accepts it,
+    like node_exporter and snmp_exporter; a poller's large /metrics is compressed off the event loop."""
+    if len(body) < GZIP_MIN_BYTES or not accepts_gzip(accept_encoding):
+        return body, None
+    if len(body) >= GZIP_THREAD_BYTES:
+        return await asyncio.to_thread(gzip.compress, body, 1), "gzip"
+    return gzip.compress(body, 1), "gzip"
+
+
 async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, handler: Handler) -> None:
     try:
         while True:
@@ -70,7 +98,10 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
                 except Exception:  # keep serving: one bad request must not stop the agent
                     log.exception("error while handling %s", request.path)
                     response = Response(500, "internal error; see the agent's log\n")
-            body = response.body.encode("utf-8")
+            accept = request.headers.get("accept-encoding", "")
+            body, encoding = await encode_body(response.body.encode("utf-8"), accept)
+            if encoding:
+                response.headers = {**response.headers, "Content-Encoding": encoding, "Vary": "Accept-Encoding"}
             # A body we do not read would be parsed as the next request: close after anything but GET/HEAD.
             keep = request.headers.get("connection", "").lower() != "close" and request.method in ("GET", "HEAD")
             extra = "".join(f"{k}: {v}\r\n" for k, v in response.headers.items())
