@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""How long may the link between a region and the city view be down before the city loses samples for good?
+
+A region's Prometheus (the project's region rules, its region label, remote write to the city view) and the city
+view (``--web.enable-remote-write-receiver``) run on 127.0.0.1. For each outage length the city view is stopped,
+the region keeps evaluating (1 s), the city view is started again, and once the region has caught up the share of
+the outage the city's copy of ``yunwang:plane:heartbeat`` covers is measured (a sample every 1 s; a gap over 2 s
+counts as lost).
+
+Remote write reads the region's write-ahead log: what it has not sent when the log is truncated (at every head
+compaction) is gone for the city. The head is compacted when it spans 1.5 block ranges, so the limit scales with
+the block range; production's is 2 h. To measure it in minutes the region here runs with a short block range
+(``--block``, default 2m; hidden flags ``--storage.tsdb.min/max-block-duration``): an outage of N block ranges
+here is an outage of N × 2 h in production.
+
+Usage: .venv/bin/python scripts/bench/remote_write_outage.py [--block 2m] [--outages 60,150,240,360] [--json F]
+Needs: Debian's prometheus (2.42).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from monitor.prometheus.render import (  # noqa: E402
+    RULES_DIR,
+    RemoteWrite,
+    duration_seconds,
+    render_city_view_config,
+    write_prometheus_config,
+)
+from yunwang.testkit import free_port  # noqa: E402
+
+PROMETHEUS = "/usr/bin/prometheus"
+SERIES = 'yunwang:plane:heartbeat{region="jinan"}'
+
+
+def _start(argv: list[str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"prometheus exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/-/ready", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("prometheus did not become ready")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _samples(city: str, since: float) -> list[float]:
+    window = int(time.time() - since) + 5
+    answer = httpx.get(f"{city}/api/v1/query", params={"query": f"{SERIES}[{window}s]"}, timeout=30).json()
+    return sorted(float(t) for s in answer["data"]["result"] for t, _ in s["values"])
+
+
+def _metric(base: str, query: str) -> float:
+    result = httpx.get(f"{base}/api/v1/query", params={"query": query}, timeout=10).json()["data"]["result"]
+    return float(result[0]["value"][1]) if result else 0.0
+
+
+def covered(stamps: list[float], start: float, end: float, max_gap: float = 2.0) -> float:
+    """Seconds of [start, end] with a sample no more than ``max_gap`` away on either side."""
+    inside = [t for t in stamps if start - max_gap <= t <= end + max_gap]
+    total = 0.0
+    for a, b in itertools.pairwise(inside):
+        if b - a <= max_gap:
+            total += max(0.0, min(b, end) - max(a, start))
+    return total
+
+
+def run(block: str, outages: list[int], say: Any = print) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="yunwang-outage-"))
+    city_port, region_port = free_port(), free_port()
+    city = f"http://127.0.0.1:{city_port}"
+    token = work / "sd.token"
+    token.write_text("unused-token-0123456789\n")
+    region_config = write_prometheus_config(
+        work / "region.yml", "http://127.0.0.1:9", token_file=token, jobs=("monitor",), region="jinan",
+        evaluation_interval="1s", rules_dir=RULES_DIR, remote_write=[RemoteWrite(f"{city}/api/v1/write")])
+    city_config = work / "city.yml"
+    city_config.write_text(render_city_view_config(stack="bench", evaluation_interval="1s"))
+    city_argv = [PROMETHEUS, f"--config.file={city_config}", f"--storage.tsdb.path={work / 'city'}",
+                 f"--web.listen-address=127.0.0.1:{city_port}", "--web.enable-remote-write-receiver",
+                 "--log.level=warn"]
+    region = _start([PROMETHEUS, f"--config.file={region_config}", f"--storage.tsdb.path={work / 'region'}",
+                     f"--web.listen-address=127.0.0.1:{region_port}", "--log.level=warn",
+                     f"--storage.tsdb.min-block-duration={block}", f"--storage.tsdb.max-block-duration={block}"],
+                    region_port)
+    city_proc = _start(city_argv, city_port)
+    results: list[dict[str, Any]] = []
+    try:
+        time.sleep(20)
+        for outage in outages:
+            _stop(city_proc)
+            start = time.time()
+            time.sleep(outage)
+            end = time.time()
+            city_proc = _start(city_argv, city_port)
+            deadline = time.monotonic() + 180
+            stamps: list[float] = []
+            while time.monotonic() < deadline:  # caught up: the newest sample is current and the rest stops growing
+                stamps = _samples(city, start - 10)
+                if stamps and stamps[-1] > time.time() - 5 and covered(stamps, start, end) >= outage - 2:
+                    break
+                time.sleep(5)
+            share = covered(stamps, start, end) / (end - start)
+            results.append({"outage_s": outage, "outage_blocks": outage / duration_seconds(block),
+                            "covered_share": share})
+            say(f"outage {outage:5d} s ({outage / duration_seconds(block):.2f} block ranges): "
+                f"{share * 100:5.1f} % of it in the city view afterwards")
+        sent = _metric(f"http://127.0.0.1:{region_port}", "sum(prometheus_remote_storage_bytes_total)")
+        samples = _metric(f"http://127.0.0.1:{region_port}", "sum(prometheus_remote_storage_samples_total)")
+        return {"block": block, "outages": results,
+                "bytes_per_sample": sent / samples if samples else None}
+    finally:
+        _stop(city_proc)
+        _stop(region)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--block", default="2m", help="the region's block range (production: 2h)")
+    ap.add_argument("--outages", default="60,150,240,360", help="outage lengths in seconds, comma-separated")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    ns = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if not Path(PROMETHEUS).exists():
+        print(f"{PROMETHEUS} missing: apt-get install prometheus", file=sys.stderr)
+        return 3
+    try:
+        outages = [int(x) for x in ns.outages.split(",")]
+        duration_seconds(ns.block)
+    except ValueError as exc:
+        print(f"bad --outages or --block: {exc}", file=sys.stderr)
+        return 2
+    summary = run(ns.block, outages, lambda line: print(line, flush=True))
+    print(json.dumps(summary, indent=1))
+    if ns.json:
+        ns.json.write_text(json.dumps(summary, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
