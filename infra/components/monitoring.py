@@ -17,8 +17,13 @@ of it is a single point of failure (GB/T 22239 8.1.4.9-c, hot redundancy):
   namespaced) but only its own filesystems and network interfaces; full host coverage comes from agents
   installed on the hosts themselves (``hosts`` in the topology).
 
-The monitor's three tokens are separate Secrets, each mounted only where it is used: the viewer token
-(Prometheus' service discovery), the agent bootstrap token (host agents' pushes) and the admin token.
+The monitor's four tokens are separate Secrets, each mounted only where it is used: the viewer token
+(Prometheus' service discovery), the agent bootstrap token (host agents' pushes), the admin token and the
+alertmanager token (the plane's Alertmanager posting to the alert webhook).
+
+In the hierarchy (docs/scaling.md) each Prometheus replica reads its own configuration (``prometheus-<i>.yml``:
+replica i remote-writes to city-view replica i, over the extranet with the plane's client certificate unless the
+plane is the city's), and the monitor forwards alerts to the robots of the teams its Alertmanager notifies.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from yunwang.stacks import load_stack
 from yunwang.testkit import ROOT, need_binary
 from yunwang.topology import Topology
 
+pytestmark = pytest.mark.peer("prometheus-alertmanager")
 OPTIONS = AlertmanagerOptions(monitor_url="http://yunwang-monitor.security-management.svc.cluster.local:8080",
                               webhook_token_file="/etc/alertmanager/monitor/token",
                               smtp_password_file="/etc/alertmanager/smtp/password")
