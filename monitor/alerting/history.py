@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy import Engine, or_, select, update
 
 from monitor import tables as t
 from monitor.alerting.payload import WebhookAlert, WebhookMessage
@@ -154,5 +154,5 @@ class AlertHistory:
             values = {"status": "pending" if retry_at is not None else "failed", "last_error": error[:2000],
                       "next_attempt_at": retry_at}
         with self.engine.begin() as c:
-            c.execute(update(d).where(and_(d.c.id == forward.id))
+            c.execute(update(d).where(d.c.id == forward.id)
                       .values(attempts=forward.attempts + 1, lease_until=None, **values))
