@@ -66,7 +66,8 @@ def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endp
     check_jobs(jobs, source)  # raises when no device can be polled; logs the others once per cause
     if once:
         return asyncio.run(_once(jobs, concurrency))
-    agent = Agent(modules, resolver, in_flight=in_flight)
+    # --timeout/--retries govern exporter-mode scrapes too, not only the poller's.
+    agent = Agent(modules, resolver, in_flight=in_flight, timeout_override=timeout, retries_override=retries)
     if jobs:
         agent.poller = Poller(jobs, interval, agent.stats, concurrency)
     return asyncio.run(_serve(agent, listen))

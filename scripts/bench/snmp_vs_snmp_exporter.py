@@ -160,10 +160,12 @@ def cycle_http(name: str, pid: int, port: int, targets: list[str], fleet: SimFle
     return Cycle(name, wall, proc_cpu(pid) - cpu0, sim_cpu(fleet) - sim0, ok, samples, wire_bytes=wire)
 
 
-def start_agent(auths_file: Path, port: int, in_flight: int) -> subprocess.Popen[bytes]:
-    """``yunwang agent snmp`` in exporter mode (no inventory), the bench's credentials in an auths file."""
+def start_agent(auths_file: Path, port: int, args: BenchArgs) -> subprocess.Popen[bytes]:
+    """``yunwang agent snmp`` in exporter mode (no inventory), the bench's credentials in an auths file, the same
+    timeout and retries as snmp_exporter's module."""
     proc = subprocess.Popen([sys.executable, "-m", "yunwang.cli", "agent", "snmp", "--listen", f"127.0.0.1:{port}",
-                             "--auths", str(auths_file), "--in-flight", str(in_flight)],
+                             "--auths", str(auths_file), "--in-flight", str(args.in_flight[-1]),
+                             "--timeout", str(args.timeout), "--retries", str(args.retries)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=die_with_parent, cwd=ROOT)
     return _wait_listening(proc, port, "yunwang agent snmp")
 
@@ -245,7 +247,7 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
                                                     "auth_protocol": "SHA", "password": auth_key,
                                                     "priv_protocol": "AES", "priv_password": priv_key}}}, fh)
             agent_port = free_tcp_port()
-            agent = start_agent(auths_file, agent_port, args.in_flight[-1])
+            agent = start_agent(auths_file, agent_port, args)
             pollers.insert(len(ours), "ours/http+gzip")
 
         def run(poller: str) -> Cycle:
