@@ -85,6 +85,12 @@ def _metric(base: str, query: str) -> float:
     return float(result[0]["value"][1]) if result else 0.0
 
 
+def gaps(stamps: list[float], start: float, end: float, max_gap: float = 2.0) -> list[tuple[float, float]]:
+    """(seconds after the outage began, length) of every gap over ``max_gap`` in [start, end]."""
+    inside = [start, *(t for t in stamps if start < t < end), end]
+    return [(round(a - start, 1), round(b - a, 1)) for a, b in itertools.pairwise(inside) if b - a > max_gap]
+
+
 def covered(stamps: list[float], start: float, end: float, max_gap: float = 2.0) -> float:
     """Seconds of [start, end] with a sample no more than ``max_gap`` away on either side."""
     inside = [t for t in stamps if start - max_gap <= t <= end + max_gap]
@@ -123,7 +129,8 @@ def run(block: str, outages: list[int], say: Any = print) -> dict[str, Any]:
             time.sleep(outage)
             end = time.time()
             city_proc = _start(city_argv, city_port)
-            deadline = time.monotonic() + 180
+            back = time.monotonic()
+            deadline = back + 180
             stamps: list[float] = []
             while time.monotonic() < deadline:  # caught up: the newest sample is current and the rest stops growing
                 stamps = _samples(city, start - 10)
@@ -131,12 +138,16 @@ def run(block: str, outages: list[int], say: Any = print) -> dict[str, Any]:
                     break
                 time.sleep(5)
             share = covered(stamps, start, end) / (end - start)
+            lost = gaps(stamps, start, end)
             results.append({"outage_s": outage, "outage_blocks": outage / duration_seconds(block),
-                            "covered_share": share})
+                            "covered_share": share, "gaps": lost, "catch_up_s": round(time.monotonic() - back, 1)})
             say(f"outage {outage:5d} s ({outage / duration_seconds(block):.2f} block ranges): "
-                f"{share * 100:5.1f} % of it in the city view afterwards")
-        sent = _metric(f"http://127.0.0.1:{region_port}", "sum(prometheus_remote_storage_bytes_total)")
-        samples = _metric(f"http://127.0.0.1:{region_port}", "sum(prometheus_remote_storage_samples_total)")
+                f"{share * 100:5.1f} % of it in the city view afterwards (caught up in "
+                f"{time.monotonic() - back:.0f} s; gaps at [s after start, length]: {lost or 'none'})")
+            time.sleep(20)
+        region_api = f"http://127.0.0.1:{region_port}"
+        sent = _metric(region_api, 'sum({__name__=~"prometheus_remote_storage_(sent_)?bytes_total"})')
+        samples = _metric(region_api, 'sum({__name__=~"prometheus_remote_storage_(succeeded_)?samples_total"})')
         return {"block": block, "outages": results,
                 "bytes_per_sample": sent / samples if samples else None}
     finally:

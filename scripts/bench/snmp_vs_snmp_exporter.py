@@ -129,12 +129,14 @@ def cycle_ours(name: str, inventory: list, resolver: AuthResolver, fleet: SimFle
                  sum(r.retransmits for r in results))
 
 
-async def _scrape_all(port: int, targets: list[str], concurrency: int, auth: str | None) -> tuple[int, int, int]:
+async def _scrape_all(port: int, targets: list[str], concurrency: int, auth: str | None,
+                      encoding: str = "gzip") -> tuple[int, int, int]:
     """Scrape every target as Prometheus does (``Accept-Encoding: gzip``); (ok, series, bytes on the wire)."""
     gate = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     extra = {"auth": auth} if auth else {}
-    headers = {"X-Prometheus-Scrape-Timeout-Seconds": "3600", "Accept-Encoding": "gzip"}
+    headers = {"X-Prometheus-Scrape-Timeout-Seconds": "3600", "Accept-Encoding": encoding}
+    expected = "gzip" if encoding == "gzip" else None
     # no client timeout: on a starved machine one walk can last as long as the whole cycle, for both pollers
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=None) as client:
         async def one(target: str) -> tuple[bool, int, int]:
@@ -145,17 +147,17 @@ async def _scrape_all(port: int, targets: list[str], concurrency: int, auth: str
                 # our exporter mode adds snmp_up (snmp_exporter 0.21 has none): count the device's series only
                 series = [ln for ln in lines if not ln.startswith(("snmp_scrape_", "snmp_up"))]
                 ok = r.status_code == 200 and not any("snmp_error" in ln for ln in lines) and \
-                    r.headers.get("content-encoding") == "gzip"
+                    r.headers.get("content-encoding") == expected
                 return ok, len(series), r.num_bytes_downloaded
         done = await asyncio.gather(*(one(t) for t in targets))
     return sum(ok for ok, _, _ in done), sum(n for _, n, _ in done), sum(b for _, _, b in done)
 
 
 def cycle_http(name: str, pid: int, port: int, targets: list[str], fleet: SimFleet, concurrency: int,
-               auth: str | None = None) -> Cycle:
+               auth: str | None = None, encoding: str = "gzip") -> Cycle:
     """One cycle of an HTTP poller process (snmp_exporter, or our agent in exporter mode)."""
     sim0, cpu0, t0 = sim_cpu(fleet), proc_cpu(pid), time.perf_counter()
-    ok, samples, wire = asyncio.run(_scrape_all(port, targets, concurrency, auth))
+    ok, samples, wire = asyncio.run(_scrape_all(port, targets, concurrency, auth, encoding))
     wall = time.perf_counter() - t0
     return Cycle(name, wall, proc_cpu(pid) - cpu0, sim_cpu(fleet) - sim0, ok, samples, wire_bytes=wire)
 
@@ -207,6 +209,8 @@ class BenchArgs:
     retries: int = 2
     http: bool = True
     """Also scrape our agent over HTTP with gzip, as Prometheus would."""
+    identity: bool = False
+    """And once more without gzip (same agent process): what gzip costs, measured."""
 
 
 def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, Any]:
@@ -249,14 +253,17 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
             agent_port = free_tcp_port()
             agent = start_agent(auths_file, agent_port, args)
             pollers.insert(len(ours), "ours/http+gzip")
+            if args.identity:
+                pollers.insert(len(ours), "ours/http identity")
 
         def run(poller: str) -> Cycle:
             if poller in ours:
                 return cycle_ours(poller, inventory, resolver, fleet, args.concurrency, args.timeout, args.retries,
                                   ours[poller])
-            if poller == "ours/http+gzip":
+            if poller.startswith("ours/http"):
                 assert agent is not None
-                return cycle_http(poller, agent.pid, agent_port, targets, fleet, args.concurrency, PROFILE)
+                return cycle_http(poller, agent.pid, agent_port, targets, fleet, args.concurrency, PROFILE,
+                                  "gzip" if poller.endswith("gzip") else "identity")
             return cycle_http("snmp_exporter", exporter_pid, port, targets, fleet, args.concurrency)
 
         cycles: list[Cycle] = []
@@ -309,7 +316,7 @@ def report(summary: dict[str, Any]) -> str:
                      f"({s['cpu_ms_per_device']:.2f} ms/device), ok {s['ok']}, samples {s['samples']:.0f}, "
                      f"snmpsim {s['sim_cpu_ms_per_device']:.0f} CPU-ms/device ({s['sim_busy'] * 100:.0f} % busy)"
                      + (f", retransmits {s['retransmits']:.0f}" if s["retransmits"] >= 0 else "")
-                     + (f", {s['wire_kib_per_device']:.1f} KiB/device gzipped" if s["wire_kib_per_device"] >= 0
+                     + (f", {s['wire_kib_per_device']:.1f} KiB/device on the wire" if s["wire_kib_per_device"] >= 0
                         else ""))
     for name, ratio in summary["ratios"].items():
         lines.append(f"  ratio {name} / snmp_exporter: CPU per cycle {ratio['cpu']:.2f}, "
@@ -332,6 +339,7 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=defaults.timeout, help="per-request timeout, both pollers")
     ap.add_argument("--retries", type=int, default=defaults.retries)
     ap.add_argument("--no-http", action="store_true", help="leave out our agent scraped over HTTP with gzip")
+    ap.add_argument("--identity", action="store_true", help="also scrape our agent without gzip (its cost)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ns = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the fleet and snmp_exporter on the way out
@@ -344,7 +352,7 @@ def main() -> int:
         print(f"--in-flight {ns.in_flight!r}: expected numbers separated by commas, e.g. 1,2", file=sys.stderr)
         return 2
     args = BenchArgs(ns.devices, ns.ports, ns.rounds, ns.sim_processes, ns.concurrency, in_flight, ns.timeout,
-                     ns.retries, http=not ns.no_http)
+                     ns.retries, http=not ns.no_http, identity=ns.identity and not ns.no_http)
     summary = run_bench(args, lambda line: print(line, flush=True))
     print("\n" + report(summary))
     if ns.json:
