@@ -13,7 +13,13 @@ the block range; production's is 2 h. To measure it in minutes the region here r
 (``--block``, default 2m; hidden flags ``--storage.tsdb.min/max-block-duration``): an outage of N block ranges
 here is an outage of N × 2 h in production.
 
-Usage: .venv/bin/python scripts/bench/remote_write_outage.py [--block 2m] [--outages 60,150,240,360] [--json F]
+The region also scrapes a county's worth of what its poller and monitor export (``--devices``, default 90:
+``snmp_up`` per device with the inventory labels, the latest audit's findings and control status, the device
+counts), so the remote-write figures — samples/s and bytes on the wire per device and minute, snappy-compressed
+as remote write sends them — are those of a county.
+
+Usage: .venv/bin/python scripts/bench/remote_write_outage.py [--block 2m] [--outages 60,150,240,360]
+       [--devices 90] [--json F]
 Needs: Debian's prometheus (2.42).
 """
 
@@ -27,11 +33,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -46,7 +55,45 @@ from monitor.prometheus.render import (  # noqa: E402
 from yunwang.testkit import free_port  # noqa: E402
 
 PROMETHEUS = "/usr/bin/prometheus"
+SITES = ("三十铺镇", "东桥镇", "木厂镇", "椿树镇", "翁墩乡")
+
+
+def county_exposition(devices: int) -> bytes:
+    """What a county's poller and monitor export that the city view takes: device up, audit, inventory counts."""
+    lines = ["# TYPE snmp_up gauge"]
+    for i in range(devices):
+        role = ("aggregation", "access", "access", "iot-gateway", "firewall")[i % 5]
+        lines.append(f'snmp_up{{device="jinan-d{i:03d}",region="jinan",role="{role}",vendor="huawei",'
+                     f'site="{SITES[i % len(SITES)]}"}} {0 if i % 17 == 0 else 1}')
+    lines.append("# TYPE yunwang_audit_control_status gauge")
+    lines += [f'yunwang_audit_control_status{{clause="8.1.{i // 10}.{i % 10}-a"}} {i % 3 / 2}' for i in range(60)]
+    lines.append("# TYPE yunwang_audit_findings gauge")
+    lines += [f'yunwang_audit_findings{{severity="{sev}",clause="8.1.{i}.1-a",source="{src}"}} {i % 4}'
+              for i in range(25) for sev in ("high", "medium") for src in ("device", "host", "k8s")]
+    lines.append("# TYPE yunwang_devices gauge")
+    lines += [f'yunwang_devices{{region="jinan",role="{r}",vendor="huawei"}} {devices // 5}'
+              for r in ("aggregation", "access", "iot-gateway", "firewall")]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def serve(body: bytes) -> tuple[ThreadingHTTPServer, int]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; version=0.0.4")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, int(server.server_address[1])
 SERIES = 'yunwang:plane:heartbeat{region="jinan"}'
+SENT = ("prometheus_remote_storage_bytes_total", "prometheus_remote_storage_samples_total")
+STEADY_S = 180
 
 
 def _start(argv: list[str], port: int) -> subprocess.Popen[bytes]:
@@ -80,9 +127,14 @@ def _samples(city: str, since: float) -> list[float]:
     return sorted(float(t) for s in answer["data"]["result"] for t, _ in s["values"])
 
 
-def _metric(base: str, query: str) -> float:
-    result = httpx.get(f"{base}/api/v1/query", params={"query": query}, timeout=10).json()["data"]["result"]
-    return float(result[0]["value"][1]) if result else 0.0
+def _own_metrics(base: str, names: tuple[str, ...]) -> dict[str, float]:
+    """Totals of some of a Prometheus server's own metrics, from its /metrics (it does not scrape itself here)."""
+    totals = dict.fromkeys(names, 0.0)
+    for line in httpx.get(f"{base}/metrics", timeout=10).text.splitlines():
+        name = line.split("{", 1)[0].split(" ", 1)[0]
+        if name in totals:
+            totals[name] += float(line.rsplit(" ", 1)[1])
+    return totals
 
 
 def gaps(stamps: list[float], start: float, end: float, max_gap: float = 2.0) -> list[tuple[float, float]]:
@@ -101,15 +153,21 @@ def covered(stamps: list[float], start: float, end: float, max_gap: float = 2.0)
     return total
 
 
-def run(block: str, outages: list[int], say: Any = print) -> dict[str, Any]:
+def run(block: str, outages: list[int], devices: int = 90, evaluation: str = "1s", say: Any = print
+        ) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="yunwang-outage-"))
+    county, county_port = serve(county_exposition(devices))
     city_port, region_port = free_port(), free_port()
     city = f"http://127.0.0.1:{city_port}"
     token = work / "sd.token"
     token.write_text("unused-token-0123456789\n")
     region_config = write_prometheus_config(
         work / "region.yml", "http://127.0.0.1:9", token_file=token, jobs=("monitor",), region="jinan",
-        evaluation_interval="1s", rules_dir=RULES_DIR, remote_write=[RemoteWrite(f"{city}/api/v1/write")])
+        evaluation_interval=evaluation, rules_dir=RULES_DIR, remote_write=[RemoteWrite(f"{city}/api/v1/write")])
+    config = yaml.safe_load(region_config.read_text())
+    config["scrape_configs"].append({"job_name": "county", "scrape_interval": "30s", "honor_labels": True,
+                                     "static_configs": [{"targets": [f"127.0.0.1:{county_port}"]}]})
+    region_config.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     city_config = work / "city.yml"
     city_config.write_text(render_city_view_config(stack="bench", evaluation_interval="1s"))
     city_argv = [PROMETHEUS, f"--config.file={city_config}", f"--storage.tsdb.path={work / 'city'}",
@@ -123,6 +181,16 @@ def run(block: str, outages: list[int], say: Any = print) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     try:
         time.sleep(20)
+        before = _own_metrics(f"http://127.0.0.1:{region_port}", SENT)
+        time.sleep(STEADY_S)  # steady sending: the county's extranet traffic
+        after = _own_metrics(f"http://127.0.0.1:{region_port}", SENT)
+        sent_bytes = after[SENT[0]] - before[SENT[0]]
+        sent_samples = after[SENT[1]] - before[SENT[1]]
+        steady = {"evaluation_interval": evaluation, "samples_per_s": sent_samples / STEADY_S,
+                  "bytes_per_sample": sent_bytes / max(sent_samples, 1),
+                  "bytes_per_device_minute": sent_bytes / (STEADY_S / 60) / devices}
+        say(f"steady: {steady['samples_per_s']:.1f} samples/s, {steady['bytes_per_sample']:.1f} B/sample, "
+            f"{steady['bytes_per_device_minute']:.0f} B per device per minute ({devices} devices)")
         for outage in outages:
             _stop(city_proc)
             start = time.time()
@@ -145,14 +213,14 @@ def run(block: str, outages: list[int], say: Any = print) -> dict[str, Any]:
                 f"{share * 100:5.1f} % of it in the city view afterwards (caught up in "
                 f"{time.monotonic() - back:.0f} s; gaps at [s after start, length]: {lost or 'none'})")
             time.sleep(20)
-        region_api = f"http://127.0.0.1:{region_port}"
-        sent = _metric(region_api, 'sum({__name__=~"prometheus_remote_storage_(sent_)?bytes_total"})')
-        samples = _metric(region_api, 'sum({__name__=~"prometheus_remote_storage_(succeeded_)?samples_total"})')
-        return {"block": block, "outages": results,
-                "bytes_per_sample": sent / samples if samples else None}
+        own = _own_metrics(f"http://127.0.0.1:{region_port}", (
+            "prometheus_tsdb_compactions_total", "prometheus_tsdb_wal_truncations_total",
+            "prometheus_tsdb_checkpoint_creations_total"))
+        return {"block": block, "devices": devices, "steady": steady, "outages": results, "region": own}
     finally:
         _stop(city_proc)
         _stop(region)
+        county.shutdown()
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -160,6 +228,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--block", default="2m", help="the region's block range (production: 2h)")
     ap.add_argument("--outages", default="60,150,240,360", help="outage lengths in seconds, comma-separated")
+    ap.add_argument("--devices", type=int, default=90, help="devices of the simulated county")
+    ap.add_argument("--eval", default="1s", help="the region's evaluation interval (production: 30s; the outage "
+                                                 "coverage is measured on a sample every interval)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ns = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -167,12 +238,13 @@ def main() -> int:
         print(f"{PROMETHEUS} missing: apt-get install prometheus", file=sys.stderr)
         return 3
     try:
-        outages = [int(x) for x in ns.outages.split(",")]
+        outages = [int(x) for x in ns.outages.split(",") if x.strip()]
         duration_seconds(ns.block)
+        duration_seconds(ns.eval)
     except ValueError as exc:
         print(f"bad --outages or --block: {exc}", file=sys.stderr)
         return 2
-    summary = run(ns.block, outages, lambda line: print(line, flush=True))
+    summary = run(ns.block, outages, ns.devices, ns.eval, lambda line: print(line, flush=True))
     print(json.dumps(summary, indent=1))
     if ns.json:
         ns.json.write_text(json.dumps(summary, indent=1))
