@@ -23,6 +23,12 @@ def host(
     agent_id: str | None = typer.Option(None, "--agent-id", help="Agent id at the monitor (default: hostname)."),
     token_file: Path | None = typer.Option(None, "--token-file",
                                            help="File holding the monitor token (else env YUNWANG_AGENT_TOKEN)."),
+    state_dir: Path | None = typer.Option(None, "--state-dir",
+                                          help="Folder (0700) where the agent keeps the token it received when it "
+                                               "enrolled with the bootstrap token."),
+    facts_from: list[str] = typer.Option([], "--facts-from",
+                                         help="Also serve /facts to clients in this range (CIDR; repeat). By default "
+                                              "only this host reads it; the monitor gets the facts pushed."),
     enable: list[str] = typer.Option([], "--enable", help="Also run this collector (e.g. processes)."),
     disable: list[str] = typer.Option([], "--disable", help="Do not run this collector."),
 ) -> None:
@@ -30,7 +36,7 @@ def host(
     from agents.host.__main__ import exec_agent, to_argv
 
     # The agent runs from its own lean entry point; see agents/host/__main__.py for why.
-    exec_agent(to_argv(listen, monitor, textfile_dir, agent_id, token_file, enable, disable))
+    exec_agent(to_argv(listen, monitor, textfile_dir, agent_id, token_file, enable, disable, state_dir, facts_from))
 
 
 app.command("snmp")(snmp)

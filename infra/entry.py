@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from infra.alert_secrets import ALERT_SECRETS_KEY, SMTP_PASSWORD_KEY, check_alert_secrets
 from infra.components.monitoring import TOKEN_ROLES, Images
+from infra.components.network_devices import DeviceManagement
 from infra.components.network_inventory import credential_fields
 from infra.databases import DATABASES_KEY, check_databases
 from infra.program import (
     DEFAULT_IMAGES,
-    MAX_SHARDS,
-    MIN_SHARDS,
     BackupSettings,
     Kubeconfigs,
     ProgramOptions,
@@ -22,13 +21,13 @@ from infra.program import (
     backup_hosts,
     backup_sites,
     build,
-    monitoring_planes,
     needed_databases,
     read_assets,
     read_city_rules,
 )
 from infra.secret_values import Secret
 from yunwang.errors import InputError, Problem
+from yunwang.planes import MAX_SHARDS, MIN_SHARDS, monitoring_planes
 from yunwang.topology import Topology
 
 if TYPE_CHECKING:
@@ -133,6 +132,27 @@ def poller_shards(raw: Any, topology: Topology) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(raw.items()))
 
 
+def sd_allow_ranges(raw: Any) -> tuple[str, ...]:
+    """``yunwang:monitorSdAllow`` (plain): a list of CIDR ranges, e.g. the clusters' pod range."""
+    import ipaddress
+
+    if raw is None:
+        return ()
+    where = f"{CONFIG_NAMESPACE}:monitorSdAllow"
+    if not isinstance(raw, list):
+        raise InputError([Problem("Pulumi config", None, where, "", "must be a list of CIDR ranges",
+                                  'e.g. ["10.244.0.0/16"]')])
+    problems, ranges = [], []
+    for i, value in enumerate(raw):
+        try:
+            ranges.append(str(ipaddress.ip_network(str(value), strict=False)))
+        except ValueError as exc:
+            problems.append(Problem("Pulumi config", None, f"{where}[{i}]", str(value), str(exc), "e.g. 10.244.0.0/16"))
+    if problems:
+        raise InputError(problems)
+    return tuple(ranges)
+
+
 def _required_secret(config: pulumi.Config, key: str, hint: str) -> pulumi.Output[str]:
     value = config.get_secret(key)
     if value is None:
@@ -148,6 +168,18 @@ def _monitor_tokens(config: pulumi.Config) -> dict[str, Secret[str]]:
                                    f"pulumi config set --secret yunwang:monitor{role.title()}Token "
                                    f"\"$(openssl rand -hex 32)\"{split}")
             for role in TOKEN_ROLES}
+
+
+def _device_management(config: pulumi.Config, root: Path) -> DeviceManagement | None:
+    """``yunwang:manageDevices`` (default on): DeviceConfig resources and drift CronJobs, or neither."""
+    if config.get_bool("manageDevices") is False:
+        return None
+    topology = config.require("topology")
+    password = _required_secret(config, "deviceSystemPassword",
+                                "pulumi config set --secret yunwang:deviceSystemPassword < password-file (the "
+                                "devices' system administrator), or pulumi config set yunwang:manageDevices false")
+    return DeviceManagement(topology=topology, topology_yaml=(root / topology).read_text(encoding="utf-8"),
+                            login_password=password, known_hosts=config.get("deviceKnownHosts"))
 
 
 def run(topology: Topology, stack: str, root: Path) -> dict[str, Any]:
@@ -181,13 +213,17 @@ def run(topology: Topology, stack: str, root: Path) -> dict[str, Any]:
     smtp_password = _required_secret(config, SMTP_PASSWORD_KEY.split(":", 1)[1],
                                      f"pulumi config set --secret {SMTP_PASSWORD_KEY} '…' (the relay's password for "
                                      f"{smtp.username})") if smtp is not None and smtp.username else None
+    devices = _device_management(config, root) if topology.devices else None
+    enrolment = config.get_bool("monitorEnrolment")
     opts = ProgramOptions(stack=stack, credentials=credentials, tokens=tokens,
                           grafana_admin_password=grafana_password, databases=databases,
                           backup_repository=repository, backup_password=password, backup=backup,
                           poller_shards=poller_shards(config.get_object("pollerShards"), topology),
                           images=_images(config.get_object("images")),
                           prometheus_rules=rules, city_rules=read_city_rules(root), dashboards=dashboards,
-                          alert_secrets=alert_secrets, smtp_password=smtp_password)
+                          alert_secrets=alert_secrets, smtp_password=smtp_password, devices=devices,
+                          monitor_enrolment=True if enrolment is None else enrolment,
+                          monitor_sd_allow=sd_allow_ranges(config.get_object("monitorSdAllow")))
     shared = config.get_secret("kubeconfig")
     kubeconfigs: Kubeconfigs = {}
     for region in topology.regions:

@@ -91,7 +91,8 @@ def placeholder_secrets(topology: Any) -> dict[str, str]:
             "yunwang:backupRepository": "rest:https://backup:plan-placeholder@backup.invalid:8000/yunwang",
             "yunwang:backupPassword": "plan-placeholder-backup",
             "yunwang:alertSecrets": json.dumps(alerts, sort_keys=True),
-            "yunwang:smtpPassword": "plan-placeholder-smtp"}
+            "yunwang:smtpPassword": "plan-placeholder-smtp",
+            "yunwang:deviceSystemPassword": "plan-placeholder-device-system"}
 
 
 def run_program(stack_name: str | Stack, *, root: Path | None = None, secrets: dict[str, str] | None = None,

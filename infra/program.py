@@ -7,7 +7,6 @@ one Kubernetes provider per region, and exports the stack outputs (never secrets
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from infra.components.city_view import (
     write_url_inside,
     write_url_outside,
 )
+from infra.components.drift_check import DRIFT_JOB_RESOURCES, DriftCheck, DriftCheckArgs
 from infra.components.monitoring import (
     CITY_CLIENT_DIR,
     HOST_AGENT_RESOURCES,
@@ -54,6 +54,7 @@ from infra.components.monitoring import (
     poller_service,
     tokensecret,
 )
+from infra.components.network_devices import DeviceManagement, NetworkDevices, NetworkDevicesArgs, managed_device
 from infra.components.network_inventory import (
     NetworkInventory,
     NetworkInventoryArgs,
@@ -69,12 +70,9 @@ from infra.databases import Databases
 from infra.secret_values import Secret
 from yunwang.errors import InputError, Problem
 from yunwang.inventory import Inventory, build_inventory
+from yunwang.planes import city_plane, monitoring_planes, poller_shards
 from yunwang.topology import SnmpProfile, Topology, Zone, ZoneKind
 
-DEVICES_PER_SHARD = 200
-MIN_SHARDS = 2
-"""Even a small region gets two poller shards: losing one pod then silences half the devices, not all."""
-MAX_SHARDS = 16
 MAX_NODES = 100
 """Nodes a region's cluster may have: the management zone's quota leaves room for one host agent on each."""
 RESERVED_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
@@ -152,6 +150,12 @@ class ProgramOptions:
     alert_secrets: Secret[AlertSecrets] | None = None
     """The ``yunwang:alertSecrets`` object {region: {wecom_key, dingtalk_token, dingtalk_secret}}."""
     smtp_password: Secret[str] | None = None
+    monitor_enrolment: bool = True
+    """Whether the agent bootstrap token may enrol new agent ids (``yunwang:monitorEnrolment``)."""
+    monitor_sd_allow: tuple[str, ...] = ()
+    """Ranges beyond the topology's where service discovery may list agents (``yunwang:monitorSdAllow``)."""
+    devices: DeviceManagement | None = None
+    """Device configurations over SSH (DeviceConfig resources, drift CronJobs); None: not managed."""
 
 
 @dataclass
@@ -195,8 +199,9 @@ def check_placement(topo: Topology) -> None:
 
 
 def _zone_quota(platforms_cpu_mem: list[tuple[int, str, str]], monitoring_shards: int, backup_job: bool,
-                city_view: bool = False) -> ZoneQuota:
-    """Sized by what runs in the zone: a base for ad-hoc work, platforms (+1 surge pod), monitoring, backups."""
+                city_view: bool = False, drift_job: bool = False) -> ZoneQuota:
+    """Sized by what runs in the zone: a base for ad-hoc work, platforms (+1 surge pod), monitoring, backups,
+    the drift check."""
     req_cpu, lim_cpu, mem, pods = 4000, 8000, 8192, 50
 
     def add(resources: Resources, count: int) -> None:
@@ -219,39 +224,11 @@ def _zone_quota(platforms_cpu_mem: list[tuple[int, str, str]], monitoring_shards
     if backup_job:
         # One backup pod at a time (concurrencyPolicy Forbid); its dump containers run before restic, not with it.
         req_cpu, lim_cpu, mem, pods = req_cpu + 100, lim_cpu + 1000, mem + 512, pods + 1
+    if drift_job:  # one run at a time (concurrencyPolicy Forbid)
+        d_cpu, d_limit, d_mem = footprint(DRIFT_JOB_RESOURCES)
+        req_cpu, lim_cpu, mem, pods = req_cpu + d_cpu, lim_cpu + d_limit, mem + d_mem, pods + 1
     return ZoneQuota(requests_cpu=f"{req_cpu}m", requests_memory=f"{mem}Mi", limits_cpu=f"{lim_cpu}m",
                      limits_memory=f"{mem}Mi", pods=pods, storage="500Gi")
-
-
-def monitoring_planes(topo: Topology) -> tuple[Zone | None, dict[str, list[str]]]:
-    """The management zone and, per region hosting a plane, the regions whose devices it polls.
-
-    Every region with a security-management range hosts its own plane; regions without one are adopted by
-    the first city region with a plane (else the first region with one).
-    """
-    zone = topo.zone_of_kind(ZoneKind.SECURITY_MANAGEMENT)
-    if zone is None:
-        return None, {}
-    hosts = [r for r in topo.regions if zone.name in r.zones]
-    if not hosts:
-        return zone, {}
-    adopter = next((r for r in hosts if r.kind == "city"), hosts[0]).name
-    planes: dict[str, list[str]] = {r.name: [r.name] for r in hosts}
-    for r in topo.regions:
-        if r.name not in planes:
-            planes[adopter].append(r.name)
-    return zone, planes
-
-
-def city_plane(topo: Topology, planes: dict[str, list[str]]) -> str | None:
-    """The plane that hosts the city view and alerts the city's team: the city's own, else the first plane."""
-    if not planes:
-        return None
-    return topo.city.name if topo.city.name in planes else next(iter(planes))
-
-
-def shards_for(devices: int) -> int:
-    return max(MIN_SHARDS, min(MAX_SHARDS, math.ceil(devices / DEVICES_PER_SHARD)))
 
 
 def backed_up_databases(topo: Topology) -> dict[tuple[str, str], list[str]]:
@@ -315,8 +292,7 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
     for p in topo.platforms:
         platforms_in[(p.region, p.zone)].append((p.replicas, p.cpu, p.memory))
 
-    shards = {name: shards_for(sum(len(devices_by_region[r]) for r in polled)) for name, polled in planes.items()}
-    shards.update((name, n) for name, n in opts.poller_shards if name in shards)
+    shards = poller_shards(topo, planes, opts.poller_shards)
     sites = backup_sites(topo, opts.backup.sites)
     backups = backed_up_databases(topo) if sites else {}
     city = city_plane(topo, planes)
@@ -326,7 +302,8 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
             zone = zones[zone_name]
             plane_shards = shards.get(region.name, 0) if zone is mgmt_zone else 0
             quota = _zone_quota(platforms_in[(region.name, zone_name)], plane_shards,
-                                (region.name, zone_name) in backups, city_view=plane_shards > 0 and region.name == city)
+                                (region.name, zone_name) in backups, city_view=plane_shards > 0 and region.name == city,
+                                drift_job=bool(plane_shards and opts.devices))
             out.specs.append(ComponentSpec(SecurityZone, f"{region.name}/{zone_name}",
                                            SecurityZoneArgs(region, zone, topo.access, quota)))
     for t in topo.tenants:
@@ -340,6 +317,8 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
         out.specs.append(ComponentSpec(ServicePortal, f"{portal.region}/{portal.name}",
                                        ServicePortalArgs(topo.region_by_name[portal.region], portal,
                                                          topo.platform_by_name[portal.backend])))
+    if opts.devices is not None:
+        _device_specs(topo, opts, opts.devices, out)
     if mgmt_zone is not None:
         _monitoring_specs(topo, opts, out, mgmt_zone, planes, shards, inventory)
         for (region_name, ns), names in backups.items():
@@ -403,12 +382,19 @@ def _monitoring_specs(topo: Topology, opts: ProgramOptions, out: Decisions, zone
             robot_secrets=robot_secret_entries(needed(topo, teams), opts.alert_secrets),
             https_proxy=topo.alerting.https_proxy,
             city_view_url=query_url(ns) if region_name == city else None)
+        if opts.devices is not None:
+            out.specs.append(ComponentSpec(DriftCheck, f"{region_name}/device-drift", DriftCheckArgs(
+                region=region, zone=zone, stack=opts.stack, image=opts.images.yunwang, regions=tuple(polled),
+                topology_yaml=opts.devices.topology_yaml,
+                device_networks=tuple(str(topo.region_by_name[r].management) for r in polled),
+                login_password=opts.devices.login_password, known_hosts=opts.devices.known_hosts)))
         out.specs.append(ComponentSpec(MonitoringPlane, f"{region_name}/monitoring", MonitoringPlaneArgs(
             region=region, zone=zone, stack=opts.stack, images=opts.images, shards=shards[region_name],
             secret_env=secret_env, prometheus_configs=configs,
             prometheus_rules=opts.prometheus_rules, dashboards=opts.dashboards, tokens=opts.tokens,
             grafana_admin_password=opts.grafana_admin_password, databases=opts.databases,
-            device_networks=tuple(str(topo.region_by_name[r].management) for r in polled), alerting=alerting)))
+            device_networks=tuple(str(topo.region_by_name[r].management) for r in polled), alerting=alerting,
+            enrolment=opts.monitor_enrolment, sd_allow=opts.monitor_sd_allow)))
         out.specs.append(ComponentSpec(AlertmanagerGroup, f"{region_name}/alertmanager", AlertmanagerArgs(
             region=region, zone=zone, image=opts.images.alertmanager, config=_alertmanager_config(topo, ns),
             token_secret=tokensecret("alertmanager"),
@@ -419,6 +405,21 @@ def _monitoring_specs(topo: Topology, opts: ProgramOptions, out: Decisions, zone
         out.specs.append(ComponentSpec(CityView, f"{city}/city-view", CityViewArgs(
             region=topo.region_by_name[city], zone=zone, image=opts.images.prometheus, domain=topo.domain,
             config=_city_view_config(opts.stack, ns), rules=opts.city_rules, writers=writers)))
+
+
+def _device_specs(topo: Topology, opts: ProgramOptions, devices: DeviceManagement, out: Decisions) -> None:
+    """One NetworkDevices component a region with devices: a DeviceConfig each, keyed by its masked rendering."""
+    from infra.network.render import render_stack
+
+    by_region: dict[str, list[Any]] = defaultdict(list)
+    for rendered in render_stack(topo, devices.topology):
+        device = rendered.device
+        by_region[device.region].append(managed_device(device.name, str(device.mgmt), rendered.text))
+    for region in topo.regions:
+        if by_region[region.name]:
+            out.specs.append(ComponentSpec(NetworkDevices, f"{region.name}/network-devices", NetworkDevicesArgs(
+                region=region, stack=opts.stack, topology=devices.topology, devices=tuple(by_region[region.name]),
+                known_hosts=devices.known_hosts)))
 
 
 def _smtp_login(topo: Topology) -> bool:

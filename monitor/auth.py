@@ -1,9 +1,15 @@
-"""Who may do what: admin, viewer (read-only) and agent tokens, compared in constant time by digest.
+"""Who may do what: admin, viewer (read-only), agent and bootstrap tokens, compared in constant time by digest.
 
 Tokens are high-entropy random strings, so a plain SHA-256 digest is a sound way to keep them at rest; the
-plain text of a per-agent token exists only in the reply that creates it. Failed attempts are counted per
-client address and answered with 429 once a client exceeds the budget; the log names the client and the
-route, never the presented token.
+plain text of a per-agent token exists only in the reply that creates it. The shared bootstrap token only
+*enrols* an agent id that has no token yet (routes/agents.py); everything an agent writes afterwards needs its
+own token.
+
+Failed attempts are counted per client address. A client over its budget gets 429 with ``Retry-After`` for
+every *wrong* credential, but a valid one is always accepted: one attacker behind a city-wide NAT must not
+lock every operator behind the same address out. (The budget does not protect the tokens themselves — 256
+random bits are not guessed — it keeps a guessing client from costing database reads and log volume.) The log
+names the client and the route, never the presented token.
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from dataclasses import dataclass
 from enum import Enum
 
 from monitor.settings import Limits, Tokens
+from yunwang.safetext import escape_controls
 
 log = logging.getLogger("yunwang.monitor.auth")
 
-COOKIE = "yunwang_token"
+COOKIE = "yunwang_session"
 AGENT_CACHE_TTL_S = 30.0
 MAX_TRACKED_CLIENTS = 10_000
 
@@ -32,6 +39,8 @@ class Role(Enum):
     ADMIN = "admin"
     VIEWER = "viewer"
     AGENT = "agent"
+    BOOTSTRAP = "bootstrap"
+    """The shared agent bootstrap token: enrols agent ids that have no token yet, nothing else."""
     ALERTMANAGER = "alertmanager"
     """Alertmanager posting notifications to the webhook: nothing else."""
 
@@ -39,7 +48,8 @@ class Role(Enum):
 @dataclass(frozen=True)
 class Principal:
     role: Role
-    agent_id: str | None = None  # None for the shared bootstrap agent token: any agent id
+    agent_id: str | None = None  # the agent a per-agent token belongs to
+    session: str | None = None  # the digest of the sign-in session the caller came with, if any
 
 
 def digest(token: str) -> str:
@@ -59,6 +69,13 @@ class AuthFailed(Exception):
         self.status, self.message, self.retry_after = status, message, retry_after
         super().__init__(message)
 
+    def headers(self) -> dict[str, str]:
+        """``WWW-Authenticate`` on 401, ``Retry-After`` on 429."""
+        out = {"WWW-Authenticate": "Bearer"} if self.status == 401 else {}
+        if self.retry_after is not None:
+            out["Retry-After"] = str(self.retry_after)
+        return out
+
 
 class FailureLimiter:
     """Sliding-window count of failed authentications per client address."""
@@ -75,7 +92,7 @@ class FailureLimiter:
         return times
 
     def retry_after(self, client: str) -> int | None:
-        """Seconds until ``client`` may try again, or None when it is within budget."""
+        """Seconds until ``client`` is within budget again, or None when it is within budget."""
         with self._lock:
             if client not in self._failures:
                 return None
@@ -100,7 +117,7 @@ class Authenticator:
         self._bootstrap = digest(tokens.agent_bootstrap) if tokens.agent_bootstrap else None
         self._alertmanager = digest(tokens.alertmanager) if tokens.alertmanager else None
         self._lookup = agent_token_hash
-        self._agent_cache: dict[str, tuple[float, str | None]] = {}
+        self._agent_cache: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
         self.limiter = FailureLimiter(limits)
 
     def forget_agent(self, agent_id: str) -> None:
@@ -112,40 +129,64 @@ class Authenticator:
         if cached is None or fresh or now - cached[0] > AGENT_CACHE_TTL_S:
             cached = (now, self._lookup(agent_id))
             self._agent_cache[agent_id] = cached
+            self._agent_cache.move_to_end(agent_id)
+            while len(self._agent_cache) > MAX_TRACKED_CLIENTS:  # agent ids in paths are the caller's choice
+                self._agent_cache.popitem(last=False)
         return cached[1]
 
-    def identify(self, token: str, agent_id: str | None = None) -> Principal | None:
-        """The principal ``token`` belongs to; an agent token only counts on its own agent's routes."""
+    def console_role(self, token_digest: str) -> Role | None:
+        """The admin or viewer role whose token has this digest (what a sign-in session is bound to)."""
+        if _same(self._admin, token_digest):
+            return Role.ADMIN
+        if _same(self._viewer, token_digest):
+            return Role.VIEWER
+        return None
+
+    def identify(self, token: str, agent_id: str | None = None, reread: bool = True) -> Principal | None:
+        """The principal ``token`` belongs to; a per-agent token only counts on its own agent's routes.
+
+        ``reread``: on a mismatch with the cached per-agent digest, read the database again (a token re-issued
+        on another replica); off for clients over their failure budget, so guessing costs no database reads.
+        """
         presented = digest(token)
-        if _same(self._admin, presented):
-            return Principal(Role.ADMIN)
-        if _same(self._viewer, presented):
-            return Principal(Role.VIEWER)
+        role = self.console_role(presented)
+        if role is not None:
+            return Principal(role)
         if _same(self._alertmanager, presented):
             return Principal(Role.ALERTMANAGER)
-        if agent_id is not None:
+        if agent_id is not None:  # agent tokens count on an agent's routes only; elsewhere they are unknown
             if _same(self._bootstrap, presented):
-                return Principal(Role.AGENT)
-            # A cached digest may be stale after a token was re-issued on another replica: re-read on mismatch.
-            if _same(self._agent_hash(agent_id, fresh=False), presented) or _same(
-                    self._agent_hash(agent_id, fresh=True), presented):
+                return Principal(Role.BOOTSTRAP)
+            if _same(self._agent_hash(agent_id, fresh=False), presented) or (
+                    reread and _same(self._agent_hash(agent_id, fresh=True), presented)):
                 return Principal(Role.AGENT, agent_id)
         return None
 
+    def refuse(self, client: str, route: str, wait: int | None, message: str = "invalid token") -> AuthFailed:
+        """The answer to a wrong credential: 429 while the client is over its budget, else 401 (counted)."""
+        if wait is not None:
+            return AuthFailed(429, "too many failed authentication attempts from this address; try later", wait)
+        self.limiter.fail(client)
+        log.warning("authentication failed: client=%s route=%s", client, escape_controls(route))
+        return AuthFailed(401, message)
+
+    def check_role(self, principal: Principal, client: str, route: str, allowed: frozenset[Role]) -> Principal:
+        if principal.role not in allowed:
+            log.warning("forbidden: client=%s route=%s role=%s", client, escape_controls(route),
+                        principal.role.value)
+            hint = " (it only enrols an agent: POST /api/v1/agents/{id}/enrol)" if principal.role is Role.BOOTSTRAP \
+                else ""
+            raise AuthFailed(403, f"a {principal.role.value} token may not use this endpoint{hint}")
+        return principal
+
     def authenticate(self, token: str | None, client: str, route: str, allowed: frozenset[Role],
                      agent_id: str | None = None) -> Principal:
-        """The caller's principal, or :class:`AuthFailed` (401 no token, 403 wrong role, 429 too many tries)."""
-        wait = self.limiter.retry_after(client)
-        if wait is not None:
-            raise AuthFailed(429, "too many failed authentication attempts from this address; try later", wait)
+        """The caller's principal, or :class:`AuthFailed` (401 no or wrong token, 403 wrong role, 429 a wrong
+        token from a client over its failure budget). A valid token is never refused for its client's failures."""
         if not token:
             raise AuthFailed(401, "authentication required: send 'Authorization: Bearer <token>'")
-        principal = self.identify(token, agent_id)
+        wait = self.limiter.retry_after(client)
+        principal = self.identify(token, agent_id, reread=wait is None)
         if principal is None:
-            self.limiter.fail(client)
-            log.warning("authentication failed: client=%s route=%s", client, route)
-            raise AuthFailed(401, "invalid token")
-        if principal.role not in allowed:
-            log.warning("forbidden: client=%s route=%s role=%s", client, route, principal.role.value)
-            raise AuthFailed(403, f"a {principal.role.value} token may not use this endpoint")
-        return principal
+            raise self.refuse(client, route, wait)
+        return self.check_role(principal, client, route, allowed)

@@ -50,6 +50,14 @@ def monitor(
     ssl_certfile: Path | None = typer.Option(None, "--ssl-certfile", help="TLS certificate chain (PEM)."),
     max_body_bytes: int = typer.Option(1 << 20, "--max-body-bytes", min=1024, help="Body limit, agent routes."),
     max_audit_bytes: int = typer.Option(32 << 20, "--max-audit-bytes", min=1024, help="Body limit, audits."),
+    enrolment: bool = typer.Option(True, "--enrolment/--no-enrolment", envvar="YUNWANG_MONITOR_ENROLMENT",
+                                   help="Whether the agent bootstrap token may enrol agent ids that have no token "
+                                        "yet; turn it off once every agent is enrolled."),
+    sd_allow: list[str] = typer.Option([], "--sd-allow",
+                                       help="A range (CIDR) agents' addresses may lie in besides the stack's declared "
+                                            "ranges, for service discovery (repeat; e.g. the cluster's pod range)."),
+    session_idle_minutes: float = typer.Option(15.0, "--session-idle-minutes", min=1,
+                                               help="Sign-in sessions end after this long without a request."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
 ) -> None:
     """Serve inventory, Prometheus service discovery, agents' heartbeats and facts, audits, alerts and the overview.
@@ -57,15 +65,24 @@ def monitor(
     Robot secrets come from the environment: YUNWANG_ALERT_<REGION>_DINGTALK_TOKEN, …_DINGTALK_SECRET and
     …_WECOM_KEY (or the same names with _FILE), for each team of the topology's alerting section.
     """
+    import ipaddress
+
     import uvicorn
 
     from monitor.alerting.settings import AlertingSettings
     from monitor.app import create_app
     from monitor.service import build_monitor
-    from monitor.settings import Limits, MonitorSettings
+    from monitor.settings import Limits, MonitorSettings, SessionPolicy
     from monitor.tokens import resolve_tokens
+    from yunwang.safetext import configure_logging
 
+    configure_logging()
     host, port = split_listen(listen)
+    for cidr in sd_allow:
+        try:
+            ipaddress.ip_network(cidr, strict=False)
+        except ValueError as exc:
+            raise InputError([Problem("--sd-allow", None, "", cidr, str(exc), "e.g. 10.244.0.0/16")]) from None
     if host_targets not in ("all", "agents"):
         raise InputError([Problem("--host-targets", None, "", host_targets, "unknown value", "use all or agents")])
     for shard in poller:
@@ -84,7 +101,8 @@ def monitor(
     settings = MonitorSettings(
         stack=stack, db_url=db, listen=listen, endpoints_file=endpoints, prometheus_url=prometheus,
         poller_targets=tuple(poller), host_targets=host_targets, open_metrics=open_metrics, tokens=resolved.tokens,
-        limits=Limits(max_body_bytes=max_body_bytes, max_audit_bytes=max_audit_bytes),
+        limits=Limits(max_body_bytes=max_body_bytes, max_audit_bytes=max_audit_bytes), enrolment=enrolment,
+        sd_allow=tuple(sd_allow), sessions=SessionPolicy(idle_s=session_idle_minutes * 60),
         alerting=AlertingSettings(alertmanager_url=alertmanager, dingtalk_api=dingtalk_api, wecom_api=wecom_api))
     app = create_app(build_monitor(settings))
     typer.echo(f"monitor: serving stack '{stack}' on {'https' if ssl_certfile else 'http'}://{listen}", err=True)

@@ -1,12 +1,19 @@
 """Database engine and migrations: SQLite (WAL, synchronous=FULL) by default, PostgreSQL for replicas.
 
 An acknowledged write must survive ``kill -9`` and power loss: SQLite commits are fsynced (synchronous=FULL in
-WAL mode), PostgreSQL commits are durable by default. Migrations run on every start; on PostgreSQL an advisory
-lock keeps replicas that start together from migrating at the same time.
+WAL mode), PostgreSQL commits are durable by default. A SQLite database (agents' facts: accounts, services,
+open ports; audit history; token digests) is readable by its owner only: the file is created 0600 before SQLite
+opens it (SQLite gives its -wal and -shm files the database file's mode) in a folder created 0700.
+
+Migrations run on every start; on PostgreSQL an advisory lock keeps replicas that start together from
+migrating at the same time.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from yunwang.errors import InputError, Problem
+
+log = logging.getLogger("yunwang.monitor.db")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK_ID = 0x79756E77  # "yunw": the advisory lock id replicas serialise migrations on
@@ -44,7 +53,7 @@ def make_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database in ("", ":memory:"):
             raise _bad_url(url, "an in-memory SQLite database would lose everything on restart")
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        private_database_file(Path(database))
         engine = create_engine(parsed, connect_args={"timeout": 30, "check_same_thread": False},
                                pool_size=8, max_overflow=8)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -56,6 +65,21 @@ def make_engine(url: str) -> Engine:
     except ModuleNotFoundError as exc:  # the driver is the `postgres` extra, not a plain install
         raise InputError([Problem("--db", None, "", _redact(url), f"the PostgreSQL driver is not installed ({exc})",
                                   "pip install 'yunwang[postgres]', or use sqlite:///PATH")]) from None
+
+
+def private_database_file(path: Path) -> None:
+    """Create ``path``'s folder (0700) and the file itself (0600) unless they exist; narrow an existing database
+    and its -wal/-shm files to 0600. An existing folder open to others is reported, not changed (it may be shared)."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+    elif folder.stat().st_mode & 0o077:
+        log.warning("the database folder %s is open to other users (mode %o); make it 0700",
+                    folder, stat.S_IMODE(folder.stat().st_mode))
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077 and file.stat().st_uid == os.getuid():
+            file.chmod(0o600)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

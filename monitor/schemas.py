@@ -17,6 +17,13 @@ from yunwang.contracts.validation import open_model
 
 AGENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 CLAUSE_PATTERN = r"^[0-9]+(\.[0-9]+)+-[a-z]$"
+PORT_PATTERN = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
+ADDRESS_PATTERN = rf"^[A-Za-z0-9.:\[\]-]{{1,250}}:{PORT_PATTERN}$"
+"""HOST:PORT with a port from 1 to 65535."""
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+IPV4_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}$"
+IPV4_CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/(3[0-2]|[12]?[0-9])$"
+"""An IPv4 range: the stack's address plan is IPv4 (yunwang.topology)."""
 
 Clause = Annotated[str, Field(pattern=CLAUSE_PATTERN, examples=["8.1.4.2-a"])]
 AgentId = Annotated[str, Field(pattern=AGENT_ID_PATTERN)]
@@ -120,7 +127,7 @@ class Heartbeat(BaseModel):
     version: Annotated[str, Field(min_length=1, max_length=64)]
     seq: Annotated[int, Field(ge=0, le=2**62)]
     sent_at: datetime
-    address: Annotated[str, Field(pattern=r"^[A-Za-z0-9.:\[\]-]{1,250}:[0-9]{1,5}$")] | None = Field(
+    address: Annotated[str, Field(pattern=ADDRESS_PATTERN)] | None = Field(
         default=None, description="HOST:PORT where the agent serves /metrics (optional; added to SD)")
 
 
@@ -153,6 +160,24 @@ class AgentView(BaseModel):
 class AgentToken(BaseModel):
     agent_id: str
     token: str = Field(description="shown once: store it in the agent's token file")
+
+
+class AgentReset(BaseModel):
+    agent_id: str
+    status: str = Field(default="reset", description="token, heartbeat state and facts forgotten: it may enrol again")
+
+
+class SdAllowance(BaseModel):
+    """A range service discovery may list agents' addresses in, beyond the stack's declared ranges."""
+
+    cidr: Annotated[str, Field(pattern=IPV4_CIDR_PATTERN, examples=["10.40.0.0/24", "192.0.2.7/32"])]
+    reason: Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f]*$")]
+
+
+class SdAllowed(BaseModel):
+    cidr: str
+    reason: str
+    created_at: datetime
 
 
 class ErrorBody(BaseModel):

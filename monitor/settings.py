@@ -30,6 +30,16 @@ class Limits:
     max_audit_bytes: int = 32 << 20
     auth_failures_per_window: int = 20
     auth_failure_window_s: float = 60.0
+    max_seq_ahead_ms: int = 5 * 60 * 1000
+    """How far a heartbeat's seq may run ahead of the monitor's clock in milliseconds (see routes/agents.py)."""
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """Sign-in sessions of the overview: ended after ``idle_s`` without a request, or ``max_s`` after sign-in."""
+
+    idle_s: float = 15 * 60.0
+    max_s: float = 12 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,11 @@ class MonitorSettings:
     open_metrics: bool = False
     tokens: Tokens = field(default_factory=Tokens)
     limits: Limits = field(default_factory=Limits)
+    sessions: SessionPolicy = field(default_factory=SessionPolicy)
+    enrolment: bool = True
+    """Whether the agent bootstrap token may enrol agent ids that have no token yet."""
+    sd_allow: tuple[str, ...] = ()
+    """Ranges (CIDR) an agent's address may lie in besides the stack's declared ranges (``--sd-allow``)."""
     sd_refresh_s: float = 5.0
     """How often replicated state (registered agents) is re-read for SD bodies and /metrics."""
     project_root: Path | None = None

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Insert, bindparam, func, select
+from sqlalchemy import Engine, Insert, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from monitor import tables as t
 from monitor.schemas import AuditReport, Heartbeat
@@ -161,6 +162,48 @@ class Store:
             set_={"token_hash": stmt.excluded.token_hash, "created_at": stmt.excluded.created_at})  # type: ignore
         with self.engine.begin() as c:
             c.execute(stmt)
+
+    def enrol_agent(self, agent_id: str, token_hash: str, now: float | None = None) -> bool:
+        """Give ``agent_id`` its first token; False (nothing changed) when it has one already.
+
+        A plain INSERT on the primary key: of two enrolments racing on two replicas exactly one succeeds.
+        """
+        now = time.time() if now is None else now
+        try:
+            with self.engine.begin() as c:
+                c.execute(t.agent_tokens.insert().values(agent_id=agent_id, token_hash=token_hash, created_at=now))
+        except IntegrityError:
+            return False
+        return True
+
+    def reset_agent(self, agent_id: str) -> bool:
+        """Forget the agent's token, heartbeat state (seq, address) and facts; False when nothing was known."""
+        with self.engine.begin() as c:
+            forgotten = [c.execute(delete(table).where(table.c.agent_id == agent_id).returning(table.c.agent_id))
+                         .first() is not None for table in (t.agent_tokens, t.agent_facts, t.agents)]
+        return any(forgotten)
+
+    # -- service discovery allowances -----------------------------------------------------------------
+    def sd_allowed(self) -> list[tuple[str, str, float]]:
+        """(cidr, reason, created_at) of every range an admin allowed beyond the topology's."""
+        a = t.sd_allowed
+        with self.engine.connect() as c:
+            return [(r[0], r[1], r[2]) for r in c.execute(select(a.c.cidr, a.c.reason, a.c.created_at)
+                                                          .order_by(a.c.cidr))]
+
+    def allow_sd(self, cidr: str, reason: str, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        a = t.sd_allowed
+        stmt = self._insert(a).values(cidr=cidr, reason=reason, created_at=now)
+        stmt = stmt.on_conflict_do_update(  # type: ignore[attr-defined]
+            index_elements=[a.c.cidr], set_={"reason": stmt.excluded.reason})  # type: ignore[attr-defined]
+        with self.engine.begin() as c:
+            c.execute(stmt)
+
+    def disallow_sd(self, cidr: str) -> bool:
+        a = t.sd_allowed
+        with self.engine.begin() as c:
+            return c.execute(delete(a).where(a.c.cidr == cidr).returning(a.c.cidr)).first() is not None
 
     def agent_token_hash(self, agent_id: str) -> str | None:
         k = t.agent_tokens

@@ -68,6 +68,35 @@ findings = Table(
     Index("ix_findings_audit", "audit_id", "idx"),
 )
 
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True, doc="SHA-256 of the session id; the id itself is never stored"),
+    Column("token_hash", String(64), nullable=False, doc="SHA-256 of the token that signed in"),
+    Column("created_at", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
+)
+
+sd_allowed = Table(
+    "sd_allowed",
+    metadata,
+    Column("cidr", String(64), primary_key=True, doc="a range agents' addresses may lie in beyond the topology's"),
+    Column("reason", String(255), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+device_drift = Table(
+    "device_drift",
+    metadata,
+    Column("device", String(128), primary_key=True),
+    Column("region", String(64), nullable=False),
+    Column("drift_lines", Integer, nullable=True, doc="NULL until a collection succeeded"),
+    Column("collected_at", Float, nullable=True),
+    Column("remediation", Text, nullable=False, doc="masked: every secret is [secret]"),
+    Column("reported_at", Float, nullable=False),
+    Column("error", Text, nullable=True, doc="why the latest collection failed; NULL after a good one"),
+)
+
 alert_notifications = Table(
     "alert_notifications",
     metadata,

@@ -47,7 +47,7 @@ def check_token(value: str, where: str, option: str) -> str:
 def _state_token(path: Path) -> str:
     if path.is_file():
         return read_token_file(path, "state file")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     token = new_token()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:

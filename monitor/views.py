@@ -7,19 +7,37 @@ the floor of returning bytes.
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from monitor.settings import MonitorSettings
 from monitor.store import AgentRow
 from yunwang.inventory import Inventory, build_inventory
+from yunwang.ranges import AddressRanges, Network
 from yunwang.topology import Topology
+
+log = logging.getLogger("yunwang.monitor.sd")
 
 SD_JOBS = ("host", "snmp", "snmp-poller", "monitor")
 HOST_AGENT_PORT = 9810
+
+
+class TargetFilter:
+    """Which agent-reported ``HOST:PORT`` targets service discovery may list: IP addresses inside the stack's
+    declared ranges (each region's management and zone ranges) or a range an admin allowed. Anything else — a
+    name, a link-local metadata address, another network — would make Prometheus scrape what a caller named."""
+
+    def __init__(self, declared: Iterable[Network], allowed: Iterable[str] = ()):
+        self.ranges = AddressRanges(declared) + AddressRanges(allowed)
+
+    def admits(self, target: str, extra: Sequence[Network] = ()) -> bool:
+        host = target.rpartition(":")[0]
+        return self.ranges.admits(host) or AddressRanges(extra).admits(host)
 
 
 def json_bytes(value: Any) -> bytes:
@@ -34,6 +52,8 @@ class TopologyViews:
         self.settings = settings
         self.inventory: Inventory = build_inventory(topo, endpoints)
         self._devices = [self._device(i) for i in range(len(topo.devices))]
+        self.targets = TargetFilter(topo.declared_networks(), settings.sd_allow)
+        self._left_out: set[tuple[str, str]] = set()  # (agent, target) already logged
 
     def _device(self, i: int) -> dict[str, Any]:
         d, inv = self.topo.devices[i], self.inventory.devices[i]
@@ -76,7 +96,9 @@ class TopologyViews:
     def monitor_groups(self) -> list[dict[str, Any]]:
         return [{"targets": [self.settings.listen], "labels": {"service": "monitor"}}]
 
-    def host_groups(self, agents: Sequence[AgentRow]) -> list[dict[str, Any]]:
+    def host_groups(self, agents: Sequence[AgentRow], allowed: Sequence[Network] = ()) -> list[dict[str, Any]]:
+        """Topology hosts (``--host-targets all``) and each host agent whose target passes :class:`TargetFilter`
+        with ``allowed`` (the ranges an admin allowed through the API) added."""
         groups: list[dict[str, Any]] = []
         seen: set[str] = set()
         if self.settings.host_targets == "all":
@@ -91,6 +113,13 @@ class TopologyViews:
             target = a.address or f"{a.hostname}:{HOST_AGENT_PORT}"
             if target in seen:
                 continue
+            if not self.targets.admits(target, allowed):
+                if (a.agent_id, target) in self._left_out:
+                    continue
+                self._left_out.add((a.agent_id, target))
+                log.warning("service discovery leaves out agent %s: its target %s is outside the stack's ranges "
+                            "(allow a range with POST /api/v1/sd-allowed or --sd-allow)", a.agent_id, target)
+                continue
             seen.add(target)
             groups.append({"targets": [target], "labels": {"host": a.hostname, "agent": a.agent_id,
                                                            "source": "agent"}})
@@ -100,8 +129,9 @@ class TopologyViews:
 class SdCache:
     """Per-job SD bodies as bytes. Static jobs never change; `host` is rebuilt when agents change."""
 
-    def __init__(self, views: TopologyViews, agents: Callable[[], Sequence[AgentRow]], refresh_s: float):
-        self._views, self._agents, self._refresh_s = views, agents, refresh_s
+    def __init__(self, views: TopologyViews, agents: Callable[[], Sequence[AgentRow]],
+                 allowed: Callable[[], Sequence[tuple[str, str, float]]], refresh_s: float):
+        self._views, self._agents, self._allowed, self._refresh_s = views, agents, allowed, refresh_s
         self._static = {"snmp": json_bytes(views.snmp_groups()),
                         "snmp-poller": json_bytes(views.poller_groups()),
                         "monitor": json_bytes(views.monitor_groups())}
@@ -117,6 +147,10 @@ class SdCache:
             self._known_addresses[agent_id] = address
             self._host = None
 
+    def invalidate(self) -> None:
+        """Rebuild `host` on the next request (an admin changed the allowed ranges)."""
+        self._host = None
+
     def body(self, job: str) -> bytes | None:
         static = self._static.get(job)
         if static is not None:
@@ -129,7 +163,8 @@ class SdCache:
         with self._lock:
             if self._host is None or time.monotonic() - self._host_built >= self._refresh_s:
                 agents = self._agents()
+                allowed = [ipaddress.ip_network(cidr, strict=False) for cidr, _, _ in self._allowed()]
                 self._known_addresses = {a.agent_id: a.address for a in agents if a.kind == "host"}
-                self._host = json_bytes(self._views.host_groups(agents))
+                self._host = json_bytes(self._views.host_groups(agents, allowed))
                 self._host_built = time.monotonic()
             return self._host

@@ -8,6 +8,7 @@ Annotations here are real objects, not postponed strings: Typer would evaluate e
 audit command at every start.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -51,10 +52,14 @@ def plan(directory: Path = typer.Argument(..., help="Folder written by `yunwang 
 
 
 @app.command("controls")
-def controls(fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
+def controls(fmt: str = typer.Option("table", "--format", "-f", help="table | json (with --peers: also markdown)"),
              rules_markdown: bool = typer.Option(False, "--rules-markdown",
                                                  help="Print every rule instead (id, severity, titles, clauses) as "
-                                                      "Markdown tables, one per audit source.")) -> None:
+                                                      "Markdown tables, one per audit source."),
+             peers: bool = typer.Option(False, "--peers",
+                                        help="Print instead how many of the established tools' checks (Checkov, "
+                                             "Kubescape, Polaris, kube-score, Pod Security Standards, CIS) the rules "
+                                             "make, check by check, with what is out of scope and why.")) -> None:
     """Every MLPS level-3 technical control and the rules that cover it ("manual" when none can)."""
     import json
 
@@ -62,20 +67,18 @@ def controls(fmt: str = typer.Option("table", "--format", "-f", help="table | js
     from policies.render import control_rows
 
     if rules_markdown:
-        from policies.rules_doc import RulesDocError
         from policies.rules_doc import rules_markdown as catalogue
 
-        try:
-            print(catalogue(), end="")
-        except RulesDocError as exc:  # a rule module that does not import would leave its rules out
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
+        print(_generated(catalogue), end="")
+        return
+    if peers:
+        print(_generated(lambda: _peer_report(fmt)), end="")
         return
     load_rules()
     rows = control_rows()
     if fmt == "json":
-        print(json.dumps([{"clause": c.id, "control_zh": c.control_zh, "control_en": c.control_en,
-                           "automatable": list(c.automatable),
+        print(json.dumps([{"clause": c.id, "citation": c.citation, "control_zh": c.control_zh,
+                           "control_en": c.control_en, "automatable": list(c.automatable),
                            "rules": [r.id for r in rules] or ("manual" if c.process_only else "none")}
                           for c, rules in rows], ensure_ascii=False, indent=2))
         return
@@ -85,12 +88,39 @@ def controls(fmt: str = typer.Option("table", "--format", "-f", help="table | js
     from rich.table import Table
 
     table = Table(title="GB/T 22239-2019 level 3 technical controls / 等保三级技术要求")
-    for col in ("clause", "control", "evidence", "rules"):
+    for col in ("clause", "id", "control", "evidence", "rules"):
         table.add_column(col, overflow="fold")
     for c, rules in rows:
         covered = ", ".join(r.id for r in rules) or ("manual" if c.process_only else "none yet")
-        table.add_row(c.id, f"{c.control_zh} {c.control_en}", ", ".join(c.automatable), covered)
+        table.add_row(c.citation, c.id, f"{c.control_zh} {c.control_en}", ", ".join(c.automatable), covered)
     Console(width=160).print(table)
+
+
+def _generated(make: Callable[[], str]) -> str:
+    """Text generated from every rule (catalogue, peer coverage); exit 2 naming what is wrong when a rule module does
+    not import or the peer catalogue does not hold (an incomplete table would mislead)."""
+    from policies.rules_doc import RulesDocError
+
+    try:
+        return make()
+    except RulesDocError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _peer_report(fmt: str) -> str:
+    import json
+
+    from policies.peers import render_table
+    from policies.rules_doc import peer_coverage, peers_markdown
+
+    if fmt == "markdown":
+        return peers_markdown()
+    if fmt == "json":
+        return json.dumps([c.as_dict() for c in peer_coverage()], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "table":
+        return render_table(peer_coverage())
+    raise typer.BadParameter(f"'{fmt}' is not one of table, json, markdown", param_hint="--format")
 
 
 register_live_commands(app)

@@ -7,6 +7,7 @@ evaluate string annotations of every audit command at every start.
 Exit status of :func:`emit`: 0 nothing at or above --fail-on, 1 findings, 2 nothing could be audited.
 """
 
+import gc
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,5 +73,12 @@ def finish(units: list[AuditUnit], stats: ReadStats, errors: list[AuditError], o
     waivers = list(extra_waivers or [])
     if opts.waivers is not None:
         waivers += load_waivers(opts.waivers)
-    report = run_audit(units, waivers=waivers, stats=stats, errors=errors)
-    return emit(report, opts.fmt, opts.out, opts.fail_on)
+    # What was read and found stays alive until the command exits, so a full cyclic collection while the rules run
+    # or the report is written would only rescan it: 10 % of rules + report at 10,000 objects (0.70 → 0.64 s, best
+    # of 5). The command exits right after.
+    gc.disable()
+    try:
+        report = run_audit(units, waivers=waivers, stats=stats, errors=errors)
+        return emit(report, opts.fmt, opts.out, opts.fail_on)
+    finally:
+        gc.enable()

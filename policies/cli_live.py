@@ -63,13 +63,26 @@ def snmp(targets: list[str] = typer.Argument(None, help="HOST[:PORT] (default po
                                      help="Resend unanswered requests this many times (lossy links)."),
          concurrency: int = typer.Option(64, "--concurrency", min=1, max=1024,
                                          help="Targets probed at once."),
+         unreachable: str = typer.Option("error", "--unreachable",
+                                         help="A target that answers nothing: 'error' (listed as an error) or "
+                                              "'skip' (listed as skipped, with the reason: a fleet under load "
+                                              "or partly down)."),
          fmt: str = FORMAT, out: Path | None = OUT, waivers: Path | None = WAIVERS, fail_on: str = FAIL_ON) -> None:
     """Probe live SNMP agents: well-known communities (v1/v2c) and SNMPv3 noAuthNoPriv access."""
     import asyncio
 
-    from policies.facts_snmp import ProbeSettings, load_guesses, probe_targets, probe_units, read_target_file
+    from policies.facts_snmp import (
+        UNREACHABLE,
+        ProbeSettings,
+        load_guesses,
+        probe_targets,
+        probe_units,
+        read_target_file,
+    )
 
     opts = common_options(fmt, out, waivers, fail_on)
+    if unreachable not in ("error", "skip"):
+        raise typer.BadParameter(f"'{unreachable}' is not one of error, skip", param_hint="--unreachable")
     targets = list(targets or []) + (read_target_file(targets_file) if targets_file else [])
     if endpoints is not None:
         from yunwang.inventory import load_endpoints
@@ -85,6 +98,8 @@ def snmp(targets: list[str] = typer.Argument(None, help="HOST[:PORT] (default po
     stats.note_audited("snmp", len(probes))
     for e in errors:
         stats.skip("snmp", e.file, e.message)
+    if unreachable == "skip":  # skipped with the reason above, not errors
+        errors = [e for e in errors if not e.message.startswith(UNREACHABLE)]
     raise typer.Exit(finish(probe_units(probes), stats, errors, opts))
 
 

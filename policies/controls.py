@@ -30,6 +30,11 @@ class Control:
     def process_only(self) -> bool:
         return self.automatable == ("process-only",)
 
+    @property
+    def citation(self) -> str:
+        """The clause as the standard writes it (see :func:`cite`)."""
+        return cite(self.id)
+
 
 def _as_tuple(value: Any) -> tuple[str, ...]:
     if value is None:
@@ -40,33 +45,62 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def load_controls() -> tuple[Control, ...]:
-    """Controls in document order, from the JSON index of the packaged standard file.
+def _index() -> dict[str, Any]:
+    """The JSON index of the packaged standard file.
 
     Every audit reports every clause, so this runs at each start: JSON loads in well under a millisecond where the
     65 KB YAML costs tens of milliseconds. ``python -m policies.controls`` rewrites the index from the YAML; a
     test checks they agree.
     """
-    text = (DATA / INDEX_FILE).read_text(encoding="utf-8")
+    index: dict[str, Any] = json.loads((DATA / INDEX_FILE).read_text(encoding="utf-8"))
+    return index
+
+
+@lru_cache(maxsize=1)
+def load_controls() -> tuple[Control, ...]:
+    """Controls in document order."""
     return tuple(Control(**{**c, "automatable": tuple(c["automatable"]), "also": tuple(c["also"])})
-                 for c in json.loads(text)["controls"])
+                 for c in _index()["controls"])
+
+
+@lru_cache(maxsize=1)
+def single_item_clauses() -> frozenset[str]:
+    """Clauses whose control point has one requirement: the standard gives them no item letter."""
+    return frozenset(_index().get("single_item_clauses", ()))
+
+
+@lru_cache(maxsize=512)
+def cite(clause_id: str) -> str:
+    """A clause id as the standard writes it: ``8.1.4.1-a`` → ``8.1.4.1 a)``; ``8.2.1.1-a`` → ``8.2.1.1`` (a
+    control point with a single requirement has no item letter). Ids keep their ``-a`` form in JSON (stable);
+    reports print this."""
+    clause, dash, item = clause_id.partition("-")
+    if not dash or not item:
+        return clause_id
+    return clause if clause in single_item_clauses() else f"{clause} {item})"
+
+
+def _parse_standard(text: str) -> dict[str, Any]:
+    import yaml
+
+    doc: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return doc
 
 
 def controls_from_standard(text: str) -> list[dict[str, Any]]:
     """The fields reports need of each control of the standard file (YAML text), in document order."""
-    import yaml
-
-    doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return [{"id": str(c["id"]), "layer": str(c.get("layer", "")), "control_zh": str(c.get("control_zh", "")),
              "control_en": str(c.get("control_en", "")), "requirement": str(c.get("requirement", "")),
              "automatable": list(_as_tuple(c.get("automatable"))), "also": list(_as_tuple(c.get("also")))}
-            for c in doc["controls"]]
+            for c in _parse_standard(text)["controls"]]
 
 
 def index_text(standard_text: str) -> str:
-    """The JSON index written next to the standard file."""
+    """The JSON index written next to the standard file: the clauses cited without an item letter, then one
+    control a line (diffable)."""
+    single = json.dumps([str(c) for c in _parse_standard(standard_text).get("single_item_clauses") or []])
     rows = ",\n".join(json.dumps(c, ensure_ascii=False) for c in controls_from_standard(standard_text))
-    return f'{{"generated_from": "{STANDARD_FILE}", "controls": [\n{rows}\n]}}\n'  # a control a line: diffable
+    return f'{{"generated_from": "{STANDARD_FILE}", "single_item_clauses": {single}, "controls": [\n{rows}\n]}}\n'
 
 
 def control_by_id() -> dict[str, Control]:

@@ -24,6 +24,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, TypeVar
 
 from yunwang.contracts.audit import SEVERITIES, SEVERITY_RANK, SOURCES, STANDARD, ControlStatus, Severity, Source
@@ -82,20 +83,36 @@ class Rule:
     remediation: str
     remediation_zh: str
     check: Callable[[Any], Iterable[Violation]]
+    peers: tuple[str, ...] = ()
+    """The established tools' checks this rule also makes (``CKV_K8S_31``, ``C-0055``, ``polaris:hostPortSet``,
+    ``cis-k8s:1.2.1`` …), ids as listed in policies/data/peers/: the coverage table is computed from them."""
+
+    @cached_property
+    def citations(self) -> tuple[str, ...]:
+        """The clauses as the standard writes them: ``8.1.4.1 a)``, or ``8.2.1.1`` for a single-requirement clause."""
+        from policies.controls import cite
+
+        return tuple(cite(c) for c in self.clauses)
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
 def rule(*, id: str, clauses: Sequence[str], severity: Severity, source: Source, title: str, title_zh: str,
-         remediation: str, remediation_zh: str) -> Callable[[F], F]:
-    """Register the decorated function as a rule; ids are stable forever and must be unique."""
+         remediation: str, remediation_zh: str, peers: Sequence[str] = ()) -> Callable[[F], F]:
+    """Register the decorated function as a rule; ids are stable forever and must be unique.
+
+    ``peers`` names the checks of other tools (Checkov, Kubescape, Polaris, kube-score, Pod Security Standards,
+    CIS benchmarks …) that this rule makes as well, with the ids of policies/data/peers/.
+    """
     if severity not in SEVERITY_RANK:
         raise ValueError(f"rule {id}: severity must be one of {SEVERITIES}, not {severity!r}")
     if source not in SOURCES:
         raise ValueError(f"rule {id}: source must be one of {SOURCES}, not {source!r}")
     if not clauses:
         raise ValueError(f"rule {id}: at least one clause id is required")
+    if len(set(peers)) != len(peers) or not all(isinstance(p, str) and p for p in peers):
+        raise ValueError(f"rule {id}: peers must be distinct, non-empty check ids, not {list(peers)!r}")
 
     def register(func: F) -> F:
         existing = REGISTRY.get(id)
@@ -104,7 +121,8 @@ def rule(*, id: str, clauses: Sequence[str], severity: Severity, source: Source,
                 or existing.check.__module__ != func.__module__):
             raise ValueError(f"rule id {id} registered twice ({existing.check.__module__} and {func.__module__})")
         REGISTRY[id] = Rule(id=id, clauses=tuple(clauses), severity=severity, source=source, title=title,
-                            title_zh=title_zh, remediation=remediation, remediation_zh=remediation_zh, check=func)
+                            title_zh=title_zh, remediation=remediation, remediation_zh=remediation_zh, check=func,
+                            peers=tuple(peers))
         return func
 
     return register
@@ -273,7 +291,7 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         r = self.rule
-        return {"rule_id": r.id, "clauses": list(r.clauses), "severity": r.severity,
+        return {"rule_id": r.id, "clauses": list(r.clauses), "citations": list(r.citations), "severity": r.severity,
                 "target": self.target.as_dict(), "title": r.title, "title_zh": r.title_zh,
                 "message": self.message, "remediation": r.remediation, "remediation_zh": r.remediation_zh,
                 "waived": self.waived, "waiver": self.waiver.as_dict() if self.waiver else None}

@@ -30,6 +30,7 @@ COMMON_V3_USERS: tuple[str, ...] = (
 )
 SYS_DESCR = "1.3.6.1.2.1.1.1.0"
 DEFAULT_PORT = 161
+UNREACHABLE = "no answer to any SNMP probe"
 
 
 @dataclass(frozen=True)
@@ -191,9 +192,9 @@ async def probe_targets(targets: Sequence[str], guesses: Sequence[Guess],
         if isinstance(outcome, BaseException):
             errors.append(AuditError(target, None, f"SNMP probe failed: {outcome}"))
         elif not outcome.reachable:
-            errors.append(AuditError(target, None, "no answer to any SNMP probe within "
-                                     f"{settings.timeout_s:g} s: unreachable, filtered, or answering only "
-                                     "credentials not tried"))
+            tries = f" × {settings.retries + 1} tries" if settings.retries else ""
+            errors.append(AuditError(target, None, f"{UNREACHABLE} within {settings.timeout_s:g} s{tries}: "
+                                     "unreachable, filtered, overloaded, or answering only credentials not tried"))
         else:
             probes.append(outcome)
     return probes, errors

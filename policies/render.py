@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from policies.engine import REGISTRY, AuditError, Finding, Report, Rule, location
 from yunwang.contracts.audit import CONTROL_SCORE
+from yunwang.safetext import escape_controls
 
 if TYPE_CHECKING:
     from policies.controls import Control
@@ -82,7 +83,7 @@ def render_junit(report: Report) -> str:
         if live:
             failures += 1
             failure = ET.SubElement(case, "failure", type=r.severity,
-                                    message=f"{len(live)} finding(s): {r.title} ({', '.join(r.clauses)})")
+                                    message=f"{len(live)} finding(s): {r.title} ({'; '.join(r.citations)})")
             failure.text = "\n".join(" ".join(filter(None, (where(f), f"{f.target.id}: {f.message}")))
                                      for f in live)
         elif waived:
@@ -100,31 +101,42 @@ def render_junit(report: Report) -> str:
 
 
 def render_table(report: Report) -> str:
-    """Findings grouped by their primary clause, then control status and read statistics."""
+    """Findings grouped by their primary clause, then control status and read statistics.
+
+    Targets, messages and file names come from what was audited (a manifest, a device's answer): every one is
+    shown as plain text — control characters escaped (no terminal escape sequences), never read as Rich markup.
+    """
     from io import StringIO
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    from policies.controls import load_controls
+    from policies.controls import cite, load_controls
+
+    def plain(value: str) -> Text:
+        return Text(escape_controls(value, keep_newlines=True))
 
     buffer = StringIO()
-    console = Console(file=buffer, width=160, force_terminal=False, color_system=None)
+    console = Console(file=buffer, width=160, force_terminal=False, color_system=None, markup=False,
+                      highlight=False)
     grouped: dict[str, list[Finding]] = {}
     for f in report.findings:
         grouped.setdefault(f.rule.clauses[0], []).append(f)
     controls = {c.id: c for c in load_controls()}
     for clause in sorted(grouped, key=_clause_key):
         c = controls.get(clause)
-        title = f"{clause} {c.control_zh} / {c.control_en}" if c else clause
+        title = f"{cite(clause)} {c.control_zh} / {c.control_en}" if c else cite(clause)
         table = Table(title=f"{title} — {STATUS_ZH[report.controls.get(clause, 'not-assessed')]}",
                       title_justify="left", show_lines=False)
-        for col in ("severity", "rule", "target", "where", "message"):
-            table.add_column(col, overflow="fold")
-        for f in grouped[clause]:
+        places = ["\n".join(filter(None, (f.target.where(), f.target.template and f"source: {f.target.template}")))
+                  for f in grouped[clause]]
+        widest = max((len(line) for p in places for line in p.splitlines()), default=5)
+        for col in ("severity", "rule", "target", "where", "message"):  # a location is never broken in two
+            table.add_column(col, overflow="fold", min_width=min(widest, 40) if col == "where" else None)
+        for f, place in zip(grouped[clause], places, strict=True):
             sev = f"{f.rule.severity} (waived)" if f.waived else f.rule.severity
-            place = "\n".join(filter(None, (f.target.where(), f.target.template and f"source: {f.target.template}")))
-            table.add_row(sev, f"{f.rule.id} {f.rule.title_zh}", f.target.id, place, f.message)
+            table.add_row(sev, f"{f.rule.id} {f.rule.title_zh}", plain(f.target.id), plain(place), plain(f.message))
         console.print(table)
     counts = report.counts()
     status_counts = {s: sum(1 for v in report.controls.values() if v == s) for s in STATUS_ZH}
@@ -137,11 +149,11 @@ def render_table(report: Report) -> str:
                       f"{s.skipped} skipped")
     for skip in report.stats.skipped_reasons[:50]:
         place = location(skip.get("file"), skip.get("line")) or skip["source"]
-        console.print(f"  skipped {place}: {skip['reason']}")
+        console.print(plain(f"  skipped {place}: {skip['reason']}"))
     if len(report.stats.skipped_reasons) > 50:
         console.print(f"  … and {len(report.stats.skipped_reasons) - 50} more skipped (see --format json)")
     for e in report.errors:
-        console.print(" ".join(filter(None, ("error:", _error_where(e), e.message))))
+        console.print(plain(" ".join(filter(None, ("error:", _error_where(e), e.message)))))
     return buffer.getvalue()
 
 
@@ -192,14 +204,14 @@ def render_html(report: Report) -> str:
             f"{esc(f.message)}{' (已豁免: ' + esc(f.waiver.justification) + ')' if f.waiver else ''}</li>"
             for f in grouped.get(c.id, []))
         rules = ", ".join(r.id for r in covering.get(c.id, [])) or ("人工核查" if c.process_only else "—")
-        parts.append(f"<tr class=\"{status}\"><td>{esc(c.id)}</td><td>{esc(c.control_zh)}</td>"
+        parts.append(f"<tr class=\"{status}\" id=\"{esc(c.id)}\"><td>{esc(c.citation)}</td><td>{esc(c.control_zh)}</td>"
                      f"<td>{esc(c.requirement)}<br><small>rules: {esc(rules)}</small></td>"
                      f"<td>{STATUS_ZH[status]}</td><td><ul class=\"findings\">{items}</ul></td></tr>")
     parts.append("</table>")
     manual = [c for c in controls if c.id not in covering]
     parts.append("<h2>人工核查清单 Manual checklist</h2><p>No rule gathers evidence for these controls; an assessor "
                  "checks them by documents, interviews or inspection.</p><ul>")
-    parts += [f"<li><label><input type=\"checkbox\"> {esc(c.id)} {esc(c.control_zh)}: {esc(c.requirement)}"
+    parts += [f"<li><label><input type=\"checkbox\"> {esc(c.citation)} {esc(c.control_zh)}: {esc(c.requirement)}"
               "</label></li>" for c in manual]
     parts.append("</ul><h2>读取统计 Input</h2><table><tr><th>source</th><th>files</th><th>read</th><th>audited</th>"
                  "<th>skipped</th></tr>")

@@ -16,10 +16,11 @@ def _rule_descriptor(r: Rule) -> dict[str, Any]:
         "id": r.id,
         "name": r.id.replace("-", ""),
         "shortDescription": {"text": r.title},
-        "fullDescription": {"text": f"{r.title} / {r.title_zh} (GB/T 22239-2019 {', '.join(r.clauses)})"},
+        "fullDescription": {"text": f"{r.title} / {r.title_zh} (GB/T 22239-2019 {'; '.join(r.citations)})"},
         "help": {"text": f"{r.remediation}\n{r.remediation_zh}"},
         "defaultConfiguration": {"level": LEVELS[r.severity]},
-        "properties": {"clauses": list(r.clauses), "severity": r.severity, "source": r.source,
+        "properties": {"clauses": list(r.clauses), "citations": list(r.citations), "severity": r.severity,
+                       "source": r.source,
                        "security-severity": SECURITY_SEVERITY[r.severity],
                        "tags": ["security", "mlps", *r.clauses]},
     }
@@ -39,7 +40,8 @@ def _result(f: Finding, index: int) -> dict[str, Any]:
         "level": LEVELS[f.rule.severity],
         "message": {"text": f"{f.target.id}: {f.message}"},
         "locations": [location],
-        "properties": {"clauses": list(f.rule.clauses), "title_zh": f.rule.title_zh},
+        "properties": {"clauses": list(f.rule.clauses), "citations": list(f.rule.citations),
+                       "title_zh": f.rule.title_zh},
     }
     if f.target.template:  # Helm output: point at the template a user edits, next to the rendered line
         result["message"]["text"] += f" (source: {f.target.template})"

@@ -56,6 +56,8 @@ class ChildSpec:
     restart_with: tuple[str, ...] = ()
     """Children whose restart this one follows: once such a child is ready again after a restart, this one is
     restarted too (it holds state about that child's previous run)."""
+    group: str = ""
+    """Consecutive children of one group start together (none needs another's readiness, e.g. poller shards)."""
 
 
 @dataclass(frozen=True)
@@ -196,17 +198,31 @@ class Supervisor:
     def start(self, wait_ready: bool = True) -> None:
         """Start every child in order, each after the previous one is ready (or ``ready_timeout`` passed)."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        for child in self.children:
+        for batch in self._batches():
             if self._stopping:
                 return
-            if child.spec.missing:
-                child.status = Status.NOT_INSTALLED
-                self._event(child.spec.name, f"not started: {child.spec.missing}")
-                continue
-            self._spawn(child)
+            started = []
+            for child in batch:
+                if child.spec.missing:
+                    child.status = Status.NOT_INSTALLED
+                    self._event(child.spec.name, f"not started: {child.spec.missing}")
+                    continue
+                self._spawn(child)
+                started.append(child)
             if wait_ready:
-                self._wait_ready(child)
+                for child in started:
+                    self._wait_ready(child)
         self.save_state()
+
+    def _batches(self) -> list[list[Child]]:
+        """Children in start order, consecutive ones of the same group together."""
+        out: list[list[Child]] = []
+        for child in self.children:
+            if out and child.spec.group and out[-1][0].spec.group == child.spec.group:
+                out[-1].append(child)
+            else:
+                out.append([child])
+        return out
 
     def _spawn(self, child: Child) -> None:
         spec = child.spec

@@ -52,14 +52,23 @@ def free_udp_block(size: int, high: int = 65000) -> int:
 
     The base comes from the kernel's ephemeral range, so tests running side by side rarely pick the same block.
     """
+    return free_block(size, socket.SOCK_DGRAM, high)
+
+
+def free_tcp_block(size: int, high: int = 65000) -> int:
+    """The same for TCP (the simulated devices' SSH servers, poller shards)."""
+    return free_block(size, socket.SOCK_STREAM, high)
+
+
+def free_block(size: int, kind: int, high: int = 65000) -> int:
     for _ in range(50):
-        base = free_port(socket.SOCK_DGRAM)
+        base = free_port(kind)
         if base + size > high:
             continue
         held: list[socket.socket] = []
         try:
             for port in range(base, base + size):
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s = socket.socket(socket.AF_INET, kind)
                 held.append(s)
                 s.bind(("127.0.0.1", port))
             return base
@@ -68,4 +77,5 @@ def free_udp_block(size: int, high: int = 65000) -> int:
         finally:
             for s in held:
                 s.close()
-    raise RuntimeError(f"no {size} consecutive free UDP ports on 127.0.0.1 below {high}")
+    raise RuntimeError(f"no {size} consecutive free {'UDP' if kind == socket.SOCK_DGRAM else 'TCP'} ports on "
+                       f"127.0.0.1 below {high}")

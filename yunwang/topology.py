@@ -266,6 +266,13 @@ class Topology(_Strict):
         zone = self.zone_of_kind(ZoneKind.SECURITY_MANAGEMENT)
         return [] if zone is None else [r.zones[zone.name] for r in self.regions if zone.name in r.zones]
 
+    def declared_networks(self) -> list[ipaddress.IPv4Network]:
+        """Every address range the stack declares: each region's management range and its zones' ranges.
+
+        What the monitor's service discovery and the SNMP exporter accept as targets without an explicit allowance.
+        """
+        return [net for r in self.regions for net in (r.management, *r.zones.values())]
+
     def services_for(self, region: str) -> ManagementServices:
         """The region's management services: its own override, else the stack's (empty when neither is set)."""
         stack = self.device_management or DeviceManagement()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import typer
 
+from yunwang.contracts.device_access import SSH_BASE_PORT
+
 
 def up(
     stack: str = typer.Option("dev", "--stack", "-s", help="Stack name (Pulumi.<stack>.yaml)."),
@@ -28,22 +30,37 @@ def up(
                                                "in the project folder)."),
     scrape_interval: str = typer.Option("15s", "--scrape-interval",
                                         help="How often Prometheus scrapes and evaluates rules (e.g. 15s)."),
-    poll_interval: str = typer.Option("30s", "--poll-interval",
-                                      help="How often the SNMP poller walks the devices (e.g. 30s, 1m)."),
+    poll_interval: str = typer.Option("auto", "--poll-interval",
+                                      help="How often the SNMP pollers walk the devices (e.g. 30s, 1m; auto: 30s, "
+                                           "or longer when this machine cannot poll the stack that often, with "
+                                           "the arithmetic printed)."),
+    poller_shards: int | None = typer.Option(None, "--poller-shards", min=1, max=64,
+                                             help="Run this many SNMP poller shards over the whole inventory "
+                                                  "(default: the plan's, each monitoring plane's shards)."),
+    sim_engine: str = typer.Option("auto", "--sim-engine",
+                                   help="What serves the simulated devices: snmpsim, fast, or auto (snmpsim when "
+                                        "it can keep up with the poll interval here, else fast)."),
     no_audit: bool = typer.Option(False, "--no-audit", help="Do not render the plan and run the audits."),
     audit_interval: str = typer.Option("10m", "--audit-interval",
                                        help="Run the audits again this often (e.g. 10m, 1h; 0: only at start). "
                                             "They also run again when the simulated devices restart."),
+    drift_interval: str = typer.Option("5m", "--drift-interval",
+                                       help="Check every device's configuration against its intent this often "
+                                            "(`net diff`, reported to the monitor; e.g. 5m; 0: never)."),
+    ssh_base_port: int = typer.Option(SSH_BASE_PORT, "--ssh-base-port", min=1024, max=65000,
+                                      help="TCP port of the first simulated device's SSH server; device i gets +i."),
     alert_for_scale: float = typer.Option(1.0, "--alert-for-scale",
                                           help="Multiply every alert rule's `for:` hold time, e.g. 0.02 turns 5m "
                                                "into 6s to see alerts fire in a demo or test (the shipped rule "
                                                "files are not changed; scaled copies go to the state folder)."),
 ) -> None:
-    """Run everything on this machine: simulated devices, monitor, host and SNMP agents, Prometheus, audits."""
+    """Run everything on this machine: simulated devices, monitor, host and SNMP agents, Prometheus, audits, and
+    the drift check of the devices' configurations."""
     import time
 
     started = time.monotonic()  # "all green N s after start" counts from here
     import sys
+    from collections import Counter
 
     import httpx
     from rich.console import Console
@@ -59,7 +76,7 @@ def up(
         lock_state_dir,
         run_until_signalled,
     )
-    from yunwang.up_audit import AuditWorker
+    from yunwang.up_audit import AuditWorker, snmp_audit_options
     from yunwang.up_stack import (
         Ports,
         UpConfig,
@@ -68,23 +85,30 @@ def up(
         check_ports_free,
         find_prometheus,
         interval_seconds,
+        plan_polling,
+        poller_layout,
         prepare_secrets,
         write_prometheus,
+        write_status,
     )
     from yunwang.up_status import Probes, overall, status_view
 
     console = Console()
     loaded = load_stack(stack)
     assert loaded.topology is not None
-    root = loaded.root
+    topology, root = loaded.topology, loaded.root
+    polling = plan_polling(topology, poll_interval, sim_engine if not no_sim else None)
     cfg = UpConfig(stack=stack, root=root, state_dir=(state_dir or root / ".yunwang").resolve(),
                    ports=Ports(monitor_port, host_agent_port, snmp_agent_port, prometheus_port, sim_base_port),
                    with_sim=not no_sim, prometheus=find_prometheus(with_prometheus),
-                   scrape_interval=scrape_interval, poll_interval=poll_interval, alert_for_scale=alert_for_scale,
-                   audit_interval=audit_interval)
+                   scrape_interval=scrape_interval, poll_interval=polling.interval, alert_for_scale=alert_for_scale,
+                   audit_interval=audit_interval, drift_interval=drift_interval, ssh_base_port=ssh_base_port,
+                   sim_engine=polling.engine or "snmpsim",
+                   pollers=tuple(poller_layout(topology, snmp_agent_port, poller_shards)))
     check_intervals(cfg)
     cfg.state_dir.mkdir(parents=True, exist_ok=True)
-    env = prepare_secrets(cfg, loaded.topology)
+    cfg.state_dir.chmod(0o700)  # database, secrets and logs: the owner's only
+    env = prepare_secrets(cfg, topology)
     specs = build_specs(cfg, env)
     live_view = console.is_terminal
 
@@ -109,10 +133,17 @@ def up(
     if cfg.prometheus:
         console.print(f"  prometheus {cfg.prometheus_url}/", highlight=False)
     console.print(f"  logs       {cfg.state_dir / 'logs'}/<service>.log", highlight=False)
+    console.print(f"  polling    {polling.describe(cfg)}", highlight=False, soft_wrap=True)
+    if polling.warning:
+        console.print(f"  [yellow]warning:[/yellow] {polling.warning}", highlight=False, soft_wrap=True)
 
-    worker = None if no_audit else AuditWorker(cfg, env, interval=interval_seconds(cfg.audit_interval) or 0.0)
+    probes = Probes(expected=dict(Counter(d.region for d in topology.devices)))
+    pollers = [(p.name, p.address) for p in cfg.poller_shards]
+    worker = None if no_audit else AuditWorker(cfg, env, interval=interval_seconds(cfg.audit_interval) or 0.0,
+                                               snmp_args=snmp_audit_options(topology, polling.engine),
+                                               snmp_ready=lambda: probes.first_cycle_done)
+    del loaded, topology  # the status needs the counts above only
     sim_watch = RestartWatch("sim")
-    probes = Probes(expected_devices=len(loaded.topology.devices))
     was_green = is_green = False
     client = httpx.Client(timeout=1.0, trust_env=False)
     live = Live(console=console, refresh_per_second=2, transient=False) if live_view else None
@@ -127,8 +158,9 @@ def up(
             worker.rerun("simulated devices restarted")
         # Probed often until the first all-green (its time is reported), then every 5 s.
         if time.monotonic() - probes.refreshed >= (5.0 if was_green else 2.0):
-            probes.refresh(cfg, client)
-            green, _ = overall(s, cfg, probes, worker)
+            probes.refresh(cfg, client, pollers)
+            green, line = overall(s, cfg, probes, worker)
+            write_status(cfg, {**probes.snapshot(), "green": green, "line": line})
             if green and not is_green:
                 on_event(Event(time.time(), "yunwang up", "all green again" if was_green else
                                f"all green {time.monotonic() - started:.1f} s after start"))

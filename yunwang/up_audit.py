@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,17 @@ from typing import Any
 import httpx
 
 from yunwang.contracts.audit import CONTROL_SCORE, SUMMARY_COUNTS
+from yunwang.topology import Topology
 from yunwang.up_stack import UpConfig
 
 AUDIT_TIMEOUT_S = 600
+SNMP_CONCURRENCY = {"snmpsim": 16, "fast": 64}
+"""Devices the live SNMP audit probes at once, by simulator (64 for real devices). Each probe is ~45 requests,
+most of them wrong communities a device drops silently, so a probe lasts its full timeout whatever the agent;
+snmpsim spends ~1 ms of CPU on each request, so 16 probes at once (~700 requests) is what it answers within a
+timeout, the fast simulator ~30 µs, so 64 (~2,900)."""
+FIRST_CYCLE_WAIT_S = 600.0
+"""How long the live SNMP audit waits for the pollers' first cycle before it probes anyway."""
 
 
 @dataclass
@@ -30,6 +39,18 @@ class AuditOutcome:
     exit_code: int | None = None
     report: dict[str, Any] | None = None
     error: str = ""
+
+    def coverage(self) -> str:
+        """"N audited, M skipped (first reason)" from the report's read statistics, or "" without any."""
+        if self.report is None:
+            return ""
+        stats = self.report.get("stats", {})
+        sources = stats.get("sources", {}).values()
+        audited, skipped = sum(s.get("audited", 0) for s in sources), sum(s.get("skipped", 0) for s in sources)
+        if not skipped:
+            return f"{audited} audited" if audited else ""
+        reasons = [s.get("reason", "") for s in stats.get("skipped", [])]
+        return f"{audited} audited, {skipped} skipped ({reasons[0] if reasons else 'see the report'})"
 
 
 def merge_reports(reports: list[dict[str, Any]]) -> dict[str, Any]:
@@ -94,14 +115,15 @@ class Runner:
 
 
 def run_json_audit(name: str, args: list[str], out: Path, cfg: UpConfig, env: dict[str, str],
-                   runner: Runner | None = None) -> AuditOutcome:
-    """Run one `yunwang audit ... --format json --out FILE`; exit 0/1 both mean a report was written."""
+                   runner: Runner | None = None, nothing_audited_ok: bool = False) -> AuditOutcome:
+    """Run one `yunwang audit ... --format json --out FILE`; exit 0/1 both mean a report was written, and so does 2
+    with ``nothing_audited_ok`` when the report is there (every target skipped, each with its reason)."""
     outcome = AuditOutcome(name)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
     done = (runner or Runner()).run(_yunwang("audit", *args, "--format", "json", "--out", str(out)), cfg.root, env)
     outcome.exit_code = done.returncode
-    if done.returncode in (0, 1) and out.is_file():
+    if (done.returncode in (0, 1) or (done.returncode == 2 and nothing_audited_ok)) and out.is_file():
         try:
             outcome.report = json.loads(out.read_text(encoding="utf-8"))
         except ValueError as exc:
@@ -120,6 +142,11 @@ class AuditWorker:
     cfg: UpConfig
     env: dict[str, str]
     interval: float = 0.0
+    snmp_args: tuple[str, ...] = ()
+    """Options of the live SNMP audit (timeout, retries, concurrency) suited to the fleet."""
+    snmp_ready: Callable[[], bool] | None = None
+    """Whether the pollers' first cycle is done: the live SNMP audit waits for it (bounded) so as not to compete
+    with it for the simulated devices and the CPU."""
     state: str = "waiting"
     outcomes: list[AuditOutcome] = field(default_factory=list)
     merged: dict[str, Any] | None = None
@@ -196,12 +223,14 @@ class AuditWorker:
             outcomes.append(AuditOutcome("plan", plan.returncode, None,
                                               (plan.stderr.strip().splitlines() or ["plan failed"])[-1][:300]))
         jobs.append(("host", ["host"]))
-        targets = self._sim_targets()
-        if targets:
-            jobs.append(("snmp", ["snmp", *targets]))
+        if self._sim_endpoints():
+            jobs.append(("snmp", self.snmp_job()))
         for name, args in jobs:
+            if name == "snmp":
+                self._wait_first_cycle()
             self.state = f"auditing {name}"
-            outcomes.append(run_json_audit(name, args, audits_dir / f"{name}.json", cfg, self.env, self._runner))
+            outcomes.append(run_json_audit(name, args, audits_dir / f"{name}.json", cfg, self.env, self._runner,
+                                           nothing_audited_ok=name == "snmp"))
         reports = [o.report for o in outcomes if o.report is not None]
         if not reports:
             self.state = "no audit produced a report"
@@ -214,17 +243,32 @@ class AuditWorker:
         self.audit_id = post_audit(cfg.monitor_url, cfg.token_file("admin"), self.merged)
         self.state = f"posted as audit {self.audit_id} at {time.strftime('%H:%M:%S')}"
 
-    def _sim_targets(self) -> list[str]:
+    def snmp_job(self) -> list[str]:
+        """`yunwang audit` arguments of the live SNMP audit: every simulated device, the unreachable ones skipped."""
+        return ["snmp", "--endpoints", str(self.cfg.endpoints_file), "--unreachable", "skip", *self.snmp_args]
+
+    def _sim_endpoints(self) -> bool:
+        """Whether the simulated devices' endpoints file is there to probe (waiting a minute for it)."""
         if not self.cfg.with_sim:
-            return []
+            return False
         deadline = time.monotonic() + 60
         while not self.cfg.endpoints_file.is_file() and time.monotonic() < deadline:
             time.sleep(0.5)
         try:
             endpoints = json.loads(self.cfg.endpoints_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return []
-        return sorted(str(v) for v in endpoints.values()) if isinstance(endpoints, dict) else []
+            return False
+        return isinstance(endpoints, dict) and bool(endpoints)
+
+    def _wait_first_cycle(self) -> None:
+        if self.snmp_ready is None:
+            return
+        self.state = "waiting for the first poll cycle"
+        deadline = time.monotonic() + FIRST_CYCLE_WAIT_S
+        while not self.snmp_ready() and time.monotonic() < deadline:
+            if self._runner.stopped:
+                raise InterruptedError("stopping")
+            time.sleep(1.0)
 
 
 def post_audit(monitor_url: str, admin_token_file: Path, report: dict[str, Any], attempts: int = 20) -> int:
@@ -245,3 +289,15 @@ def post_audit(monitor_url: str, admin_token_file: Path, report: dict[str, Any],
                 break
         time.sleep(1.0)
     raise RuntimeError(f"the monitor refused the audit: {last}")
+
+
+def snmp_audit_options(topology: Topology, engine: str | None = None) -> tuple[str, ...]:
+    """Timeout and retries of the slowest SNMP profile the fleet uses (at least one retry: a device busy with a
+    poll answers late, not never) and a concurrency bounded for what serves the devices (``engine``: the
+    simulator, None for real devices)."""
+    used = {d.snmp for d in topology.devices}
+    profiles = [p for p in topology.snmp_profiles if p.name in used]
+    timeout = max((p.timeout_s for p in profiles), default=2.0)
+    retries = max(1, *(p.retries for p in profiles)) if profiles else 1
+    return ("--timeout", f"{timeout:g}", "--retries", str(min(retries, 5)), "--concurrency",
+            str(min(SNMP_CONCURRENCY.get(engine or "", 64), max(len(topology.devices), 1))))

@@ -1,13 +1,18 @@
 """What `yunwang up` runs: local secrets generated once, and the command line of every child process.
 
-Secrets (monitor tokens, SNMP keys of the simulated devices) are random, generated on the first run into
-files of mode 0600 under the state folder and reused afterwards; children get the *paths* (``--*-token-file``,
-``YUNWANG_SNMP_<PROFILE>_<KIND>_FILE``), never the values, so nothing secret appears in a process list or a log.
+Secrets (monitor tokens, SNMP keys of the simulated devices, the devices' administrator passwords and keys) are
+random, generated on the first run into files of mode 0600 under the state folder and reused afterwards; children
+get the *paths* (``--*-token-file``, ``YUNWANG_SNMP_<PROFILE>_<KIND>_FILE``, ``YUNWANG_DEVICE_<ROLE>_PASSWORD_FILE``
+…), never the values, so nothing secret appears in a process list or a log.
+The host agent gets the agent bootstrap token, enrols with it once and keeps its own token in the same folder
+(``agent-<id>.token``); the state folder is the owner's only (0700), and so is the monitor's database (0600).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import math
 import os
 import secrets
 import shutil
@@ -15,12 +20,27 @@ import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from yunwang.contracts.device_access import LOGIN_ROLE, SSH_BASE_PORT, SSH_ENDPOINTS_FILE, password_env
 from yunwang.errors import InputError, Problem
+from yunwang.inventory import shard_of
+from yunwang.planes import monitoring_planes, poller_shards
 from yunwang.supervisor import ChildSpec
 from yunwang.topology import Topology
+from yunwang.up_capacity import ENGINES, CycleCost, choose_engine, choose_interval, cycle_cost, format_interval
 
 TOKEN_ROLES = ("admin", "viewer", "agent")
+DEFAULT_POLL_S = 30.0
+DEVICES_IN_FLIGHT = 64
+"""Devices polled at once by all the pollers together (each shard gets its part): one poller's default. Every
+shard at 64 would put a thousand devices' requests before the simulator at once at start, and it answers them
+in turn, so the last ones time out."""
+SNMP_SCRAPE_MAX_S = 60.0
+"""Prometheus scrapes the pollers at most this long apart, even when they poll less often: a cycle's results then
+reach Prometheus within a minute, and rate() over 5m always has points."""
+SNMP_SCRAPE_TIMEOUT_MAX_S = 10.0
+"""A poller shard's scrape (its held bytes, gzipped) takes a second or two even on a loaded machine."""
 SIM_READY_S = 300.0
 """The first run of the simulator may install its snmpsim environment before serving anything."""
 
@@ -32,6 +52,48 @@ class Ports:
     snmp_agent: int = 9811
     prometheus: int = 9090
     sim_base: int = 16100
+
+
+@dataclass(frozen=True)
+class PollerShard:
+    """One SNMP poller process: the devices of ``regions`` (all when empty) whose shard of ``shard[1]`` is
+    ``shard[0]``, served on ``port``."""
+
+    name: str
+    port: int
+    regions: tuple[str, ...]
+    shard: tuple[int, int]
+    devices: int
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+def poller_layout(topology: Topology, first_port: int, shards: int | None = None) -> list[PollerShard]:
+    """The pollers of the local stack: the plan's (each monitoring plane's regions in as many shards as the plan
+    gives it, yunwang.planes), or ``shards`` shards of the whole inventory when asked."""
+    names = [d.name for d in topology.devices]
+    regions_of = {d.name: d.region for d in topology.devices}
+    groups: list[tuple[str, tuple[str, ...], int]] = []
+    if shards is None:
+        _, planes = monitoring_planes(topology)
+        counts = poller_shards(topology, planes)
+        with_devices = set(regions_of.values())
+        for plane, polled in planes.items():
+            kept = tuple(r for r in polled if r in with_devices)
+            if kept:
+                groups.append((f"snmp-agent-{plane}", kept, counts[plane]))
+    if not groups:  # asked for, or a topology without monitoring planes: shards of the whole inventory
+        groups.append(("snmp-agent", (), shards or 1))
+    out: list[PollerShard] = []
+    for prefix, regions, total in groups:
+        for index in range(total):
+            devices = sum(1 for n in names if (not regions or regions_of[n] in regions) and shard_of(n, total) == index)
+            name = prefix if total == 1 and not regions else f"{prefix}-{index}"
+            out.append(PollerShard(name, first_port + len(out), regions if shards is None else (), (index, total),
+                                   devices))
+    return out
 
 
 @dataclass(frozen=True)
@@ -51,6 +113,26 @@ class UpConfig:
     """Factor on every alert's ``for:`` hold time (1: the shipped rules as they are)."""
     audit_interval: str = "10m"
     """How often the audits run again ("0": only at start)."""
+    drift_interval: str = "5m"
+    """How often ``net diff`` checks the devices' configurations and reports to the monitor ("0": never)."""
+    ssh_base_port: int = SSH_BASE_PORT
+    """TCP port of the first simulated device's SSH server."""
+    pollers: tuple[PollerShard, ...] = ()
+    """The SNMP poller processes (default: one for the whole inventory on ``ports.snmp_agent``)."""
+    sim_engine: str = "snmpsim"
+    """What serves the simulated devices: snmpsim, or the fast simulator for fleets snmpsim cannot keep up with."""
+
+    @property
+    def snmp_scrape(self) -> tuple[float, float]:
+        """(interval, timeout) of Prometheus' scrapes of the pollers: at most a minute apart, at most 10 s each."""
+        from monitor.prometheus.render import duration_seconds
+
+        interval = min(duration_seconds(self.poll_interval), SNMP_SCRAPE_MAX_S)
+        return interval, float(max(min(int(interval * 0.8), SNMP_SCRAPE_TIMEOUT_MAX_S), 1))
+
+    @property
+    def poller_shards(self) -> tuple[PollerShard, ...]:
+        return self.pollers or (PollerShard("snmp-agent", self.ports.snmp_agent, (), (0, 1), 0),)
 
     @property
     def secrets_dir(self) -> Path:
@@ -83,6 +165,55 @@ class UpConfig:
         return self.secrets_dir / f"monitor-{role}.token"
 
 
+@dataclass(frozen=True)
+class Polling:
+    """How the local stack polls: the interval, the simulator (None for real devices) and why."""
+
+    interval: str
+    engine: str | None
+    cost: CycleCost
+    warning: str | None = None
+
+    def describe(self, cfg: UpConfig) -> str:
+        shards = cfg.poller_shards
+        planes = {p.name.rsplit("-", 1)[0] for p in shards if p.regions}
+        layout = (f"{len(shards)} poller shard{'s' if len(shards) > 1 else ''}"
+                  + (f" ({len(planes)} monitoring plane{'s' if len(planes) > 1 else ''}, as the plan)"
+                     if planes else ""))
+        text = f"{self.cost.devices} devices, {layout}, every {self.interval}; ~{self.cost.cpu:.0f} CPU-s per cycle"
+        if self.engine:
+            from agents.sim.cli import default_processes
+
+            text += f"; simulated by {self.engine} ({default_processes(self.cost.devices, self.engine)} process(es))"
+        return text
+
+
+def plan_polling(topology: Topology, poll_interval: str, sim_engine: str | None) -> Polling:
+    """The poll interval and simulator for ``topology`` on this machine (yunwang.up_capacity's arithmetic):
+    ``poll_interval`` "auto" means 30 s unless the machine needs longer; ``sim_engine`` "auto" means snmpsim when
+    it keeps up with that interval, else the fast simulator; None means real devices."""
+    explicit = poll_interval.strip().lower() != "auto"
+    wanted = interval_seconds(poll_interval) if explicit else DEFAULT_POLL_S
+    if wanted is None or wanted < 1:
+        raise InputError([Problem("--poll-interval", None, "", poll_interval, "not a duration of at least 1 s",
+                                  "e.g. 30s, 2m, or auto")])
+    if sim_engine is not None and sim_engine not in ("auto", *ENGINES):
+        raise InputError([Problem("--sim-engine", None, "", sim_engine, "not a simulator",
+                                  f"one of auto, {', '.join(ENGINES)}")])
+    engine = (choose_engine(topology, wanted) if sim_engine == "auto" else sim_engine)
+    cost = cycle_cost(topology, engine or "")
+    seconds, warning = choose_interval(cost, wanted, explicit)
+    return Polling(poll_interval if explicit else format_interval(seconds), engine, cost, warning)
+
+
+def write_status(cfg: UpConfig, status: dict[str, Any]) -> None:
+    """<state>/status.json: what the status table shows, for scripts and tests (replaced atomically)."""
+    path = cfg.state_dir / "status.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(status, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
 def _secret_file(path: Path) -> Path:
     """Create ``path`` (mode 0600) holding a fresh random value unless it already exists."""
     if not path.exists():
@@ -109,7 +240,17 @@ def prepare_secrets(cfg: UpConfig, topo: Topology) -> dict[str, str]:
             name = f"YUNWANG_SNMP_{profile.name.upper().replace('-', '_')}_{kind}"
             path = _secret_file(cfg.secrets_dir / f"snmp-{profile.name}-{kind.lower().replace('_', '-')}")
             env[f"{name}_FILE"] = str(path)
-    return env
+    return {**env, **device_secrets(cfg)} if cfg.with_sim else env
+
+
+def device_secrets(cfg: UpConfig) -> dict[str, str]:
+    """``…_FILE`` variables of the simulated devices' secrets: the three administrators' passwords (the simulator
+    and the device tools log in as the system administrator) and the AAA, NTP and OSPF keys a push sends."""
+    from yunwang.contracts.device_access import ADMIN_ROLES
+    from yunwang.contracts.device_secrets import AAA_KEY_ENV, NTP_KEY_ENV, OSPF_KEY_ENV
+
+    names = [*(password_env(role) for role in ADMIN_ROLES), AAA_KEY_ENV, NTP_KEY_ENV, OSPF_KEY_ENV]
+    return {f"{name}_FILE": str(_secret_file(cfg.secrets_dir / name.lower().replace("_", "-"))) for name in names}
 
 
 def _command_missing(module: str, command: str) -> str | None:
@@ -132,15 +273,18 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
     specs: list[ChildSpec] = []
     if cfg.with_sim:
         specs.append(ChildSpec(
-            "sim", _yunwang("sim", "--stack", cfg.stack, "--base-port", str(p.sim_base),
+            "sim", _yunwang("sim", "--stack", cfg.stack, "--base-port", str(p.sim_base), "--engine", cfg.sim_engine,
                             "--data-dir", str(cfg.state_dir / "sim" / cfg.stack),
-                            "--endpoints-out", str(cfg.endpoints_file)),
+                            "--endpoints-out", str(cfg.endpoints_file), "--ssh-base-port", str(cfg.ssh_base_port)),
             env=env, cwd=cfg.root, ready_file=cfg.endpoints_file, missing=_command_missing("agents.sim.cli", "sim"),
             url=f"udp 127.0.0.1:{p.sim_base}+", ready_timeout=SIM_READY_S))
+    pollers = [a for poller in cfg.poller_shards for a in ("--poller", poller.address)]
     monitor_args = ["monitor", "--listen", f"127.0.0.1:{p.monitor}", "--stack", cfg.stack,
-                    "--db", f"sqlite:///{cfg.state_dir / 'monitor.db'}", *endpoints,
-                    "--poller", f"127.0.0.1:{p.snmp_agent}", "--host-targets", "agents",
+                    "--db", f"sqlite:///{cfg.state_dir / 'monitor.db'}", *endpoints, *pollers,
+                    "--host-targets", "agents",
                     "--state-dir", str(cfg.state_dir), "--no-access-log",
+                    # Everything of this run listens on loopback, which is in none of the stack's ranges.
+                    "--sd-allow", "127.0.0.0/8",
                     *(a for role in TOKEN_ROLES for a in (f"--{role}-token-file", str(cfg.token_file(role))))]
     if cfg.prometheus:
         monitor_args += ["--prometheus", cfg.prometheus_url]
@@ -149,18 +293,23 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
                            url=f"{cfg.monitor_url}/"))
     specs.append(ChildSpec(
         "host-agent", _yunwang("agent", "host", "--listen", f"127.0.0.1:{p.host_agent}", "--monitor", cfg.monitor_url,
-                               "--token-file", str(cfg.token_file("agent"))),
+                               # The bootstrap token enrols the agent once; its own token is kept beside it.
+                               "--token-file", str(cfg.token_file("agent")), "--state-dir", str(cfg.secrets_dir)),
         cwd=cfg.root, health_url=f"http://127.0.0.1:{p.host_agent}/metrics",
         missing=_command_missing("agents.cli", "agent host"), url=f"http://127.0.0.1:{p.host_agent}/metrics"))
-    specs.append(ChildSpec(
-        "snmp-agent", _yunwang("agent", "snmp", "--listen", f"127.0.0.1:{p.snmp_agent}", "--stack", cfg.stack,
-                               "--interval", cfg.poll_interval, *endpoints),
-        env=env, cwd=cfg.root, health_url=f"http://127.0.0.1:{p.snmp_agent}/metrics",
-        missing=_command_missing("agents.cli", "agent snmp"), url=f"http://127.0.0.1:{p.snmp_agent}/metrics",
-        # A restarted simulator has new SNMPv3 engine IDs. The poller rediscovers them itself (agents/snmp/engine.py),
-        # one timed-out or rejected request per device later; starting it afresh with the simulator makes the
-        # first cycle after a restart a clean one instead.
-        restart_with=("sim",) if cfg.with_sim else ()))
+    concurrency = str(max(4, math.ceil(DEVICES_IN_FLIGHT / len(cfg.poller_shards))))
+    for poller in cfg.poller_shards:
+        scope = ["--regions", ",".join(poller.regions)] if poller.regions else []
+        shard = ["--shard", f"{poller.shard[0]}/{poller.shard[1]}"] if poller.shard[1] > 1 else []
+        specs.append(ChildSpec(
+            poller.name, _yunwang("agent", "snmp", "--listen", poller.address, "--stack", cfg.stack, *scope, *shard,
+                                  "--interval", cfg.poll_interval, "--concurrency", concurrency, *endpoints),
+            env=env, cwd=cfg.root, health_url=f"http://{poller.address}/healthz",
+            missing=_command_missing("agents.cli", "agent snmp"), url=f"http://{poller.address}/metrics",
+            # A restarted simulator has new SNMPv3 engine IDs. The poller rediscovers them itself
+            # (agents/snmp/engine.py), one timed-out or rejected request per device later; starting it afresh with
+            # the simulator makes the first cycle after a restart a clean one instead.
+            restart_with=("sim",) if cfg.with_sim else (), group="pollers"))
     prom_dir = cfg.state_dir / "prometheus"
     specs.append(ChildSpec(
         "prometheus", [cfg.prometheus or "prometheus", f"--config.file={prom_dir / 'prometheus.yml'}",
@@ -170,7 +319,26 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
         missing=None if cfg.prometheus else "not on PATH (install the Debian package 'prometheus') or "
                                             "--without-prometheus",
         url=f"{cfg.prometheus_url}/"))
+    specs.append(drift_spec(cfg, env))
     return specs
+
+
+def drift_spec(cfg: UpConfig, env: dict[str, str]) -> ChildSpec:
+    """``net diff --report-to`` the monitor every ``--drift-interval``: each device's configuration drift (the
+    simulated devices' over SSH, or with ``--no-sim`` the real ones' with the caller's credentials)."""
+    login = password_env(LOGIN_ROLE)
+    missing = _command_missing("infra.network.cli", "net")
+    if interval_seconds(cfg.drift_interval) == 0:
+        missing = "--drift-interval 0"
+    elif not cfg.with_sim and not (os.environ.get(login) or os.environ.get(f"{login}_FILE")):
+        missing = f"--no-sim: set {login} or {login}_FILE to check the real devices"
+    # The simulator's own host key is trusted for its endpoints only (it writes both into the state folder).
+    where = ["--endpoints", str(cfg.state_dir / SSH_ENDPOINTS_FILE), "--trust-simulator"] if cfg.with_sim else []
+    return ChildSpec(
+        "drift", _yunwang("net", "diff", "--stack", cfg.stack, *where, "--report-to", cfg.monitor_url,
+                          "--every", cfg.drift_interval),
+        env={**env, "YUNWANG_ADMIN_TOKEN_FILE": str(cfg.token_file("admin"))}, cwd=cfg.root, missing=missing,
+        url=f"every {cfg.drift_interval} → {cfg.monitor_url}/#drift")
 
 
 def write_prometheus(cfg: UpConfig) -> Path:
@@ -186,12 +354,14 @@ def write_prometheus(cfg: UpConfig) -> Path:
         write_scaled_rules(RULES_DIR, cfg.rules_dir, cfg.alert_for_scale)
 
     scrape_timeout = f"{max(int(duration_seconds(cfg.scrape_interval) * 0.8), 1)}s"
-    poll_timeout = f"{max(int(duration_seconds(cfg.poll_interval) * 0.8), 1)}s"
+    snmp_seconds, snmp_timeout = cfg.snmp_scrape
+    snmp_interval = format_interval(snmp_seconds)
+    poll_timeout = format_interval(snmp_timeout)
     return write_prometheus_config(
         cfg.state_dir / "prometheus" / "prometheus.yml", cfg.monitor_url, token_file=cfg.token_file("viewer"),
-        snmp_agent=f"127.0.0.1:{cfg.ports.snmp_agent}", stack=cfg.stack, scrape_interval=cfg.scrape_interval,
+        snmp_agent=cfg.poller_shards[0].address, stack=cfg.stack, scrape_interval=cfg.scrape_interval,
         scrape_timeout=min(scrape_timeout, "10s", key=duration_seconds), evaluation_interval=cfg.scrape_interval,
-        snmp_interval=cfg.poll_interval, snmp_timeout=poll_timeout, sd_refresh=cfg.scrape_interval,
+        snmp_interval=snmp_interval, snmp_timeout=poll_timeout, sd_refresh=cfg.scrape_interval,
         rules_dir=cfg.rules_dir, jobs=("host", "snmp-poller", "monitor"))
 
 
@@ -212,7 +382,8 @@ def check_intervals(cfg: UpConfig) -> None:
     problems = []
     for option, value, zero_ok in (("--scrape-interval", cfg.scrape_interval, False),
                                    ("--poll-interval", cfg.poll_interval, False),
-                                   ("--audit-interval", cfg.audit_interval, True)):
+                                   ("--audit-interval", cfg.audit_interval, True),
+                                   ("--drift-interval", cfg.drift_interval, True)):
         seconds = interval_seconds(value)
         if seconds is None or (seconds < 1 and not (zero_ok and seconds == 0)):
             problems.append(Problem(option, None, "", value, "not a duration of at least 1 s" +
@@ -239,8 +410,11 @@ def interval_seconds(value: str) -> float | None:
 def check_ports_free(cfg: UpConfig, names: list[str]) -> None:
     """Fail early, naming the option to change, when a port we are about to serve on is taken."""
     options = {"monitor": ("--monitor-port", cfg.ports.monitor), "host-agent": ("--host-agent-port",
-               cfg.ports.host_agent), "snmp-agent": ("--snmp-agent-port", cfg.ports.snmp_agent),
-               "prometheus": ("--prometheus-port", cfg.ports.prometheus)}
+               cfg.ports.host_agent), "prometheus": ("--prometheus-port", cfg.ports.prometheus)}
+    for n, poller in enumerate(cfg.poller_shards):
+        options[poller.name] = ("--snmp-agent-port", poller.port) if n == 0 else (
+            f"--snmp-agent-port (the pollers use {cfg.poller_shards[0].port}..{cfg.poller_shards[-1].port})",
+            poller.port)
     problems = []
     for name in names:
         if name not in options:
@@ -251,7 +425,8 @@ def check_ports_free(cfg: UpConfig, names: list[str]) -> None:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
-                problems.append(Problem(option, None, "", str(port), f"port {port} for the {name} is already in use",
+                problems.append(Problem(option.split(" ")[0], None, "", str(port),
+                                        f"port {port} for the {name} is already in use",
                                         f"stop what listens there or pick another port with {option}"))
     if problems:
         raise InputError(problems)

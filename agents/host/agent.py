@@ -6,9 +6,17 @@ import logging
 import os
 import signal
 import socket
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from yunwang.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    import ipaddress
+
+    IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 log = logging.getLogger("yunwang.agent.host")
 
@@ -44,13 +52,45 @@ def read_token(token_file: Path | None) -> str | None:
     return os.environ.get(TOKEN_ENV) or None
 
 
-def scrape_address(host: str, port: int) -> str:
-    """HOST:PORT for Prometheus to scrape, as told to the monitor: the hostname when listening on all addresses."""
+def scrape_address(host: str, port: int, monitor: str | None = None) -> str:
+    """HOST:PORT for Prometheus to scrape, as told to the monitor. Listening on all addresses, the address of the
+    interface that reaches the monitor (the monitor's service discovery lists IP addresses inside the stack's
+    ranges only, never names), else the hostname."""
     if host in ("0.0.0.0", "::", ""):
-        host = socket.gethostname()
-    elif ":" in host:
+        host = _address_towards(monitor) or socket.gethostname()
+    if ":" in host:
         host = f"[{host}]"
     return f"{host}:{port}"
+
+
+def _address_towards(monitor: str | None) -> str | None:
+    """The local IP address the kernel would send to the monitor from (a UDP connect sends no packet)."""
+    from urllib.parse import urlsplit
+
+    if not monitor:
+        return None
+    parts = urlsplit(monitor)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_DGRAM)
+        family, _, _, _, address = infos[0]
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.connect(address)
+            return str(probe.getsockname()[0])
+    except (OSError, IndexError):
+        return None
+
+
+def parse_networks(values: Sequence[str]) -> tuple[IPNetwork, ...]:
+    """``--facts-from`` ranges, each a CIDR (or one address)."""
+    import ipaddress
+
+    out = []
+    for value in values:
+        try:
+            out.append(ipaddress.ip_network(value, strict=False))
+        except ValueError as exc:
+            raise InputError([Problem("--facts-from", None, "", value, str(exc), "e.g. 10.34.19.0/24")]) from None
+    return tuple(out)
 
 
 def check_monitor_url(url: str) -> str:
@@ -94,13 +134,15 @@ def facts_json() -> bytes:
 
 def run_agent(listen: str = "127.0.0.1:9810", monitor: str | None = None, textfile_dir: Path | None = None,
               agent_id: str | None = None, token_file: Path | None = None, enable: list[str] | None = None,
-              disable: list[str] | None = None) -> None:
+              disable: list[str] | None = None, state_dir: Path | None = None,
+              facts_from: list[str] | None = None) -> None:
     from agents.host.collectors import build_collectors
     from agents.host.scrape import Scraper
     from agents.host.server import AgentHTTPServer, FactsCache
     from yunwang import __version__
 
     address = parse_listen(listen)
+    facts_networks = parse_networks(facts_from or ())
     if monitor:
         check_monitor_url(monitor)
     token = read_token(token_file) if monitor else None
@@ -111,12 +153,13 @@ def run_agent(listen: str = "127.0.0.1:9810", monitor: str | None = None, textfi
         collectors = build_collectors(enable or (), disable or (), str(textfile_dir) if textfile_dir else None)
     except ValueError as exc:
         raise InputError([Problem("--enable/--disable", None, "", "", str(exc))]) from exc
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from yunwang.safetext import configure_logging
+
+    configure_logging()  # request paths reach the log at debug level: control characters escaped
 
     facts = FactsCache(facts_json)
     try:
-        server = AgentHTTPServer(address, Scraper(collectors), facts)
+        server = AgentHTTPServer(address, Scraper(collectors), facts, facts_networks)
     except OSError as exc:
         raise InputError([Problem("--listen", None, "", listen, f"cannot listen: {exc.strerror}",
                                   "choose a free port or stop the process that holds it")]) from exc
@@ -128,17 +171,18 @@ def run_agent(listen: str = "127.0.0.1:9810", monitor: str | None = None, textfi
         if token is None:
             log.warning("no token in %s or --token-file: pushing to the monitor without authentication", TOKEN_ENV)
         hostname = socket.gethostname()
+        identity_file = state_dir / f"agent-{quote(agent_id or hostname, safe='')}.token" if state_dir else None
         pusher = MonitorPusher(monitor, agent_id or hostname, hostname, __version__, token, facts.get,
-                               address=scrape_address(host, port))
+                               address=scrape_address(host, port, monitor), identity_file=identity_file)
         pusher.start()
 
     def _terminate(signum: int, frame: object) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, _terminate)
-    if not host.startswith("127.") and host != "::1":
-        log.warning("listening on %s: /facts (accounts, services, open ports) is readable by anyone who can reach "
-                    "it; restrict the port on the host firewall to Prometheus and the monitor", host)
+    if facts_networks:
+        log.warning("/facts (accounts, services, open ports) is served to %s as well as this host; the monitor "
+                    "receives the facts pushed and needs none of it", ", ".join(map(str, facts_networks)))
     shown = f"[{host}]" if ":" in host else host
     log.info("host agent on http://%s:%d/metrics and /facts, %d collectors%s", shown, port, len(collectors),
              f", pushing to {monitor}" if monitor else "")

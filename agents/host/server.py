@@ -2,6 +2,12 @@
 
 ``/metrics?collect[]=cpu&collect[]=meminfo`` runs only those collectors, as node_exporter does.
 
+``/facts`` (accounts, services, listening ports with their processes, pending security updates) is served to
+this host only — loopback clients — unless ``--facts-from`` names more ranges: the monitor receives the same
+document through the agent's authenticated push, and everyone else reads it from the monitor with a viewer
+token, so no secret needs handing to remote readers and nothing on the network can read it from the agent.
+A token on /facts would have needed a second credential per agent on every reader; a loopback check needs none.
+
 A thread per connection (Prometheus keeps its connection open, so that is one thread per scraper, not per
 scrape). Facts are collected on demand, at most once per ``facts_ttl`` seconds, so a busy poller cannot make the
 agent run ``sshd -T`` in a loop.
@@ -9,14 +15,15 @@ agent run ``sshd -T`` in a loop.
 
 from __future__ import annotations
 
-import gzip
+import ipaddress
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+from agents.exposition import gzip_bytes, should_gzip
 from agents.host.scrape import Scraper
 
 log = logging.getLogger("yunwang.agent.host")
@@ -74,6 +81,11 @@ class _Handler(BaseHTTPRequestHandler):
                     return
             body, kind = self.server.scraper.scrape(only).encode(), METRICS_TYPE
         elif path == "/facts":
+            if not self.server.may_read_facts(self.client_address[0]):
+                self._reply(403, b"/facts is served to this host only; read the facts from the monitor "
+                                 b"(GET /api/v1/agents/{id}/facts) or allow a range with --facts-from\n",
+                            "text/plain", send_body)
+                return
             try:
                 body, kind = self.server.facts.get(), "application/json"
             except Exception as exc:  # facts failures are reported, never crash the agent
@@ -88,14 +100,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, body, kind, send_body)
 
     def _reply(self, status: int, body: bytes, kind: str, send_body: bool) -> None:
-        gzipped = len(body) > 1024 and "gzip" in self.headers.get("Accept-Encoding", "")
+        gzipped = should_gzip(len(body), self.headers.get("Accept-Encoding", ""))
         if gzipped:
-            body = gzip.compress(body, compresslevel=1)
+            body = gzip_bytes(body)
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         if gzipped:
             self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         if send_body:
             self.wfile.write(body)
@@ -113,11 +126,23 @@ class AgentHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], scraper: Scraper, facts: FactsCache) -> None:
+    def __init__(self, address: tuple[str, int], scraper: Scraper, facts: FactsCache,
+                 facts_from: Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network] = ()) -> None:
         import socket
 
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.scraper = scraper
         self.facts = facts
+        self.facts_from = tuple(facts_from)
         super().__init__(address, _Handler)
+
+    def may_read_facts(self, client: str) -> bool:
+        """Loopback clients, and those in a ``--facts-from`` range."""
+        try:
+            address = ipaddress.ip_address(client)
+        except ValueError:
+            return False
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        return address.is_loopback or any(address in net for net in self.facts_from)

@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from agents.sim.ssh.server import FleetThread
     from yunwang.topology import Topology
 
-DEVICES_PER_PROCESS = 60
-"""snmpsim serves ~16 ifTable walks/s per process: beyond this a fleet is sharded (up to one per CPU)."""
+DEVICES_PER_PROCESS = {"snmpsim": 60, "fast": 100}
+"""snmpsim serves ~16 ifTable walks/s per process, the fast simulator ~20x that (docs/performance.md); beyond
+this many devices a fleet is sharded, up to one process per CPU (for the fast simulator that spreads a city's
+walks over the CPUs rather than adding capacity it needs)."""
 
 
-def default_processes(devices: int) -> int:
-    return max(1, min(os.cpu_count() or 1, math.ceil(devices / DEVICES_PER_PROCESS)))
+def default_processes(devices: int, engine: str = "snmpsim") -> int:
+    return max(1, min(os.cpu_count() or 1, math.ceil(devices / DEVICES_PER_PROCESS[engine])))
 
 
 def sim(
@@ -42,6 +44,9 @@ def sim(
                                   "password in YUNWANG_DEVICE_SYSTEM_PASSWORD or …_FILE)."),
     ssh_base_port: int = typer.Option(SSH_BASE_PORT, "--ssh-base-port",
                                       help="TCP port of the first device's SSH server; device i gets +i."),
+    engine: str = typer.Option("snmpsim", "--engine",
+                               help="snmpsim (the reference) or fast (the same answers from pre-encoded "
+                                    "recordings, for city-sized fleets)."),
 ) -> None:
     """Serve the stack's devices (recordings generated from its topology) as SNMP v2c/v3 agents on 127.0.0.1.
 
@@ -53,11 +58,13 @@ def sim(
 
     from rich.console import Console
 
-    from agents.sim.fleet import SimFleet, write_endpoints
+    from agents.sim.fleet import ENGINES, SimFleet, write_endpoints
     from agents.sim.install import SimSetupError
     from yunwang.stacks import load_stack
 
     console = Console(stderr=True)
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"{engine!r} is not one of {', '.join(ENGINES)}", param_hint="--engine")
     loaded = load_stack(stack)
     topo = loaded.topology
     assert topo is not None
@@ -65,8 +72,8 @@ def sim(
     data_dir = data_dir or root / ".yunwang" / "sim" / stack
     endpoints_out = endpoints_out or root / ".yunwang" / "sim-endpoints.json"
     fleet = SimFleet(topo, data_dir, base_port=base_port,
-                     processes=processes or default_processes(len(topo.devices)),
-                     topology_file=str(loaded.topology_file))
+                     processes=processes or default_processes(len(topo.devices), engine),
+                     topology_file=str(loaded.topology_file), engine=engine)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -83,7 +90,7 @@ def sim(
         write_endpoints(endpoints_out, endpoints)
         last = base_port + len(endpoints) - 1
         console.print(f"sim: {len(endpoints)} devices of stack {stack} on udp {fleet.plan.devices[0].endpoint}"
-                      f"..{last} ({fleet.plan.processes} snmpsim process(es), pids "
+                      f"..{last} ({fleet.plan.processes} {engine} process(es), pids "
                       f"{', '.join(map(str, fleet.pids()))}); endpoints in {endpoints_out}", highlight=False)
         while not stop.wait(1.0):
             dead = fleet.failed()

@@ -14,6 +14,7 @@ Secrets reach snmpsim through an ``--args-from-file`` file (mode 0600) that is d
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import hashlib
 import json
 import os
@@ -31,17 +32,20 @@ from agents.sim.credentials import SimCredentials, credentials_for
 from agents.sim.install import ENTRY, ensure_snmpsim
 from agents.sim.recordings import DeviceRecording, FleetView
 from agents.sim.snmprec import render
+from agents.sim.wiring import DEVICES_FILE, WIRING_FILE, load_wiring
 from yunwang.errors import InputError, Problem
 from yunwang.topology import Topology
 
 HOST = "127.0.0.1"
 UDP_DOMAIN = "1.3.6.1.6.1.1"
 LISTENING = "Listening at UDP/IPv4 endpoint"
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 """Bump when recordings.py or profiles.py change what a recording contains."""
 NOISE = ('Variation module "redis"', 'Variation module "sql"')
 CONTEXTS_FILE = "contexts.json"
 CONTEXTS_ENV = "YUNWANG_SIM_CONTEXTS"
+ENGINES = ("snmpsim", "fast")
+"""snmpsim (the reference) or agents/sim/fastserve.py (the same answers from pre-encoded recordings)."""
 
 
 @dataclass(frozen=True)
@@ -120,21 +124,25 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
                      creds: dict[str, SimCredentials], uniform: bool = False) -> None:
-    """``data_dir/shard-K/<profile>/r-<hash>.snmprec`` (one per distinct recording) and ``shard-K/contexts.json``.
+    """``data_dir/shard-K/<profile>/r-<hash>.snmprec`` (one per distinct recording), ``shard-K/contexts.json``
+    and ``devices.json`` (device → its file, for :func:`agents.sim.wiring.rewire`).
 
-    Stale files are removed. Skipped when nothing changed since the last start (same topology, plan,
+    Stale files are removed. Skipped when nothing changed since the last start (same topology, wiring, plan,
     communities and generator): rendering a whole city takes seconds.
     """
     stamp = data_dir / "recordings.sha256"
+    wiring_file = data_dir / WIRING_FILE
+    wiring_text = wiring_file.read_text(encoding="utf-8") if wiring_file.exists() else ""
     digest = hashlib.sha256("\n".join([
-        GENERATOR_VERSION, topology.model_dump_json(), repr(plan), f"uniform={uniform}",
+        GENERATOR_VERSION, topology.model_dump_json(), repr(plan), f"uniform={uniform}", wiring_text,
         *(f"{c.profile}:{c.version}:{hashlib.sha256(c.community.encode()).hexdigest()}" for c in creds.values()),
     ]).encode()).hexdigest()
     if stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
         return
     stamp.unlink(missing_ok=True)
-    fleet = FleetView(topology)
+    fleet = FleetView(topology, load_wiring(data_dir, topology) if wiring_text else None)
     wanted: set[Path] = set()
+    files: dict[str, str] = {}
     rendered: dict[tuple[str, ...], str] = {}  # uniform: one text per model, port count and profile
     contexts: dict[int, dict[str, str]] = defaultdict(dict)
     for dev in plan.devices:
@@ -152,6 +160,7 @@ def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
         if path not in wanted:
             _write_if_changed(path, text)
             wanted.add(path)
+        files[dev.name] = str(path.relative_to(data_dir))
         contexts[dev.shard][f"{UDP_DOMAIN}.{dev.transport_id}"] = context
         cred = creds[dev.profile]
         if cred.version == "2c":
@@ -165,9 +174,13 @@ def write_recordings(topology: Topology, plan: FleetPlan, data_dir: Path,
         path = data_dir / f"shard-{shard}" / CONTEXTS_FILE
         _write_if_changed(path, json.dumps(mapping, sort_keys=True))
         wanted.add(path)
+    _write_if_changed(data_dir / DEVICES_FILE, json.dumps(files, indent=1, sort_keys=True))
     for stale in [*data_dir.glob("shard-*/*/*.snmprec"), *data_dir.glob(f"shard-*/{CONTEXTS_FILE}")]:
         if stale not in wanted:
             stale.unlink()
+    for view in data_dir.glob("shard-*/*/*.snmprec.view"):  # the fast simulator's parsed copies
+        if view.with_suffix("") not in wanted:
+            view.unlink()
     stamp.write_text(digest, encoding="utf-8")
 
 
@@ -196,6 +209,18 @@ def snmpsim_args(plan: FleetPlan, shard: int, data_dir: Path, creds: dict[str, S
     return lines
 
 
+def fast_spec(plan: FleetPlan, shard: int, data_dir: Path, creds: dict[str, SimCredentials]) -> dict[str, object]:
+    """What one fast simulator process serves (secrets included: goes to a 0600 file): each device's port and
+    recording file (as snmpsim's contexts.json maps them), and the credentials of its profiles."""
+    contexts = json.loads((data_dir / f"shard-{shard}" / CONTEXTS_FILE).read_text(encoding="utf-8"))
+    devices = plan.shard(shard)
+    return {"host": HOST,
+            "devices": [{"port": d.port, "profile": d.profile,
+                         "file": str(data_dir / f"shard-{shard}" / d.profile /
+                                     f"{contexts[f'{UDP_DOMAIN}.{d.transport_id}']}.snmprec")} for d in devices],
+            "profiles": {name: dataclasses.asdict(creds[name]) for name in sorted({d.profile for d in devices})}}
+
+
 @dataclass
 class SimFleet:
     """Running snmpsim processes for a topology; use as a context manager or call start()/stop()."""
@@ -207,6 +232,7 @@ class SimFleet:
     topology_file: str = "topology"
     startup_timeout_s: float = 120.0
     uniform: bool = False
+    engine: str = "snmpsim"
     plan: FleetPlan = field(init=False)
     children: list[subprocess.Popen[bytes]] = field(default_factory=list, init=False)
 
@@ -229,7 +255,7 @@ class SimFleet:
             raise InputError([Problem("--base-port", None, "", str(self.base_port),
                                       f"UDP port(s) {', '.join(map(str, busy[:5]))} on {HOST} already in use",
                                       "stop what holds them or pick another --base-port")])
-        python = ensure_snmpsim()
+        python = ensure_snmpsim() if self.engine == "snmpsim" else Path(sys.executable)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.data_dir, 0o700)  # v2c communities are file names in here
         self.run_dir.mkdir(mode=0o700, exist_ok=True)
@@ -242,14 +268,18 @@ class SimFleet:
                 args_file = self.run_dir / f"args-{shard}"
                 fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write("\n".join(snmpsim_args(self.plan, shard, self.data_dir, creds)) + "\n")
+                    if self.engine == "fast":
+                        fh.write(json.dumps(fast_spec(self.plan, shard, self.data_dir, creds)))
+                    else:
+                        fh.write("\n".join(snmpsim_args(self.plan, shard, self.data_dir, creds)) + "\n")
                 args_files.append(args_file)
                 log = open(self.log_path(shard), "wb")  # noqa: SIM115 - handed to the child
                 os.chmod(self.log_path(shard), 0o600)
+                argv = ([str(python), "-m", "agents.sim.fastserve", f"--spec={args_file}"] if self.engine == "fast"
+                        else [str(python), str(ENTRY), f"--args-from-file={args_file}",
+                              f"--cache-dir={self.data_dir / f'cache-{shard}'}", "--log-level=error"])
                 self.children.append(subprocess.Popen(
-                    [str(python), str(ENTRY), f"--args-from-file={args_file}",
-                     f"--cache-dir={self.data_dir / f'cache-{shard}'}", "--log-level=error"],
-                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                     env={**env, CONTEXTS_ENV: str(self.data_dir / f"shard-{shard}" / CONTEXTS_FILE)},
                     preexec_fn=die_with_parent))
                 log.close()

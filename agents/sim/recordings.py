@@ -3,6 +3,8 @@
 Everything a poller or auditor reads must agree with the topology: sysName is the device name, ifNumber
 counts its interfaces, LLDP neighbours are exactly its links (remote sysName, port name and description as
 the peer device itself reports them), and traffic counters advance at a rate that fits the link speed.
+A :class:`~agents.sim.wiring.Wiring` other than the declared one (a test recabling the fleet) changes what the
+cables join: LLDP rows and port state follow the cables, port descriptions (ifAlias) stay as configured.
 Values are derived from a hash of the device name, so regenerating gives the same file (snmpsim keeps its
 index as long as the file does not change).
 """
@@ -27,6 +29,7 @@ from agents.sim.snmprec import (
     octets,
     oid,
 )
+from agents.sim.wiring import Wiring
 from yunwang.hardware import ModelProfile, profile_for
 from yunwang.topology import Device, DeviceRole, Topology
 
@@ -58,6 +61,9 @@ class Neighbour:
     device: str
     port: int
     bandwidth_mbps: int
+    lldp: bool = True
+    port_name: str = ""
+    """Set for a device outside the topology (a stranger): the port id it sends."""
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,20 @@ class Interface:
 class FleetView:
     """Per-topology lookups shared by every device's recording (links by port, interface names)."""
 
-    def __init__(self, topology: Topology) -> None:
+    def __init__(self, topology: Topology, wiring: Wiring | None = None) -> None:
         self.topology = topology
-        self.links: dict[tuple[str, int], Neighbour] = {}
+        self.declared: dict[tuple[str, int], Neighbour] = {}
         for link in topology.links:
-            self.links[(link.a.device, link.a.port)] = Neighbour(link.b.device, link.b.port, link.bandwidth_mbps)
-            self.links[(link.b.device, link.b.port)] = Neighbour(link.a.device, link.a.port, link.bandwidth_mbps)
+            self.declared[(link.a.device, link.a.port)] = Neighbour(link.b.device, link.b.port, link.bandwidth_mbps)
+            self.declared[(link.b.device, link.b.port)] = Neighbour(link.a.device, link.a.port, link.bandwidth_mbps)
+        self.links = self.declared
+        if wiring is not None:
+            self.links = {}
+            for cable in wiring.cables:
+                for near, far in ((cable.a, cable.b), (cable.b, cable.a)):
+                    self.links[near] = Neighbour(far[0], far[1], cable.bandwidth_mbps, cable.lldp)
+            for stranger in wiring.strangers:
+                self.links[stranger.at] = Neighbour(stranger.name, 0, 1000, True, stranger.port)
 
     def port_names(self, device: Device, port: int) -> tuple[str, str, int]:
         return profile_for(device).port(port, device.interfaces)
@@ -91,10 +105,15 @@ class FleetView:
         for port in range(1, device.interfaces + 1):
             descr, name, nominal = self.port_names(device, port)
             peer = self.links.get((device.name, port))
+            planned = self.declared.get((device.name, port))
+            alias = ""  # the configured description: the declared peer, wherever the cable really goes
+            if planned is not None:
+                far = self.topology.device_by_name[planned.device]
+                alias = f"to {planned.device} {self.port_names(far, planned.port)[1]}"
             if peer is not None:
-                peer_name = self.port_names(self.topology.device_by_name[peer.device], peer.port)[1]
-                out.append(Interface(port, descr, name, ETHERNET, peer.bandwidth_mbps, True,
-                                     f"to {peer.device} {peer_name}", peer))
+                out.append(Interface(port, descr, name, ETHERNET, peer.bandwidth_mbps, True, alias, peer))
+            elif planned is not None:  # a declared port whose cable was pulled
+                out.append(Interface(port, descr, name, ETHERNET, planned.bandwidth_mbps, False, alias, None))
             else:
                 # unlinked ports: user ports on access switches are mostly up, spare ports elsewhere down
                 busy = 70 if device.role == DeviceRole.ACCESS else 25
@@ -273,19 +292,24 @@ class DeviceRecording:
         topo = self.fleet.topology
         for itf in self.interfaces:
             peer = itf.neighbour
-            if peer is None:
+            if peer is None or not peer.lldp:
                 continue
-            remote = topo.device_by_name[peer.device]
-            descr, remote_name, _ = self.fleet.port_names(remote, peer.port)
+            remote = topo.device_by_name.get(peer.device)
+            if remote is not None:
+                descr, remote_name, _ = self.fleet.port_names(remote, peer.port)
+                sys_descr = profile_for(remote).descr.format(model=remote.model)
+            else:
+                descr = remote_name = peer.port_name
+                sys_descr = "unknown device"
             key = (0, itf.index, 1)  # lldpRemTimeMark.lldpRemLocalPortNum.lldpRemIndex
             out += [
                 Record(_row(LLDP_REM_ENTRY, 4, *key), TAG_INTEGER, "4"),
-                Record(_row(LLDP_REM_ENTRY, 5, *key), TAG_OCTETS_HEX, _mac(remote.name, 0)),
+                Record(_row(LLDP_REM_ENTRY, 5, *key), TAG_OCTETS_HEX, _mac(peer.device, 0)),
                 Record(_row(LLDP_REM_ENTRY, 6, *key), TAG_INTEGER, "5"),
                 octets(_row(LLDP_REM_ENTRY, 7, *key), remote_name),
                 octets(_row(LLDP_REM_ENTRY, 8, *key), descr),
-                octets(_row(LLDP_REM_ENTRY, 9, *key), remote.name),
-                octets(_row(LLDP_REM_ENTRY, 10, *key), profile_for(remote).descr.format(model=remote.model)),
+                octets(_row(LLDP_REM_ENTRY, 9, *key), peer.device),
+                octets(_row(LLDP_REM_ENTRY, 10, *key), sys_descr),
                 Record(_row(LLDP_REM_ENTRY, 11, *key), TAG_OCTETS_HEX, "2800"),
                 Record(_row(LLDP_REM_ENTRY, 12, *key), TAG_OCTETS_HEX, "2800"),
             ]

@@ -36,6 +36,9 @@ def snmp(
     endpoints: Path | None = typer.Option(None, "--endpoints",
                                           help="JSON {device: HOST:PORT} overriding addresses (e.g. `yunwang sim`)."),
     shard: str | None = typer.Option(None, "--shard", help="Poll only shard I of N (0-based), e.g. 0/4."),
+    regions: str | None = typer.Option(None, "--regions",
+                                       help="Poll only the devices of these regions (comma-separated): a "
+                                            "monitoring plane's, whose shards --shard then picks from."),
     interval: str = typer.Option("30s", "--interval", help="Poll interval (e.g. 30s, 1m)."),
     auths: Path | None = typer.Option(None, "--auths", help="snmp_exporter-style auths YAML (secrets stay in it)."),
     modules: list[Path] = typer.Option([], "--modules", help="Extra snmp_exporter snmp.yml module file(s)."),
@@ -47,6 +50,10 @@ def snmp(
     retries: int | None = typer.Option(None, "--retries", help="Retries per request (override)."),
     once: bool = typer.Option(False, "--once", help="Poll every device once, print the metrics and exit "
                                                      "(status 1 if a device failed)."),
+    allow_targets: list[str] = typer.Option([], "--allow-targets",
+                                            help="Exporter mode (/snmp) scrapes only IP addresses in these ranges "
+                                                 "(CIDR; repeat). Default with --stack: the stack's management and "
+                                                 "zone ranges and its devices; otherwise any target."),
 ) -> None:
     """Poll network devices over SNMP (v2c, v3 USM) and serve snmp_exporter-compatible metrics."""
     from agents.snmp.main import run
@@ -62,7 +69,15 @@ def snmp(
         raise InputError([Problem("--interval", None, "", interval, str(exc), "e.g. 30s")]) from None
     if every <= 0:
         raise InputError([Problem("--interval", None, "", interval, "must be positive", "e.g. 30s")])
+    import ipaddress
+
+    for cidr in allow_targets:
+        try:
+            ipaddress.ip_network(cidr, strict=False)
+        except ValueError as exc:
+            raise InputError([Problem("--allow-targets", None, "", cidr, str(exc), "e.g. 10.34.0.0/16")]) from None
     code = run(listen=parse_listen(listen), stack=stack, inventory=inventory, endpoints=endpoints,
                shard=parse_shard(shard), interval=every, auths=auths, module_files=modules, concurrency=concurrency,
-               timeout=timeout, retries=retries, once=once, in_flight=in_flight)
+               timeout=timeout, retries=retries, once=once, in_flight=in_flight, allow_targets=tuple(allow_targets),
+               regions=tuple(r.strip() for r in (regions or "").split(",") if r.strip()))
     raise typer.Exit(code)

@@ -17,6 +17,7 @@ from typing import Any
 from agents.snmp import ber
 from agents.snmp.errors import UnknownModuleError
 from yunwang.errors import InputError, Problem
+from yunwang.lru import LruDict
 
 log = logging.getLogger("yunwang.agent.snmp")
 
@@ -238,8 +239,10 @@ class Plan:
 
 
 # Keyed by id() of the modules dict; the entry holds the dict itself, so that id cannot be reused by another dict
-# while the entry lives (a recycled id would hand out a plan built from other modules).
-_plans: dict[tuple[tuple[str, ...], int], tuple[dict[str, Module], Plan]] = {}
+# while the entry lives (a recycled id would hand out a plan built from other modules). Bounded: `module=` lists
+# come from whoever calls /snmp, and every distinct list (order, repeats) would otherwise stay forever.
+PLAN_CACHE_SIZE = 256
+_plans: LruDict[tuple[tuple[str, ...], int], tuple[dict[str, Module], Plan]] = LruDict(PLAN_CACHE_SIZE)
 
 
 def plan_for(names: tuple[str, ...] | list[str], modules: dict[str, Module]) -> Plan:

@@ -12,17 +12,17 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from agents.snmp.auth import AuthResolver, Credentials, load_auths
-from agents.snmp.collect import DeviceResult, collect_device, render_families
+from agents.snmp.collect import DeviceResult, collect_device
 from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState
 from agents.snmp.errors import ScrapeConfigError
 from agents.snmp.job import ScrapeJob, prepare_job
+from agents.snmp.latest import LatestResults
 from agents.snmp.modules import Module, builtin_modules
-from agents.snmp.scrape_meta import write_scrape_meta
 from agents.snmp.stats import AgentStats
 from yunwang.contracts.exposition import escape_label_value as escape
 from yunwang.inventory import Inventory, InventoryDevice
@@ -135,27 +135,29 @@ def poll_once(inventory: Inventory | list[InventoryDevice], auths: AuthResolver 
     return asyncio.run(apoll_once(inventory, auths, concurrency, modules, timeout, retries, in_flight))
 
 
-def device_meta(results: list[DeviceResult], prefixes: Mapping[str, str]) -> str:
-    """The scrape series of every device's last poll, with all its inventory labels (and the old names)."""
-    return write_scrape_meta(results, prefixes, old_names=True)
-
-
 @dataclass
 class Poller:
-    """Polls devices forever; ``render()`` gives the latest result of every device."""
+    """Polls devices forever; ``chunks()`` streams the latest result of every device, ``summary()`` counts them."""
 
     jobs: list[DeviceJob]
     interval: float
     stats: AgentStats
     concurrency: int = DEFAULT_CONCURRENCY
-    results: dict[str, DeviceResult] = field(default_factory=dict)
+    latest: LatestResults = field(init=False)
+    _prefixes: dict[str, str] = field(init=False)
     _uptimes: dict[str, int] = field(default_factory=dict)
     _cache: dict[tuple[str, int, bytes], EngineState] = field(default_factory=dict)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _logged: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.latest = LatestResults([j.device.name for j in self.jobs],
+                                    {j.device.name: (j.device.labels or {}).get("region", "") for j in self.jobs})
+        self._prefixes = {j.device.name: j.meta_prefix or j.prefix for j in self.jobs}
+
     def start(self) -> None:
         gate = asyncio.Semaphore(self.concurrency)
+        self.latest.started = time.time()
         self.stats.set("yunwang_snmp_devices", "", len(self.jobs))
         self.stats.set("yunwang_snmp_poll_interval_seconds", "", self.interval)
         for job in self.jobs:
@@ -188,9 +190,6 @@ class Poller:
 
     def record(self, result: DeviceResult) -> None:
         name = result.name
-        # Kept until the next poll: one string per family instead of thousands of line objects.
-        result.families = {k: ["\n".join(v)] for k, v in result.families.items() if v}
-        self.results[name] = result
         self.stats.count_poll(name, result.ok, result.reason, result.pdus_sent, result.retransmits, result.varbinds)
         if not result.ok:
             if self._logged.get(name) != result.reason and result.reason != "config":  # config: said at start
@@ -204,8 +203,15 @@ class Poller:
             if before is not None and result.sys_uptime < before:
                 self.stats.inc("yunwang_snmp_device_restarts_total", f'device="{escape(name)}"')
             self._uptimes[name] = result.sys_uptime
+        self.latest.put(result)  # kept until the next poll, as the bytes it is served as
+
+    def chunks(self) -> Iterator[bytes | memoryview]:
+        """The devices' part of /metrics, a family at a time (see agents/snmp/latest.py)."""
+        return self.latest.chunks(self._prefixes)
 
     def render(self) -> str:
-        results = [self.results[j.device.name] for j in self.jobs if j.device.name in self.results]
-        prefixes = {j.device.name: j.meta_prefix or j.prefix for j in self.jobs}
-        return "".join(render_families(results)) + device_meta(results, prefixes)
+        return b"".join(self.chunks()).decode()
+
+    def summary(self) -> dict[str, object]:
+        """What /status answers: devices polled, up and failed per region, and how current the results are."""
+        return self.latest.summary(self.interval)

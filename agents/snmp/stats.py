@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 from yunwang.contracts.exposition import escape_label_value as escape
+
+MAX_TARGET_SERIES = 512
+"""Exporter-mode targets (named by whoever calls /snmp) whose error series are kept; the least recently failed
+beyond this many are dropped, so bogus targets cannot grow /metrics without bound."""
 
 HELP: dict[str, tuple[str, str]] = {
     "yunwang_snmp_polls_total": ("counter", "Device polls (poller) or /snmp scrapes (exporter) by result."),
@@ -36,9 +40,11 @@ def _rss_bytes() -> int:
 class AgentStats:
     """Counters keyed by (metric name, pre-rendered label text)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_target_series: int = MAX_TARGET_SERIES) -> None:
         self.values: dict[str, dict[str, float]] = defaultdict(dict)
         self.set("yunwang_snmp_start_time_seconds", "", round(time.time(), 3))
+        self.max_target_series = max_target_series
+        self._targets: OrderedDict[str, set[str]] = OrderedDict()  # target → its error label sets, least recent first
 
     def inc(self, name: str, labels: str = "", by: float = 1) -> None:
         series = self.values[name]
@@ -48,14 +54,28 @@ class AgentStats:
         self.values[name][labels] = value
 
     def count_poll(self, device: str, ok: bool, reason: str | None, pdus: int, retransmits: int,
-                   varbinds: int) -> None:
-        """Account one device poll (poller) or /snmp scrape (exporter): the same counters for both modes."""
+                   varbinds: int, target: bool = False) -> None:
+        """Account one device poll (poller) or /snmp scrape (exporter, ``target``: the caller named the device, so
+        its error series are bounded): the same counters for both modes."""
         self.inc("yunwang_snmp_polls_total", f'result="{"ok" if ok else "failed"}"')
         self.inc("yunwang_snmp_pdus_sent_total", "", pdus)
         self.inc("yunwang_snmp_retransmits_total", "", retransmits)
         self.inc("yunwang_snmp_varbinds_total", "", varbinds)
-        if not ok:
-            self.inc("yunwang_snmp_poll_errors_total", f'device="{escape(device)}",reason="{reason}"')
+        if ok:
+            return
+        labels = f'device="{escape(device)}",reason="{reason}"'
+        self.inc("yunwang_snmp_poll_errors_total", labels)
+        if target:
+            self._track_target(device, labels)
+
+    def _track_target(self, device: str, labels: str) -> None:
+        """Remember ``device``'s error series as the most recent; drop the series of the least recent beyond the cap."""
+        known = self._targets.pop(device, None)
+        self._targets[device] = (known or set()) | {labels}
+        while len(self._targets) > self.max_target_series:
+            _, dropped = self._targets.popitem(last=False)
+            for old in dropped:
+                self.values["yunwang_snmp_poll_errors_total"].pop(old, None)
 
     def render(self) -> str:
         times = os.times()

@@ -1,7 +1,7 @@
 """MonitoringPlane: Prometheus, Grafana, the yunwang monitor, host agents and sharded SNMP pollers.
 
 One plane runs in the security-management zone (安全管理区) of every region that has that zone; devices of a
-region without one are polled by the city region's plane (see program.monitoring_planes). Everything runs as
+region without one are polled by the city region's plane (see yunwang.planes.monitoring_planes). Everything runs as
 non-root with a read-only root filesystem and bounded resources, under Pod Security ``restricted``. Nothing
 of it is a single point of failure (GB/T 22239 8.1.4.9-c, hot redundancy):
 
@@ -18,8 +18,8 @@ of it is a single point of failure (GB/T 22239 8.1.4.9-c, hot redundancy):
   installed on the hosts themselves (``hosts`` in the topology).
 
 The monitor's four tokens are separate Secrets, each mounted only where it is used: the viewer token
-(Prometheus' service discovery), the agent bootstrap token (host agents' pushes), the admin token and the
-alertmanager token (the plane's Alertmanager posting to the alert webhook).
+(Prometheus' service discovery), the agent bootstrap token (host agents enrol with it, then write with their own
+token), the admin token and the alertmanager token (the plane's Alertmanager posting to the alert webhook).
 
 In the hierarchy (docs/scaling.md) each Prometheus replica reads its own configuration (``prometheus-<i>.yml``:
 replica i remote-writes to city-view replica i, over the extranet with the plane's client certificate unless the
@@ -75,6 +75,8 @@ PROMETHEUS_RULES_DIR = "/etc/prometheus/rules"
 GRAFANA_DASHBOARDS_DIR = "/var/lib/grafana/dashboards"
 POLLER_RESOURCES: Resources = {"cpu": "250m", "memory": "256Mi", "cpu_limit": "1"}
 """One SNMP poller shard (the zone quota grows by this much a shard)."""
+MONITOR_RESOURCES: Resources = {"cpu": "200m", "memory": "512Mi", "cpu_limit": "1"}
+"""One monitor replica (memory is its limit too: tests/security keeps a flood of large bodies under it)."""
 HOST_AGENT_RESOURCES: Resources = {"cpu": "50m", "memory": "64Mi", "cpu_limit": "200m"}
 """One host agent (the zone quota leaves room for one a node)."""
 
@@ -169,6 +171,10 @@ class MonitoringPlaneArgs:
     device_networks: tuple[str, ...]
     """Management ranges of the devices this plane polls (the pollers' only egress outside the cluster)."""
     alerting: PlaneAlerting = PlaneAlerting()
+    enrolment: bool = True
+    """Whether the monitor lets the agent bootstrap token enrol agent ids that have no token yet."""
+    sd_allow: tuple[str, ...] = ()
+    """Ranges beyond the topology's where the monitor's service discovery may list agents (e.g. the pod range)."""
 
 
 def grafana_provisioning(ns: str, city_view_url: str | None = None) -> dict[str, str]:
@@ -306,10 +312,11 @@ def _monitor(args: MonitoringPlaneArgs) -> list[Manifest]:
     proxy = [{"name": name, "value": alerting.https_proxy} for name in ("HTTPS_PROXY", "https_proxy")
              ] if alerting.https_proxy else []
     main = container(
-        MONITOR, args.images.yunwang, cpu="200m", memory="512Mi", cpu_limit="1", ports=[("http", MONITOR_PORT)],
+        MONITOR, args.images.yunwang, **MONITOR_RESOURCES, ports=[("http", MONITOR_PORT)],
         command=["yunwang", "monitor", "--listen", f"0.0.0.0:{MONITOR_PORT}", "--stack", args.stack,
                  "--prometheus", f"http://{PROMETHEUS}:{PROMETHEUS_PORT}", *pollers, *silences,
-                 "--state-dir", "/tmp/yunwang"],
+                 "--state-dir", "/tmp/yunwang", *([] if args.enrolment else ["--no-enrolment"]),
+                 *(arg for cidr in args.sd_allow for arg in ("--sd-allow", cidr))],
         env=[{"name": "YUNWANG_MONITOR_DB",
               "valueFrom": {"secretKeyRef": {"name": DATABASES_SECRET, "key": "monitor"}}},
              *({"name": f"YUNWANG_{role.upper()}_TOKEN_FILE", "value": f"{token_dir(role)}/token"}
@@ -349,11 +356,13 @@ def _robot_egress(args: MonitoringPlaneArgs) -> list[Manifest]:
 
 
 def _host_agents(args: MonitoringPlaneArgs) -> list[Manifest]:
-    """One host agent a node (DaemonSet), pushing to the monitor with the agent bootstrap token."""
+    """One host agent a node (DaemonSet). It enrols with the agent bootstrap token and keeps the token it receives
+    in the pod's /tmp volume, which outlives a container restart; a new pod is a new agent id (its name)."""
     main = container(
         HOST_AGENT, args.images.yunwang, **HOST_AGENT_RESOURCES, ports=[("http", HOST_AGENT_PORT)],
         command=["yunwang", "agent", "host", "--listen", f"0.0.0.0:{HOST_AGENT_PORT}",
-                 "--monitor", monitor_endpoint(args.zone.name), "--token-file", f"{token_dir('agent')}/token"],
+                 "--monitor", monitor_endpoint(args.zone.name), "--token-file", f"{token_dir('agent')}/token",
+                 "--state-dir", "/tmp/yunwang-agent"],
         volumeMounts=[_token_mount("agent"), tmp_mount()])
     pod = pod_spec([main], volumes=[_token_volume("agent"), tmp_volume()])
     return [workload(args, "DaemonSet", HOST_AGENT, pod,
@@ -366,7 +375,9 @@ def _snmp_pollers(args: MonitoringPlaneArgs) -> list[Manifest]:
     main = container(
         POLLER, args.images.yunwang, **POLLER_RESOURCES, ports=[("http", SNMP_AGENT_PORT)],
         command=["yunwang", "agent", "snmp", "--listen", f"0.0.0.0:{SNMP_AGENT_PORT}",
-                 "--inventory", "/etc/yunwang/inventory.json", "--shard", f"$(ORDINAL)/{args.shards}"],
+                 "--inventory", "/etc/yunwang/inventory.json", "--shard", f"$(ORDINAL)/{args.shards}",
+                 # exporter-mode /snmp walks nothing outside the devices' ranges (its egress policy's ranges)
+                 *(arg for cidr in args.device_networks for arg in ("--allow-targets", cidr))],
         env=[{"name": "ORDINAL", "valueFrom": {"fieldRef": {
                  "fieldPath": "metadata.labels['apps.kubernetes.io/pod-index']"}}},
              *({"name": f"{e}_FILE", "value": f"{CREDENTIALS_DIR}/{e}"} for e in args.secret_env)],

@@ -46,11 +46,12 @@ def quota_manifest(namespace: str, region: str, zone: Zone, hard: dict[str, str]
 
 
 def limit_range_manifest(namespace: str, region: str, zone: Zone) -> Manifest:
-    """Defaults for containers that state no resources, so none runs unbounded."""
+    """Defaults for containers that state no resources, so none runs unbounded (scratch files and logs included:
+    ephemeral-storage)."""
     return {"apiVersion": "v1", "kind": "LimitRange", "metadata": meta("limits", namespace, region, zone.name),
             "spec": {"limits": [{"type": "Container",
-                                 "default": {"cpu": "500m", "memory": "512Mi"},
-                                 "defaultRequest": {"cpu": "100m", "memory": "128Mi"}}]}}
+                                 "default": {"cpu": "500m", "memory": "512Mi", "ephemeral-storage": "2Gi"},
+                                 "defaultRequest": {"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "100Mi"}}]}}
 
 
 def no_external_services(zone: Zone) -> dict[str, str]:

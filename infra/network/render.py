@@ -132,6 +132,17 @@ def iter_rendered(topo: Topology, topology_file: str | Path = "topology", *, dev
         yield rendered
 
 
+def select_devices(topo: Topology, topology_file: str | Path, names: list[str] | None = None) -> list[Device]:
+    """The named devices (all when none are named), each one a family can speak to; else a located InputError."""
+    chosen = _chosen(topo, names, topology_file)
+    index = {d.name: i for i, d in enumerate(topo.devices)}
+    wanted = {index[d.name] for d in chosen}
+    problems = [p for p in check_supported(topo) if p[0][1] in wanted]
+    if problems:
+        raise located(topology_file, problems)
+    return chosen
+
+
 def _chosen(topo: Topology, names: list[str] | None, topology_file: str | Path) -> list[Device]:
     if not names:
         return list(topo.devices)

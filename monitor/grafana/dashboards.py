@@ -31,6 +31,9 @@ UTILISATION_STEPS: list[tuple[float | None, str]] = [(None, GREEN), (0.6, ORANGE
 OPER_STATUS = value_map({"1": ("up 运行", GREEN), "2": ("down 中断", RED), "3": ("testing 测试", "blue"),
                          "5": ("dormant 休眠", "gray"), "7": ("lowerLayerDown 下层中断", ORANGE)})
 DEVICE_STATUS = value_map({"1": ("up 在线", GREEN), "0": ("down 离线", RED)})
+LINK_STATES = value_map({"ok": ("ok 正常", GREEN), "miswired": ("miswired 接错", RED), "down": ("down 中断", ORANGE),
+                         "missing": ("missing 未见邻居", "yellow"), "unknown": ("unknown 未知", "gray")})
+NOT_OK_LINKS = 'yunwang_link_status{state!="ok"%s} == 1'
 CONTROL_STATUS = value_map({"1": ("compliant 符合", GREEN), "0.5": ("partial 部分符合", ORANGE),
                             "0": ("non-compliant 不符合", RED)})
 
@@ -68,6 +71,13 @@ def city_overview() -> Json:
                    unit="percentunit", minimum=0, maximum=1, width=12),
         table("Agents not heard from · 代理最近心跳", Query("time() - yunwang_agent_last_seen_timestamp_seconds"),
               unit="s", thresholds=[(None, GREEN), (300, RED)], width=12),
+        bargauge("Links not as declared by region · 各区县与规划不符的链路",
+                 Query('sum by (region) (yunwang:links:count{state!="ok"})', "{{region}}"),
+                 thresholds=[(None, GREEN), (1, RED)], width=8, height=9,
+                 description="Declared links whose state is down, missing, miswired or unknown (LLDP and "
+                             "interface state against the topology)."),
+        table("Links not as declared · 与规划不符的链路", Query(NOT_OK_LINKS % ""), mappings=LINK_STATES, width=16,
+              height=9, description="Each declared link that is not ok; `yunwang net links` explains why."),
     ]
     return dashboard("yunwang-city", "Lu'an city overview · 六安市总览", panels, [],
                      "Devices, hosts, busiest links and MLPS compliance across the city and its counties.")
@@ -99,6 +109,11 @@ def region() -> Json:
         timeseries("SNMP poll time · SNMP 采集耗时",
                    Query(f"snmp_scrape_duration_seconds{{{selector}}}", "{{device}}"),
                    Query(f"scrape_duration_seconds{{job=\"snmp\",{selector}}}", "{{device}}"), unit="s", width=24),
+        timeseries("Link states · 链路状态", Query(f"sum by (state) (yunwang:links:count{{{selector}}})", "{{state}}"),
+                   width=8, height=9, description="How many of the region's declared links are in each state."),
+        table("Links not as declared · 与规划不符的链路", Query(NOT_OK_LINKS % f",{selector}"),
+              Query(f'yunwang_link_miswired_info{{{selector}}}'), mappings=LINK_STATES, width=16, height=9,
+              description="Links of the region that are not ok, and for a miswired one which port sees what."),
     ]
     return dashboard("yunwang-region", "Region (county) · 区县", panels, [REGION_VARIABLE],
                      "One county or district: its devices, their state and their busiest interfaces.")

@@ -1,7 +1,8 @@
 """The Kubernetes rules as CrossGuard policies: same checks at `pulumi preview/up` time as in `yunwang audit`.
 
 Rules that look at one object run per resource (ResourceValidationPolicy); rules that need the whole object set
-(default-deny per namespace, zone of a namespace, RBAC role separation, audit policy, quotas) run once over the
+(default-deny per namespace, zone of a namespace, RBAC role separation, audit policy, quotas, disruption budgets and
+autoscalers of a workload, Services and the pods they select, etcd's CA against the API server's) run once over the
 stack's Kubernetes resources (StackValidationPolicy). High-severity rules are mandatory (they block an update);
 medium and low are advisory. Building a ``PolicyPack`` starts the policy server, so only ``__main__`` does it.
 """
@@ -27,7 +28,8 @@ from policies.k8s import K8sFacts, K8sObject
 PACK_NAME = "yunwang-mlps"
 # Rules whose verdict depends on other objects (namespaces, policies, roles) than the one being checked.
 SET_RULES = frozenset({"YW-K8S-009", "YW-K8S-010", "YW-K8S-011", "YW-K8S-012", "YW-K8S-014", "YW-K8S-015",
-                       "YW-K8S-016", "YW-K8S-023", "YW-K8S-024", "YW-K8S-050"})
+                       "YW-K8S-016", "YW-K8S-023", "YW-K8S-024", "YW-K8S-050", "YW-K8S-073", "YW-K8S-074",
+                       "YW-K8S-075", "YW-K8S-083", "YW-K8S-085", "YW-K8S-086", "YW-K8S-128"})
 
 
 def enforcement(rule: Rule) -> EnforcementLevel:
@@ -40,7 +42,7 @@ def _facts(items: list[tuple[Mapping[str, Any], str]]) -> K8sFacts:
 
 
 def _message(rule: Rule, target_id: str, message: str) -> str:
-    return f"{rule.id} [{', '.join(rule.clauses)}] {rule.title} / {rule.title_zh}: {target_id}: {message}. " \
+    return f"{rule.id} [{'; '.join(rule.citations)}] {rule.title} / {rule.title_zh}: {target_id}: {message}. " \
            f"{rule.remediation}"
 
 
@@ -66,7 +68,7 @@ def build_policies() -> list[Policy]:
     load_rules(["k8s"])
     out: list[Policy] = []
     for rule in rules_for("k8s"):
-        description = f"{rule.title} / {rule.title_zh} (GB/T 22239-2019 {', '.join(rule.clauses)})"
+        description = f"{rule.title} / {rule.title_zh} (GB/T 22239-2019 {'; '.join(rule.citations)})"
         if rule.id in SET_RULES:
             out.append(StackValidationPolicy(name=rule.id.lower(), description=description,
                                              validate=stack_validator(rule), enforcement_level=enforcement(rule),

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from policies.engine import Violation, rule
-from policies.k8s import K8sFacts, K8sObject
+from policies.k8s import K8sFacts, K8sObject, as_dict, pod_labels, selects
 
 INTERNET_ZONE = "internet-access"
 MUTUAL_TLS_ZONES = ("security-management", "iot-sensing")
@@ -47,7 +47,9 @@ def default_deny_types(facts: K8sFacts, namespace: str) -> set[str]:
       title="Namespace without default-deny NetworkPolicy", title_zh="命名空间缺少默认拒绝的网络策略",
       remediation="Add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress], then allow flows "
                   "explicitly.",
-      remediation_zh="添加 podSelector: {}、policyTypes 含 Ingress 与 Egress 的 NetworkPolicy，再逐条放行。")
+      remediation_zh="添加 podSelector: {}、policyTypes 含 Ingress 与 Egress 的 NetworkPolicy，再逐条放行。",
+      peers=("CKV2_K8S_6", "C-0030", "C-0054", "polaris:missingNetworkPolicy", "kube-score:pod-networkpolicy",
+             "cis-k8s:5.3.2"))
 def default_deny(facts: K8sFacts) -> Iterator[Violation]:
     for ns in facts.used_namespaces():
         missing = {"Ingress", "Egress"} - default_deny_types(facts, ns)
@@ -61,7 +63,8 @@ def default_deny(facts: K8sFacts) -> Iterator[Violation]:
       remediation="Use ClusterIP and publish through the internet-access zone's Ingress, or move the Service to a "
                   "namespace labelled yunwang.io/zone: internet-access.",
       remediation_zh="改用 ClusterIP，经互联网接入区的 Ingress 发布；"
-                     "或将服务移到 yunwang.io/zone: internet-access 的命名空间。")
+                     "或将服务移到 yunwang.io/zone: internet-access 的命名空间。",
+      peers=("kube-score:service-type",))
 def exposed_service(facts: K8sFacts) -> Iterator[Violation]:
     for svc in facts.of_kind("Service"):
         kind = _spec(svc).get("type", "ClusterIP")
@@ -77,7 +80,8 @@ def exposed_service(facts: K8sFacts) -> Iterator[Violation]:
 @rule(id="YW-K8S-013", clauses=("8.1.4.7-a", "8.1.4.8-a", "8.1.2.2-b"), severity="high", source="k8s",
       title="Ingress without TLS", title_zh="Ingress 未启用 TLS",
       remediation="Add spec.tls with a certificate Secret covering every host of the Ingress.",
-      remediation_zh="在 spec.tls 中为 Ingress 的每个主机名配置证书 Secret。")
+      remediation_zh="在 spec.tls 中为 Ingress 的每个主机名配置证书 Secret。",
+      peers=("polaris:tlsSettingsMissing",))
 def ingress_tls(facts: K8sFacts) -> Iterator[Violation]:
     for ing in facts.of_kind("Ingress"):
         spec = _spec(ing)
@@ -146,7 +150,8 @@ def quota(facts: K8sFacts) -> Iterator[Violation]:
 @rule(id="YW-K8S-017", clauses=("8.2.4.4-a", "8.1.4.2-e"), severity="medium", source="k8s",
       title="Namespace without Pod Security enforcement", title_zh="命名空间未强制 Pod 安全标准",
       remediation="Label the namespace pod-security.kubernetes.io/enforce: restricted (or baseline).",
-      remediation_zh="为命名空间加标签 pod-security.kubernetes.io/enforce: restricted（或 baseline）。")
+      remediation_zh="为命名空间加标签 pod-security.kubernetes.io/enforce: restricted（或 baseline）。",
+      peers=("cis-k8s:5.2.1",))
 def pod_security_labels(facts: K8sFacts) -> Iterator[Violation]:
     for name, ns in facts.namespaces.items():
         if name.startswith("kube-"):
@@ -155,3 +160,49 @@ def pod_security_labels(facts: K8sFacts) -> Iterator[Violation]:
         if level not in ("restricted", "baseline"):
             yield Violation(ns.target(), f"namespace '{name}' enforces Pod Security level "
                                          f"{level!r}" if level else f"namespace '{name}' has no {PSA_ENFORCE} label")
+
+
+@rule(id="YW-K8S-085", clauses=("8.2.4.2-b", "8.1.3.2-b"), severity="low", source="k8s",
+      title="NetworkPolicy selects no pod", title_zh="网络策略未选中任何 Pod",
+      remediation="Fix the podSelector to the labels of the pods it is meant for, or delete the policy: a policy that "
+                  "selects nothing protects nothing and hides that fact.",
+      remediation_zh="将 podSelector 改为目标 Pod 的标签，或删除该策略："
+                     "不选中任何 Pod 的策略不起保护作用，还掩盖了这一点。",
+      peers=("kube-score:networkpolicy-targets-pod",))
+def policy_selects_nothing(facts: K8sFacts) -> Iterator[Violation]:
+    """Judged only where the namespace's workloads are in the set (a chart's policy may target pods of another)."""
+    labels_by_ns: dict[str, list[dict[str, Any]]] = {}
+    for o, _ in facts.workloads:
+        labels_by_ns.setdefault(o.namespace or "", []).append(pod_labels(o))
+    for pol in facts.of_kind("NetworkPolicy"):
+        pods = labels_by_ns.get(pol.namespace or "")
+        selector = _spec(pol).get("podSelector")
+        if pods and not _selects_all(selector) and not any(selects(selector, labels) for labels in pods):
+            yield Violation(pol.target(), f"podSelector {selector} matches none of the {len(pods)} workload(s) of "
+                                          f"namespace '{pol.namespace}'")
+
+
+def _open_ingress(rule_: dict[str, Any]) -> str | None:
+    sources = rule_.get("from")
+    if not sources:
+        return "any source"
+    for peer in sources:
+        block = as_dict(as_dict(peer).get("ipBlock"))
+        if str(block.get("cidr")) in ("0.0.0.0/0", "::/0") and not block.get("except"):
+            return f"ipBlock {block.get('cidr')}"
+    return None
+
+
+@rule(id="YW-K8S-086", clauses=("8.2.3.1-a", "8.1.3.2-a"), severity="medium", source="k8s",
+      title="NetworkPolicy allows ingress from any address", title_zh="网络策略允许任意来源入站",
+      remediation="Name the allowed sources (namespaceSelector, podSelector, or the ipBlock of the zone they come "
+                  "from); only the internet-access zone takes traffic from anywhere, through its ingress.",
+      remediation_zh="写明允许的来源（namespaceSelector、podSelector 或来源安全区的 ipBlock）；"
+                     "只有互联网接入区经其入口接收任意来源的流量。")
+def open_ingress(facts: K8sFacts) -> Iterator[Violation]:
+    for pol in facts.of_kind("NetworkPolicy"):
+        if facts.zone_of(pol.namespace) == INTERNET_ZONE or "Ingress" not in policy_types(_spec(pol)):
+            continue
+        opened = sorted({w for r in _spec(pol).get("ingress") or [] if (w := _open_ingress(as_dict(r)))})
+        if opened:
+            yield Violation(pol.target(), f"ingress allowed from {', '.join(opened)}")

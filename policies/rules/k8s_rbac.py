@@ -3,43 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from policies.engine import Target, Violation, rule
 from policies.k8s import K8sFacts, K8sObject
+from policies.rbac import platform_role, role_ref, role_rules, strs, subjects
 
 READ_VERBS = frozenset({"get", "list", "watch"})
 PUBLIC_GROUPS = frozenset({"system:anonymous", "system:unauthenticated", "system:authenticated"})
 SECURITY_RESOURCES = frozenset({"networkpolicies", "roles", "rolebindings", "clusterroles", "clusterrolebindings"})
 
 
-def _rules(role: K8sObject) -> list[dict[str, Any]]:
-    return [r for r in role.obj.get("rules") or [] if isinstance(r, dict)]
-
-
-def _strs(value: Any) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _role_ref(binding: K8sObject) -> str:
-    ref = binding.obj.get("roleRef")
-    return str(ref.get("name", "")) if isinstance(ref, dict) else ""
-
-
-def _subjects(binding: K8sObject) -> list[dict[str, Any]]:
-    return [s for s in binding.obj.get("subjects") or [] if isinstance(s, dict)]
-
-
 @rule(id="YW-K8S-020", clauses=("8.1.4.2-d", "8.1.4.2-e"), severity="medium", source="k8s",
       title="Wildcard RBAC verbs or resources", title_zh="RBAC 使用通配符权限",
       remediation="List the exact verbs, resources and API groups the role needs instead of '*'.",
-      remediation_zh="列出角色确需的动词、资源与 API 组，不用 '*'。")
+      remediation_zh="列出角色确需的动词、资源与 API 组，不用 '*'。",
+      peers=("CKV_K8S_49", "polaris:rolebindingClusterAdminRole", "cis-k8s:5.1.3"))
 def wildcard_rbac(facts: K8sFacts) -> Iterator[Violation]:
     for role in facts.of_kind("Role", "ClusterRole"):
-        if role.name.startswith("system:") or role.name in ("cluster-admin", "admin", "edit", "view"):
+        if platform_role(role):
             continue
-        for r in _rules(role):
-            fields = [k for k in ("verbs", "resources", "apiGroups") if "*" in _strs(r.get(k))]
+        for r in role_rules(role):
+            fields = [k for k in ("verbs", "resources", "apiGroups") if "*" in strs(r.get(k))]
             if "verbs" in fields or "resources" in fields:
                 yield Violation(role.target(), f"rule grants '*' in {', '.join(fields)}")
                 break
@@ -48,11 +32,13 @@ def wildcard_rbac(facts: K8sFacts) -> Iterator[Violation]:
 @rule(id="YW-K8S-021", clauses=("8.1.4.2-d", "8.2.4.5-b"), severity="high", source="k8s",
       title="cluster-admin binding", title_zh="绑定 cluster-admin",
       remediation="Bind a narrowly scoped Role in the tenant's namespace instead of cluster-admin.",
-      remediation_zh="改为在租户命名空间内绑定最小权限的 Role，不绑定 cluster-admin。")
+      remediation_zh="改为在租户命名空间内绑定最小权限的 Role，不绑定 cluster-admin。",
+      peers=("C-0035", "polaris:clusterrolebindingClusterAdmin", "polaris:rolebindingClusterAdminClusterRole",
+             "cis-k8s:5.1.1"))
 def cluster_admin(facts: K8sFacts) -> Iterator[Violation]:
     for b in facts.of_kind("RoleBinding", "ClusterRoleBinding"):
-        if _role_ref(b) == "cluster-admin" and not b.name.startswith("system:"):
-            who = ", ".join(f"{s.get('kind')}/{s.get('name')}" for s in _subjects(b)) or "nobody"
+        if role_ref(b) == "cluster-admin" and not b.name.startswith("system:"):
+            who = ", ".join(f"{s.get('kind')}/{s.get('name')}" for s in subjects(b)) or "nobody"
             yield Violation(b.target(), f"grants cluster-admin to {who}")
 
 
@@ -65,16 +51,16 @@ def public_binding(facts: K8sFacts) -> Iterator[Violation]:
     for b in facts.of_kind("RoleBinding", "ClusterRoleBinding"):
         if b.name.startswith("system:"):
             continue
-        public = sorted({str(s.get("name")) for s in _subjects(b)} & PUBLIC_GROUPS)
+        public = sorted({str(s.get("name")) for s in subjects(b)} & PUBLIC_GROUPS)
         if public:
-            yield Violation(b.target(), f"grants role '{_role_ref(b)}' to {', '.join(public)}")
+            yield Violation(b.target(), f"grants role '{role_ref(b)}' to {', '.join(public)}")
 
 
 def _bound_roles(facts: K8sFacts) -> dict[str, list[K8sObject]]:
     roles: dict[str, list[K8sObject]] = {}
     for b in facts.of_kind("RoleBinding", "ClusterRoleBinding"):
-        if _subjects(b):
-            roles.setdefault(_role_ref(b), []).append(b)
+        if subjects(b):
+            roles.setdefault(role_ref(b), []).append(b)
     return roles
 
 
@@ -97,8 +83,8 @@ def auditor_role(facts: K8sFacts) -> Iterator[Violation]:
     roles = _role_objects(facts)
     for name in _bound_roles(facts):
         role = roles.get(name)
-        if name == "view" or (role is not None and _rules(role) and all(
-                set(_strs(r.get("verbs"))) <= READ_VERBS for r in _rules(role))):
+        if name == "view" or (role is not None and role_rules(role) and all(
+                set(strs(r.get("verbs"))) <= READ_VERBS for r in role_rules(role))):
             return
     yield Violation(_cluster_target(facts), "no read-only role is bound to anyone (audit administrators)")
 
@@ -114,10 +100,30 @@ def security_admin_role(facts: K8sFacts) -> Iterator[Violation]:
     roles = _role_objects(facts)
     for name in _bound_roles(facts):
         role = roles.get(name)
-        if role is None or not _rules(role):
+        if role is None or not role_rules(role):
             continue
-        resources = {res for r in _rules(role) for res in _strs(r.get("resources"))}
+        resources = {res for r in role_rules(role) for res in strs(r.get("resources"))}
         if resources and "*" not in resources and resources <= SECURITY_RESOURCES:
             return
     yield Violation(_cluster_target(facts), "no role limited to NetworkPolicy/RBAC management is bound "
                                             "(security administrators)")
+
+
+@rule(id="YW-K8S-099", clauses=("8.1.4.2-b", "8.1.4.2-d"), severity="medium", source="k8s",
+      title="Default service account used", title_zh="使用默认服务账号",
+      remediation="Set automountServiceAccountToken: false on every namespace's default ServiceAccount, bind roles "
+                  "only to dedicated service accounts, and give each workload its own.",
+      remediation_zh="为各命名空间的 default ServiceAccount 设置 automountServiceAccountToken: false，只向专用服务账号"
+                     "绑定角色，每个工作负载使用自己的服务账号。",
+      peers=("CKV_K8S_41", "CKV_K8S_42", "cis-k8s:5.1.5"))
+def default_service_account(facts: K8sFacts) -> Iterator[Violation]:
+    for sa in facts.of_kind("ServiceAccount"):
+        if sa.name == "default" and sa.obj.get("automountServiceAccountToken") is not False:
+            yield Violation(sa.target(), f"default ServiceAccount of '{sa.namespace}' does not set "
+                                         "automountServiceAccountToken: false")
+    for b in facts.of_kind("RoleBinding", "ClusterRoleBinding"):
+        bound = sorted(f"{s.get('namespace') or b.namespace or '?'}/default" for s in subjects(b)
+                       if s.get("kind") == "ServiceAccount" and s.get("name") == "default")
+        if bound and not b.name.startswith("system:"):
+            yield Violation(b.target(), f"grants role '{role_ref(b)}' to the default service account "
+                                        f"{', '.join(bound)}")

@@ -1,13 +1,15 @@
 """`yunwang audit k8s` against its floor (PyYAML C loader parsing the same files) and Checkov, same run.
 
     .venv/bin/python scripts/bench/audit_vs_checkov.py [--sizes 2000,10000] [--repeat 3] [--checkov-repeat 1]
-                                                         [--no-checkov]
+                                                         [--no-checkov] [--baseline DIR]
 
 Generates the synthetic city corpus (policies.synthetic) for each size, then runs, alternating, for each
 repeat: the floor, `yunwang audit k8s DIR --format json`, and `checkov --framework kubernetes --quiet -d DIR`
 (installed on first use into /tmp/checkov-venv). Prints medians of wall time and peak RSS, the ratios, and what
 each tool found of the corpus's known flaws (literal passwords in env values, namespaces without a NetworkPolicy).
 "library" is the same audit called from Python without the command line, to separate the CLI's start-up.
+"baseline" (with --baseline DIR) is the command of an earlier version's source tree (`git archive REV | tar -x -C
+DIR`) run with this venv, alternating with the others: before/after figures from one run.
 Children run with bytecode caching on (PYTHONDONTWRITEBYTECODE unset) after one unmeasured warm-up run, as an
 installed tool would.
 """
@@ -56,7 +58,7 @@ Path(sys.argv[2]).write_text(render_json(report), encoding="utf-8")
 how much of the command's time is the CLI framework's start-up."""
 
 
-def run_measured(cmd: list[str]) -> tuple[tuple[float, float, float], str]:
+def run_measured(cmd: list[str], pythonpath: str | None = None) -> tuple[tuple[float, float, float], str]:
     """Run ``cmd`` in a fresh wrapper process; returns the child's own (wall s, CPU s, peak RSS MB) and stdout.
 
     CPU (user + system) is the figure to compare on a shared machine: wall time there mostly measures the
@@ -74,8 +76,10 @@ def run_measured(cmd: list[str]) -> tuple[tuple[float, float, float], str]:
         "sys.stdout.buffer.write(out)\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, check=False,
-                          env=env)
+                          env=env, cwd="/" if pythonpath else None)
     info = json.loads(proc.stderr.strip().splitlines()[-1])
     return (float(info["wall"]), float(info["cpu"]), float(info["rss"])), proc.stdout
 
@@ -139,6 +143,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--checkov-repeat", type=int, default=1, help="Checkov runs per size (it is slow)")
     parser.add_argument("--no-checkov", action="store_true")
+    parser.add_argument("--baseline", type=Path, help="source tree of an earlier version to compare with")
     args = parser.parse_args()
     checkov = None if args.no_checkov else ensure_checkov()
     yunwang = str(ROOT / ".venv" / "bin" / "yunwang")
@@ -149,7 +154,11 @@ def main() -> None:
             write_corpus(corpus, size)
             out = Path(tmp) / f"report-{size}.json"
             times: dict[str, list[tuple[float, float, float]]] = {"floor": [], "yunwang": [], "library": [],
-                                                                  "checkov": []}
+                                                                  "baseline": [], "checkov": []}
+            baseline = [python, "-m", "yunwang.cli", "audit", "k8s", str(corpus), "--format", "json", "--out",
+                        str(out.with_suffix(".baseline.json"))]
+            if args.baseline:
+                run_measured(baseline, str(args.baseline.resolve()))  # warm-up
             report_text = checkov_text = ""
             run_measured([yunwang, "audit", "k8s", str(corpus), "--format", "json", "--out", str(out)])  # warm-up
             load_before = os.getloadavg()[0]
@@ -162,6 +171,8 @@ def main() -> None:
                 report_text = out.read_text(encoding="utf-8")
                 figures, _ = run_measured([python, "-c", LIBRARY, str(corpus), str(out.with_suffix(".lib.json"))])
                 times["library"].append(figures)
+                if args.baseline:
+                    times["baseline"].append(run_measured(baseline, str(args.baseline.resolve()))[0])
                 if checkov is not None and i < args.checkov_repeat:
                     figures, checkov_text = run_measured([str(checkov), "--framework", "kubernetes", "--quiet",
                                                           "-d", str(corpus), "-o", "json"])
@@ -180,6 +191,10 @@ def main() -> None:
             print(f"yunwang / floor: {med['yunwang'][1] / med['floor'][1]:.2f}x CPU, "
                   f"{med['yunwang'][0] / med['floor'][0]:.2f}x wall; median of per-round CPU ratios {paired:.2f}x")
             print(f"library (no CLI) / floor: {med['library'][1] / med['floor'][1]:.2f}x CPU")
+            if "baseline" in med:
+                before = statistics.median(b[1] / f[1] for b, f in zip(times["baseline"], times["floor"], strict=True))
+                print(f"baseline / floor: {med['baseline'][1] / med['floor'][1]:.2f}x CPU (per round {before:.2f}x); "
+                      f"yunwang / baseline: {med['yunwang'][1] / med['baseline'][1]:.2f}x CPU")
             print(f"load average (1 min): {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
             deployments = sum(1 for f in report["findings"] if f["rule_id"] == "YW-K8S-030")
             print(f"known flaws: {expected_passwords} deployments with literal passwords, {expected_namespaces} "

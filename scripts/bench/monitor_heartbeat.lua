@@ -1,7 +1,8 @@
 -- wrk script: every request is a first heartbeat of a new agent (so each one is a stored write).
 -- wrk -t1 -c50 -d10s --latency -s scripts/bench/monitor_heartbeat.lua http://127.0.0.1:PORT
 local counter = 0
-local token = os.getenv("YUNWANG_AGENT_TOKEN") or "bench-agent-token-000000000000"
+-- The admin token: it writes any agent's heartbeat (the agent bootstrap token only enrols).
+local token = os.getenv("YUNWANG_ADMIN_TOKEN") or "bench-admin-token-000000000000"
 local prefix = "w" .. tostring(math.random(1, 1000000000)) .. "-"
 
 request = function()

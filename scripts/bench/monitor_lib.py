@@ -229,7 +229,9 @@ def heartbeat_body(agent: str, seq: int) -> bytes:
             f'"sent_at":"{datetime.now(UTC).isoformat()}"}}').encode()
 
 
-HEARTBEAT_HEADERS = {"Authorization": f"Bearer {AGENT}", "Content-Type": "application/json"}
+HEARTBEAT_HEADERS = {"Authorization": f"Bearer {TOKENS['YUNWANG_ADMIN_TOKEN']}", "Content-Type": "application/json"}
+"""The admin token writes any agent's heartbeat (the bootstrap token only enrols; a thousand enrolments first would
+measure enrolment, not heartbeats)."""
 
 
 async def paced_heartbeats(base: str, agents: int, interval_s: float, cycles: int) -> Paced:

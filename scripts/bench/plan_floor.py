@@ -61,16 +61,26 @@ def measure_floor(stack: str, root: Path) -> dict[str, Any]:
     import pulumi
 
     from infra.component import register
+    from infra.components.network_devices import DeviceManagement, NetworkDevicesArgs, resource_name
     from infra.plan import placeholder_secrets, run_with_mocks
     from infra.program import ProgramOptions, component_specs
     from yunwang.stacks import load_stack
 
-    topo = load_stack(stack, root).topology
+    loaded = load_stack(stack, root)
+    topo = loaded.topology
     assert topo is not None
     secrets = placeholder_secrets(topo)
+    topology_ref = str(loaded.config["yunwang:topology"])
+    devices = DeviceManagement(topology_ref, loaded.topology_file.read_text(encoding="utf-8"), "x")
     opts = ProgramOptions(stack=stack, credentials=json.loads(secrets["yunwang:snmpCredentials"]),
-                          tokens={"viewer": "x"}, prometheus_config=lambda *_: "global: {}\n")
-    specs = [(s.resource_type, s.name, s.region, s.manifests()) for s in component_specs(topo, opts).specs]
+                          tokens={"viewer": "x"}, prometheus_config=lambda *_: "global: {}\n", devices=devices)
+    decided = component_specs(topo, opts).specs
+    specs = [(s.resource_type, s.name, s.region, s.manifests()) for s in decided]
+    # DeviceConfig resources hold no manifest: the floor registers a bare custom resource with the same inputs.
+    device_inputs = [(resource_name(a.region.name, d.name), {"device": d.name, "address": d.address,
+                                                            "config_sha256": d.config_sha256, "topology": a.topology})
+                     for s in decided if isinstance(a := getattr(s, "args", None), NetworkDevicesArgs)
+                     for d in a.devices]
     regions = [r.name for r in topo.regions]
 
     class Bare(pulumi.ComponentResource):
@@ -84,6 +94,8 @@ def measure_floor(stack: str, root: Path) -> dict[str, Any]:
             parent = Bare(token, name, None, pulumi.ResourceOptions(provider=providers[region]))
             for m in manifests:
                 register(m, region, parent)
+        for name, inputs in device_inputs:
+            pulumi.CustomResource("pulumi-python:dynamic/yunwang:DeviceConfig", name, inputs)
 
     _preimport()
     cpu0 = _cpu()

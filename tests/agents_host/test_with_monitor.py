@@ -28,7 +28,8 @@ def test_agent_registers_and_stores_facts_at_the_monitor(tmp_path: Path) -> None
     monitor = subprocess.Popen(
         [YUNWANG, "monitor", "--listen", f"127.0.0.1:{monitor_port}", "--db", f"sqlite:///{tmp_path / 'm.db'}",
          "--agent-token-file", str(tmp_path / "agent.tok"), "--admin-token-file", str(tmp_path / "admin.tok"),
-         "--state-dir", str(tmp_path / "state"), "--host-targets", "agents"],
+         "--state-dir", str(tmp_path / "state"), "--host-targets", "agents",
+         "--sd-allow", "127.0.0.0/8"],  # the agent's loopback address is in no range of the dev stack
         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     agent = None
     base = f"http://127.0.0.1:{monitor_port}"
@@ -47,7 +48,8 @@ def test_agent_registers_and_stores_facts_at_the_monitor(tmp_path: Path) -> None
             time.sleep(0.2)
         agent = subprocess.Popen(
             [YUNWANG, "agent", "host", "--listen", f"127.0.0.1:{agent_port}", "--monitor", base,
-             "--agent-id", "la-city-web-01", "--token-file", str(tmp_path / "agent.tok")],
+             "--agent-id", "la-city-web-01", "--token-file", str(tmp_path / "agent.tok"),
+             "--state-dir", str(tmp_path / "agent-state")],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         facts = None
         deadline = time.monotonic() + 60
@@ -64,6 +66,9 @@ def test_agent_registers_and_stores_facts_at_the_monitor(tmp_path: Path) -> None
         assert registered["kind"] == "host" and registered["address"] == f"127.0.0.1:{agent_port}"
         targets = httpx.get(f"{base}/api/v1/sd/host", headers=admin, timeout=5).json()
         assert any(f"127.0.0.1:{agent_port}" in group["targets"] for group in targets)
+        # The bootstrap token enrolled the agent once; its own token is kept for restarts, readable by it alone.
+        kept = tmp_path / "agent-state" / "agent-la-city-web-01.token"
+        assert kept.stat().st_mode & 0o777 == 0o600 and kept.read_text().strip() != AGENT_TOKEN
     finally:
         for proc in (agent, monitor):
             if proc is not None:

@@ -25,11 +25,17 @@ def dev_topology() -> Topology:
 
 
 @pytest.fixture(scope="session")
-def dev_fleet(dev_topology: Topology, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def dev_fleet_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the shared dev fleet keeps its recordings (a test may rewire it, and must restore it)."""
+    return tmp_path_factory.mktemp("sim")
+
+
+@pytest.fixture(scope="session")
+def dev_fleet(dev_topology: Topology, dev_fleet_dir: Path) -> Iterator[dict[str, str]]:
     need_snmpsim()
     mp = pytest.MonkeyPatch()
     set_keys(mp)
-    data: Path = tmp_path_factory.mktemp("sim")
+    data = dev_fleet_dir
     fleet = SimFleet(dev_topology, data, base_port=free_udp_block(len(dev_topology.devices)), processes=2)
     try:
         with fleet as endpoints:

@@ -81,6 +81,18 @@ def test_once_prints_metrics_and_fails_on_a_dead_device(snmpd: Snmpd, tmp_path: 
     assert "error while linting" not in check.stdout + check.stderr
 
 
+def test_regions_pick_a_planes_devices(snmpd: Snmpd, tmp_path: Path) -> None:
+    inventory, auths = write_inventory(tmp_path, snmpd)
+    base = [*YUNWANG, "agent", "snmp", "--once", "--inventory", str(inventory), "--auths", str(auths),
+            "--timeout", "0.5"]
+    done = subprocess.run([*base, "--regions", "luan"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr  # the dead device of jinan is not this plane's
+    assert 'ifMtu{device="core-1"' in done.stdout and "acc-9" not in done.stdout
+    wrong = subprocess.run([*base, "--regions", "luan,nowhere"], capture_output=True, text=True, timeout=30)
+    assert wrong.returncode == 2 and "--regions" in wrong.stderr + wrong.stdout
+    assert "regions with devices: jinan, luan" in wrong.stderr + wrong.stdout
+
+
 def test_bad_arguments_are_input_errors(tmp_path: Path) -> None:
     done = subprocess.run([*YUNWANG, "agent", "snmp", "--shard", "3/2"], capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and "0 ≤ I < N" in (done.stdout + done.stderr)

@@ -129,9 +129,10 @@ def test_catalogue_matches_the_snmp_agent() -> None:
 def test_catalogue_matches_the_monitor() -> None:
     folder = ROOT / "monitor"
     text = _source_text(folder, (".py",), skip=("prometheus", "grafana"))
-    audit_exposition = ROOT / "policies" / "metrics.py"  # the monitor serves the latest audit through it
-    if audit_exposition.is_file():
-        text += "\n" + audit_exposition.read_text(encoding="utf-8")
+    # the monitor serves the latest audit and the link states through these
+    for served in (ROOT / "policies" / "metrics.py", ROOT / "links" / "exposition.py"):
+        if served.is_file():
+            text += "\n" + served.read_text(encoding="utf-8")
     if "yunwang_" not in text:
         pytest.skip("monitor/ exports no metrics yet: nothing to compare the catalogue with")
     missing = _missing_words(_names_of({"monitor"}), text)

@@ -86,6 +86,10 @@ MUTATIONS = [
     ("region.yml", "sum by (region) (1 - yunwang:device:up)", "sum by (region) (yunwang:device:up)"),
     ("city/city.yml", "yunwang:region:devices_polled > 0) > 0.2", "yunwang:region:devices_polled > 0) > 0.5"),
     ("city/city.yml", "max_over_time(yunwang:plane:heartbeat[1d])", "max_over_time(yunwang:plane:heartbeat[5m])"),
+    ("drift.yml", "yunwang_device_config_drift_lines > 0", "yunwang_device_config_drift_lines > 5"),
+    ("drift.yml", "last_collection_timestamp_seconds > 3600", "last_collection_timestamp_seconds > 36000"),
+    ("links.yml", 'yunwang_link_status{state="down"} == 1', 'yunwang_link_status{state="missing"} == 1'),
+    ("links.yml", "yunwang_link_miswired_info == 1", "yunwang_link_miswired_info == 0"),
 ]
 
 

@@ -12,7 +12,18 @@ from typer.testing import CliRunner
 
 from policies.cli import app
 from policies.engine import REGISTRY, SOURCES, load_rules
-from policies.rules_doc import BEGIN, END, SOURCE_HEADINGS, RulesDocError, rules_markdown, splice
+from policies.rules_doc import (
+    BEGIN,
+    END,
+    PEERS_BEGIN,
+    PEERS_END,
+    SOURCE_HEADINGS,
+    RulesDocError,
+    peers_markdown,
+    regenerate,
+    rules_markdown,
+    splice,
+)
 from yunwang.testkit import ROOT
 
 README = ROOT / "policies" / "README.md"
@@ -23,6 +34,19 @@ def test_readme_rule_tables_are_up_to_date() -> None:
     text = README.read_text(encoding="utf-8")
     assert splice(text, rules_markdown(), str(README)) == text, (
         f"policies/README.md's rule tables differ from the rule registry: run `{FIX}` and commit the result")
+
+
+def test_readme_peer_coverage_tables_are_up_to_date() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert splice(text, peers_markdown(), str(README), PEERS_BEGIN, PEERS_END) == text, (
+        f"policies/README.md's peer coverage tables differ from the rules' peers: run `{FIX}` and commit the result")
+    block = text[text.index(PEERS_BEGIN):text.index(PEERS_END)]
+    assert "| Checkov |" in block and "| all |" in block
+
+
+def test_regenerate_leaves_a_document_without_peer_markers_alone() -> None:
+    document = f"intro\n{BEGIN}\nold\n{END}\n"
+    assert PEERS_BEGIN not in regenerate(document, "doc.md")
 
 
 def test_readme_names_every_registered_rule_once() -> None:
@@ -42,7 +66,7 @@ def test_a_rule_row_carries_its_metadata() -> None:
     load_rules()
     rule = REGISTRY["YW-HOST-001"]
     row = next(line for line in rules_markdown().splitlines() if line.startswith("| YW-HOST-001 |"))
-    for cell in (rule.severity, rule.title, rule.title_zh, ", ".join(rule.clauses),
+    for cell in (rule.severity, rule.title, rule.title_zh, "; ".join(rule.citations),
                  "`policies/rules/host_identity.py`"):
         assert f"| {cell} |" in row
 

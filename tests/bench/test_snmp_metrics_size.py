@@ -13,8 +13,9 @@ import time
 from agents.sim.offline import walk_records
 from agents.sim.recordings import DeviceRecording, FleetView
 from agents.snmp.collect import DeviceResult, build_families, render_families
+from agents.snmp.latest import device_meta
 from agents.snmp.modules import builtin_modules, plan_for
-from agents.snmp.poller import device_meta, device_prefix, series_prefix
+from agents.snmp.poller import device_prefix, series_prefix
 from yunwang.inventory import build_inventory
 from yunwang.stacks import load_stack
 

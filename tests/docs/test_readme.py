@@ -1,8 +1,11 @@
 """The README's commands keep working: every line of its ```sh blocks is run, or checked where it cannot run.
 
-`yunwang …` lines run for real (servers until they listen, then SIGTERM); `make X` must be a Makefile target;
-`pulumi …` lines (no Pulumi CLI here) must name real subcommands, an existing policy pack and config keys the
-program reads.
+`yunwang …` lines run for real (servers until they listen, then SIGTERM; `yunwang sim` until the last command,
+since the network commands after it talk to its devices); `make X` must be a Makefile target; `pulumi …` lines
+(no Pulumi CLI here) must name real subcommands, an existing policy pack and config keys the program reads.
+
+Every command gets the secrets the README says it reads from the environment (the simulated devices'
+administrator passwords and keys, the SNMP keys), as `yunwang up` passes them to its own children.
 """
 
 from __future__ import annotations
@@ -19,11 +22,20 @@ from pathlib import Path
 
 import pytest
 
-from yunwang.testkit import ROOT
+from yunwang.contracts.device_access import ADMIN_ROLES, SSH_BASE_PORT, password_env
+from yunwang.contracts.device_secrets import AAA_KEY_ENV, NTP_KEY_ENV, OSPF_KEY_ENV
+from yunwang.testkit import ROOT, need_peer
 
 README = ROOT / "README.md"
 SERVERS = {("monitor",), ("agent", "host")}
+BACKGROUND = {("sim",)}
+"""Servers the following commands talk to: started, awaited, stopped when the module ends."""
 PULUMI_SUBCOMMANDS = {"login", "stack", "config", "preview", "up", "destroy", "refresh"}
+SECRETS = {**{password_env(role): f"Readme-{role}-Pw-1" for role in ADMIN_ROLES},
+           **{name: f"readme-{name.lower()}" for name in (AAA_KEY_ENV, NTP_KEY_ENV, OSPF_KEY_ENV)},
+           **{f"YUNWANG_SNMP_{profile}_{kind}_KEY": f"readme-{profile.lower()}-{kind.lower()}-key"
+              for profile in ("V3_CORE", "V3_EDGE", "V3_IOT") for kind in ("AUTH", "PRIV")}}
+_background: list[subprocess.Popen[bytes]] = []
 
 
 def readme_commands() -> list[str]:
@@ -47,7 +59,32 @@ def test_readme_opens_with_the_two_commands() -> None:
 def _listen_port(args: list[str]) -> int:
     if "--listen" in args:
         return int(args[args.index("--listen") + 1].rsplit(":", 1)[1])
+    if args[0] == "sim":  # the first simulated device's SSH server: up once every device listens
+        return int(args[args.index("--ssh-base-port") + 1]) if "--ssh-base-port" in args else SSH_BASE_PORT
     return 8080 if args[0] == "monitor" else 9810
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_background() -> object:
+    yield None
+    for proc in _background:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    _background.clear()
+
+
+def _need_simulator() -> None:
+    from agents.sim.install import SimSetupError, ensure_snmpsim
+
+    try:
+        ensure_snmpsim(quiet=True)
+    except SimSetupError as exc:
+        need_peer(False, f"snmpsim venv for `yunwang sim`: {exc}")
 
 
 def _wait_listening(port: int, proc: subprocess.Popen[bytes], seconds: float) -> bool:
@@ -61,8 +98,23 @@ def _wait_listening(port: int, proc: subprocess.Popen[bytes], seconds: float) ->
 
 
 def _run_yunwang(args: list[str], cwd: Path) -> None:
-    env = {**os.environ, "YUNWANG_HOME": str(ROOT), "COLUMNS": "120"}
+    env = {**os.environ, **SECRETS, "YUNWANG_HOME": str(ROOT), "COLUMNS": "120"}
     argv = [sys.executable, "-m", "yunwang", *args]
+    if tuple(args[:1]) in BACKGROUND:
+        _need_simulator()
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        _background.append(proc)
+        listening = _wait_listening(_listen_port(args), proc, 120)
+        output = b"" if listening else proc.communicate(timeout=5)[0]
+        assert listening, f"{' '.join(args)} never listened:\n{output.decode(errors='replace')[-2000:]}"
+        if "--endpoints-out" in args:  # written once every device serves
+            ready = cwd / args[args.index("--endpoints-out") + 1]
+            deadline = time.monotonic() + 60
+            while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert ready.exists(), f"{' '.join(args)} wrote no {ready.name}"
+        return
     if tuple(args[:2]) in SERVERS or tuple(args[:1]) in SERVERS:
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 start_new_session=True)

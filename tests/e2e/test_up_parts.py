@@ -21,7 +21,7 @@ from yunwang.up_stack import (
     prepare_secrets,
     write_prometheus,
 )
-from yunwang.up_status import Probes, audit_summary, overall, poll_summary
+from yunwang.up_status import Probes, audit_summary, devices_summary, overall, poll_summary
 
 
 def _cfg(tmp_path: Path, **kw: Any) -> UpConfig:
@@ -66,7 +66,7 @@ def test_secrets_are_private_generated_once_and_passed_by_path(tmp_path: Path) -
 def test_children_and_their_order(tmp_path: Path) -> None:
     cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus")
     specs = build_specs(cfg, {})
-    assert [s.name for s in specs] == ["sim", "monitor", "host-agent", "snmp-agent", "prometheus"]
+    assert [s.name for s in specs] == ["sim", "monitor", "host-agent", "snmp-agent", "prometheus", "drift"]
     monitor = specs[1]
     assert "--endpoints" in monitor.argv and "--prometheus" in monitor.argv
     assert monitor.health_url == "http://127.0.0.1:8080/healthz"
@@ -74,10 +74,40 @@ def test_children_and_their_order(tmp_path: Path) -> None:
     assert specs[3].restart_with == ("sim",), "the poller starts afresh with a restarted simulator"
 
     no_sim = build_specs(_cfg(tmp_path, with_sim=False), {})
-    assert [s.name for s in no_sim] == ["monitor", "host-agent", "snmp-agent", "prometheus"]
+    assert [s.name for s in no_sim] == ["monitor", "host-agent", "snmp-agent", "prometheus", "drift"]
     assert all("--endpoints" not in s.argv for s in no_sim)
     assert all(s.restart_with == () for s in no_sim)
-    assert no_sim[-1].missing and "--without-prometheus" in no_sim[-1].missing
+    assert no_sim[-2].missing and "--without-prometheus" in no_sim[-2].missing
+
+
+def test_the_drift_check_reports_to_the_monitor_with_the_simulated_devices_secrets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("YUNWANG_DEVICE_SYSTEM_PASSWORD", "YUNWANG_DEVICE_SYSTEM_PASSWORD_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    topo = load_stack("dev").topology
+    assert topo is not None
+    cfg = _cfg(tmp_path, drift_interval="30s", ssh_base_port=23000)
+    env = prepare_secrets(cfg, topo)
+    assert {f"YUNWANG_DEVICE_{r}_PASSWORD_FILE" for r in ("SYSTEM", "SECURITY", "AUDIT")} <= set(env)
+    assert {f"YUNWANG_DEVICE_{k}_KEY_FILE" for k in ("AAA", "NTP", "OSPF")} <= set(env)
+    specs = {s.name: s for s in build_specs(cfg, env)}
+    assert specs["sim"].env == env and "--ssh-base-port" in specs["sim"].argv and "23000" in specs["sim"].argv
+    drift = specs["drift"]
+    argv = list(drift.argv)
+    assert argv[argv.index("--report-to") + 1] == cfg.monitor_url and argv[argv.index("--every") + 1] == "30s"
+    assert argv[argv.index("--endpoints") + 1] == str(cfg.state_dir / "ssh-endpoints.json")
+    assert "--trust-simulator" in argv
+    assert drift.env["YUNWANG_ADMIN_TOKEN_FILE"] == str(cfg.token_file("admin"))
+    assert drift.env["YUNWANG_DEVICE_SYSTEM_PASSWORD_FILE"] == env["YUNWANG_DEVICE_SYSTEM_PASSWORD_FILE"]
+    assert drift.missing is None
+    off = build_specs(_cfg(tmp_path, drift_interval="0"), env)[-1]
+    assert off.name == "drift" and off.missing == "--drift-interval 0"
+    real = _cfg(tmp_path / "real", with_sim=False)
+    real_env = prepare_secrets(real, topo)
+    assert not any(k.startswith("YUNWANG_DEVICE_") for k in real_env), "real devices' passwords are not invented"
+    assert "YUNWANG_DEVICE_SYSTEM_PASSWORD" in (build_specs(real, real_env)[-1].missing or "")
+    with pytest.raises(InputError, match="--drift-interval"):
+        check_intervals(_cfg(tmp_path, drift_interval="often"))
 
 
 def test_prometheus_config_polls_through_the_poller_only(tmp_path: Path) -> None:
@@ -90,6 +120,11 @@ def test_prometheus_config_polls_through_the_poller_only(tmp_path: Path) -> None
     assert config["global"]["scrape_timeout"] == "4s"
     sd = jobs["host"]["http_sd_configs"][0]
     assert sd["authorization"]["credentials_file"] == str(cfg.token_file("viewer"))
+    # Polling every 2m, the pollers are still scraped every minute: a cycle's results reach Prometheus sooner.
+    slow = yaml.safe_load(write_prometheus(_cfg(tmp_path, prometheus="/usr/bin/prometheus",
+                                                poll_interval="2m")).read_text())
+    poller_job = next(j for j in slow["scrape_configs"] if j["job_name"] == "snmp-poller")
+    assert (poller_job["scrape_interval"], poller_job["scrape_timeout"]) == ("1m", "10s")
 
 
 def test_bad_intervals_and_busy_ports_are_input_errors(tmp_path: Path) -> None:
@@ -236,19 +271,153 @@ def test_audits_run_again_on_schedule_and_on_request(tmp_path: Path) -> None:
     assert not once._thread.is_alive()  # type: ignore[union-attr]
 
 
+def _poller(regions: dict[str, tuple[int, int, int]], first_cycle: float | None = 3.0) -> dict[str, object]:
+    """A poller's /status with (devices, polled, up) per region."""
+    per = {r: {"devices": d, "polled": p, "up": u, "failed": p - u} for r, (d, p, u) in regions.items()}
+    totals = {k: sum(int(v[k]) for v in per.values()) for k in ("devices", "polled", "up", "failed")}
+    return {**totals, "regions": per, "reasons": {"timeout": totals["failed"]} if totals["failed"] else {},
+            "first_cycle_seconds": first_cycle, "last_poll_at": 1e9}
+
+
 def test_status_counts_devices_against_the_inventory(tmp_path: Path) -> None:
     from yunwang.supervisor import Supervisor
+    from yunwang.up_prometheus import PrometheusCounts
 
     topo = load_stack("dev").topology
     assert topo is not None
+    expected = {"luan": 6, "jinan": 5}
+    assert sum(expected.values()) == len(topo.devices)
     cfg = _cfg(tmp_path)
-    probes = Probes(expected_devices=len(topo.devices), devices_up=6, devices_polled=6)
-    not_yet = len(topo.devices) - 6
-    assert poll_summary(probes) == f"6/{len(topo.devices)} devices answer ({not_yet} not polled yet)"
     sup = Supervisor([], tmp_path)
-    assert overall(sup, cfg, probes, None) == (False, f"waiting for devices (6/{len(topo.devices)})")
-    probes.devices_up = probes.devices_polled = len(topo.devices)
-    assert overall(sup, cfg, probes, None) == (True, "all green")
-    assert poll_summary(probes) == f"{len(topo.devices)}/{len(topo.devices)} devices answer"
+
+    # Without Prometheus the pollers' own summaries count (a shard still in its first cycle says so).
+    probes = Probes(expected=expected)
+    probes.pollers = {"snmp-agent-luan-0": _poller({"luan": (3, 3, 3), "jinan": (3, 2, 2)}, first_cycle=None),
+                      "snmp-agent-luan-1": _poller({"luan": (3, 3, 2), "jinan": (2, 2, 2)})}
+    assert poll_summary(probes).startswith("2 shards: 9/11 devices answer (1 not polled yet), 1 failed (timeout 1)")
+    assert overall(sup, cfg, probes, None) == (False, "waiting for devices (9/11)")
+    assert not probes.first_cycle_done
+    probes.pollers["snmp-agent-luan-0"] = _poller({"luan": (3, 3, 3), "jinan": (3, 3, 3)})
+    probes.pollers["snmp-agent-luan-1"] = _poller({"luan": (3, 3, 3), "jinan": (2, 2, 2)})
+    assert probes.first_cycle_done and overall(sup, cfg, probes, None) == (True, "all green")
+    assert probes.snapshot()["regions"] == {"jinan": {"up": 5, "expected": 5}, "luan": {"up": 6, "expected": 6}}
+
+    # With Prometheus, devices count where alerts and dashboards count them: in Prometheus, per region.
+    with_prometheus = _cfg(tmp_path, prometheus="/usr/bin/prometheus")
+    probes.prometheus = PrometheusCounts(targets={"snmp-poller": (2, 2), "host": (1, 1), "monitor": (1, 1)},
+                                         up={"luan": 6, "jinan": 3}, seen={"luan": 6, "jinan": 5}, at=1e9)
+    assert overall(sup, with_prometheus, probes, None) == (False, "waiting for devices in Prometheus (9/11)")
+    assert devices_summary(probes).startswith("9/11 answer as of ") and devices_summary(probes).endswith(
+        " ago (missing: jinan 2)")
+    snapshot = probes.snapshot()
+    assert (snapshot["devices_source"], snapshot["devices_up"], snapshot["prometheus_at"]) == ("prometheus", 9, 1e9)
+    probes.prometheus.up["jinan"] = 5
+    assert overall(sup, with_prometheus, probes, None) == (True, "all green")
     worker = _worker(tmp_path, 0)
-    assert overall(sup, cfg, probes, worker) == (False, "waiting for audit")
+    assert overall(sup, with_prometheus, probes, worker) == (False, "waiting for audit")
+
+
+def test_pollers_as_the_plan_shards_them(tmp_path: Path) -> None:
+    from yunwang.planes import monitoring_planes, poller_shards
+    from yunwang.up_stack import poller_layout
+
+    liuan = load_stack("liuan").topology
+    assert liuan is not None
+    layout = poller_layout(liuan, 9811)
+    _, planes = monitoring_planes(liuan)
+    assert len(layout) == sum(poller_shards(liuan, planes).values()) == 16
+    assert [p.port for p in layout] == list(range(9811, 9811 + 16))
+    assert sum(p.devices for p in layout) == len(liuan.devices)
+    assert {p.name for p in layout} >= {"snmp-agent-luan-0", "snmp-agent-luan-1", "snmp-agent-huoshan-1"}
+    assert all(p.regions == tuple(planes[p.name.rsplit("-", 1)[0].removeprefix("snmp-agent-")]) for p in layout)
+    whole = poller_layout(liuan, 9811, shards=3)
+    assert [(p.name, p.regions, p.shard) for p in whole] == [(f"snmp-agent-{i}", (), (i, 3)) for i in range(3)]
+    assert [p.name for p in poller_layout(liuan, 9811, shards=1)] == ["snmp-agent"]
+
+    dev = load_stack("dev").topology
+    assert dev is not None
+    cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus", pollers=tuple(poller_layout(dev, 9811)))
+    specs = {s.name: s for s in build_specs(cfg, {})}
+    pollers = [specs["snmp-agent-luan-0"], specs["snmp-agent-luan-1"]]  # dev: one plane (luan adopts jinan)
+    for i, spec in enumerate(pollers):
+        argv = " ".join(spec.argv)
+        assert f"--listen 127.0.0.1:{9811 + i} --stack dev --regions luan,jinan --shard {i}/2" in argv
+        assert spec.health_url == f"http://127.0.0.1:{9811 + i}/healthz"  # never a whole /metrics
+        assert spec.restart_with == ("sim",)
+    monitor = " ".join(specs["monitor"].argv)
+    assert "--poller 127.0.0.1:9811 --poller 127.0.0.1:9812" in monitor
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 9812))
+        busy.listen()
+        with pytest.raises(InputError) as caught:
+            check_ports_free(cfg, ["snmp-agent-luan-0", "snmp-agent-luan-1"])
+    assert caught.value.problems[0].file == "--snmp-agent-port" and "9811..9812" in caught.value.problems[0].hint
+
+
+def test_the_poll_interval_is_one_this_machine_can_meet() -> None:
+    from yunwang.up_capacity import choose_engine, choose_interval, cycle_cost
+
+    liuan = load_stack("liuan").topology
+    assert liuan is not None
+    assert choose_engine(liuan, 30, cpus=2, load=0) == "fast"
+    slow = cycle_cost(liuan, "snmpsim", cpus=2, load=0)
+    interval, said = choose_interval(slow, 30, explicit=False)
+    assert interval == 300 and said is not None
+    assert said.startswith("667 devices × ~917 values need ~")
+    assert said.endswith("polling every 30s is not possible here: using 5m (--poll-interval overrides)")
+    kept, warned = choose_interval(slow, 30, explicit=True)
+    assert kept == 30 and warned is not None and "cycles will overrun" in warned
+    fast = cycle_cost(liuan, "fast", cpus=2, load=0)
+    assert choose_interval(fast, 30, explicit=False) == (30, None)
+    busy = cycle_cost(liuan, "fast", cpus=2, load=5.6)  # other work leaves a quarter of the CPUs: 86 s at best
+    interval, said = choose_interval(busy, 30, explicit=False)
+    assert interval == 120 and said is not None and "(load average 5.6 from other work)" in said
+    assert said.endswith("using 2m (--poll-interval overrides)")
+    dev = load_stack("dev").topology
+    assert dev is not None
+    assert choose_engine(dev, 10, cpus=2, load=0) == "snmpsim"  # the reference serves small stacks
+
+
+def test_the_live_snmp_audit_is_paced_for_the_fleet(tmp_path: Path) -> None:
+    from yunwang.up_audit import AuditOutcome, snmp_audit_options
+
+    liuan = load_stack("liuan").topology
+    assert liuan is not None
+    assert snmp_audit_options(liuan, "fast") == ("--timeout", "2", "--retries", "1", "--concurrency", "64")
+    assert snmp_audit_options(liuan, "snmpsim")[-1] == "16"
+    report = {"stats": {"sources": {"snmp": {"audited": 0, "skipped": 2}},
+                        "skipped": [{"reason": "no answer to any SNMP probe within 2 s × 2 tries: …"}]}}
+    assert AuditOutcome("snmp", 2, report).coverage() == ("0 audited, 2 skipped (no answer to any SNMP probe within "
+                                                          "2 s × 2 tries: …)")
+
+
+def test_prometheus_counts_are_taken_where_no_scrape_can_still_land() -> None:
+    """At the start of the oldest latest poller scrape (less 1 ms), asked with that explicit time; no count while a
+    poller has never been scraped (its first scrape could still land before any instant chosen)."""
+    import httpx
+
+    from yunwang.up_prometheus import read_counts
+
+    asked: list[dict[str, str]] = []
+    scrapes = {"127.0.0.1:9811": "2026-12-03T13:26:57.500000000Z", "127.0.0.1:9812": "2026-12-03T13:26:49.250Z"}
+
+    def prometheus(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/targets":
+            targets = [{"labels": {"job": "snmp-poller", "instance": i}, "health": "up", "lastScrape": t}
+                       for i, t in scrapes.items()]
+            targets.append({"labels": {"job": "host"}, "health": "down", "lastScrape": "2026-12-03T13:20:00Z"})
+            return httpx.Response(200, json={"data": {"activeTargets": targets}})
+        asked.append(dict(request.url.params))
+        up = "== 1" in request.url.params["query"]
+        return httpx.Response(200, json={"status": "success", "data": {"result": [
+            {"metric": {"region": "luan"}, "value": [0, "5" if up else "6"]}]}})
+
+    client = httpx.Client(transport=httpx.MockTransport(prometheus))
+    counts = read_counts(client, "http://prometheus")
+    assert counts.targets == {"host": (0, 1), "snmp-poller": (2, 2)}
+    assert counts.at == 1796304409.249 and {a["time"] for a in asked} == {"1796304409.249"}
+    assert (counts.up, counts.seen) == ({"luan": 5}, {"luan": 6})
+    scrapes["127.0.0.1:9812"] = "0001-01-01T00:00:00Z"
+    asked.clear()
+    pending = read_counts(client, "http://prometheus")
+    assert pending.at is None and pending.up == {} and asked == []

@@ -295,3 +295,25 @@ def test_a_restarted_child_is_news_once_it_is_ready_again(tmp_path: Path, groups
     assert [e.message for e in sup.events if e.child == "poller" and e.message.startswith("restarting")] == [
         "restarting: sim restarted"]
     assert RestartWatch("absent").came_back(sup) is False
+
+
+def test_a_group_starts_together_and_the_next_child_waits_for_all_of_it(tmp_path: Path, groups: list[int]) -> None:
+    """Poller shards need nothing of each other: started as one group, three slow starters are ready in about the
+    time of one; the child after the group still starts only once every member is ready."""
+    marks = [tmp_path / f"ready-{i}" for i in range(3)]
+    slow = [ChildSpec(f"shard-{i}", [PY, "-c", f"import time, pathlib; time.sleep(1.5); "
+                                               f"pathlib.Path({str(mark)!r}).touch(); time.sleep(300)"],
+                      ready_file=mark, group="shards") for i, mark in enumerate(marks)]
+    after = ChildSpec("after", [PY, "-c", "import time; time.sleep(300)"])
+    sup = Supervisor([*slow, after], tmp_path, ready_timeout=15)
+    try:
+        began = time.monotonic()
+        sup.start()
+        took = time.monotonic() - began
+        groups.extend(c.pid for c in sup.children if c.pid is not None)
+        assert all(c.status is Status.RUNNING for c in sup.children)
+        assert took < 4.0, f"the group started one after another ({took:.1f} s)"
+        started = [e.at for e in sup.events if e.message.startswith("started")]
+        assert started[-1] >= max(m.stat().st_mtime for m in marks) - 0.05  # "after" waited for the whole group
+    finally:
+        sup.stop()

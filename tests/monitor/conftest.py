@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "netlinks"))  # links_testlib: the simulated fleet
+
 from monitor_postgres import init_template, reap_orphans, remove_template, start_cluster, stop_cluster
 from monitor_testlib import ADMIN, AGENT, BACKENDS, VIEWER, free_port, need_binary, new_database
 

@@ -95,8 +95,9 @@ class Browser:
     def evaluate(self, expression: str) -> Any:
         return self.call("Runtime.evaluate", expression=expression, returnByValue=True)["result"].get("value")
 
-    def screenshot(self, path: Path) -> None:
-        data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
+    def screenshot(self, path: Path, full_page: bool = True) -> None:
+        """The whole page, or (``full_page=False``) what the 1280×1400 window shows, as the README's image."""
+        data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=full_page)["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
 

@@ -39,6 +39,14 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def enrol(client: Any, agent_id: str = "host-1", base: str = "") -> dict[str, str]:
+    """Enrol ``agent_id`` with the bootstrap token (``client``: a TestClient, httpx.Client or the httpx module with
+    ``base``); returns the headers of the agent's own token, the only agent token that writes for it."""
+    reply = client.post(f"{base}/api/v1/agents/{agent_id}/enrol", headers=bearer(AGENT))
+    assert reply.status_code == 201, reply.text
+    return bearer(reply.json()["token"])
+
+
 def heartbeat(agent_id: str = "host-1", seq: int | str = 1, **extra: Any) -> dict[str, Any]:
     """A heartbeat body (``seq`` may be a str, to check the monitor refuses it)."""
     return {"agent_id": agent_id, "kind": "host", "hostname": f"{agent_id}.example", "version": "0.1.0",

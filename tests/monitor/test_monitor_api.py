@@ -7,19 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from monitor_testlib import ADMIN, AGENT, VIEWER, bearer, finding, heartbeat, report
+from monitor_testlib import ADMIN, VIEWER, bearer, enrol, finding, heartbeat, report
 
+from monitor.db import head_revision
 from yunwang.inventory import build_inventory
 from yunwang.stacks import load_stack
 
-V, A, G = bearer(VIEWER), bearer(ADMIN), bearer(AGENT)
+V, A = bearer(VIEWER), bearer(ADMIN)
 
 
 def test_health_and_readiness(make_client: Any, db_url: str) -> None:
     client = make_client(db_url)
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["schema"] == "0002"
+    assert ready.status_code == 200 and ready.json()["schema"] == head_revision()
 
 
 def test_inventory_lists_and_filters_the_stack(make_client: Any, sqlite_url: str) -> None:
@@ -79,22 +80,24 @@ def test_sd_other_jobs_and_unknown_job(make_client: Any, sqlite_url: str) -> Non
 
 
 def test_sd_host_adds_registered_host_agents(make_client: Any, db_url: str) -> None:
-    client = make_client(db_url, sd_refresh_s=3600.0)
+    client = make_client(db_url, sd_refresh_s=3600.0, sd_allow=("127.0.0.0/8",))
     topo = load_stack("dev").topology
     assert topo is not None
     before = client.get("/api/v1/sd/host", headers=V).json()
     assert [g["targets"][0] for g in before] == [f"{h.address}:{h.agent_port}" for h in topo.hosts]
-    posted = client.post("/api/v1/agents/h9/heartbeat", json=heartbeat("h9", address="127.0.0.1:9810"), headers=G)
+    posted = client.post("/api/v1/agents/h9/heartbeat", json=heartbeat("h9", address="127.0.0.1:9810"),
+                         headers=enrol(client, "h9"))
     assert posted.status_code == 200, posted.text
     after = client.get("/api/v1/sd/host", headers=V).json()
     assert after[-1] == {"targets": ["127.0.0.1:9810"], "labels": {"host": "h9.example", "agent": "h9",
                                                                    "source": "agent"}}
-    only_agents = make_client(db_url, host_targets="agents")
+    only_agents = make_client(db_url, host_targets="agents", sd_allow=("127.0.0.0/8",))
     assert [g["targets"] for g in only_agents.get("/api/v1/sd/host", headers=V).json()] == [["127.0.0.1:9810"]]
 
 
 def test_heartbeats_are_stored_once_and_in_order(make_client: Any, db_url: str) -> None:
     client = make_client(db_url)
+    G = enrol(client)
     url = "/api/v1/agents/host-1/heartbeat"
     assert client.post(url, json=heartbeat(seq=1), headers=G).json() == {"agent_id": "host-1", "seq": 1,
                                                                           "stored": True}
@@ -111,6 +114,7 @@ def test_heartbeats_are_stored_once_and_in_order(make_client: Any, db_url: str) 
 
 def test_bad_heartbeats_get_a_4xx_that_says_what_is_wrong(make_client: Any, sqlite_url: str) -> None:
     client = make_client(sqlite_url)
+    G = enrol(client)
     url = "/api/v1/agents/host-1/heartbeat"
     malformed = client.post(url, content=b'{"agent_id": ', headers={**G, "content-type": "application/json"})
     assert malformed.status_code == 400 and "malformed JSON" in malformed.json()["error"]
@@ -120,7 +124,7 @@ def test_bad_heartbeats_get_a_4xx_that_says_what_is_wrong(make_client: Any, sqli
     assert missing.status_code == 422 and "body.kind" in missing.json()["error"]
     mismatch = client.post(url, json=heartbeat("host-2"), headers=G)
     assert mismatch.status_code == 409 and "conflicts with" in mismatch.json()["error"]
-    bad_id = client.post("/api/v1/agents/..%2F/heartbeat", json=heartbeat(), headers=G)
+    bad_id = client.post("/api/v1/agents/..%2F/heartbeat", json=heartbeat(), headers=A)
     assert 400 <= bad_id.status_code < 500
     not_object = client.post(url, json=[1, 2], headers=G)
     assert not_object.status_code == 422
@@ -129,6 +133,7 @@ def test_bad_heartbeats_get_a_4xx_that_says_what_is_wrong(make_client: Any, sqli
 def test_facts_need_a_known_agent_and_the_schema_marker(make_client: Any, db_url: str) -> None:
     client = make_client(db_url)
     facts = {"schema": "yunwang.host-facts/v1", "hostname": "host-1", "sshd": {"permit_root_login": "no"}}
+    G = enrol(client)
     unknown = client.post("/api/v1/agents/host-1/facts", json=facts, headers=G)
     assert unknown.status_code == 404 and "heartbeat first" in unknown.json()["error"]
     client.post("/api/v1/agents/host-1/heartbeat", json=heartbeat(), headers=G)
@@ -193,7 +198,7 @@ def test_audit_that_breaks_the_schema_is_rejected_with_the_reason(make_client: A
 
 def test_metrics_expose_devices_agents_and_latest_audit(make_client: Any, db_url: str) -> None:
     client = make_client(db_url)
-    client.post("/api/v1/agents/host-1/heartbeat", json=heartbeat(), headers=G)
+    client.post("/api/v1/agents/host-1/heartbeat", json=heartbeat(), headers=enrol(client))
     doc = report(finding("ssh-root", "host-1"), finding("ssh-pw", "host-2"),
                  finding("waived-one", "host-3", waived=True),
                  controls={"8.1.4.2-a": "non-compliant", "8.1.4.1-a": "partial", "8.1.3.1-a": "compliant",

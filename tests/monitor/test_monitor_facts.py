@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from monitor_testlib import AGENT, VIEWER, bearer, heartbeat
+from monitor_testlib import VIEWER, bearer, enrol, heartbeat
 
 from agents.host.facts import collect_facts
 from yunwang.contracts import host_facts
 
-V, G = bearer(VIEWER), bearer(AGENT)
+V = bearer(VIEWER)
 HOSTS = Path(__file__).parents[1] / "audit_live/fixtures/hosts"
 URL = "/api/v1/agents/host-1/facts"
 
@@ -21,7 +21,8 @@ URL = "/api/v1/agents/host-1/facts"
 @pytest.fixture
 def client(make_client: Any, db_url: str) -> Any:
     client = make_client(db_url)
-    assert client.post("/api/v1/agents/host-1/heartbeat", json=heartbeat(), headers=G).status_code == 200
+    client.headers.update(enrol(client))  # the agent's own token on every request of these tests
+    assert client.post("/api/v1/agents/host-1/heartbeat", json=heartbeat()).status_code == 200
     return client
 
 
@@ -36,7 +37,7 @@ def documents(tmp_path: Path) -> list[dict[str, Any]]:
 
 def test_agent_documents_are_stored_exactly_as_sent(client: Any, tmp_path: Path) -> None:
     for document in documents(tmp_path):
-        assert client.post(URL, json=document, headers=G).status_code == 200, document["hostname"]
+        assert client.post(URL, json=document).status_code == 200, document["hostname"]
         assert client.get(URL, headers=V).json() == document  # no defaults added, nothing dropped
 
 
@@ -44,7 +45,7 @@ def test_unknown_fields_are_kept_at_every_level(client: Any) -> None:
     document = {"schema": host_facts.SCHEMA, "hostname": "h", "firewall": {"nftables": True},
                 "sshd": {"installed": True, "settings": {"ciphers": "aes256-ctr"}, "match_blocks": 2},
                 "listening": [{"proto": "tcp", "address": "::", "port": 22, "netns": "host"}]}
-    assert client.post(URL, json=document, headers=G).status_code == 200
+    assert client.post(URL, json=document).status_code == 200
     assert client.get(URL, headers=V).json() == document
 
 
@@ -57,7 +58,7 @@ def test_unknown_fields_are_kept_at_every_level(client: Any) -> None:
     ({"hostname": None}, "hostname"),
 ])
 def test_a_fact_of_the_wrong_type_is_refused_with_its_place(client: Any, change: dict[str, Any], where: str) -> None:
-    response = client.post(URL, json={"schema": host_facts.SCHEMA, "hostname": "h", **change}, headers=G)
+    response = client.post(URL, json={"schema": host_facts.SCHEMA, "hostname": "h", **change})
     assert response.status_code == 422
     assert where in response.json()["error"]
     assert client.get(URL, headers=V).status_code == 404  # nothing stored

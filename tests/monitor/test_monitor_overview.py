@@ -13,11 +13,11 @@ import httpx
 import pytest
 from monitor_testlib import (
     ADMIN,
-    AGENT,
     ROOT,
     VIEWER,
     MonitorProcess,
     bearer,
+    enrol,
     finding,
     free_port,
     heartbeat,
@@ -32,7 +32,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 def test_overview_in_both_languages_with_agents_and_audit(make_client: Any, sqlite_url: str) -> None:
     client = make_client(sqlite_url)
     client.post("/api/v1/agents/host-1/heartbeat", json=heartbeat(hostname="<script>alert(1)</script>"),
-                headers=bearer(AGENT))
+                headers=enrol(client))
     client.post("/api/v1/audits", json=report(finding("ssh-root", "host-1"),
                                               controls={"8.1.4.2-a": "non-compliant", "8.1.3.1-a": "compliant"}),
                 headers=bearer(ADMIN))
@@ -91,7 +91,7 @@ def test_headless_chromium_renders_the_page_without_console_errors(tmp_path: Pat
     browser = None
     try:
         httpx.post(f"{server.url}/api/v1/agents/luan-mgmt-1/heartbeat", json=heartbeat("luan-mgmt-1"),
-                   headers=bearer(AGENT)).raise_for_status()
+                   headers=enrol(httpx, "luan-mgmt-1", server.url)).raise_for_status()
         httpx.post(f"{server.url}/api/v1/audits", headers=bearer(ADMIN), json=report(
             finding("ssh-root", "luan-mgmt-1"), finding("snmp-v2c", "luan-core-1", "8.1.3.5-a", "medium", "device"),
             controls={"8.1.4.2-a": "non-compliant", "8.1.3.5-a": "partial", "8.1.3.1-a": "compliant",

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from monitor_testlib import ADMIN, AGENT, VIEWER, bearer, heartbeat, report
+from monitor_testlib import ADMIN, AGENT, VIEWER, bearer, enrol, heartbeat, report
 
 from monitor.settings import Limits
 from monitor.tokens import resolve_tokens
@@ -34,7 +34,8 @@ def test_roles(make_client: Any, sqlite_url: str) -> None:
     assert client.post("/api/v1/agents/host-1/token", headers=v).status_code == 403
     assert client.get("/api/v1/sd/snmp", headers=g).status_code == 401  # an agent token reads nothing
     assert client.post("/api/v1/audits", json=report(), headers=g).status_code == 401
-    assert client.post("/api/v1/agents/host-1/heartbeat", json=heartbeat(), headers=g).status_code == 200
+    assert client.post("/api/v1/agents/host-1/heartbeat", json=heartbeat(), headers=g).status_code == 403  # enrols
+    assert client.post("/api/v1/agents/host-1/heartbeat", json=heartbeat(), headers=enrol(client)).status_code == 200
     assert client.post("/api/v1/audits", json=report(), headers=a).status_code == 201
 
 
@@ -70,8 +71,9 @@ def test_failed_auth_is_throttled_and_logged_without_the_token(make_client: Any,
     caplog.set_level(logging.INFO, logger="yunwang.monitor.auth")
     codes = [client.get("/api/v1/sd/snmp", headers=bearer(wrong)).status_code for _ in range(4)]
     assert codes == [401, 401, 401, 429]
-    throttled = client.get("/api/v1/sd/snmp", headers=bearer(VIEWER))
+    throttled = client.get("/api/v1/sd/snmp", headers=bearer(wrong))
     assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) >= 1
+    assert client.get("/api/v1/sd/snmp", headers=bearer(VIEWER)).status_code == 200  # the right token still works
     assert "authentication failed" in caplog.text and "/api/v1/sd/snmp" in caplog.text
     assert wrong not in caplog.text
     assert client.get("/healthz").status_code == 200
@@ -79,7 +81,7 @@ def test_failed_auth_is_throttled_and_logged_without_the_token(make_client: Any,
 
 def test_body_limits(make_client: Any, sqlite_url: str) -> None:
     client = make_client(sqlite_url, limits=Limits(max_body_bytes=4096, max_audit_bytes=64 * 1024))
-    g, a = bearer(AGENT), bearer(ADMIN)
+    g, a = enrol(client), bearer(ADMIN)
     big = heartbeat(hostname="h" * 5000)
     declared = client.post("/api/v1/agents/host-1/heartbeat", json=big, headers=g)
     assert declared.status_code == 413 and "4096" in declared.json()["error"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from monitor_testlib import ADMIN, AGENT, VIEWER, MonitorProcess, bearer, finding, heartbeat, report
+from monitor_testlib import ADMIN, VIEWER, MonitorProcess, bearer, enrol, finding, heartbeat, report
 
 from monitor.db import current_revision, head_revision, make_engine, migrate
 from monitor.schemas import Heartbeat
@@ -113,7 +113,7 @@ def _writer(url: str, acked_audits: list[int], acked_seqs: list[int], stop: thre
             try:
                 seq += 1
                 hb = client.post("/api/v1/agents/w1/heartbeat", json=heartbeat("w1", seq=seq),
-                                 headers=bearer(AGENT))
+                                 headers=bearer(ADMIN))
                 if hb.status_code == 200:
                     acked_seqs.append(seq)
                 posted = client.post("/api/v1/audits", json=report(finding(f"r{seq}", "host-1")),
@@ -151,7 +151,7 @@ def test_nothing_acknowledged_is_lost_on_kill_9(db_url: str, tmp_path: Path) -> 
         agent: dict[str, Any] = httpx.get(f"{restarted.url}/api/v1/agents/w1", headers=bearer(VIEWER)).json()
         assert agent["last_seq"] >= max(acked_seqs)
         replay = httpx.post(f"{restarted.url}/api/v1/agents/w1/heartbeat", json=heartbeat("w1", seq=max(acked_seqs)),
-                            headers=bearer(AGENT))
+                            headers=bearer(ADMIN))
         assert replay.status_code == 409
     finally:
         restarted.stop()
@@ -162,10 +162,11 @@ def test_two_replicas_share_one_postgresql(make_client: Any, postgres: str) -> N
     from monitor_testlib import new_database
 
     url = new_database(postgres)
-    a, b = make_client(url, sd_refresh_s=0.0), make_client(url, sd_refresh_s=0.0)
+    a, b = make_client(url, sd_refresh_s=0.0), make_client(url, sd_refresh_s=0.0, sd_allow=("127.0.0.0/8",))
+    own = enrol(a, "h1")  # enrolled on one replica, its token works on the other
     assert a.post("/api/v1/agents/h1/heartbeat", json=heartbeat("h1", seq=7, address="127.0.0.1:9999"),
-                  headers=bearer(AGENT)).status_code == 200
-    replay = b.post("/api/v1/agents/h1/heartbeat", json=heartbeat("h1", seq=7), headers=bearer(AGENT))
+                  headers=own).status_code == 200
+    replay = b.post("/api/v1/agents/h1/heartbeat", json=heartbeat("h1", seq=7), headers=own)
     assert replay.status_code == 409
     assert ["127.0.0.1:9999"] in [g["targets"] for g in b.get("/api/v1/sd/host", headers=bearer(VIEWER)).json()]
     audit_id = b.post("/api/v1/audits", json=report(finding("r", "h1")), headers=bearer(ADMIN)).json()["id"]

@@ -16,7 +16,7 @@ from typing import Any
 
 from yunwang.testkit import ROOT
 
-PACKAGES = ("yunwang", "infra", "agents", "monitor", "policies")
+PACKAGES = ("yunwang", "infra", "agents", "monitor", "policies", "links")
 NOT_RUN_BY_THE_PACKAGE = {
     "agents/sim/snmpsim_main.py": "runs inside the simulator's own venv (agents/sim/install.py)",
     "yunwang/testkit.py": "helpers for the tests only",

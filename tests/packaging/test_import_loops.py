@@ -9,7 +9,7 @@ from pathlib import Path
 
 from yunwang.testkit import ROOT
 
-PACKAGES = ("yunwang", "infra", "agents", "monitor", "policies")
+PACKAGES = ("yunwang", "infra", "agents", "monitor", "policies", "links")
 
 
 def _modules() -> dict[str, Path]:

@@ -32,13 +32,14 @@ SECRETS = {
         for region in ("luan", "jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai", "huoshan")}),
     "yunwang:backupRepository": "rest:https://backup:SECRET-restic-rest-6161@backup.example:8000/yunwang",
     "yunwang:backupPassword": "SECRET-restic-key-6262",
+    "yunwang:deviceSystemPassword": "SECRET-device-system-8080",
     "yunwang:kubeconfig-luan": "apiVersion: v1\nkind: Config\nusers: [{name: x, user: {token: SECRET-kube-token-99}}]",
 }
 SECRET_VALUES = ("SECRET-auth-core-7f1c9a", "SECRET-priv-core-3b2e8d", "SECRET-auth-edge-51aa0c",
                  "SECRET-priv-edge-c0ffee", "SECRET-viewer-token-4242", "SECRET-agent-token-4343",
                  "SECRET-admin-token-4444", "SECRET-kube-token-99", "SECRET-grafana-admin-77", "SECRET-db-pass-5150",
-                 "SECRET-restic-rest-6161", "SECRET-restic-key-6262", "SECRET-alertmanager-token-4545", "-8181",
-                 "-8282", "-8383")
+                 "SECRET-restic-rest-6161", "SECRET-restic-key-6262", "SECRET-device-system-8080",
+                 "SECRET-alertmanager-token-4545", "-8181", "-8282", "-8383")
 
 
 class Plan:

@@ -102,7 +102,7 @@ def _data_namespaces(plan: Plan) -> set[tuple[str, str]]:
 
 def test_every_namespace_holding_data_has_a_hardened_backup_job(plan: Plan) -> None:
     jobs = {(j["metadata"]["labels"]["yunwang.io/region"], j["metadata"]["namespace"]): j
-            for j in plan.of_kind("CronJob")}
+            for j in _named(plan, "CronJob", "backup")}
     assert _data_namespaces(plan) <= set(jobs)
     for (region, ns), job in jobs.items():
         assert job["metadata"]["labels"]["yunwang.io/backup"] == "postgresql"

@@ -109,7 +109,7 @@ def ordered(children: list[Node]) -> list[Node]:
 
 def _visible(node: Node) -> bool:
     command = node.command
-    return not (command is not None and command.hide_empty and not node.children)
+    return not (command is not None and (command.hidden or (command.hide_empty and not node.children)))
 
 
 def render_children(node: Node, depth: int, out: list[str]) -> None:

@@ -55,6 +55,8 @@ class Command:
     """Values of optional arguments the device fills in (VRP ``idle-timeout 10`` is shown as ``idle-timeout 10 0``)."""
     hide_empty: bool = False
     """An empty section is not printed (VRP ``vlan 10`` without a name)."""
+    hidden: bool = False
+    """Kept but never printed (IOS ``snmp-server user``: the keys live outside the running configuration)."""
     rank: int = 0
 
     @cached_property

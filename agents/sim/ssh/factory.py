@@ -85,7 +85,8 @@ def ios(device: Device, account: LoginAccount) -> list[str]:
 
 
 def rgos(device: Device, account: LoginAccount) -> list[str]:
-    out = [f"hostname {device.name}", "enable service telnet-server", "enable service web-server",
+    out = [f"hostname {device.name}", "no service password-encryption", "no aaa new-model",
+           "enable service telnet-server", "enable service web-server",
            "enable service ssh-server", "username admin password 0 admin",
            f"username {account.name} privilege 15 secret 5 {pw.md5_crypt(account.password)}"]
     for port in _ports(device):

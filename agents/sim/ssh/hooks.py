@@ -134,9 +134,9 @@ def vlan_range(dev: SimDevice, job: Apply) -> bool:
 
 
 def ospf(dev: SimDevice, job: Apply) -> str | bool | None:
-    job.bindings.setdefault("pid", "1")
-    if "pid" not in [w for w in job.words if w.isdigit()]:
-        job.words.insert(1, str(job.bindings["pid"]))
+    if "pid" not in job.bindings:  # ``ospf router-id X`` is process 1, shown ``ospf 1 router-id X``
+        job.bindings["pid"] = "1"
+        job.words.insert(1, "1")
     if job.negated:
         cfg.remove_lines(job.frame.node, job.command, {"pid": job.bindings["pid"]})
         return True
@@ -177,3 +177,45 @@ def address_mask(_dev: SimDevice, job: Apply) -> None:
     """USG shows ``source-address 10.0.0.0 mask 255.255.255.0`` whichever form was typed."""
     if "mask" in job.bindings and "mask" not in job.words:
         job.words.insert(job.words.index(str(job.bindings["mask"])), "mask")
+
+
+def zone_id(dev: SimDevice, job: Apply) -> str | bool | None:
+    """USG ``firewall zone name X [id N]``: a new zone takes the next free id from 4 (1-3 are built in)."""
+    if job.negated:
+        return None
+    existing = job.frame.node.find(job.command, {"zone": job.bindings["zone"]})
+    if existing:
+        job.bindings.setdefault("id", existing[0].bindings.get("id", "4"))
+    elif "id" not in job.bindings:
+        used = {str(n.bindings.get("id")) for n in job.frame.node.children if "id" in n.bindings}
+        job.bindings["id"] = next(str(i) for i in range(4, 1025) if str(i) not in used)
+    return dev.enter(job) or True
+
+
+def zone_interface(dev: SimDevice, job: Apply) -> None:
+    """An interface belongs to one security zone: adding it to a zone takes it out of any other."""
+    if job.negated:
+        return
+    for zone in dev.root.children:
+        if zone is not job.frame.node and zone.command is not None and zone.command.mode == "zone":
+            zone.children = [c for c in zone.children if c.bindings.get("if") != job.bindings["if"]]
+
+
+def trunk_default_vlan(shown: str) -> Hook:
+    """A trunk carries VLAN 1 unless told not to, and the device shows that as ``undo … vlan 1`` (``shown``)."""
+    def hook(dev: SimDevice, job: Apply) -> bool | None:
+        values = job.bindings.get("vlans", ())
+        ids = cfg.vlan_ids(values) if values else set()
+        if 1 not in ids:
+            return None
+        marker = next(c for c in dev.dialect.mode(job.frame.mode).commands if c.pattern == shown)
+        if job.negated:
+            cfg.store_line(job.frame.node, marker, shown, {})
+        else:
+            cfg.remove_lines(job.frame.node, marker, {})
+        rest = ids - {1}
+        if not rest:
+            return True
+        job.bindings["vlans"] = (cfg.format_vlans(rest, dev.dialect.layout.vlan_list),)
+        return None
+    return hook

@@ -12,6 +12,8 @@ FAMILY = Family(
     lines=(ModelLine(re.compile(r"^(ISR|ASR|C8\d{3})"), ROUTERS, "ISR/ASR/Catalyst 8000 router"),
            ModelLine(re.compile(r"^(C9\d{3}|WS-C)"), SWITCHES, "Catalyst switch")),
     secret_patterns=(
+        re.compile(r"(\bpassword [07] )(?!\[secret\])\S+", re.M),
+        re.compile(r"(^snmp-server community )(?!\[secret\])\S+", re.M),
         re.compile(r"(\bsecret \d )(?!\[secret\])\S+", re.M),
         re.compile(r"(^\s*key \d )(?!\[secret\])\S+", re.M),
         re.compile(r"(\bkey-string \d )(?!\[secret\])\S+", re.M),

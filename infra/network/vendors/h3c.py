@@ -12,6 +12,9 @@ FAMILY = Family(
     vendor=Vendor.H3C, name="H3C Comware 7", template="h3c_comware.j2",
     lines=(ModelLine(re.compile(r"^S\d"), SWITCHES, "S-series switch"),),
     secret_patterns=(
+        re.compile(r"(\bpassword simple )(?!\[secret\])\S+", re.M),
+        re.compile(r"(\bsnmp-agent community (?:read|write) (?:simple )?)(?!cipher\b|simple\b|\[secret\])\S+",
+                   re.M),
         *keyword_patterns("hash"),
         # `usm-user v3 … cipher authentication-mode sha256 <key>`: there the keyword names the form, not a value.
         re.compile(r"(\bcipher )(?!authentication-mode\b|\[secret\])\S+", re.M),

@@ -14,6 +14,9 @@ FAMILY = Family(
            ModelLine(re.compile(r"^USG"), FIREWALLS, "USG firewall"),
            ModelLine(re.compile(r"^(AR|NE)\d"), ROUTERS, "AR/NE router")),
     secret_patterns=(
+        # factory and hand-made forms a running configuration may hold: clear passwords and SNMP communities
+        re.compile(r"(\bpassword simple )(?!\[secret\])\S+", re.M),
+        re.compile(r"(\bsnmp-agent community (?:read|write) )(?!cipher\b|\[secret\])\S+", re.M),
         *keyword_patterns("irreversible-cipher"),
         # `ssh server cipher aes256_ctr …` lists algorithms; every other `cipher` is followed by a stored secret.
         re.compile(r"(?<!ssh server )(?<!ssh client )(\bcipher )(?!\[secret\])\S+", re.M),

@@ -11,6 +11,8 @@ FAMILY = Family(
     vendor=Vendor.RUIJIE, name="Ruijie RGOS", template="ruijie_rgos.j2",
     lines=(ModelLine(re.compile(r"^RG-S\d"), SWITCHES, "RG-S switch"),),
     secret_patterns=(
+        re.compile(r"(\bpassword [07] )(?!\[secret\])\S+", re.M),
+        re.compile(r"(^snmp-server community )(?!\[secret\])\S+", re.M),
         re.compile(r"(\bsecret \d )(?!\[secret\])\S+", re.M),
         re.compile(r"((?<!-)\bkey \d )(?!\[secret\])\S+", re.M),
         re.compile(r"(\bauthentication-key \d+ \S+ )(?!\[secret\])\S+", re.M),

@@ -41,6 +41,10 @@ def _system(firewall: bool) -> list[Command]:
                 undo="ospf [<pid:int:1-65535>]"),
         section("line class {cls=aux|console|vty}", "line-class", joined=False, undo=None),
         section("line {kind=aux|con|vty} <a:int:0-63> [<b:int:0-63>]", "line", undo=None),
+        line("info-center source <mod:word> {ch=loghost|console|monitor|logbuffer|logfile|trapbuffer} "
+             "level <lvl:word>", key=("mod", "ch"), block="info-center",
+             undo="info-center source <mod:word> {ch=loghost|console|monitor|logbuffer|logfile|trapbuffer}"),
+        line("info-center loghost source <if:iface>", block="info-center", undo="info-center loghost source"),
         line("info-center loghost <ip:ipv4> [* port <port:int:1-65535> | facility <fac:word> ]", key=("ip",),
              block="info-center", undo="info-center loghost <ip:ipv4>"),
         line("info-center timestamp {kind=loghost|debugging|trap|log} {boot|date|iso|none|no-year-date}",
@@ -74,12 +78,16 @@ def _system(firewall: bool) -> list[Command]:
         flag("ssh server compatible-ssh1x enable", block="ssh"),
         line("ssh server authentication-retries <n:int:1-5>", block="ssh", undo="ssh server authentication-retries"),
         line("ssh server acl <acl:int:2000-5999>", block="ssh", undo="ssh server acl"),
+        line("ssh user <user:word:1-80> service-type {svc=all|scp|sftp|stelnet|netconf} authentication-type "
+             "{auth=password|publickey|password-publickey|any}", key=("user",), block="ssh",
+             undo="ssh user <user:word:1-80>"),
         flag("ntp-service enable", block="ntp"),
         flag("ntp-service authentication enable", block="ntp"),
         line("ntp-service authentication-keyid <id:int:1-4294967295> authentication-mode {alg=md5|hmac-sha-256} "
              "[{cipher|simple}] <key:word:1-255> [value]", key=("id",), hook="cipher", block="ntp",
              undo="ntp-service authentication-keyid <id:int:1-4294967295>"),
         line("ntp-service reliable authentication-keyid <id:int:1-4294967295>", key=("id",), block="ntp"),
+        line("ntp-service source <if:iface>", block="ntp", undo="ntp-service source"),
         line("ntp-service unicast-server <ip:ipv4> [* authentication-keyid <kid:int:1-4294967295> | "
              "source <src:iface> | priority ]", key=("ip",), block="ntp", undo="ntp-service unicast-server <ip:ipv4>"),
         section("acl basic <n:int:2000-2999>", "acl-basic", sort=True, undo="acl basic <n:int:2000-2999>"),
@@ -90,6 +98,8 @@ def _system(firewall: bool) -> list[Command]:
         section("radius scheme <name:word:1-32>", "radius", sort=True),
         section("domain <name:word:1-255>", "isp", sort=True),
         line("domain default enable <name:word:1-255>", block="domain-default", undo="domain default enable"),
+        line("header {kind=login|motd|shell|incoming|legal} <text:text:2000>", key=("kind",), block="header",
+             undo="header {kind=login|motd|shell|incoming|legal}"),
         section("local-user <user:word:1-55> [class {cls=manage|network}]", "luser", key=("user",),
                 undo="local-user <user:word:1-55> [class {cls=manage|network}]"),
         flag("ip http enable", block="http"),
@@ -112,7 +122,8 @@ INTERFACE = [
     flag("shutdown"),
     line("port link-type {kind=access|trunk|hybrid}", undo="port link-type"),
     line("port access vlan <vlan:int:1-4094>", undo="port access vlan"),
-    merge("port trunk permit vlan {<vlans:vlanrange...>|all}", "vlans"),
+    merge("port trunk permit vlan {<vlans:vlanrange...>|all}", "vlans", hook="trunk-vlan-1"),
+    Command("undo port trunk permit vlan 1", "line", undo=None),
     line("port trunk pvid vlan <vlan:int:1-4094>", undo="port trunk pvid vlan"),
     line("ip address <ip:ipv4> <mask:mask:len> [sub]", key=("sub",), undo="ip address [<ip:ipv4> <mask:mask:len>]"),
     line("packet-filter {<acl:int:2000-5999>|name <name:word>} {dir=inbound|outbound}", key=("dir",),
@@ -178,12 +189,15 @@ MODES: dict[str, tuple[str, list[Command]]] = {
              key=("kind",), undo="secondary {kind=authentication|authorization|accounting}"),
         line("key {kind=authentication|authorization|accounting} [{cipher|simple}] <key:word:1-255>", key=("kind",),
              hook="cipher", undo="key {kind=authentication|authorization|accounting}"),
+        line("nas-ip <ip:ipv4>", undo="nas-ip"),
         line("user-name-format {fmt=keep-original|with-domain|without-domain}", undo="user-name-format")]),
     "radius": ("[{host}-radius-{name}]", [
         line("primary {kind=authentication|accounting} <ip:ipv4> [<port:int:1-65535>]", key=("kind",),
              undo="primary {kind=authentication|accounting}"),
         line("key {kind=authentication|accounting} [{cipher|simple}] <key:word:1-255>", key=("kind",),
-             hook="cipher", undo="key {kind=authentication|accounting}")]),
+             hook="cipher", undo="key {kind=authentication|accounting}"),
+        line("nas-ip <ip:ipv4>", undo="nas-ip"),
+        line("user-name-format {fmt=keep-original|with-domain|without-domain}", undo="user-name-format")]),
     "isp": ("[{host}-isp-{name}]", [
         line("authentication {kind=login|default} {hwtacacs-scheme <s:word> [local]|radius-scheme <s:word> [local]|"
              "local|none}", key=("kind",), undo="authentication {kind=login|default}"),
@@ -270,6 +284,7 @@ HOOKS: dict[str, Hook] = {
     "usm": _usm,  # type: ignore[dict-item]
     "acl-rule": hooks.acl_rule(first=0, step=5),
     "interface": hooks.interface,
+    "trunk-vlan-1": hooks.trunk_default_vlan("undo port trunk permit vlan 1"),
     "vlan": hooks.vlan_section(None),
     "vlan-range": hooks.vlan_range,
     "ospf": hooks.ospf,

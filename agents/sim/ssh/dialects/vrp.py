@@ -34,6 +34,10 @@ def _system(firewall: bool) -> list[Command]:
         line("clock timezone <zone:word> {add|minus} <offset:word>", undo="clock timezone"),
         line("header {kind=login|shell} information <text:text>", key=("kind",), undo="header {kind=login|shell}",
              block="header"),
+        section("dot1x-access-profile name <name:word:1-31>", "dot1x-profile", sort=True,
+                undo="dot1x-access-profile name <name:word:1-31>"),
+        section("authentication-profile name <name:word:1-48>", "authen-profile", sort=True,
+                undo="authentication-profile name <name:word:1-48>"),
         section("hwtacacs-server template <name:word:1-32>", "hwtacacs", sort=True),
         section("radius-server template <name:word:1-32>", "radius", sort=True),
         section("acl [number] <n:int:2000-2999>", "acl-basic", show="acl number {n}", sort=True,
@@ -50,6 +54,7 @@ def _system(firewall: bool) -> list[Command]:
              "authentication-mode {alg} cipher {key}", undo="ntp-service authentication-keyid <id:int:1-4294967295>",
              block="ntp"),
         line("ntp-service reliable authentication-keyid <id:int:1-4294967295>", key=("id",), block="ntp"),
+        line("ntp-service source-interface <if:iface>", block="ntp", undo="ntp-service source-interface"),
         line("ntp-service unicast-server <ip:ipv4> [* authentication-keyid <kid:int:1-4294967295> | "
              "source-interface <src:iface> | preference ]", key=("ip",), undo="ntp-service unicast-server <ip:ipv4>",
              block="ntp"),
@@ -78,6 +83,7 @@ def _system(firewall: bool) -> list[Command]:
         line("snmp-agent mib-view {kind=included|excluded} <view:word:1-32> <subtree:word>", key=("view", "subtree"),
              block="snmp-agent", undo="snmp-agent mib-view [{kind=included|excluded}] <view:word:1-32> "
              "[<subtree:word>]"),
+        line("snmp-agent usm-user v3 <user:word:1-32>", key=("user",), group="usm", block="snmp-agent", undo=None),
         line("snmp-agent usm-user v3 <user:word:1-32> group <group:word:1-32>", key=("user",), group="usm",
              block="snmp-agent"),
         line("snmp-agent usm-user v3 <user:word:1-32> authentication-mode "
@@ -92,16 +98,20 @@ def _system(firewall: bool) -> list[Command]:
         flag("lldp enable", block="lldp"),
         flag("stelnet server enable", block="ssh"),
         flag("ssh server compatible-ssh1x enable", block="ssh"),
+        line("ssh user <user:word>", key=("user",), group="ssh-user", block="ssh", undo=None),
         line("ssh user <user:word> authentication-type {kind=password|rsa|ecc|all|password-rsa|password-ecc}",
-             key=("user",), block="ssh", undo="ssh user <user:word> authentication-type"),
-        line("ssh user <user:word> service-type {kind=stelnet|sftp|all|snetconf}", key=("user",), block="ssh",
-             undo="ssh user <user:word> service-type"),
+             key=("user",), group="ssh-user", block="ssh", undo="ssh user <user:word> authentication-type"),
+        line("ssh user <user:word> service-type {kind=stelnet|sftp|all|snetconf}", key=("user",), group="ssh-user",
+             block="ssh", undo="ssh user <user:word> service-type"),
+        purge("ssh user <user:word>", "ssh-user"),
         line("ssh server cipher <alg:word...>", block="ssh", undo="ssh server cipher"),
         line("ssh server hmac <alg:word...>", block="ssh", undo="ssh server hmac"),
         line("ssh server key-exchange <alg:word...>", block="ssh", undo="ssh server key-exchange"),
         line("ssh server timeout <s:int:1-120>", block="ssh", undo="ssh server timeout"),
         line("ssh server authentication-retries <n:int:1-5>", block="ssh", undo="ssh server authentication-retries"),
+        line("ssh server-source -i <if:iface>", block="ssh", undo="ssh server-source"),
         flag("info-center enable", shown="off", block="info-center"),
+        line("info-center loghost source <if:iface>", block="info-center", undo="info-center loghost source"),
         line("info-center loghost <ip:ipv4> [* channel <ch:word> | facility <fac:word> | level <lvl:word> | "
              "transport {udp|tcp} | port <port:int:1-65535> ]", key=("ip",), block="info-center",
              undo="info-center loghost <ip:ipv4>"),
@@ -117,39 +127,47 @@ def _system(firewall: bool) -> list[Command]:
     ]
     if firewall:
         commands[-3:-3] = [
-            section("firewall zone [name] <zone:word:1-32>", "zone", show="firewall zone {zone}",
-                    undo="firewall zone [name] <zone:word:1-32>"),
+            section("firewall zone {zone=local|trust|untrust|dmz}", "zone", key=("zone",), undo=None),
+            section("firewall zone name <zone:word:1-32> [id <id:int:4-1024>]", "zone", key=("zone",),
+                    hook="zone-id", show="firewall zone name {zone} id {id}",
+                    undo="firewall zone name <zone:word:1-32>"),
             section("ip service-set <name:word:1-32> type object [<id:int:0-65535>]", "service-set",
                     show="ip service-set {name} type object", undo="ip service-set <name:word:1-32>"),
             section("ip address-set <name:word:1-32> type object [<id:int:0-65535>]", "address-set",
                     show="ip address-set {name} type object", undo="ip address-set <name:word:1-32>"),
             section("security-policy", "policy-security", undo=None),
-            flag("firewall defend {kind=land|smurf|fraggle|winnuke|ping-of-death|tear-drop|ip-fragment} enable",
+            flag("firewall defend {kind=land|smurf|fraggle|winnuke|ping-of-death|tear-drop|ip-fragment|syn-flood} "
+                 "enable",
                  key=("kind",), block="firewall"),
         ]
     return commands
 
 
 INTERFACE = [
+    flag("portswitch"),
     line("description <text:text:242>", undo="description"),
     flag("shutdown"),
     line("port link-type {kind=access|trunk|hybrid}", undo="port link-type"),
     line("port default vlan <vlan:int:1-4094>", undo="port default vlan [<vlan:int:1-4094>]"),
     line("port trunk pvid vlan <vlan:int:1-4094>", undo="port trunk pvid vlan"),
-    merge("port trunk allow-pass vlan {<vlans:vlanrange...>|all}", "vlans"),
+    merge("port trunk allow-pass vlan {<vlans:vlanrange...>|all}", "vlans", hook="trunk-vlan-1"),
+    Command("undo port trunk allow-pass vlan 1", "line", undo=None),
     line("ip address <ip:ipv4> <mask:mask:len> [sub]", key=("sub",), undo="ip address [<ip:ipv4> <mask:mask:len>]"),
+    line("ip address unnumbered interface <src:iface>", undo="ip address unnumbered"),
     line("traffic-filter {dir=inbound|outbound} acl {<acl:int:2000-4999>|name <name:word>}", key=("dir",),
          undo="traffic-filter {dir=inbound|outbound} [acl {<acl:int:2000-4999>|name <name:word>}]"),
     flag("dot1x enable"),
     line("authentication-profile <profile:word>", undo="authentication-profile"),
     flag("port-security enable"),
     line("port-security max-mac-num <n:int:1-4096>", undo="port-security max-mac-num"),
+    line("port-security protect-action {act=protect|restrict|shutdown}", undo="port-security protect-action"),
     flag("port-security mac-address sticky"),
     flag("mac-authen"),
     flag("stp edged-port enable"),
     line("ospf authentication-mode {alg=md5|hmac-md5|hmac-sha256} <kid:int:1-255> [{cipher|plain}] <key:word:1-255>",
          hook="cipher", show="ospf authentication-mode {alg} {kid} cipher {key}", undo="ospf authentication-mode"),
     line("ospf cost <cost:int:1-65535>", undo="ospf cost"),
+    line("ospf network-type {kind=p2p|broadcast|nbma|p2mp}", undo="ospf network-type"),
     Command("lldp enable", "flag", shown="off", default_on=True),
     line("service-manage {svc=http|https|ping|ssh|snmp|telnet|netconf} {act=permit|deny}", key=("svc",),
          undo="service-manage {svc=http|https|ping|ssh|snmp|telnet|netconf}"),
@@ -163,6 +181,8 @@ AAA = [
     line("local-aaa-user wrong-password retry-interval <interval:int:5-1440> retry-time <times:int:3-65535> "
          "block-time <block:int:5-1440>", undo="local-aaa-user wrong-password [retry-interval <interval:int:5-1440> "
          "retry-time <times:int:3-65535> block-time <block:int:5-1440>]"),
+    section("recording-scheme <name:word:1-32>", "aaa-recording", sort=True),
+    line("cmd recording-scheme <name:word:1-32>", undo="cmd recording-scheme"),
     section("domain <name:word:1-64>", "aaa-domain", sort=True),
     line(f"local-user <user:word:1-64> password {PASSWORD}", key=("user",), group="local-user", hook="password",
          undo="local-user <user:word:1-64> password"),
@@ -187,6 +207,12 @@ MODES_COMMON: dict[str, tuple[str, list[Command]]] = {
     "aaa-accounting": ("[{host}-aaa-accounting-{name}]", [
         line("accounting-mode {mode=hwtacacs|radius|none}", undo="accounting-mode"),
         line("accounting start-fail {online|offline}", undo="accounting start-fail")]),
+    "aaa-recording": ("[{host}-aaa-recording-{name}]", [
+        line("recording-mode hwtacacs <tmpl:word>", undo="recording-mode")]),
+    "dot1x-profile": ("[{host}-dot1x-access-profile-{name}]", []),
+    "authen-profile": ("[{host}-authen-profile-{name}]", [
+        line("dot1x-access-profile <profile:word>", undo="dot1x-access-profile"),
+        line("access-domain <domain:word> [force]", undo="access-domain")]),
     "aaa-domain": ("[{host}-aaa-domain-{name}]", [
         line("authentication-scheme <scheme:word>", undo="authentication-scheme"),
         line("authorization-scheme <scheme:word>", undo="authorization-scheme"),
@@ -197,6 +223,7 @@ MODES_COMMON: dict[str, tuple[str, list[Command]]] = {
         line("hwtacacs-server {kind=authentication|authorization|accounting} <ip:ipv4> [<port:int:1-65535>] "
              "[secondary]", key=("kind", "secondary"), undo="hwtacacs-server {kind=authentication|authorization|"
              "accounting} [<ip:ipv4> [<port:int:1-65535>]] [secondary]"),
+        line("hwtacacs-server source-ip <ip:ipv4>", undo="hwtacacs-server source-ip"),
         line("hwtacacs-server shared-key [cipher] <key:word:1-255>", hook="cipher",
              show="hwtacacs-server shared-key cipher {key}", undo="hwtacacs-server shared-key")]),
     "radius": ("[{host}-radius-{name}]", [
@@ -325,12 +352,15 @@ HOOKS: dict[str, Hook] = {
     "acl-rule": hooks.acl_rule(first=5, step=5),
     "service-id": hooks.entry_number,
     "interface": hooks.interface,
+    "trunk-vlan-1": hooks.trunk_default_vlan("undo port trunk allow-pass vlan 1"),
     "vlan": hooks.vlan_section("vlan batch <vlans:vlanrange...>"),
     "vlan-batch": hooks.vlan_batch("vlan <vlan:int:1-4094>"),
     "ospf": hooks.ospf,
     "ospf-area": hooks.ospf_area,
     "snmp-version": hooks.snmp_versions,
     "address": hooks.address_mask,
+    "zone-id": hooks.zone_id,
+    "zone-interface": hooks.zone_interface,
 }
 
 

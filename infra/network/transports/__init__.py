@@ -1,0 +1,1 @@
+"""Implementations of :class:`infra.network.transport.Transport`: asyncssh (default) and netmiko."""

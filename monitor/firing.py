@@ -1,0 +1,60 @@
+"""Alerts firing now, as Prometheus reports them (``/api/v1/alerts``), cached for a few seconds.
+
+The overview shows them; when the monitor keeps its own alert history, this is the one place to switch.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+
+CACHE_S = 5.0
+
+
+@dataclass(frozen=True)
+class FiringAlert:
+    name: str
+    severity: str
+    summary: str
+    summary_zh: str
+    since: str
+    labels: dict[str, str]
+
+
+class FiringAlerts:
+    def __init__(self, prometheus_url: str | None, timeout_s: float = 2.0):
+        self.url = prometheus_url.rstrip("/") if prometheus_url else None
+        self.timeout_s = timeout_s
+        self._cache: tuple[float, list[FiringAlert] | None] = (-CACHE_S, None)
+        self._lock = threading.Lock()
+        self._client: httpx.Client | None = None
+
+    def current(self) -> list[FiringAlert] | None:
+        """Firing alerts, most severe first; None without Prometheus or when it does not answer."""
+        if self.url is None:
+            return None
+        with self._lock:
+            fetched, value = self._cache
+            if time.monotonic() - fetched >= CACHE_S:
+                value = self._fetch()
+                self._cache = (time.monotonic(), value)
+            return value
+
+    def _fetch(self) -> list[FiringAlert] | None:
+        try:
+            if self._client is None:
+                self._client = httpx.Client(timeout=self.timeout_s, trust_env=False)
+            reply = self._client.get(f"{self.url}/api/v1/alerts")
+            reply.raise_for_status()
+            alerts = reply.json()["data"]["alerts"]
+            out = [FiringAlert(a["labels"].get("alertname", ""), a["labels"].get("severity", ""),
+                               a.get("annotations", {}).get("summary", ""),
+                               a.get("annotations", {}).get("summary_zh", ""), a.get("activeAt", ""),
+                               dict(a["labels"])) for a in alerts if a.get("state") == "firing"]
+        except (httpx.HTTPError, ValueError, KeyError, TypeError):
+            return None
+        order = {"critical": 0, "warning": 1}
+        return sorted(out, key=lambda a: (order.get(a.severity, 2), a.name, a.summary))

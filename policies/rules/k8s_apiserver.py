@@ -1,0 +1,352 @@
+"""The API server's command-line flags, as its static pod manifest states them (CIS Kubernetes Benchmark 1.2, 3.2).
+
+Each rule judges one concern of kube-bench's checks (named in ``peers``); flags absent from the manifest take the
+API server's own default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from policies.engine import Violation, rule
+from policies.k8s import K8sFacts, as_dict
+from policies.k8s_control_plane import (
+    API_SERVER,
+    CONTROLLER_MANAGER,
+    SCHEDULER,
+    Component,
+    as_int,
+    each,
+    listed,
+    of,
+    seconds,
+    truthy,
+    weak_tls,
+)
+
+_AUTHN = ("8.1.4.1-a", "8.2.4.1-a")
+_TRANSIT = ("8.1.4.7-a", "8.1.4.8-a")
+_ACCESS = ("8.1.4.2-e", "8.1.4.2-d")
+
+def unset(component: Component, *flags: str) -> list[str]:
+    """The flags of ``flags`` the component's command line does not set (or sets empty)."""
+    return [f"--{f}" for f in flags if not component.flag(f)]
+
+
+@rule(id="YW-K8S-100", clauses=_AUTHN, severity="medium", source="k8s",
+      title="API server accepts anonymous requests", title_zh="API Server 允许匿名访问",
+      remediation="Start kube-apiserver with --anonymous-auth=false, or restrict anonymous access to the health "
+                  "endpoints with an AuthenticationConfiguration (--authentication-config).",
+      remediation_zh="为 kube-apiserver 设置 --anonymous-auth=false，或用 AuthenticationConfiguration"
+                     "（--authentication-config）把匿名访问限定在健康检查端点。",
+      peers=("cis-k8s:1.2.1", "CKV_K8S_68"))
+def anonymous_auth(facts: K8sFacts) -> Iterator[Violation]:
+    """With --authentication-config the flag cannot be used: anonymous access is then judged on the
+    AuthenticationConfiguration files of the set (allowed only with conditions, i.e. for named endpoints)."""
+    for comp in of(facts, API_SERVER):
+        if truthy(comp.flag("anonymous-auth")) is not False and not comp.flag("authentication-config"):
+            yield Violation(comp.obj.target(), f"{comp.where()}: --anonymous-auth is not false (anonymous requests "
+                                               "are accepted as system:anonymous)")
+    for cfg in facts.of_kind("AuthenticationConfiguration"):
+        anonymous = as_dict(cfg.obj.get("anonymous"))
+        if truthy(anonymous.get("enabled")) is True and not anonymous.get("conditions"):
+            yield Violation(cfg.target(), "anonymous access enabled without conditions: every endpoint accepts "
+                                          "anonymous requests")
+
+
+@rule(id="YW-K8S-101", clauses=("8.1.4.1-a", "8.1.4.8-b"), severity="high", source="k8s",
+      title="API server accepts static tokens from a file", title_zh="API Server 使用静态令牌文件认证",
+      remediation="Remove --token-auth-file; authenticate people through OIDC or client certificates and workloads "
+                  "through service-account tokens, which expire and can be revoked.",
+      remediation_zh="去掉 --token-auth-file；人员经 OIDC 或客户端证书认证，工作负载使用可过期、可吊销的服务账号令牌。",
+      peers=("cis-k8s:1.2.2", "CKV_K8S_70"))
+@each(API_SERVER)
+def token_auth_file(comp: Component) -> Iterator[str]:
+    if comp.flag("token-auth-file"):
+        yield f"--token-auth-file={comp.flag('token-auth-file')}: plain-text tokens that never expire"
+
+
+@rule(id="YW-K8S-102", clauses=(*_AUTHN, *_TRANSIT), severity="high", source="k8s",
+      title="API server does not authenticate to kubelets with a certificate",
+      title_zh="API Server 未以证书向 kubelet 认证",
+      remediation="Set --kubelet-client-certificate and --kubelet-client-key (and never --kubelet-https=false).",
+      remediation_zh="设置 --kubelet-client-certificate 与 --kubelet-client-key（不要设置 --kubelet-https=false）。",
+      peers=("cis-k8s:1.2.4", "CKV_K8S_72", "CKV_K8S_71"))
+@each(API_SERVER)
+def kubelet_client_certificate(comp: Component) -> Iterator[str]:
+    missing = unset(comp, "kubelet-client-certificate", "kubelet-client-key")
+    if missing:
+        yield f"{' and '.join(missing)} not set: kubelets cannot tell the API server from anyone else"
+    if truthy(comp.flag("kubelet-https")) is False:
+        yield "--kubelet-https=false: the API server talks to kubelets in plain HTTP"
+
+
+@rule(id="YW-K8S-103", clauses=_AUTHN, severity="medium", source="k8s",
+      title="API server does not verify kubelets' certificates", title_zh="API Server 未校验 kubelet 证书",
+      remediation="Set --kubelet-certificate-authority to the CA that signs the kubelets' serving certificates "
+                  "(kubelets need serverTLSBootstrap: true or certificates from that CA).",
+      remediation_zh="设置 --kubelet-certificate-authority 为签发 kubelet 服务证书的 CA"
+                     "（kubelet 需 serverTLSBootstrap: true 或使用该 CA 签发的证书）。",
+      peers=("cis-k8s:1.2.5", "CKV_K8S_73"))
+@each(API_SERVER)
+def kubelet_certificate_authority(comp: Component) -> Iterator[str]:
+    if not comp.flag("kubelet-certificate-authority"):
+        yield "--kubelet-certificate-authority not set: connections to kubelets can be intercepted"
+
+
+@rule(id="YW-K8S-104", clauses=("8.1.4.2-a", *_ACCESS), severity="high", source="k8s",
+      title="API server authorization mode is not Node,RBAC", title_zh="API Server 授权模式不是 Node,RBAC",
+      remediation="Set --authorization-mode=Node,RBAC (never AlwaysAllow).",
+      remediation_zh="设置 --authorization-mode=Node,RBAC（不得使用 AlwaysAllow）。",
+      peers=("cis-k8s:1.2.6", "cis-k8s:1.2.7", "cis-k8s:1.2.8", "CKV_K8S_74", "CKV_K8S_75", "CKV_K8S_77"))
+@each(API_SERVER)
+def authorization_mode(comp: Component) -> Iterator[str]:
+    if comp.flag("authorization-config"):
+        return  # structured authorization configuration (a file this audit does not see) replaces the flag
+    modes = listed(comp.flag("authorization-mode")) or ["AlwaysAllow"]
+    if "AlwaysAllow" in modes:
+        yield f"--authorization-mode={','.join(modes)} lets every authenticated request do anything"
+    missing = [m for m in ("Node", "RBAC") if m not in modes]
+    if missing:
+        yield f"--authorization-mode lacks {' and '.join(missing)}"
+
+
+@rule(id="YW-K8S-105", clauses=_ACCESS, severity="high", source="k8s",
+      title="Admission plugin AlwaysAdmit enabled", title_zh="启用了 AlwaysAdmit 准入插件",
+      remediation="Remove AlwaysAdmit from --enable-admission-plugins.",
+      remediation_zh="从 --enable-admission-plugins 中去掉 AlwaysAdmit。",
+      peers=("cis-k8s:1.2.10", "CKV_K8S_79"))
+@each(API_SERVER)
+def always_admit(comp: Component) -> Iterator[str]:
+    if "AlwaysAdmit" in listed(comp.flag("enable-admission-plugins")):
+        yield "AlwaysAdmit admits every request, bypassing every other admission control"
+
+
+@rule(id="YW-K8S-106", clauses=_ACCESS, severity="medium", source="k8s",
+      title="Required admission plugins not enabled", title_zh="未启用必需的准入插件",
+      remediation="Add NodeRestriction to --enable-admission-plugins and keep ServiceAccount and NamespaceLifecycle "
+                  "out of --disable-admission-plugins.",
+      remediation_zh="在 --enable-admission-plugins 中加入 NodeRestriction，"
+                     "且不要在 --disable-admission-plugins 中禁用 ServiceAccount、NamespaceLifecycle。",
+      peers=("cis-k8s:1.2.12", "cis-k8s:1.2.13", "cis-k8s:1.2.14", "CKV_K8S_82", "CKV_K8S_83", "CKV_K8S_85"))
+@each(API_SERVER)
+def required_admission(comp: Component) -> Iterator[str]:
+    if "NodeRestriction" not in listed(comp.flag("enable-admission-plugins")):
+        yield "NodeRestriction is not enabled: a kubelet may modify other nodes and their pods"
+    disabled = sorted({"ServiceAccount", "NamespaceLifecycle"} & set(listed(comp.flag("disable-admission-plugins"))))
+    if disabled:
+        yield f"--disable-admission-plugins turns off {', '.join(disabled)}"
+
+
+@rule(id="YW-K8S-107", clauses=("8.1.4.2-e", "8.2.4.4-b", "8.2.5.1-a"), severity="low", source="k8s",
+      title="Recommended admission plugins not enabled", title_zh="未启用推荐的准入插件",
+      remediation="Enable AlwaysPullImages (credentials checked on every pull), EventRateLimit (with its admission "
+                  "configuration) and DenyServiceExternalIPs (CVE-2020-8554) in --enable-admission-plugins.",
+      remediation_zh="在 --enable-admission-plugins 中启用 AlwaysPullImages（每次拉取都校验凭据）、EventRateLimit"
+                     "（配合准入配置）与 DenyServiceExternalIPs（CVE-2020-8554）。",
+      peers=("cis-k8s:1.2.3", "cis-k8s:1.2.9", "cis-k8s:1.2.11", "CKV_K8S_78", "CKV_K8S_80"))
+@each(API_SERVER)
+def recommended_admission(comp: Component) -> Iterator[str]:
+    enabled = set(listed(comp.flag("enable-admission-plugins")))
+    missing = [p for p in ("AlwaysPullImages", "EventRateLimit", "DenyServiceExternalIPs") if p not in enabled]
+    if missing:
+        yield f"admission plugins not enabled: {', '.join(missing)}"
+
+
+@rule(id="YW-K8S-108", clauses=("8.1.4.4-b",), severity="low", source="k8s",
+      title="Profiling endpoint enabled", title_zh="开启了性能剖析端点",
+      remediation="Set --profiling=false on kube-apiserver, kube-controller-manager and kube-scheduler.",
+      remediation_zh="为 kube-apiserver、kube-controller-manager、kube-scheduler 设置 --profiling=false。",
+      peers=("cis-k8s:1.2.15", "cis-k8s:1.3.2", "cis-k8s:1.4.1", "CKV_K8S_90", "CKV_K8S_107", "CKV_K8S_114"))
+@each(API_SERVER, CONTROLLER_MANAGER, SCHEDULER)
+def profiling(comp: Component) -> Iterator[str]:
+    if truthy(comp.flag("profiling")) is not False:
+        yield "--profiling is not false (/debug/pprof exposes program internals and can slow the component)"
+
+
+@rule(id="YW-K8S-109", clauses=("8.1.4.3-a", "8.1.4.3-b", "8.2.3.3-a"), severity="medium", source="k8s",
+      title="API server writes no audit log", title_zh="API Server 未记录审计日志",
+      remediation="Set --audit-policy-file and --audit-log-path (or --audit-webhook-config-file to send the events "
+                  "to the security-management zone's collector).",
+      remediation_zh="设置 --audit-policy-file 与 --audit-log-path（或用 --audit-webhook-config-file "
+                     "发送到安全管理区的采集端）。",
+      peers=("cis-k8s:1.2.16", "cis-k8s:3.2.1", "CKV_K8S_91", "C-0067"))
+@each(API_SERVER)
+def audit_log(comp: Component) -> Iterator[str]:
+    if not comp.flag("audit-policy-file"):
+        yield "--audit-policy-file not set: the API server records no audit events"
+    if not comp.flag("audit-log-path") and not comp.flag("audit-webhook-config-file"):
+        yield "neither --audit-log-path nor --audit-webhook-config-file is set: audit events go nowhere"
+
+
+AUDIT_RETENTION = {"audit-log-maxage": 30, "audit-log-maxbackup": 10, "audit-log-maxsize": 100}
+
+
+@rule(id="YW-K8S-110", clauses=("8.1.4.3-c", "8.1.3.5-c"), severity="medium", source="k8s",
+      title="Audit log retention too short", title_zh="审计日志保留不足",
+      remediation="Set --audit-log-maxage=30 (days), --audit-log-maxbackup=10 and --audit-log-maxsize=100 (MB) or "
+                  "more, and ship the log to central storage that keeps it at least six months.",
+      remediation_zh="设置 --audit-log-maxage≥30（天）、--audit-log-maxbackup≥10、--audit-log-maxsize≥100（MB），"
+                     "并集中存储至少六个月。",
+      peers=("cis-k8s:1.2.17", "cis-k8s:1.2.18", "cis-k8s:1.2.19", "CKV_K8S_92", "CKV_K8S_93", "CKV_K8S_94"))
+@each(API_SERVER)
+def audit_retention(comp: Component) -> Iterator[str]:
+    path = comp.flag("audit-log-path")
+    if not path or path == "-":
+        return  # no log file (YW-K8S-109), or events on stdout for the node's log collector
+    for flag, least in AUDIT_RETENTION.items():
+        value = as_int(comp.flag(flag))
+        if value is None or value < least:
+            yield f"--{flag}={comp.flag(flag) or '(unset)'} (at least {least})"
+
+
+@rule(id="YW-K8S-111", clauses=("8.2.5.1-a",), severity="low", source="k8s",
+      title="API server request timeout invalid or too long", title_zh="API Server 请求超时无效或过长",
+      remediation="Leave --request-timeout at its default (60s) or set a valid duration of at most 5m.",
+      remediation_zh="--request-timeout 保持默认（60s），或设为不超过 5m 的有效时长。",
+      peers=("cis-k8s:1.2.20", "CKV_K8S_95"))
+@each(API_SERVER)
+def request_timeout(comp: Component) -> Iterator[str]:
+    value = comp.flag("request-timeout")
+    if value is None:
+        return
+    duration = seconds(value)
+    if duration is None or duration <= 0:
+        yield f"--request-timeout={value} is not a valid positive duration"
+    elif duration > 300:
+        yield f"--request-timeout={value}: long requests hold connections open (denial of service)"
+
+
+@rule(id="YW-K8S-112", clauses=("8.1.4.2-c", "8.1.4.1-a"), severity="medium", source="k8s",
+      title="Deleted service-account tokens still accepted", title_zh="已删除的服务账号令牌仍被接受",
+      remediation="Remove --service-account-lookup=false (the default, true, checks that the token's service account "
+                  "and secret still exist).",
+      remediation_zh="去掉 --service-account-lookup=false（默认 true，会校验令牌的服务账号与 Secret 仍存在）。",
+      peers=("cis-k8s:1.2.21", "CKV_K8S_96"))
+@each(API_SERVER)
+def service_account_lookup(comp: Component) -> Iterator[str]:
+    if truthy(comp.flag("service-account-lookup")) is False:
+        yield "--service-account-lookup=false: tokens of deleted service accounts keep working"
+
+
+@rule(id="YW-K8S-113", clauses=("8.1.4.1-a",), severity="medium", source="k8s",
+      title="Service-account token keys not set", title_zh="未设置服务账号令牌密钥",
+      remediation="Set --service-account-key-file on kube-apiserver and --service-account-private-key-file on "
+                  "kube-controller-manager to a dedicated key pair that can be rotated.",
+      remediation_zh="为 kube-apiserver 设置 --service-account-key-file、为 kube-controller-manager 设置 "
+                     "--service-account-private-key-file，使用可轮换的专用密钥对。",
+      peers=("cis-k8s:1.2.22", "cis-k8s:1.3.4", "CKV_K8S_97", "CKV_K8S_110"))
+@each(API_SERVER, CONTROLLER_MANAGER)
+def service_account_keys(comp: Component) -> Iterator[str]:
+    flag = "service-account-key-file" if comp.name == API_SERVER else "service-account-private-key-file"
+    if not comp.flag(flag):
+        yield f"--{flag} not set: tokens are signed with the serving key, which cannot be rotated on its own"
+
+
+@rule(id="YW-K8S-114", clauses=(*_TRANSIT, "8.2.4.1-a"), severity="high", source="k8s",
+      title="API server reaches etcd without mutual TLS", title_zh="API Server 访问 etcd 未启用双向 TLS",
+      remediation="Set --etcd-certfile, --etcd-keyfile and --etcd-cafile, and https:// etcd servers.",
+      remediation_zh="设置 --etcd-certfile、--etcd-keyfile 与 --etcd-cafile，etcd 地址使用 https://。",
+      peers=("cis-k8s:1.2.23", "cis-k8s:1.2.26", "CKV_K8S_99", "CKV_K8S_102"))
+@each(API_SERVER)
+def etcd_client_tls(comp: Component) -> Iterator[str]:
+    missing = unset(comp, "etcd-certfile", "etcd-keyfile", "etcd-cafile")
+    if missing:
+        yield f"{', '.join(missing)} not set"
+    plain = [s for s in listed(comp.flag("etcd-servers")) if s.startswith("http://")]
+    if plain:
+        yield f"etcd reached in plain HTTP: {', '.join(plain)}"
+
+
+@rule(id="YW-K8S-115", clauses=("8.1.4.1-c", *_TRANSIT), severity="high", source="k8s",
+      title="API server TLS serving or client CA not set", title_zh="API Server 未配置 TLS 证书或客户端 CA",
+      remediation="Set --tls-cert-file, --tls-private-key-file and --client-ca-file.",
+      remediation_zh="设置 --tls-cert-file、--tls-private-key-file 与 --client-ca-file。",
+      peers=("cis-k8s:1.2.24", "cis-k8s:1.2.25", "CKV_K8S_100"))
+@each(API_SERVER)
+def serving_tls(comp: Component) -> Iterator[str]:
+    missing = unset(comp, "tls-cert-file", "tls-private-key-file", "client-ca-file")
+    if missing:
+        yield f"{', '.join(missing)} not set"
+
+
+@rule(id="YW-K8S-116", clauses=("8.1.4.8-b", "8.2.4.4-c"), severity="high", source="k8s",
+      title="Secrets not encrypted at rest", title_zh="Secret 未静态加密",
+      remediation="Set --encryption-provider-config to an EncryptionConfiguration that encrypts secrets with kms "
+                  "(v2), aescbc, aesgcm or secretbox, identity last.",
+      remediation_zh="设置 --encryption-provider-config，指向以 kms（v2）、aescbc、aesgcm 或 secretbox 加密 Secret 的 "
+                     "EncryptionConfiguration，identity 放最后。",
+      peers=("cis-k8s:1.2.27", "CKV_K8S_104", "C-0066"))
+@each(API_SERVER)
+def encryption_at_rest(comp: Component) -> Iterator[str]:
+    if not comp.flag("encryption-provider-config"):
+        yield "--encryption-provider-config not set: secrets are stored in etcd in plain text"
+
+
+ENCRYPTING_PROVIDERS = ("kms", "aescbc", "aesgcm", "secretbox")
+
+
+@rule(id="YW-K8S-117", clauses=("8.1.4.8-b",), severity="high", source="k8s",
+      title="Encryption configuration leaves secrets readable", title_zh="加密配置未真正加密 Secret",
+      remediation="List an encrypting provider (kms v2, aescbc, aesgcm or secretbox) first for secrets; identity may "
+                  "only follow it, to read data written before encryption.",
+      remediation_zh="为 secrets 首先列出加密提供者（kms v2、aescbc、aesgcm 或 secretbox）；identity 只能排在其后，"
+                     "用于读取加密前写入的数据。",
+      peers=("cis-k8s:1.2.28",))
+def encryption_providers(facts: K8sFacts) -> Iterator[Violation]:
+    for cfg in facts.of_kind("EncryptionConfiguration"):
+        covered = False
+        for entry in cfg.obj.get("resources") or []:
+            entry = as_dict(entry)
+            resources = [str(r) for r in entry.get("resources") or []]
+            if not {"secrets", "*.*", "*."} & set(resources):
+                continue
+            covered = True
+            first = next(iter(as_dict(p) for p in entry.get("providers") or []), {})
+            name = next(iter(first), None)
+            if name not in ENCRYPTING_PROVIDERS:
+                yield Violation(cfg.target(), f"secrets' first provider is {name or 'missing'}: new secrets are "
+                                              "written unencrypted")
+        if not covered:
+            yield Violation(cfg.target(), "no resources entry covers secrets")
+
+
+@rule(id="YW-K8S-118", clauses=_TRANSIT, severity="medium", source="k8s",
+      title="API server allows weak TLS", title_zh="API Server 允许弱 TLS",
+      remediation="Set --tls-cipher-suites to strong suites only (ECDHE with AES-GCM or ChaCha20-Poly1305) and "
+                  "--tls-min-version=VersionTLS12 or later.",
+      remediation_zh="--tls-cipher-suites 只列强套件（ECDHE + AES-GCM 或 ChaCha20-Poly1305），"
+                     "--tls-min-version 不低于 VersionTLS12。",
+      peers=("cis-k8s:1.2.29", "CKV_K8S_105"))
+@each(API_SERVER)
+def api_server_tls(comp: Component) -> Iterator[str]:
+    yield from weak_tls(listed(comp.flag("tls-cipher-suites")), comp.flag("tls-min-version"))
+
+
+@rule(id="YW-K8S-119", clauses=("8.1.4.1-a",), severity="low", source="k8s",
+      title="Service-account token lifetimes extended", title_zh="服务账号令牌有效期被延长",
+      remediation="Set --service-account-extend-token-expiration=false so projected tokens expire when requested.",
+      remediation_zh="设置 --service-account-extend-token-expiration=false，使投射令牌按请求的时间过期。",
+      peers=("cis-k8s:1.2.30",))
+@each(API_SERVER)
+def extend_token_expiration(comp: Component) -> Iterator[str]:
+    if truthy(comp.flag("service-account-extend-token-expiration")) is not False:
+        yield "--service-account-extend-token-expiration is not false: projected tokens live up to a year"
+
+
+@rule(id="YW-K8S-120", clauses=("8.1.4.1-c", *_TRANSIT), severity="high", source="k8s",
+      title="API server serves plain HTTP", title_zh="API Server 提供明文 HTTP 端口",
+      remediation="Remove --insecure-port and --insecure-bind-address (or set --insecure-port=0) and keep "
+                  "--secure-port non-zero.",
+      remediation_zh="去掉 --insecure-port 与 --insecure-bind-address（或设 --insecure-port=0），"
+                     "--secure-port 不得为 0。",
+      peers=("CKV_K8S_86", "CKV_K8S_88", "CKV_K8S_89", "C-0005"))
+@each(API_SERVER)
+def insecure_port(comp: Component) -> Iterator[str]:
+    port = comp.flag("insecure-port")
+    if port is not None and as_int(port) != 0:
+        yield f"--insecure-port={port}: unauthenticated, unencrypted API access"
+    if comp.flag("insecure-bind-address"):
+        yield f"--insecure-bind-address={comp.flag('insecure-bind-address')}"
+    if as_int(comp.flag("secure-port")) == 0:
+        yield "--secure-port=0 turns the TLS port off"
