@@ -85,14 +85,17 @@ def render_prometheus_config(
     region: str | None = None,
     alertmanagers: Sequence[str] = (),
     remote_write: Sequence[RemoteWrite] = (),
+    snmp_pollers: Sequence[str] = (),
 ) -> str:
     """Prometheus YAML that discovers every target through ``monitor_url``'s ``/api/v1/sd/{job}``.
 
     ``token_file`` holds the bearer token for the SD endpoint; it is referenced, never read or inlined.
     ``jobs`` keeps only some scrape jobs, e.g. without ``snmp`` where the poller shards already poll every
-    device (exporter mode would walk each device a second time). In the hierarchy each region's Prometheus
-    gets ``region`` as an external label (on its alerts and remote-written series that carry none: the
-    monitor's, the audit's), the members of its ``alertmanagers`` (HOST:PORT) and its ``remote_write`` queues
+    device (exporter mode would walk each device a second time). ``snmp_pollers`` (HOST:PORT) replaces the
+    pollers' discovery with those targets: on one machine (`yunwang up`) one monitor lists every region's
+    pollers, and each region's Prometheus scrapes its own. In the hierarchy each region's Prometheus gets
+    ``region`` as an external label (on its alerts and remote-written series that carry none: the monitor's,
+    the audit's), the members of its ``alertmanagers`` (HOST:PORT) and its ``remote_write`` queues
     to the city view.
     """
     problems: list[Problem] = []
@@ -104,6 +107,8 @@ def render_prometheus_config(
     if parts.scheme not in ("http", "https") or not parts.netloc:
         problems.append(_problem("monitor_url", monitor_url, "the monitor URL must be http(s)://HOST:PORT",
                                  "e.g. http://127.0.0.1:8080"))
+    problems += [_problem("snmp_pollers", a, "a poller must be HOST:PORT", "e.g. 127.0.0.1:9811")
+                 for a in snmp_pollers if not _HOST_PORT.match(a)]
     if not _HOST_PORT.match(snmp_agent):
         problems.append(_problem("snmp_agent", snmp_agent, "the SNMP agent address must be HOST:PORT",
                                  "e.g. 127.0.0.1:9811"))
@@ -138,6 +143,8 @@ def render_prometheus_config(
     text = Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
         {key: json.dumps(value) for key, value in values.items()})
     text = _keep_jobs(text, set(jobs))
+    if snmp_pollers:
+        text = _static_pollers(text, snmp_pollers)
     if region is not None:
         text = text.replace(f"    stack: {json.dumps(stack)}\n",
                             f"    stack: {json.dumps(stack)}\n    region: {json.dumps(region)}\n", 1)
@@ -214,6 +221,16 @@ def render_city_view_config(*, stack: str = "dev", rules_dir: str | Path = CITY_
     header = ("# The city view (rendered by monitor/prometheus/render.py): every region's Prometheus remote-writes\n"
               "# its aggregates here; this server scrapes nothing and evaluates the city-wide rules.\n")
     return header + yaml.safe_dump(doc, sort_keys=False, width=200)
+
+
+def _static_pollers(text: str, pollers: Sequence[str]) -> str:
+    """The ``snmp-poller`` job with ``pollers`` as its targets instead of the monitor's discovery."""
+    found = re.search(r"(  - job_name: snmp-poller\n(?:    (?!http_sd_configs).*\n)*)    http_sd_configs:\n"
+                      r"(?:      .*\n)*", text)
+    if found is None:
+        return text
+    static = f"    static_configs:\n      - targets: {json.dumps(list(pollers))}\n"
+    return text[:found.start()] + found.group(1) + static + text[found.end():]
 
 
 def _keep_jobs(text: str, jobs: set[str]) -> str:

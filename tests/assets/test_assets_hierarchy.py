@@ -156,3 +156,15 @@ def test_the_city_view_receives_a_region_and_is_filled_in_after_an_outage(tmp_pa
                         break
                 time.sleep(1)
             assert gap <= 2.5, f"largest gap in the city's series over the outage: {gap:.1f} s"
+
+
+def test_a_region_on_one_machine_scrapes_its_own_pollers(tmp_path: Path) -> None:
+    config = yaml.safe_load(render_prometheus_config(
+        MONITOR, token_file=_token(tmp_path), region="jinan", jobs=("snmp-poller", "monitor"),
+        snmp_pollers=["127.0.0.1:9813", "127.0.0.1:9814"]))
+    poller, monitor = config["scrape_configs"]
+    assert poller["static_configs"] == [{"targets": ["127.0.0.1:9813", "127.0.0.1:9814"]}]
+    assert "http_sd_configs" not in poller and poller["honor_labels"] is True
+    assert monitor["http_sd_configs"][0]["url"] == f"{MONITOR}/api/v1/sd/monitor"
+    with pytest.raises(InputError, match="snmp_pollers"):
+        render_prometheus_config(MONITOR, token_file=_token(tmp_path), snmp_pollers=["poller-0"])
