@@ -58,12 +58,12 @@ PROMETHEUS = "/usr/bin/prometheus"
 SITES = ("三十铺镇", "东桥镇", "木厂镇", "椿树镇", "翁墩乡")
 
 
-def county_exposition(devices: int) -> bytes:
+def county_exposition(devices: int, region: str = "jinan") -> bytes:
     """What a county's poller and monitor export that the city view takes: device up, audit, inventory counts."""
     lines = ["# TYPE snmp_up gauge"]
     for i in range(devices):
         role = ("aggregation", "access", "access", "iot-gateway", "firewall")[i % 5]
-        lines.append(f'snmp_up{{device="jinan-d{i:03d}",region="jinan",role="{role}",vendor="huawei",'
+        lines.append(f'snmp_up{{device="{region}-d{i:03d}",region="{region}",role="{role}",vendor="huawei",'
                      f'site="{SITES[i % len(SITES)]}"}} {0 if i % 17 == 0 else 1}')
     lines.append("# TYPE yunwang_audit_control_status gauge")
     lines += [f'yunwang_audit_control_status{{clause="8.1.{i // 10}.{i % 10}-a"}} {i % 3 / 2}' for i in range(60)]
@@ -71,7 +71,7 @@ def county_exposition(devices: int) -> bytes:
     lines += [f'yunwang_audit_findings{{severity="{sev}",clause="8.1.{i}.1-a",source="{src}"}} {i % 4}'
               for i in range(25) for sev in ("high", "medium") for src in ("device", "host", "k8s")]
     lines.append("# TYPE yunwang_devices gauge")
-    lines += [f'yunwang_devices{{region="jinan",role="{r}",vendor="huawei"}} {devices // 5}'
+    lines += [f'yunwang_devices{{region="{region}",role="{r}",vendor="huawei"}} {devices // 5}'
               for r in ("aggregation", "access", "iot-gateway", "firewall")]
     return ("\n".join(lines) + "\n").encode()
 
