@@ -1,7 +1,7 @@
 """The overview page's alert-history section: the latest alerts as notified, and forwards that failed.
 
-One call for the page: ``alert_history_section(monitor.alerting.history, lang)`` returns an HTML fragment
-(a heading and a table, every value escaped) to place in the page's body.
+``alert_history_section(monitor.alerting.history, lang)`` returns an HTML fragment (a heading and a table, every
+value escaped); the overview (monitor/overview.py) places it under the alerts firing now.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def alert_history_section(history: AlertHistory, lang: str = "zh", limit: int = 
 
     events = history.events(limit)
     failed = history.deliveries("failed", 1000)
-    parts = [f'<section id="alerts"><h2>{t("title")}</h2>']
+    parts = [f'<section id="alert-history"><h2>{t("title")}</h2>']
     if failed:
         parts.append(f'<p class="bad">{len(failed)} {escape(t("failed"))}</p>')
     if not events:

@@ -233,6 +233,9 @@ def test_the_overview_section_lists_recent_alerts_escaped(alerting_client: Calla
     html = alert_history_section(history, "en")
     assert "Recent alerts" in html and "YunwangDeviceDown" in html and "firing" in html
     assert "&lt;b&gt;jinan-acc-1&lt;/b&gt;" in html and "<b>jinan" not in html
+    page = client.get("/?lang=en", headers=bearer(VIEWER)).text  # the overview shows it under the alerts firing
+    assert '<section id="alert-history">' in page and "&lt;b&gt;jinan-acc-1&lt;/b&gt;" in page
+    assert page.index('id="alerts"') < page.index('id="alert-history"')
 
 
 def test_the_generated_config_posts_where_the_monitor_listens() -> None:
