@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from yunwang.testkit import stop_process
+
 
 class DeviceRelay:
     """Forwards SNMP datagrams to a simulated device until :attr:`dead`: then the device stops answering, as a
@@ -82,13 +84,8 @@ class PrometheusServer:
             return False
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc is not None:
+            stop_process(self.proc, timeout=20)
 
     def query(self, promql: str, at: float | None = None) -> list[dict[str, Any]]:
         params = {"query": promql, **({"time": f"{at:.3f}"} if at is not None else {})}

@@ -32,7 +32,7 @@ from hierarchy_testlib import DeviceRelay, PrometheusServer, largest_gap, wait_u
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "monitor"))  # the monitor's and robots' helpers
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "agents_sim"))  # the simulated devices' keys
 
-from alerting_testlib import AlertmanagerProcess, RobotSink
+from alerting_testlib import ALERTMANAGER_TOKEN, ROBOTS, AlertmanagerProcess, RobotSink
 from monitor_testlib import ADMIN, VIEWER, MonitorProcess, bearer
 from sim_testlib import set_keys
 
@@ -46,7 +46,7 @@ from monitor.prometheus.render import (
     write_prometheus_config,
 )
 from yunwang.stacks import load_stack
-from yunwang.testkit import free_port, free_udp_block, need_binary
+from yunwang.testkit import free_port, free_udp_block, need_binary, stop_process
 from yunwang.up_rules import write_scaled_rules
 
 pytestmark = [pytest.mark.peer("prometheus"), pytest.mark.peer("prometheus-alertmanager"), pytest.mark.slow]
@@ -57,10 +57,6 @@ VICTIMS = ("jinan-acc-1", "jinan-acc-2", "jinan-fw-1")
 EVALUATION_S = 1.0
 POLL_S = 2.0
 ALERT_FOR_SCALE = 0.02
-ALERTMANAGER_TOKEN = "alertmanager-token-for-e2e-0123456789"
-ROBOTS = {"LUAN_DINGTALK_TOKEN": "luan-dt-token-1111", "LUAN_DINGTALK_SECRET": "luan-dt-secret-2222",
-          "JINAN_DINGTALK_TOKEN": "jinan-dt-token-3333", "JINAN_DINGTALK_SECRET": "jinan-dt-secret-4444",
-          "JINAN_WECOM_KEY": "jinan-wecom-key-5555"}
 
 
 @dataclass
@@ -91,16 +87,6 @@ def _poller(port: int, region: str, endpoints: Path, log: Path) -> subprocess.Po
             [sys.executable, "-m", "yunwang.cli", "agent", "snmp", "--listen", f"127.0.0.1:{port}", "--stack", "dev",
              "--regions", region, "--endpoints", str(endpoints), "--interval", f"{POLL_S:g}s", "--timeout", "0.5",
              "--retries", "0"], stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +159,7 @@ def city(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Iterator[
     finally:
         for piece in reversed(started):
             if isinstance(piece, subprocess.Popen):
-                _stop(piece)
+                stop_process(piece)
             elif isinstance(piece, RobotSink | DeviceRelay):
                 piece.close()
             elif isinstance(piece, SimFleet | PrometheusServer | MonitorProcess | AlertmanagerProcess):

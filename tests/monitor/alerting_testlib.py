@@ -15,6 +15,14 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from monitor_testlib import free_port, need_binary
 
+from yunwang.testkit import stop_process
+
+ALERTMANAGER_TOKEN = "alertmanager-token-for-e2e-0123456789"
+ROBOTS = {"LUAN_DINGTALK_TOKEN": "luan-dt-token-1111", "LUAN_DINGTALK_SECRET": "luan-dt-secret-2222",
+          "JINAN_DINGTALK_TOKEN": "jinan-dt-token-3333", "JINAN_DINGTALK_SECRET": "jinan-dt-secret-4444",
+          "JINAN_WECOM_KEY": "jinan-wecom-key-5555"}
+"""The dev topology's robots' secrets (``YUNWANG_ALERT_<KEY>``), recognisable in what the robot sink receives."""
+
 
 @dataclass
 class RobotCall:
@@ -104,13 +112,7 @@ class AlertmanagerProcess:
         assert response.status_code == 200, response.text
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 def am_alert(alertname: str, **labels: str) -> dict[str, Any]:

@@ -11,17 +11,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from alerting_testlib import AlertmanagerProcess, RobotSink, am_alert
+from alerting_testlib import ALERTMANAGER_TOKEN, AlertmanagerProcess, RobotSink, am_alert
+from alerting_testlib import ROBOTS as TOKENS
 from monitor_testlib import ADMIN, VIEWER, MonitorProcess, bearer, free_port, need_binary
 
 from monitor.alerting.routing import AlertmanagerOptions, write_alertmanager_config
 from yunwang.stacks import load_stack
 
 pytestmark = pytest.mark.peer("prometheus-alertmanager")
-ALERTMANAGER_TOKEN = "alertmanager-token-for-e2e-0123456789"
-TOKENS = {"LUAN_DINGTALK_TOKEN": "luan-dt-token-1111", "LUAN_DINGTALK_SECRET": "luan-dt-secret-2222",
-          "JINAN_DINGTALK_TOKEN": "jinan-dt-token-3333", "JINAN_DINGTALK_SECRET": "jinan-dt-secret-4444",
-          "JINAN_WECOM_KEY": "jinan-wecom-key-5555"}
 
 
 @dataclass
