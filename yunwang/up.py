@@ -139,10 +139,10 @@ def up(
                   soft_wrap=True)
     if cfg.prometheus:
         console.print(f"  prometheus {cfg.prometheus_url}/  (plane {cfg.plane}; city view {cfg.city_view_url}/)",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
     if cfg.alertmanager:
         console.print(f"  alerts     {cfg.alertmanager_url}/ → {cfg.monitor_url}/api/v1/alerts/webhook",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
     console.print(f"  logs       {cfg.state_dir / 'logs'}/<service>.log", highlight=False)
     console.print(f"  polling    {polling.describe(cfg)}", highlight=False, soft_wrap=True)
     if polling.warning:
