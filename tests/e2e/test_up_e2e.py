@@ -329,8 +329,9 @@ def test_a_recabled_link_is_seen_alerted_drawn_red_and_green_again(stack: Stack)
 
         def fired(name: str) -> list[dict[str, Any]] | None:
             found = [x for x in stack.alerts(name) if x["state"] == "firing"]
-            ends = {(x["labels"]["seen_device"], x["labels"]["seen_port"]) for x in found}
-            return found if name != "YunwangLinkMiswired" or moved in ends else None
+            if name != "YunwangLinkMiswired":
+                return found
+            return found if moved in {(x["labels"]["seen_device"], x["labels"]["seen_port"]) for x in found} else None
 
         for alert in LINK_ALERTS:
             firing = stack.until(f"{alert} firing", lambda a=alert: fired(a), timeout=90)
