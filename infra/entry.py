@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from infra.alert_secrets import ALERT_SECRETS_KEY, SMTP_PASSWORD_KEY, check_alert_secrets
 from infra.components.monitoring import TOKEN_ROLES, Images
 from infra.components.network_devices import DeviceManagement
 from infra.components.network_inventory import credential_fields
@@ -22,6 +23,7 @@ from infra.program import (
     build,
     needed_databases,
     read_assets,
+    read_city_rules,
 )
 from infra.secret_values import Secret
 from yunwang.errors import InputError, Problem
@@ -205,6 +207,12 @@ def run(topology: Topology, stack: str, root: Path) -> dict[str, Any]:
         password = _required_secret(config, "backupPassword",
                                     "pulumi config set --secret yunwang:backupPassword \"$(openssl rand -base64 32)\"")
     rules, dashboards = read_assets(root)
+    check_alert_secrets(topology, pulumi.runtime.get_config(ALERT_SECRETS_KEY))
+    alert_secrets = config.get_secret_object("alertSecrets")
+    smtp = topology.alerting.smtp
+    smtp_password = _required_secret(config, SMTP_PASSWORD_KEY.split(":", 1)[1],
+                                     f"pulumi config set --secret {SMTP_PASSWORD_KEY} '…' (the relay's password for "
+                                     f"{smtp.username})") if smtp is not None and smtp.username else None
     devices = _device_management(config, root) if topology.devices else None
     enrolment = config.get_bool("monitorEnrolment")
     opts = ProgramOptions(stack=stack, credentials=credentials, tokens=tokens,
@@ -212,7 +220,8 @@ def run(topology: Topology, stack: str, root: Path) -> dict[str, Any]:
                           backup_repository=repository, backup_password=password, backup=backup,
                           poller_shards=poller_shards(config.get_object("pollerShards"), topology),
                           images=_images(config.get_object("images")),
-                          prometheus_rules=rules, dashboards=dashboards, devices=devices,
+                          prometheus_rules=rules, city_rules=read_city_rules(root), dashboards=dashboards,
+                          alert_secrets=alert_secrets, smtp_password=smtp_password, devices=devices,
                           monitor_enrolment=True if enrolment is None else enrolment,
                           monitor_sd_allow=sd_allow_ranges(config.get_object("monitorSdAllow")))
     shared = config.get_secret("kubeconfig")

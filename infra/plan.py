@@ -71,12 +71,16 @@ def redact(value: Any) -> Any:
 
 def placeholder_secrets(topology: Any) -> dict[str, str]:
     """Deterministic stand-ins for the stack's secret config: the plan never needs (or sees) real secrets."""
+    from infra.alert_secrets import needed
     from infra.components.monitoring import TOKEN_ROLES
     from infra.components.network_inventory import credential_fields
     from infra.program import needed_databases
 
     creds = {p.name: {f: f"plan-placeholder-{p.name}-{f}" for f in credential_fields(p)}
              for p in topology.snmp_profiles}
+    alerts: dict[str, dict[str, str]] = {}
+    for region, name in needed(topology):
+        alerts.setdefault(region, {})[name] = f"plan-placeholder-{region}-{name}"
     databases = {region: {name: f"postgresql://{name}:plan-placeholder@{name}.{region}.db.invalid:5432/{name}"
                           for name in names} for region, names in needed_databases(topology).items()}
     return {"yunwang:snmpCredentials": json.dumps(creds, sort_keys=True),
@@ -86,6 +90,8 @@ def placeholder_secrets(topology: Any) -> dict[str, str]:
             "yunwang:databases": json.dumps(databases, sort_keys=True),
             "yunwang:backupRepository": "rest:https://backup:plan-placeholder@backup.invalid:8000/yunwang",
             "yunwang:backupPassword": "plan-placeholder-backup",
+            "yunwang:alertSecrets": json.dumps(alerts, sort_keys=True),
+            "yunwang:smtpPassword": "plan-placeholder-smtp",
             "yunwang:deviceSystemPassword": "plan-placeholder-device-system"}
 
 

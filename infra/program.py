@@ -13,21 +13,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra.alert_secrets import AlertSecrets, needed, robot_secret_entries
 from infra.common import Resources, footprint
 from infra.component import ComponentSpec, PlannedComponent
+from infra.components.alertmanager import (
+    ALERTMANAGER_REPLICAS,
+    ALERTMANAGER_RESOURCES,
+    SMTP_PASSWORD_FILE,
+    WEBHOOK_TOKEN_FILE,
+    AlertmanagerArgs,
+    AlertmanagerGroup,
+    alertmanager_targets,
+    alertmanager_url,
+)
 from infra.components.backup import Backup, BackupArgs, BackupTarget
+from infra.components.city_view import (
+    CITY_VIEW_REPLICAS,
+    CITY_VIEW_RESOURCES,
+    CITY_VIEW_RULES_DIR,
+    CityView,
+    CityViewArgs,
+    query_url,
+    write_url_inside,
+    write_url_outside,
+)
 from infra.components.drift_check import DRIFT_JOB_RESOURCES, DriftCheck, DriftCheckArgs
 from infra.components.monitoring import (
+    CITY_CLIENT_DIR,
     HOST_AGENT_RESOURCES,
     POLLER_RESOURCES,
+    PROMETHEUS_REPLICAS,
     PROMETHEUS_RULES_DIR,
     VIEWER_TOKEN_FILE,
     Images,
     MonitoringPlane,
     MonitoringPlaneArgs,
+    PlaneAlerting,
     grafana_endpoint,
     monitor_endpoint,
     poller_service,
+    tokensecret,
 )
 from infra.components.network_devices import DeviceManagement, NetworkDevices, NetworkDevicesArgs, managed_device
 from infra.components.network_inventory import (
@@ -45,7 +70,7 @@ from infra.databases import Databases
 from infra.secret_values import Secret
 from yunwang.errors import InputError, Problem
 from yunwang.inventory import Inventory, build_inventory
-from yunwang.planes import monitoring_planes, poller_shards
+from yunwang.planes import city_plane, monitoring_planes, poller_shards
 from yunwang.topology import SnmpProfile, Topology, Zone, ZoneKind
 
 MAX_NODES = 100
@@ -62,12 +87,32 @@ DEFAULT_IMAGES = Images(
              "3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b",
     restic="registry.luan.gov.example/mirror/restic@sha256:"
            "4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c",
+    alertmanager="registry.luan.gov.example/mirror/alertmanager@sha256:"
+                 "5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
 )
 """Defaults point at the city registry's mirrors; a deployment pins its own digests with ``yunwang:images``."""
 Kubeconfigs = dict[str, tuple[Secret[str] | None, str | None]]
 """region → (its kubeconfig or None for the ambient one, the context to use or None)."""
-PrometheusConfig = Callable[[str, str, str], str]
-"""``(monitor URL, stack, namespace) -> prometheus.yml`` of one monitoring plane."""
+
+
+@dataclass(frozen=True)
+class PrometheusTarget:
+    """What one Prometheus replica of a plane is configured with (see :func:`default_prometheus_config`)."""
+
+    monitor_url: str
+    stack: str
+    namespace: str
+    region: str
+    replica: int
+    alertmanagers: tuple[str, ...]
+    remote_write_url: str
+    """The city-view replica this replica writes to."""
+    over_extranet: bool
+    """Written across the extranet (mutual TLS with the plane's client certificate) rather than in the cluster."""
+
+
+PrometheusConfig = Callable[[PrometheusTarget], str]
+"""Renders one replica's prometheus.yml."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +145,11 @@ class ProgramOptions:
     prometheus_config: PrometheusConfig | None = None
     """Renders a plane's prometheus.yml; default: monitor/prometheus/render.py's template."""
     prometheus_rules: tuple[tuple[str, str], ...] = ()
+    city_rules: tuple[tuple[str, str], ...] = ()
     dashboards: tuple[tuple[str, str], ...] = ()
+    alert_secrets: Secret[AlertSecrets] | None = None
+    """The ``yunwang:alertSecrets`` object {region: {wecom_key, dingtalk_token, dingtalk_secret}}."""
+    smtp_password: Secret[str] | None = None
     monitor_enrolment: bool = True
     """Whether the agent bootstrap token may enrol new agent ids (``yunwang:monitorEnrolment``)."""
     monitor_sd_allow: tuple[str, ...] = ()
@@ -150,26 +199,28 @@ def check_placement(topo: Topology) -> None:
 
 
 def _zone_quota(platforms_cpu_mem: list[tuple[int, str, str]], monitoring_shards: int, backup_job: bool,
-                drift_job: bool = False) -> ZoneQuota:
+                city_view: bool = False, drift_job: bool = False) -> ZoneQuota:
     """Sized by what runs in the zone: a base for ad-hoc work, platforms (+1 surge pod), monitoring, backups,
     the drift check."""
     req_cpu, lim_cpu, mem, pods = 4000, 8000, 8192, 50
+
+    def add(resources: Resources, count: int) -> None:
+        nonlocal req_cpu, lim_cpu, mem, pods
+        c_cpu, c_limit, c_mem = footprint(resources)
+        req_cpu, lim_cpu, mem, pods = req_cpu + count * c_cpu, lim_cpu + count * c_limit, mem + count * c_mem, \
+            pods + count
+
     for replicas, cpu, memory in platforms_cpu_mem:
-        n = replicas + 1
-        p_cpu, p_limit, p_mem = footprint(Resources(cpu=cpu, memory=memory, cpu_limit=cpu_limit(cpu)))
-        req_cpu += n * p_cpu
-        lim_cpu += n * p_limit
-        mem += n * p_mem
-        pods += n
+        add(Resources(cpu=cpu, memory=memory, cpu_limit=cpu_limit(cpu)), replicas + 1)
     if monitoring_shards:
-        # The Prometheus pair, the Grafana and monitor pairs (+ a rollout surge each), the poller shards, and one
-        # host agent a node.
-        s_cpu, s_limit, s_mem = footprint(POLLER_RESOURCES)
-        a_cpu, a_limit, a_mem = footprint(HOST_AGENT_RESOURCES)
-        req_cpu += 3000 + s_cpu * monitoring_shards + a_cpu * MAX_NODES
-        lim_cpu += 10000 + s_limit * monitoring_shards + a_limit * MAX_NODES
-        mem += 10240 + s_mem * monitoring_shards + a_mem * MAX_NODES
-        pods += 16 + monitoring_shards + MAX_NODES
+        # The Prometheus pair, the Grafana and monitor pairs (+ a rollout surge each), the poller shards, one host
+        # agent a node, the Alertmanager pair, and on the city's plane the city view pair.
+        req_cpu, lim_cpu, mem, pods = req_cpu + 3000, lim_cpu + 10000, mem + 10240, pods + 16
+        add(POLLER_RESOURCES, monitoring_shards)
+        add(HOST_AGENT_RESOURCES, MAX_NODES)
+        add(ALERTMANAGER_RESOURCES, ALERTMANAGER_REPLICAS)
+        if city_view:
+            add(CITY_VIEW_RESOURCES, CITY_VIEW_REPLICAS)
     if backup_job:
         # One backup pod at a time (concurrencyPolicy Forbid); its dump containers run before restic, not with it.
         req_cpu, lim_cpu, mem, pods = req_cpu + 100, lim_cpu + 1000, mem + 512, pods + 1
@@ -244,13 +295,15 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
     shards = poller_shards(topo, planes, opts.poller_shards)
     sites = backup_sites(topo, opts.backup.sites)
     backups = backed_up_databases(topo) if sites else {}
+    city = city_plane(topo, planes)
 
     for region in topo.regions:
         for zone_name in region.zones:
             zone = zones[zone_name]
             plane_shards = shards.get(region.name, 0) if zone is mgmt_zone else 0
             quota = _zone_quota(platforms_in[(region.name, zone_name)], plane_shards,
-                                (region.name, zone_name) in backups, bool(plane_shards and opts.devices))
+                                (region.name, zone_name) in backups, city_view=plane_shards > 0 and region.name == city,
+                                drift_job=bool(plane_shards and opts.devices))
             out.specs.append(ComponentSpec(SecurityZone, f"{region.name}/{zone_name}",
                                            SecurityZoneArgs(region, zone, topo.access, quota)))
     for t in topo.tenants:
@@ -291,6 +344,10 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
             "portals": {p.name: f"https://{p.host}" for p in topo.portals},
             "grafana": {name: grafana_endpoint(mgmt_zone.name) for name in planes} if mgmt_zone else {},
             "monitor": {name: monitor_endpoint(mgmt_zone.name) for name in planes} if mgmt_zone else {},
+            "alertmanager": {name: alertmanager_url(mgmt_zone.name) for name in planes} if mgmt_zone else {},
+            "city_view": {"region": city, "query": query_url(mgmt_zone.name),
+                          "write": [write_url_outside(topo.domain, i) for i in range(CITY_VIEW_REPLICAS)]}
+            if mgmt_zone and city else {},
         },
     }
     return out
@@ -299,6 +356,8 @@ def component_specs(topo: Topology, opts: ProgramOptions) -> Decisions:
 def _monitoring_specs(topo: Topology, opts: ProgramOptions, out: Decisions, zone: Zone,
                       planes: dict[str, list[str]], shards: dict[str, int], inventory: Inventory) -> None:
     render = opts.prometheus_config or default_prometheus_config
+    city = city_plane(topo, planes)
+    ns = zone.name
     for region_name, polled in planes.items():
         region = topo.region_by_name[region_name]
         polled_set = set(polled)
@@ -308,6 +367,21 @@ def _monitoring_specs(topo: Topology, opts: ProgramOptions, out: Decisions, zone
         out.specs.append(ComponentSpec(NetworkInventory, f"{region_name}/network-inventory",
                                        NetworkInventoryArgs(region, zone, _region_inventory(inventory, polled_set),
                                                             tuple(profiles), opts.credentials)))
+        over_extranet = region_name != city
+        configs = tuple(render(PrometheusTarget(
+            monitor_url=monitor_endpoint(ns), stack=opts.stack, namespace=ns, region=region_name, replica=i,
+            alertmanagers=tuple(alertmanager_targets(ns)), over_extranet=over_extranet,
+            remote_write_url=write_url_outside(topo.domain, i) if over_extranet else write_url_inside(ns, i)))
+            for i in range(PROMETHEUS_REPLICAS))
+        # The plane's monitor forwards to the robots of the teams its Alertmanager notifies: its regions', and on
+        # the city's plane the city's team (city-wide alerts).
+        teams = [*polled, *([topo.city.name] if region_name == city else [])]
+        alerting = PlaneAlerting(
+            alertmanager_url=alertmanager_url(ns),
+            city_network=str(topo.region_by_name[city].zones[ns]) if over_extranet and city else None,
+            robot_secrets=robot_secret_entries(needed(topo, teams), opts.alert_secrets),
+            https_proxy=topo.alerting.https_proxy,
+            city_view_url=query_url(ns) if region_name == city else None)
         if opts.devices is not None:
             out.specs.append(ComponentSpec(DriftCheck, f"{region_name}/device-drift", DriftCheckArgs(
                 region=region, zone=zone, stack=opts.stack, image=opts.images.yunwang, regions=tuple(polled),
@@ -316,11 +390,21 @@ def _monitoring_specs(topo: Topology, opts: ProgramOptions, out: Decisions, zone
                 login_password=opts.devices.login_password, known_hosts=opts.devices.known_hosts)))
         out.specs.append(ComponentSpec(MonitoringPlane, f"{region_name}/monitoring", MonitoringPlaneArgs(
             region=region, zone=zone, stack=opts.stack, images=opts.images, shards=shards[region_name],
-            secret_env=secret_env, prometheus_config=render(monitor_endpoint(zone.name), opts.stack, zone.name),
+            secret_env=secret_env, prometheus_configs=configs,
             prometheus_rules=opts.prometheus_rules, dashboards=opts.dashboards, tokens=opts.tokens,
             grafana_admin_password=opts.grafana_admin_password, databases=opts.databases,
-            device_networks=tuple(str(topo.region_by_name[r].management) for r in polled),
+            device_networks=tuple(str(topo.region_by_name[r].management) for r in polled), alerting=alerting,
             enrolment=opts.monitor_enrolment, sd_allow=opts.monitor_sd_allow)))
+        out.specs.append(ComponentSpec(AlertmanagerGroup, f"{region_name}/alertmanager", AlertmanagerArgs(
+            region=region, zone=zone, image=opts.images.alertmanager, config=_alertmanager_config(topo, ns),
+            token_secret=tokensecret("alertmanager"),
+            smtp_password=opts.smtp_password if _smtp_login(topo) else None,
+            smtp_relay=topo.alerting.smtp.smarthost if topo.alerting.smtp else None)))
+    if city is not None:
+        writers = tuple(str(topo.region_by_name[name].zones[ns]) for name in planes if name != city)
+        out.specs.append(ComponentSpec(CityView, f"{city}/city-view", CityViewArgs(
+            region=topo.region_by_name[city], zone=zone, image=opts.images.prometheus, domain=topo.domain,
+            config=_city_view_config(opts.stack, ns), rules=opts.city_rules, writers=writers)))
 
 
 def _device_specs(topo: Topology, opts: ProgramOptions, devices: DeviceManagement, out: Decisions) -> None:
@@ -338,12 +422,35 @@ def _device_specs(topo: Topology, opts: ProgramOptions, devices: DeviceManagemen
                 known_hosts=devices.known_hosts)))
 
 
-def default_prometheus_config(monitor_url: str, stack: str, namespace: str) -> str:
-    """monitor/prometheus's template, discovering targets through this plane's monitor."""
-    from monitor.prometheus.render import render_prometheus_config
+def _smtp_login(topo: Topology) -> bool:
+    return topo.alerting.smtp is not None and topo.alerting.smtp.username is not None
 
-    return render_prometheus_config(monitor_url, token_file=VIEWER_TOKEN_FILE,
-                                    snmp_agent=poller_service(namespace), stack=stack, rules_dir=PROMETHEUS_RULES_DIR)
+
+def _alertmanager_config(topo: Topology, ns: str) -> str:
+    """monitor/alerting's routing tree from the topology, posting to this plane's monitor."""
+    from monitor.alerting.routing import AlertmanagerOptions, render_alertmanager_config
+
+    return render_alertmanager_config(topo, AlertmanagerOptions(
+        monitor_url=monitor_endpoint(ns), webhook_token_file=WEBHOOK_TOKEN_FILE,
+        smtp_password_file=SMTP_PASSWORD_FILE if _smtp_login(topo) else None))
+
+
+def _city_view_config(stack: str, ns: str) -> str:
+    from monitor.prometheus.render import render_city_view_config
+
+    return render_city_view_config(stack=stack, rules_dir=CITY_VIEW_RULES_DIR, alertmanagers=alertmanager_targets(ns))
+
+
+def default_prometheus_config(target: PrometheusTarget) -> str:
+    """monitor/prometheus's template for one replica: targets through this plane's monitor, alerts to its
+    Alertmanager pair, the region's aggregates to its city-view replica."""
+    from monitor.prometheus.render import RemoteWrite, render_prometheus_config
+
+    write = RemoteWrite(target.remote_write_url, tls_dir=CITY_CLIENT_DIR if target.over_extranet else None)
+    return render_prometheus_config(target.monitor_url, token_file=VIEWER_TOKEN_FILE,
+                                    snmp_agent=poller_service(target.namespace), stack=target.stack,
+                                    rules_dir=PROMETHEUS_RULES_DIR, region=target.region,
+                                    alertmanagers=target.alertmanagers, remote_write=[write])
 
 
 def read_assets(root: Path) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
@@ -353,6 +460,12 @@ def read_assets(root: Path) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[st
     dashboards = tuple(sorted((p.name, p.read_text(encoding="utf-8"))
                               for p in (root / "monitor" / "grafana" / "dashboards").glob("*.json")))
     return rules, dashboards
+
+
+def read_city_rules(root: Path) -> tuple[tuple[str, str], ...]:
+    """The city view's rule files (monitor/prometheus/rules/city/)."""
+    return tuple(sorted((p.name, p.read_text(encoding="utf-8"))
+                        for p in (root / "monitor" / "prometheus" / "rules" / "city").glob("*.yml")))
 
 
 def build(topo: Topology, opts: ProgramOptions, kubeconfigs: Kubeconfigs | None = None

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -15,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from monitor.auth import AuthFailed
 from monitor.gate import WriteGate
 from monitor.middleware import RequestMetrics, SecurityHeaders
-from monitor.routes import agents, audits, drift, health, inventory, metrics, pages, sd, sd_allowed
+from monitor.routes import agents, alerts, audits, drift, health, inventory, metrics, pages, sd, sd_allowed, silences
 from monitor.routes.docs import mount_docs
 from monitor.service import Monitor
 from yunwang.safetext import escape_controls
@@ -60,19 +61,22 @@ def create_app(monitor: Monitor) -> FastAPI:
                               "MLPS audit history of a yunwang stack.")
     app.state.monitor = monitor
     install_error_handlers(app)
-    routers = [routes.router for routes in (health, metrics, inventory, sd, sd_allowed, agents, audits, drift,
-                                            pages)]
+    routers = [routes.router for routes in (health, metrics, inventory, sd, sd_allowed, agents, audits, drift, alerts,
+                                            silences, pages)]
     for router in routers:  # the OpenAPI document's order
         app.include_router(router)
     mount_docs(app)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")  # the overview's script and style
     limits = monitor.settings.limits
-    audits_path = audits.router.prefix
+    large = {audits.router.prefix, f"{alerts.router.prefix}/webhook"}  # audit reports, alert storms
 
     def limit_for(route: APIRoute) -> int:
-        return limits.max_audit_bytes if route.path.rstrip("/") == audits_path else limits.max_body_bytes
+        return limits.max_audit_bytes if route.path.rstrip("/") in large else limits.max_body_bytes
 
-    # Added innermost first: metrics see every request, headers go on every reply, the gate runs before routing.
+    # Added innermost first: /metrics, service discovery and every other answer gzipped when the client asks
+    # (Prometheus always does) at level 1, the cheapest; the gate runs before routing; headers go on every reply;
+    # metrics see every request, compression included.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.add_middleware(WriteGate, routers=routers, monitor=monitor, limit_for=limit_for)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestMetrics, observe=monitor.metrics.observe)

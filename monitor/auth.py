@@ -41,6 +41,8 @@ class Role(Enum):
     AGENT = "agent"
     BOOTSTRAP = "bootstrap"
     """The shared agent bootstrap token: enrols agent ids that have no token yet, nothing else."""
+    ALERTMANAGER = "alertmanager"
+    """Alertmanager posting notifications to the webhook: nothing else."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class Authenticator:
         self._admin = digest(tokens.admin) if tokens.admin else None
         self._viewer = digest(tokens.viewer) if tokens.viewer else None
         self._bootstrap = digest(tokens.agent_bootstrap) if tokens.agent_bootstrap else None
+        self._alertmanager = digest(tokens.alertmanager) if tokens.alertmanager else None
         self._lookup = agent_token_hash
         self._agent_cache: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
         self.limiter = FailureLimiter(limits)
@@ -149,6 +152,8 @@ class Authenticator:
         role = self.console_role(presented)
         if role is not None:
             return Principal(role)
+        if _same(self._alertmanager, presented):
+            return Principal(Role.ALERTMANAGER)
         if agent_id is not None:  # agent tokens count on an agent's routes only; elsewhere they are unknown
             if _same(self._bootstrap, presented):
                 return Principal(Role.BOOTSTRAP)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from monitor.alerting.settings import DINGTALK_API, WECOM_API
 from yunwang.errors import InputError, Problem
 
 
@@ -36,6 +37,13 @@ def monitor(
     viewer_token_file: Path | None = typer.Option(None, "--viewer-token-file", envvar="YUNWANG_VIEWER_TOKEN_FILE"),
     agent_token_file: Path | None = typer.Option(None, "--agent-token-file", envvar="YUNWANG_AGENT_TOKEN_FILE",
                                                  help="Shared bootstrap token for agents."),
+    alertmanager_token_file: Path | None = typer.Option(
+        None, "--alertmanager-token-file", envvar="YUNWANG_ALERTMANAGER_TOKEN_FILE",
+        help="Token Alertmanager presents on the alert webhook (it may do nothing else)."),
+    alertmanager: str | None = typer.Option(None, "--alertmanager", envvar="YUNWANG_ALERTMANAGER_URL",
+                                            help="Alertmanager URL for maintenance-window silences."),
+    dingtalk_api: str = typer.Option(DINGTALK_API, "--dingtalk-api", help="DingTalk robot API (a test sink, a proxy)."),
+    wecom_api: str = typer.Option(WECOM_API, "--wecom-api", help="WeCom robot API (a test sink, a proxy)."),
     state_dir: Path = typer.Option(Path(".yunwang"), "--state-dir",
                                    help="Where tokens that are not configured are generated (mode 0600)."),
     ssl_keyfile: Path | None = typer.Option(None, "--ssl-keyfile", help="TLS private key (PEM)."),
@@ -52,11 +60,16 @@ def monitor(
                                                help="Sign-in sessions end after this long without a request."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log"),
 ) -> None:
-    """Serve inventory, Prometheus service discovery, agents' heartbeats and facts, audits and the overview."""
+    """Serve inventory, Prometheus service discovery, agents' heartbeats and facts, audits, alerts and the overview.
+
+    Robot secrets come from the environment: YUNWANG_ALERT_<REGION>_DINGTALK_TOKEN, …_DINGTALK_SECRET and
+    …_WECOM_KEY (or the same names with _FILE), for each team of the topology's alerting section.
+    """
     import ipaddress
 
     import uvicorn
 
+    from monitor.alerting.settings import AlertingSettings
     from monitor.app import create_app
     from monitor.service import build_monitor
     from monitor.settings import Limits, MonitorSettings, SessionPolicy
@@ -74,18 +87,23 @@ def monitor(
         raise InputError([Problem("--host-targets", None, "", host_targets, "unknown value", "use all or agents")])
     for shard in poller:
         split_listen(shard)
+    for option, url in (("--alertmanager", alertmanager), ("--dingtalk-api", dingtalk_api),
+                        ("--wecom-api", wecom_api)):
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise InputError([Problem(option, None, "", url, "expected an http(s) URL", "e.g. http://127.0.0.1:9093")])
     if (ssl_keyfile is None) != (ssl_certfile is None):
         raise InputError([Problem("--ssl-keyfile/--ssl-certfile", None, "", "", "TLS needs both files",
                                   "pass both --ssl-keyfile and --ssl-certfile, or neither")])
-    resolved = resolve_tokens({"admin": admin_token_file, "viewer": viewer_token_file, "agent": agent_token_file},
-                              state_dir)
+    resolved = resolve_tokens({"admin": admin_token_file, "viewer": viewer_token_file, "agent": agent_token_file,
+                               "alertmanager": alertmanager_token_file}, state_dir)
     for role, path in resolved.generated.items():
         typer.echo(f"monitor: {role} token (not configured) is in {path}", err=True)
     settings = MonitorSettings(
         stack=stack, db_url=db, listen=listen, endpoints_file=endpoints, prometheus_url=prometheus,
         poller_targets=tuple(poller), host_targets=host_targets, open_metrics=open_metrics, tokens=resolved.tokens,
         limits=Limits(max_body_bytes=max_body_bytes, max_audit_bytes=max_audit_bytes), enrolment=enrolment,
-        sd_allow=tuple(sd_allow), sessions=SessionPolicy(idle_s=session_idle_minutes * 60))
+        sd_allow=tuple(sd_allow), sessions=SessionPolicy(idle_s=session_idle_minutes * 60),
+        alerting=AlertingSettings(alertmanager_url=alertmanager, dingtalk_api=dingtalk_api, wecom_api=wecom_api))
     app = create_app(build_monitor(settings))
     typer.echo(f"monitor: serving stack '{stack}' on {'https' if ssl_certfile else 'http'}://{listen}", err=True)
     uvicorn.run(app, host=host, port=port, ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,

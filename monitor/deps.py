@@ -19,13 +19,14 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from monitor.auth import COOKIE, Principal, Role
 from monitor.service import Monitor
 
-bearer = HTTPBearer(auto_error=False, description="admin, viewer, agent or bootstrap token")
+bearer = HTTPBearer(auto_error=False, description="admin, viewer, agent, bootstrap or alertmanager token")
 login_cookie = APIKeyCookie(name=COOKIE, auto_error=False)
 """The overview's sign-in session cookie; honoured on safe methods only, so not declared as a scheme of its own."""
 
 READ = frozenset({Role.ADMIN, Role.VIEWER})
 ADMIN = frozenset({Role.ADMIN})
 AGENT = frozenset({Role.ADMIN, Role.AGENT})
+ALERTS = frozenset({Role.ADMIN, Role.ALERTMANAGER})
 BOOTSTRAP = frozenset({Role.BOOTSTRAP})
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 PRINCIPAL_KEY = "yunwang.principal"
@@ -113,6 +114,8 @@ Admin = Annotated[Principal, Depends(Requirement(ADMIN))]
 AgentOrAdmin = Annotated[Principal, Depends(Requirement(AGENT))]
 """An agent token counts only on its own agent's routes (the path's ``agent_id``); the admin's on all."""
 Bootstrap = Annotated[Principal, Depends(Requirement(BOOTSTRAP))]
+AlertSender = Annotated[Principal, Depends(Requirement(ALERTS))]
+"""Alertmanager's token (it may only post notifications) or the admin's."""
 
 
 async def metrics_reader(request: Request) -> None:

@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 from links.declared import DeclaredNetwork
 from links.state import STATE_ZH, UNEXPECTED_ZH, LinkReport, State
+from monitor.alerting.history import AlertHistory
+from monitor.alerting.overview import alert_history_section
 from monitor.charts import findings_trend
 from monitor.drift_store import DriftRow
 from monitor.drift_view import drift_section
@@ -115,6 +117,8 @@ class OverviewData:
     """Polled address → device name (SNMP findings name the address)."""
     drift: list[DriftRow] = field(default_factory=list)
     """The latest configuration drift report of each device (monitor.drift_store)."""
+    notified: AlertHistory | None = None
+    """The alerts Alertmanager notified (the webhook's history): the latest are shown under those firing."""
 
 
 def pick_lang(query_lang: str | None, accept_language: str | None) -> str:
@@ -195,7 +199,9 @@ def render_overview(data: OverviewData, lang: str, now: float | None = None) -> 
               f'<button type="button" data-expand="0">{t("collapse")}</button></p>'
               f'{city_svg(data.net, data.report, data.up, scores, lang)}'
               f'<div id="device-info" class="device-info" hidden></div>{"".join(sections)}</section>',
-              _alerts(data.alerts, lang), _bad_links(data, lang),
+              _alerts(data.alerts, lang),
+              alert_history_section(data.notified, lang) if data.notified is not None else "",
+              _bad_links(data, lang),
               drift_section(data.drift, len(topo.devices), lang, now), _regions(data, scores, lang),
               f'<section id="compliance"><h2>{t("audit")}</h2>'
               + (_audit_section(data.audit, data.history, lang, now) if data.audit else f"<p>{t('no_audit')}</p>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from monitor.alerting.service import Alerting, build_alerting
 from monitor.auth import Authenticator, Principal
 from monitor.db import head_revision, make_engine, migrate
 from monitor.drift_store import DriftStore
@@ -38,6 +39,7 @@ class Monitor:
     sessions: Sessions
     links: LinkWatcher
     alerts: FiringAlerts
+    alerting: Alerting
 
     def session_principal(self, session_id: str, client: str, route: str) -> Principal:
         """The signed-in caller of a live session, or ``AuthFailed`` (counted like a wrong token)."""
@@ -53,6 +55,7 @@ class Monitor:
 
     def close(self) -> None:
         self.heartbeats.close()
+        self.alerting.close()
         self.store.engine.dispose()
 
 
@@ -76,4 +79,5 @@ def build_monitor(settings: MonitorSettings, topo: Topology | None = None) -> Mo
         metrics=MetricsRenderer(store, topo, links.metrics, drift), reach=Reachability(settings.prometheus_url),
         head=head_revision(), heartbeats=HeartbeatWriter(store), sessions=Sessions(engine, settings.sessions),
         links=links, alerts=FiringAlerts(settings.prometheus_url), drift=drift,
+        alerting=build_alerting(topo, engine, settings.alerting),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from monitor.alerting.settings import AlertingSettings
+
 DEFAULT_DB_URL = "sqlite:///.yunwang/monitor.db"
 DEFAULT_LISTEN = "127.0.0.1:8080"
 DEFAULT_POLLER = "127.0.0.1:9811"
@@ -17,6 +19,7 @@ class Tokens:
     admin: str | None = None
     viewer: str | None = None
     agent_bootstrap: str | None = None
+    alertmanager: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,4 @@ class MonitorSettings:
     sd_refresh_s: float = 5.0
     """How often replicated state (registered agents) is re-read for SD bodies and /metrics."""
     project_root: Path | None = None
+    alerting: AlertingSettings = field(default_factory=AlertingSettings)

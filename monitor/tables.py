@@ -96,3 +96,50 @@ device_drift = Table(
     Column("reported_at", Float, nullable=False),
     Column("error", Text, nullable=True, doc="why the latest collection failed; NULL after a good one"),
 )
+
+alert_notifications = Table(
+    "alert_notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("received_at", Float, nullable=False),
+    Column("receiver", String(128), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("group_key", Text, nullable=False),
+    Column("external_url", Text, nullable=False),
+    Column("truncated", Integer, nullable=False, doc="alerts Alertmanager left out of the notification"),
+)
+
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("notification_id", Integer, ForeignKey("alert_notifications.id", ondelete="CASCADE"), nullable=False),
+    Column("received_at", Float, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("alertname", String(255), nullable=False),
+    Column("region", String(63), nullable=False),
+    Column("severity", String(32), nullable=False),
+    Column("starts_at", Float, nullable=False),
+    Column("ends_at", Float, nullable=True),
+    Column("labels", Text, nullable=False),
+    Column("annotations", Text, nullable=False),
+    Index("ix_alert_events_notification", "notification_id"),
+    Index("ix_alert_events_received", "received_at"),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("notification_id", Integer, ForeignKey("alert_notifications.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("region", String(63), nullable=False),
+    Column("status", String(16), nullable=False, doc="pending, delivered or failed (no attempt left)"),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", Float, nullable=True),
+    Column("lease_until", Float, nullable=True, doc="a replica sending it holds it until then"),
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", Float, nullable=True),
+    Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
+)

@@ -15,8 +15,9 @@ from monitor.settings import Tokens
 from yunwang.errors import InputError, Problem
 
 MIN_TOKEN_LENGTH = 16
-ROLES = ("admin", "viewer", "agent")
-ENV = {"admin": "YUNWANG_ADMIN_TOKEN", "viewer": "YUNWANG_VIEWER_TOKEN", "agent": "YUNWANG_AGENT_TOKEN"}
+ROLES = ("admin", "viewer", "agent", "alertmanager")
+ENV = {"admin": "YUNWANG_ADMIN_TOKEN", "viewer": "YUNWANG_VIEWER_TOKEN", "agent": "YUNWANG_AGENT_TOKEN",
+       "alertmanager": "YUNWANG_ALERTMANAGER_TOKEN"}
 
 
 @dataclass(frozen=True)
@@ -72,4 +73,4 @@ def resolve_tokens(files: dict[str, Path | None], state_dir: Path | None) -> Res
         else:
             values[role] = None
     return ResolvedTokens(Tokens(admin=values["admin"], viewer=values["viewer"],
-                                 agent_bootstrap=values["agent"]), generated)
+                                 agent_bootstrap=values["agent"], alertmanager=values["alertmanager"]), generated)

@@ -2,7 +2,7 @@
 # Install the real peers the tests talk to (Debian packages) and keep their services from starting:
 # the tests start their own copies on 127.0.0.1.
 set -euo pipefail
-packages=(python3-venv snmpd snmp prometheus prometheus-node-exporter prometheus-snmp-exporter postgresql chromium fonts-wqy-microhei onesixtyone)
+packages=(python3-venv snmpd snmp prometheus prometheus-alertmanager prometheus-node-exporter prometheus-snmp-exporter postgresql chromium fonts-wqy-microhei onesixtyone)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,7 +20,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Stop any service a package's install script started: tests run their own instances.
-for svc in snmpd prometheus prometheus-node-exporter prometheus-snmp-exporter postgresql; do
+for svc in snmpd prometheus prometheus-alertmanager prometheus-node-exporter prometheus-snmp-exporter postgresql; do
   service "$svc" stop >/dev/null 2>&1 || true
 done
 echo "peers: done"

@@ -36,7 +36,7 @@ ZONE_OFFSETS = {"internet-access": (16, 22), "extranet-service": (32, 20), "core
 COUNTY_ZONES = ("extranet-service", "core-data", "security-management", "iot-sensing")
 ZONE_VLANS = {"internet-access": 110, "extranet-service": 120, "core-data": 130, "security-management": 140,
               "iot-sensing": 150}
-MANAGEMENT_HOSTS = {"syslog": 20, "ntp": 21, "aaa": 22}
+MANAGEMENT_HOSTS = {"syslog": 20, "ntp": 21, "aaa": 22, "smtp": 25}
 """Last octet of the management servers in each region's security-management range (10.<region>.64.0/22)."""
 
 # City departments (委办局): (abbreviation, 中文名, domain, zone)
@@ -266,4 +266,18 @@ def generate_city(scale: int = 1) -> dict[str, Any]:
         "hosts": hosts,
         "device_management": {"syslog": [_mgmt_host(city.octet, "syslog")], "ntp": [_mgmt_host(city.octet, "ntp")],
                               "aaa": {"protocol": "tacacs", "servers": [_mgmt_host(city.octet, "aaa")]}},
+        "alerting": _alerting(city, regions[1:], domain),
+    }
+
+
+def _alerting(city: _Region, counties: list[_Region], domain: str) -> dict[str, Any]:
+    """Each region's duty team: the city's by e-mail and DingTalk, each county's by WeCom and DingTalk robots."""
+    return {
+        "smtp": {"smarthost": f"{_mgmt_host(city.octet, 'smtp')}:25", "sender": f"yunwang-alerts@{domain}"},
+        "contacts": [
+            {"region": city.name, "team": f"{city.name_zh}数据资源局运维值班", "email": [f"noc@{domain}"],
+             "dingtalk_robot": True},
+            *({"region": r.name, "team": f"{r.name_zh}运维值班", "email": [f"noc@{r.name}.{domain}"],
+               "wecom_robot": True, "dingtalk_robot": True} for r in counties),
+        ],
     }

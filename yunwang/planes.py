@@ -48,3 +48,10 @@ def poller_shards(topo: Topology, planes: dict[str, list[str]],
     shards = {name: shards_for(sum(per_region[r] for r in polled)) for name, polled in planes.items()}
     shards.update((name, n) for name, n in overrides if name in shards)
     return shards
+
+
+def city_plane(topo: Topology, planes: dict[str, list[str]]) -> str | None:
+    """The plane that hosts the city view and alerts the city's team: the city's own, else the first plane."""
+    if not planes:
+        return None
+    return topo.city.name if topo.city.name in planes else next(iter(planes))

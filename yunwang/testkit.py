@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,15 @@ def free_block(size: int, kind: int, high: int = 65000) -> int:
                 s.close()
     raise RuntimeError(f"no {size} consecutive free {'UDP' if kind == socket.SOCK_DGRAM else 'TCP'} ports on "
                        f"127.0.0.1 below {high}")
+
+
+def stop_process(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Stop a peer a test started: SIGTERM, then SIGKILL if it has not exited within ``timeout`` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

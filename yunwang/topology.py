@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
 
+from yunwang.contacts import Alerting, check_alerting
 from yunwang.contracts.device_access import ADMIN_ROLES
 from yunwang.contracts.vendors import Vendor
 from yunwang.errors import InputError, Problem
@@ -219,6 +220,7 @@ class Topology(_Strict):
     links: tuple[Link, ...] = ()
     hosts: tuple[Host, ...] = ()
     device_management: DeviceManagement | None = None
+    alerting: Alerting = Field(default_factory=Alerting, description="who is told about each region's alerts")
 
     @cached_property
     def region_by_name(self) -> dict[str, Region]:
@@ -250,6 +252,11 @@ class Topology(_Strict):
     def allowed_destinations(self, zone: str) -> list[AccessRule]:
         """Access rules whose source is ``zone`` (egress allowed out of it)."""
         return [r for r in self.access if r.from_zone == zone]
+
+    @cached_property
+    def city(self) -> Region:
+        """The municipal node (the first region of kind city, else the first region): it holds the city view."""
+        return next((r for r in self.regions if r.kind == "city"), self.regions[0])
 
     def devices_in(self, region: str) -> list[Device]:
         return [d for d in self.devices if d.region == region]
@@ -351,6 +358,7 @@ def check_references(topo: Topology) -> list[tuple[KeyPath, str, str, str]]:
 
     _check_address_plan(topo, add)
     _check_intent(topo, add)
+    check_alerting(topo.alerting, set(regions), add)
 
     for i, device in enumerate(topo.devices):
         region = regions.get(device.region)

@@ -23,6 +23,9 @@ def up(
     host_agent_port: int = typer.Option(9810, "--host-agent-port", min=1, max=65535),
     snmp_agent_port: int = typer.Option(9811, "--snmp-agent-port", min=1, max=65535),
     prometheus_port: int = typer.Option(9090, "--prometheus-port", min=1, max=65535),
+    city_view_port: int = typer.Option(9091, "--city-view-port", min=1, max=65535,
+                                       help="The city view: a Prometheus taking the plane's remote writes."),
+    alertmanager_port: int = typer.Option(9093, "--alertmanager-port", min=1, max=65535),
     sim_base_port: int = typer.Option(16100, "--sim-base-port", min=1024, max=65000,
                                       help="UDP port of the first simulated device."),
     state_dir: Path | None = typer.Option(None, "--state-dir",
@@ -56,8 +59,8 @@ def up(
                                                "into 6s to see alerts fire in a demo or test (the shipped rule "
                                                "files are not changed; scaled copies go to the state folder)."),
 ) -> None:
-    """Run everything on this machine: simulated devices, monitor, host and SNMP agents, Prometheus, audits, and
-    the drift check of the devices' configurations."""
+    """Run everything on this machine: simulated devices, monitor, host and SNMP agents, Prometheus with the city
+    view and Alertmanager (when installed), audits, and the drift check of the devices' configurations."""
     import time
 
     started = time.monotonic()  # "all green N s after start" counts from here
@@ -86,8 +89,10 @@ def up(
         build_specs,
         check_intervals,
         check_ports_free,
+        find_alertmanager,
         find_prometheus,
         interval_seconds,
+        local_plane,
         plan_drift,
         plan_polling,
         poller_layout,
@@ -104,8 +109,10 @@ def up(
     polling = plan_polling(topology, poll_interval, sim_engine if not no_sim else None)
     drift = plan_drift(topology, drift_interval, simulated=not no_sim)
     cfg = UpConfig(stack=stack, root=root, state_dir=(state_dir or root / ".yunwang").resolve(),
-                   ports=Ports(monitor_port, host_agent_port, snmp_agent_port, prometheus_port, sim_base_port),
-                   with_sim=not no_sim, prometheus=find_prometheus(with_prometheus),
+                   ports=Ports(monitor_port, host_agent_port, snmp_agent_port, prometheus_port, sim_base_port,
+                               city_view_port, alertmanager_port),
+                   with_sim=not no_sim, prometheus=(prometheus := find_prometheus(with_prometheus)),
+                   alertmanager=find_alertmanager(prometheus is not None), plane=local_plane(topology),
                    scrape_interval=scrape_interval, poll_interval=polling.interval, alert_for_scale=alert_for_scale,
                    audit_interval=audit_interval, drift_interval=drift.interval, ssh_base_port=ssh_base_port,
                    sim_engine=polling.engine or "snmpsim",
@@ -136,7 +143,11 @@ def up(
     console.print(f"  monitor    {cfg.monitor_url}/  (admin token in {cfg.token_file('admin')})", highlight=False,
                   soft_wrap=True)
     if cfg.prometheus:
-        console.print(f"  prometheus {cfg.prometheus_url}/", highlight=False)
+        console.print(f"  prometheus {cfg.prometheus_url}/  (plane {cfg.plane}; city view {cfg.city_view_url}/)",
+                      highlight=False, soft_wrap=True)
+    if cfg.alertmanager:
+        console.print(f"  alerts     {cfg.alertmanager_url}/ → {cfg.monitor_url}/api/v1/alerts/webhook",
+                      highlight=False, soft_wrap=True)
     console.print(f"  logs       {cfg.state_dir / 'logs'}/<service>.log", highlight=False)
     console.print(f"  polling    {polling.describe(cfg)}", highlight=False, soft_wrap=True)
     if polling.warning:

@@ -25,7 +25,7 @@ from typing import Any
 from yunwang.contracts.device_access import LOGIN_ROLE, SSH_BASE_PORT, SSH_ENDPOINTS_FILE, password_env
 from yunwang.errors import InputError, Problem
 from yunwang.inventory import shard_of
-from yunwang.planes import monitoring_planes, poller_shards
+from yunwang.planes import city_plane, monitoring_planes, poller_shards
 from yunwang.supervisor import ChildSpec
 from yunwang.topology import Topology
 from yunwang.up_capacity import (
@@ -39,7 +39,7 @@ from yunwang.up_capacity import (
     format_interval,
 )
 
-TOKEN_ROLES = ("admin", "viewer", "agent")
+TOKEN_ROLES = ("admin", "viewer", "agent", "alertmanager")
 DEFAULT_POLL_S = 30.0
 DEFAULT_DRIFT_S = 300.0
 DRIFT_START_S = 300.0
@@ -64,6 +64,8 @@ class Ports:
     snmp_agent: int = 9811
     prometheus: int = 9090
     sim_base: int = 16100
+    city_view: int = 9091
+    alertmanager: int = 9093
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,11 @@ class UpConfig:
     with_sim: bool = True
     prometheus: str | None = None
     """Path of the prometheus program, or None to run without it."""
+    alertmanager: str | None = None
+    """Path of the Alertmanager program (Debian's prometheus-alertmanager), or None to run without it."""
+    plane: str | None = None
+    """The monitoring plane this machine plays (the city's, yunwang.planes): its Prometheus carries that region
+    label, and the city view beside it takes its remote writes."""
     scrape_interval: str = "15s"
     poll_interval: str = "30s"
     """How often the poller walks the devices, and Prometheus scrapes the poller."""
@@ -160,6 +167,20 @@ class UpConfig:
         from monitor.prometheus.render import RULES_DIR
 
         return RULES_DIR if self.alert_for_scale == 1 else self.state_dir / "prometheus" / "rules"
+
+    @property
+    def city_rules_dir(self) -> Path:
+        from monitor.prometheus.render import CITY_RULES_DIR
+
+        return CITY_RULES_DIR if self.alert_for_scale == 1 else self.state_dir / "city-view" / "rules"
+
+    @property
+    def city_view_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.city_view}"
+
+    @property
+    def alertmanager_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.alertmanager}"
 
     @property
     def plan_dir(self) -> Path:
@@ -330,6 +351,8 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
                     *(a for role in TOKEN_ROLES for a in (f"--{role}-token-file", str(cfg.token_file(role))))]
     if cfg.prometheus:
         monitor_args += ["--prometheus", cfg.prometheus_url]
+    if cfg.alertmanager:  # maintenance windows are made there
+        monitor_args += ["--alertmanager", cfg.alertmanager_url]
     specs.append(ChildSpec("monitor", _yunwang(*monitor_args), cwd=cfg.root,
                            health_url=f"{cfg.monitor_url}/healthz", missing=_command_missing("monitor.cli", "monitor"),
                            url=f"{cfg.monitor_url}/"))
@@ -361,8 +384,31 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
         missing=None if cfg.prometheus else "not on PATH (install the Debian package 'prometheus') or "
                                             "--without-prometheus",
         url=f"{cfg.prometheus_url}/"))
+    specs += hierarchy_specs(cfg)
     specs.append(drift_spec(cfg, env))
     return specs
+
+
+def hierarchy_specs(cfg: UpConfig) -> list[ChildSpec]:
+    """The city view (a Prometheus receiving the plane's remote writes, with the city-wide rules) and the plane's
+    Alertmanager (routing each region's alerts to its team through the monitor's webhook), as the plan has them
+    (docs/scaling.md); one member of each on this machine."""
+    city_dir, am_dir = cfg.state_dir / "city-view", cfg.state_dir / "alertmanager"
+    city = ChildSpec(
+        "city-view", [cfg.prometheus or "prometheus", f"--config.file={city_dir / 'city-view.yml'}",
+                      f"--storage.tsdb.path={city_dir / 'data'}",
+                      f"--web.listen-address=127.0.0.1:{cfg.ports.city_view}", "--web.enable-remote-write-receiver",
+                      "--storage.tsdb.retention.time=15d", "--log.level=warn"],
+        cwd=cfg.root, health_url=f"{cfg.city_view_url}/-/ready", url=f"{cfg.city_view_url}/",
+        missing=None if cfg.prometheus else "needs Prometheus")
+    alertmanager = ChildSpec(
+        "alertmanager", [cfg.alertmanager or "prometheus-alertmanager", f"--config.file={am_dir / 'alertmanager.yml'}",
+                         f"--storage.path={am_dir / 'data'}",
+                         f"--web.listen-address=127.0.0.1:{cfg.ports.alertmanager}",
+                         "--cluster.listen-address=", "--log.level=warn"],
+        cwd=cfg.root, health_url=f"{cfg.alertmanager_url}/-/ready", url=f"{cfg.alertmanager_url}/",
+        missing=None if cfg.alertmanager else "not on PATH (install the Debian package 'prometheus-alertmanager')")
+    return [city, alertmanager]
 
 
 def drift_spec(cfg: UpConfig, env: dict[str, str]) -> ChildSpec:
@@ -392,7 +438,7 @@ def write_prometheus(cfg: UpConfig) -> Path:
 
     SNMP comes from the poller alone: exporter-mode scrapes would walk every simulated device a second time.
     """
-    from monitor.prometheus.render import RULES_DIR, duration_seconds, write_prometheus_config
+    from monitor.prometheus.render import RULES_DIR, RemoteWrite, duration_seconds, write_prometheus_config
     from yunwang.up_rules import write_scaled_rules
 
     if cfg.rules_dir != RULES_DIR:
@@ -402,12 +448,49 @@ def write_prometheus(cfg: UpConfig) -> Path:
     snmp_seconds, snmp_timeout = cfg.snmp_scrape
     snmp_interval = format_interval(snmp_seconds)
     poll_timeout = format_interval(snmp_timeout)
+    write_hierarchy(cfg)
     return write_prometheus_config(
         cfg.state_dir / "prometheus" / "prometheus.yml", cfg.monitor_url, token_file=cfg.token_file("viewer"),
         snmp_agent=cfg.poller_shards[0].address, stack=cfg.stack, scrape_interval=cfg.scrape_interval,
         scrape_timeout=min(scrape_timeout, "10s", key=duration_seconds), evaluation_interval=cfg.scrape_interval,
         snmp_interval=snmp_interval, snmp_timeout=poll_timeout, sd_refresh=cfg.scrape_interval,
-        rules_dir=cfg.rules_dir, jobs=("host", "snmp-poller", "monitor"))
+        rules_dir=cfg.rules_dir, jobs=("host", "snmp-poller", "monitor"), region=cfg.plane,
+        alertmanagers=[f"127.0.0.1:{cfg.ports.alertmanager}"] if cfg.alertmanager else [],
+        remote_write=[RemoteWrite(f"{cfg.city_view_url}/api/v1/write")])
+
+
+def write_hierarchy(cfg: UpConfig) -> None:
+    """The city view's config (and scaled city-wide rules, if asked) and, with Alertmanager, its routing tree
+    from the topology's contacts: every receiver posts to this monitor's webhook with the alertmanager token."""
+    from monitor.alerting.routing import AlertmanagerOptions, write_alertmanager_config
+    from monitor.prometheus.render import CITY_RULES_DIR, render_city_view_config
+    from yunwang.stacks import load_stack
+    from yunwang.up_rules import write_scaled_rules
+
+    if cfg.city_rules_dir != CITY_RULES_DIR:
+        write_scaled_rules(CITY_RULES_DIR, cfg.city_rules_dir, cfg.alert_for_scale)
+    city = cfg.state_dir / "city-view" / "city-view.yml"
+    city.parent.mkdir(parents=True, exist_ok=True)
+    city.write_text(render_city_view_config(
+        stack=cfg.stack, rules_dir=cfg.city_rules_dir, evaluation_interval=cfg.scrape_interval,
+        alertmanagers=[f"127.0.0.1:{cfg.ports.alertmanager}"] if cfg.alertmanager else []), encoding="utf-8")
+    if cfg.alertmanager:
+        topo = load_stack(cfg.stack, cfg.root).topology
+        assert topo is not None
+        write_alertmanager_config(cfg.state_dir / "alertmanager" / "alertmanager.yml", topo, AlertmanagerOptions(
+            monitor_url=cfg.monitor_url, webhook_token_file=str(cfg.token_file("alertmanager"))))
+
+
+def local_plane(topology: Topology) -> str | None:
+    """The plane `yunwang up` plays: the city's (the one whose Prometheus feeds the city view beside it)."""
+    return city_plane(topology, monitoring_planes(topology)[1])
+
+
+def find_alertmanager(wanted: bool | None) -> str | None:
+    """Debian's prometheus-alertmanager (or an ``alertmanager`` on PATH) when Prometheus runs too."""
+    if not wanted:
+        return None
+    return shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 
 
 def find_prometheus(wanted: bool | None) -> str | None:
@@ -455,7 +538,9 @@ def interval_seconds(value: str) -> float | None:
 def check_ports_free(cfg: UpConfig, names: list[str]) -> None:
     """Fail early, naming the option to change, when a port we are about to serve on is taken."""
     options = {"monitor": ("--monitor-port", cfg.ports.monitor), "host-agent": ("--host-agent-port",
-               cfg.ports.host_agent), "prometheus": ("--prometheus-port", cfg.ports.prometheus)}
+               cfg.ports.host_agent), "prometheus": ("--prometheus-port", cfg.ports.prometheus),
+               "city-view": ("--city-view-port", cfg.ports.city_view),
+               "alertmanager": ("--alertmanager-port", cfg.ports.alertmanager)}
     for n, poller in enumerate(cfg.poller_shards):
         options[poller.name] = ("--snmp-agent-port", poller.port) if n == 0 else (
             f"--snmp-agent-port (the pollers use {cfg.poller_shards[0].port}..{cfg.poller_shards[-1].port})",

@@ -15,7 +15,6 @@ agent run ``sshd -T`` in a loop.
 
 from __future__ import annotations
 
-import gzip
 import ipaddress
 import logging
 import threading
@@ -24,6 +23,7 @@ from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+from agents.exposition import gzip_bytes, should_gzip
 from agents.host.scrape import Scraper
 
 log = logging.getLogger("yunwang.agent.host")
@@ -100,14 +100,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, body, kind, send_body)
 
     def _reply(self, status: int, body: bytes, kind: str, send_body: bool) -> None:
-        gzipped = len(body) > 1024 and "gzip" in self.headers.get("Accept-Encoding", "")
+        gzipped = should_gzip(len(body), self.headers.get("Accept-Encoding", ""))
         if gzipped:
-            body = gzip.compress(body, compresslevel=1)
+            body = gzip_bytes(body)
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         if gzipped:
             self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         if send_body:
             self.wfile.write(body)

@@ -55,6 +55,10 @@ class Agent:
     poller: Poller | None = None
     timeout: float = 5.0
     retries: int = 1
+    """Defaults when neither the profile nor the modules say."""
+    timeout_override: float | None = None
+    retries_override: int | None = None
+    """``--timeout``/``--retries``: they win over the profile's and the modules' (as for the poller)."""
     in_flight: int = DEFAULT_IN_FLIGHT
     allowed: AddressRanges | None = None
     """Ranges exporter-mode targets must lie in (None: any target)."""
@@ -97,7 +101,8 @@ class Agent:
             or [DEFAULT_MODULE]
         try:
             job = prepare_job(address, names, query.get("auth", DEFAULT_AUTH), self.resolver, self.modules,
-                              in_flight=self.in_flight, default_timeout=self.timeout, default_retries=self.retries)
+                              timeout=self.timeout_override, retries=self.retries_override, in_flight=self.in_flight,
+                              default_timeout=self.timeout, default_retries=self.retries)
         except ScrapeConfigError as exc:  # like snmp_exporter's "Unknown module 'x'": a 400 saying what to fix
             return Response(400, f"{exc.explain()}\n")
         if self.allowed is not None and not self.allowed.admits(job.target.host):

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
-from agents.exposition import accepts_gzip, gzip_stream
+from agents.exposition import accepts_gzip, gzip_bytes, gzip_stream, should_gzip
 
 log = logging.getLogger("yunwang.agent.snmp")
 
@@ -20,6 +20,8 @@ MAX_HEAD = 16384
 DRAIN_EVERY = 1 << 20
 """Bytes written between waits for the client to read: a slow scraper holds at most this much of our memory."""
 TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
+GZIP_THREAD_BYTES = 1 << 20
+"""Larger whole bodies are compressed in a worker thread (zlib releases the GIL), so polling goes on meanwhile."""
 REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
            500: "Internal Server Error"}
 
@@ -101,6 +103,19 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
         writer.close()
 
 
+GZIP_HEADERS = "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n"
+
+
+async def encode_body(body: bytes, accept_encoding: str) -> tuple[bytes, str]:
+    """A whole body as sent and its encoding headers: gzipped when the client accepts it and it is worth it
+    (the exporter's /snmp answer); a large one is compressed off the event loop."""
+    if not should_gzip(len(body), accept_encoding):
+        return body, ""
+    if len(body) >= GZIP_THREAD_BYTES:
+        return await asyncio.to_thread(gzip_bytes, body), GZIP_HEADERS
+    return gzip_bytes(body), GZIP_HEADERS
+
+
 async def _write_response(writer: asyncio.StreamWriter, request: Request, response: Response, keep: bool) -> None:
     """Status line, headers and body. A body of chunks is sent as it is produced, with chunked transfer encoding
     (gzipped when accepted), waiting for the client every :data:`DRAIN_EVERY` bytes: at no time does the agent
@@ -110,13 +125,15 @@ async def _write_response(writer: asyncio.StreamWriter, request: Request, respon
             + "".join(f"{k}: {v}\r\n" for k, v in response.headers.items())
             + f"Connection: {'keep-alive' if keep else 'close'}\r\n")
     send_body = request.method == "GET"
+    accept = request.headers.get("accept-encoding", "")
     if response.chunks is None:
-        body = response.body.encode("utf-8")
-        writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode("latin-1") + (body if send_body else b""))
+        body, encoding = await encode_body(response.body.encode("utf-8"), accept)
+        writer.write(f"{head}{encoding}Content-Length: {len(body)}\r\n\r\n".encode("latin-1")
+                     + (body if send_body else b""))
         await writer.drain()
         return
-    gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
-    encoding = "Content-Encoding: gzip\r\n" if gzipped else ""
+    gzipped = accepts_gzip(accept)
+    encoding = GZIP_HEADERS if gzipped else ""
     writer.write(f"{head}{encoding}Transfer-Encoding: chunked\r\n\r\n".encode("latin-1"))
     if send_body:
         pending = 0

@@ -82,7 +82,9 @@ def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endp
     del polled, devices, source  # the topology (~12 MB for the city) is not needed once the jobs are prepared
     give_back_memory()
     set_mmap_threshold()
-    agent = Agent(modules, resolver, in_flight=in_flight, allowed=allowed)
+    # --timeout/--retries govern exporter-mode scrapes too, not only the poller's.
+    agent = Agent(modules, resolver, in_flight=in_flight, allowed=allowed, timeout_override=timeout,
+                  retries_override=retries)
     if jobs:
         agent.poller = Poller(jobs, interval, agent.stats, concurrency)
     return asyncio.run(_serve(agent, listen))

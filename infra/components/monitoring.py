@@ -17,15 +17,21 @@ of it is a single point of failure (GB/T 22239 8.1.4.9-c, hot redundancy):
   namespaced) but only its own filesystems and network interfaces; full host coverage comes from agents
   installed on the hosts themselves (``hosts`` in the topology).
 
-The monitor's three tokens are separate Secrets, each mounted only where it is used: the viewer token
+The monitor's four tokens are separate Secrets, each mounted only where it is used: the viewer token
 (Prometheus' service discovery), the agent bootstrap token (host agents enrol with it, then write with their own
-token) and the admin token.
+token), the admin token and the alertmanager token (the plane's Alertmanager posting to the alert webhook).
+
+In the hierarchy (docs/scaling.md) each Prometheus replica reads its own configuration (``prometheus-<i>.yml``:
+replica i remote-writes to city-view replica i, over the extranet with the plane's client certificate unless the
+plane is the city's), and the monitor forwards alerts to the robots of the teams its Alertmanager notifies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ipaddress
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from infra.common import (
     APP,
@@ -33,18 +39,14 @@ from infra.common import (
     Resources,
     cluster_host,
     container,
-    disruption_budget,
-    http_service,
-    labels,
-    meta,
     pod_spec,
     secret,
-    spread_over_nodes,
     tmp_mount,
     tmp_volume,
 )
 from infra.component import Component
 from infra.components.network_inventory import CREDENTIALS_DIR, CREDENTIALS_SECRET, INVENTORY_CONFIGMAP, POLLER_APP
+from infra.components.workloads import configmap, served, volume_claim, workload
 from infra.databases import POSTGRES_PORT, Databases, database_url, grafana_url
 from infra.networkpolicy import policy
 from infra.secret_values import Secret, secret_value
@@ -62,7 +64,7 @@ MONITOR = "yunwang-monitor"
 HOST_AGENT = "host-agent"
 POLLER = POLLER_APP
 """Names of the plane's workloads: each is the workload's, its Service's and its budget's name and app label."""
-TOKEN_ROLES = ("viewer", "agent", "admin")
+TOKEN_ROLES = ("viewer", "agent", "admin", "alertmanager")
 """The monitor's token roles; each has a Secret ``monitor-<role>-token`` mounted at ``token_dir(role)``."""
 GRAFANA_SECRET = "grafana-admin"
 DATABASES_SECRET = "monitoring-databases"
@@ -120,6 +122,32 @@ class Images:
     postgres: str
     """PostgreSQL client tools (pg_dump) for the backup jobs: match the servers' major version."""
     restic: str
+    alertmanager: str
+
+
+CITY_CLIENT_SECRET = "city-view-client"
+"""A region's client certificate for the city view's Ingress (``tls.crt``, ``tls.key``, ``ca.crt``), issued outside
+yunwang (e.g. cert-manager with the city's CA)."""
+CITY_CLIENT_DIR = "/etc/prometheus/city-view-client"
+ROBOTS_SECRET = "alert-robots"
+ROBOTS_DIR = "/etc/yunwang/alert-robots"
+PRIVATE_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+
+
+@dataclass(frozen=True)
+class PlaneAlerting:
+    """How a plane joins the hierarchy: its Alertmanager group, the city view, the robots its monitor forwards to."""
+
+    alertmanager_url: str | None = None
+    """The plane's Alertmanager API, for the monitor's maintenance windows."""
+    city_network: str | None = None
+    """The city's security-management range, when this plane remote-writes to the city view over the extranet."""
+    robot_secrets: dict[str, Secret[str]] = field(default_factory=dict)
+    """The monitor's variable (``YUNWANG_ALERT_<REGION>_<FIELD>``) → secret, for the teams this plane alerts."""
+    https_proxy: str | None = None
+    """The proxy to the robots' APIs; without one the monitor may reach any public address on 443."""
+    city_view_url: str | None = None
+    """The city view, as a second Grafana datasource (the city's plane)."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +159,8 @@ class MonitoringPlaneArgs:
     shards: int
     secret_env: tuple[str, ...]
     """Variable names of the SNMP secrets (files in the credentials Secret)."""
-    prometheus_config: str
+    prometheus_configs: tuple[str, ...]
+    """prometheus.yml of each replica (replica i remote-writes to city-view replica i)."""
     prometheus_rules: tuple[tuple[str, str], ...]
     dashboards: tuple[tuple[str, str], ...]
     tokens: dict[str, Secret[str]]
@@ -141,18 +170,23 @@ class MonitoringPlaneArgs:
     """The ``yunwang:databases`` object (this region's ``monitor`` and ``grafana`` URLs are used)."""
     device_networks: tuple[str, ...]
     """Management ranges of the devices this plane polls (the pollers' only egress outside the cluster)."""
+    alerting: PlaneAlerting = PlaneAlerting()
     enrolment: bool = True
     """Whether the monitor lets the agent bootstrap token enrol agent ids that have no token yet."""
     sd_allow: tuple[str, ...] = ()
     """Ranges beyond the topology's where the monitor's service discovery may list agents (e.g. the pod range)."""
 
 
-def grafana_provisioning(ns: str) -> dict[str, str]:
-    """Datasource (this plane's Prometheus) and a file provider for the dashboards ConfigMap."""
+def grafana_provisioning(ns: str, city_view_url: str | None = None) -> dict[str, str]:
+    """Datasources (this plane's Prometheus; the city view, on the city's plane) and a file provider for the
+    dashboards ConfigMap."""
     datasource = (
         "apiVersion: 1\ndatasources:\n  - name: Prometheus\n    uid: prometheus\n    type: prometheus\n"
         f"    access: proxy\n    url: http://{cluster_host(PROMETHEUS, ns)}:{PROMETHEUS_PORT}\n"
         "    isDefault: true\n    editable: false\n")
+    if city_view_url:
+        datasource += ("  - name: City view\n    uid: city-view\n    type: prometheus\n    access: proxy\n"
+                       f"    url: {city_view_url}\n    isDefault: false\n    editable: false\n")
     provider = (
         "apiVersion: 1\nproviders:\n  - name: yunwang\n    folder: yunwang\n    type: file\n"
         "    disableDeletion: true\n    allowUiUpdates: false\n"
@@ -168,63 +202,59 @@ def _token_volume(role: str) -> dict[str, Any]:
     return {"name": f"{role}-token", "secret": {"secretName": tokensecret(role), "defaultMode": 0o440}}
 
 
-def _configmap(args: MonitoringPlaneArgs, name: str, data: dict[str, str]) -> Manifest:
-    r, z = args.region.name, args.zone.name
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(name, z, r, z), "data": data}
-
-
-def _workload(args: MonitoringPlaneArgs, kind: str, name: str, pod: dict[str, Any], **spec: Any) -> Manifest:
-    """A Deployment, StatefulSet or DaemonSet labelled and selected by its name; replicas spread over nodes."""
-    r, z = args.region.name, args.zone.name
-    if kind != "DaemonSet":
-        pod = {**pod, "topologySpreadConstraints": spread_over_nodes({APP: name})}
-    return {"apiVersion": "apps/v1", "kind": kind, "metadata": meta(name, z, r, z, extra_labels={APP: name}),
-            "spec": {"selector": {"matchLabels": {APP: name}}, **spec,
-                     "template": {"metadata": {"labels": labels(r, z, **{APP: name})}, "spec": pod}}}
-
-
-def _served(args: MonitoringPlaneArgs, kind: str, name: str, port: int, pod: dict[str, Any], *,
-            headless: bool = False, **spec: Any) -> list[Manifest]:
-    """A workload, the Service in front of it and its disruption budget (one pod away at a time)."""
-    r, z = args.region.name, args.zone.name
-    app = {APP: name}
-    return [_workload(args, kind, name, pod, **spec),
-            http_service(name, z, r, z, port, app, app, headless=headless),
-            disruption_budget(name, z, r, z, app, app)]
-
-
 def _secrets(args: MonitoringPlaneArgs) -> list[Manifest]:
     """A Secret a monitor token (each mounted only where used), Grafana's admin password, both database URLs."""
     r, z = args.region.name, args.zone.name
     databases = {"monitor": database_url(args.databases, r, "monitor"),
                  "grafana": secret_value(database_url(args.databases, r, "grafana"), grafana_url)}
+    robots = [secret(ROBOTS_SECRET, z, r, z, dict(args.alerting.robot_secrets))] if args.alerting.robot_secrets else []
     return [
         *(secret(tokensecret(role), z, r, z, {"token": args.tokens.get(role)}) for role in TOKEN_ROLES),
         secret(GRAFANA_SECRET, z, r, z, {"password": args.grafana_admin_password}),
         secret(DATABASES_SECRET, z, r, z, databases),
+        *robots,
     ]
 
 
+def prometheus_config_key(replica: int) -> str:
+    """The ConfigMap key (and file) of replica ``replica``'s configuration: the pod's own name."""
+    return f"{PROMETHEUS}-{replica}.yml"
+
+
 def _prometheus(args: MonitoringPlaneArgs) -> list[Manifest]:
-    """The Prometheus HA pair: its config and rules, a volume a replica, and the Service either one answers."""
+    """The Prometheus HA pair: a config a replica (each remote-writes to its own city-view replica), the rules, a
+    volume a replica, the Service either one answers, and the way out to the city view over the extranet."""
+    r, z = args.region.name, args.zone.name
+    mounts = [{"name": "config", "mountPath": "/etc/prometheus", "readOnly": True},
+              {"name": "rules", "mountPath": PROMETHEUS_RULES_DIR, "readOnly": True},
+              {"name": "data", "mountPath": "/prometheus"}, _token_mount("viewer"), tmp_mount()]
+    volumes = [{"name": "config", "configMap": {"name": "prometheus-config"}},
+               {"name": "rules", "configMap": {"name": "prometheus-rules"}}, _token_volume("viewer"), tmp_volume()]
+    city = args.alerting.city_network
+    if city is not None:
+        mounts.append({"name": "city-view-client", "mountPath": CITY_CLIENT_DIR, "readOnly": True})
+        volumes.append({"name": "city-view-client", "secret": {"secretName": CITY_CLIENT_SECRET, "defaultMode": 0o440}})
     main = container(
         PROMETHEUS, args.images.prometheus, cpu="500m", memory="2Gi", cpu_limit="2", ports=[("http", PROMETHEUS_PORT)],
-        args=["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
+        # $(POD_NAME) is expanded by Kubernetes: prometheus-0 reads prometheus-0.yml.
+        args=["--config.file=/etc/prometheus/$(POD_NAME).yml", "--storage.tsdb.path=/prometheus",
               "--storage.tsdb.retention.time=30d"],
+        env=[{"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
         readinessProbe={"httpGet": {"path": "/-/ready", "port": "http"}},
-        volumeMounts=[{"name": "config", "mountPath": "/etc/prometheus", "readOnly": True},
-                      {"name": "rules", "mountPath": PROMETHEUS_RULES_DIR, "readOnly": True},
-                      {"name": "data", "mountPath": "/prometheus"}, _token_mount("viewer"), tmp_mount()])
-    pod = pod_spec([main], volumes=[{"name": "config", "configMap": {"name": "prometheus-config"}},
-                                    {"name": "rules", "configMap": {"name": "prometheus-rules"}},
-                                    _token_volume("viewer"), tmp_volume()])
-    data_claim = {"metadata": {"name": "data", "labels": labels(args.region.name, args.zone.name, **{APP: PROMETHEUS})},
-                  "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "50Gi"}}}}
+        volumeMounts=mounts)
+    pod = pod_spec([main], volumes=volumes)
+    data_claim = volume_claim(args, PROMETHEUS, "50Gi")
+    https = [{"port": 443, "protocol": "TCP"}]
+    to_city = [policy("allow-prometheus-to-city-view", z, r, z, {
+        "podSelector": {"matchLabels": {APP: PROMETHEUS}}, "policyTypes": ["Egress"],
+        "egress": [{"to": [{"ipBlock": {"cidr": city}}], "ports": https}]})] if city else []
     return [
-        _configmap(args, "prometheus-config", {"prometheus.yml": args.prometheus_config}),
-        _configmap(args, "prometheus-rules", dict(args.prometheus_rules)),
-        *_served(args, "StatefulSet", PROMETHEUS, PROMETHEUS_PORT, pod, replicas=PROMETHEUS_REPLICAS,
-                 serviceName=PROMETHEUS, podManagementPolicy="Parallel", volumeClaimTemplates=[data_claim]),
+        configmap(args, "prometheus-config", {prometheus_config_key(i): text
+                                              for i, text in enumerate(args.prometheus_configs)}),
+        configmap(args, "prometheus-rules", dict(args.prometheus_rules)),
+        *served(args, "StatefulSet", PROMETHEUS, PROMETHEUS_PORT, pod, replicas=len(args.prometheus_configs),
+                serviceName=PROMETHEUS, podManagementPolicy="Parallel", volumeClaimTemplates=[data_claim]),
+        *to_city,
     ]
 
 
@@ -253,7 +283,7 @@ def _grafana_container(image: str) -> dict[str, Any]:
 
 def _grafana(args: MonitoringPlaneArgs) -> list[Manifest]:
     """Grafana's replicas on the shared database, provisioned with this plane's Prometheus and the dashboards."""
-    provisioning = grafana_provisioning(args.zone.name)
+    provisioning = grafana_provisioning(args.zone.name, args.alerting.city_view_url)
     pod = pod_spec([_grafana_container(args.images.grafana)], volumes=[
         {"name": "provisioning", "configMap": {"name": "grafana-provisioning",
                                                "items": [{"key": "datasources.yaml",
@@ -265,30 +295,64 @@ def _grafana(args: MonitoringPlaneArgs) -> list[Manifest]:
                                         "items": [{"key": "grafana", "path": "url"}]}},
         {"name": "data", "emptyDir": {"sizeLimit": "1Gi"}}, tmp_volume()])
     return [
-        _configmap(args, "grafana-provisioning", {"datasources.yaml": provisioning["datasources.yaml"]}),
-        _configmap(args, "grafana-dashboard-provider", {"dashboards.yaml": provisioning["dashboards.yaml"]}),
-        _configmap(args, "grafana-dashboards", dict(args.dashboards)),
-        *_served(args, "Deployment", GRAFANA, GRAFANA_PORT, pod, replicas=GRAFANA_REPLICAS),
+        configmap(args, "grafana-provisioning", {"datasources.yaml": provisioning["datasources.yaml"]}),
+        configmap(args, "grafana-dashboard-provider", {"dashboards.yaml": provisioning["dashboards.yaml"]}),
+        configmap(args, "grafana-dashboards", dict(args.dashboards)),
+        *served(args, "Deployment", GRAFANA, GRAFANA_PORT, pod, replicas=GRAFANA_REPLICAS),
     ]
 
 
 def _monitor(args: MonitoringPlaneArgs) -> list[Manifest]:
-    """The yunwang monitor's replicas: target discovery for Prometheus, host agents' pushes, the console."""
+    """The yunwang monitor's replicas: target discovery for Prometheus, host agents' pushes, the console, the
+    alert webhook (history and robot forwards) and maintenance windows in the plane's Alertmanager."""
+    alerting = args.alerting
     pollers = [arg for address in poller_addresses(args.zone.name, args.shards) for arg in ("--poller", address)]
+    silences = ["--alertmanager", alerting.alertmanager_url] if alerting.alertmanager_url else []
+    robots = sorted(alerting.robot_secrets)
+    proxy = [{"name": name, "value": alerting.https_proxy} for name in ("HTTPS_PROXY", "https_proxy")
+             ] if alerting.https_proxy else []
     main = container(
         MONITOR, args.images.yunwang, **MONITOR_RESOURCES, ports=[("http", MONITOR_PORT)],
         command=["yunwang", "monitor", "--listen", f"0.0.0.0:{MONITOR_PORT}", "--stack", args.stack,
-                 "--prometheus", f"http://{PROMETHEUS}:{PROMETHEUS_PORT}", *pollers, "--state-dir", "/tmp/yunwang",
-                 *([] if args.enrolment else ["--no-enrolment"]),
+                 "--prometheus", f"http://{PROMETHEUS}:{PROMETHEUS_PORT}", *pollers, *silences,
+                 "--state-dir", "/tmp/yunwang", *([] if args.enrolment else ["--no-enrolment"]),
                  *(arg for cidr in args.sd_allow for arg in ("--sd-allow", cidr))],
         env=[{"name": "YUNWANG_MONITOR_DB",
               "valueFrom": {"secretKeyRef": {"name": DATABASES_SECRET, "key": "monitor"}}},
              *({"name": f"YUNWANG_{role.upper()}_TOKEN_FILE", "value": f"{token_dir(role)}/token"}
-               for role in TOKEN_ROLES)],
+               for role in TOKEN_ROLES),
+             *({"name": f"{name}_FILE", "value": f"{ROBOTS_DIR}/{name}"} for name in robots), *proxy],
         readinessProbe={"httpGet": {"path": "/healthz", "port": "http"}},
-        volumeMounts=[*(_token_mount(role) for role in TOKEN_ROLES), tmp_mount()])
-    pod = pod_spec([main], volumes=[*(_token_volume(role) for role in TOKEN_ROLES), tmp_volume()])
-    return _served(args, "Deployment", MONITOR, MONITOR_PORT, pod, replicas=MONITOR_REPLICAS)
+        volumeMounts=[*(_token_mount(role) for role in TOKEN_ROLES),
+                      *([{"name": "robots", "mountPath": ROBOTS_DIR, "readOnly": True}] if robots else []),
+                      tmp_mount()])
+    pod = pod_spec([main], volumes=[
+        *(_token_volume(role) for role in TOKEN_ROLES),
+        *([{"name": "robots", "secret": {"secretName": ROBOTS_SECRET, "defaultMode": 0o440}}] if robots else []),
+        tmp_volume()])
+    return [*served(args, "Deployment", MONITOR, MONITOR_PORT, pod, replicas=MONITOR_REPLICAS),
+            *_robot_egress(args)]
+
+
+def _robot_egress(args: MonitoringPlaneArgs) -> list[Manifest]:
+    """The monitor reaches the robots' APIs: through the proxy when there is one, else public addresses on 443."""
+    if not args.alerting.robot_secrets:
+        return []
+    r, z = args.region.name, args.zone.name
+    proxy = args.alerting.https_proxy
+    if proxy:
+        parts = urlsplit(proxy)
+        try:
+            peer: dict[str, Any] = {"ipBlock": {"cidr": f"{ipaddress.ip_address(parts.hostname or '')}/32"}}
+        except ValueError:
+            return []  # a proxy named by host name: the cluster's egress rules decide
+        ports = [{"port": parts.port, "protocol": "TCP"}]
+    else:
+        peer = {"ipBlock": {"cidr": "0.0.0.0/0", "except": list(PRIVATE_RANGES)}}
+        ports = [{"port": 443, "protocol": "TCP"}]
+    return [policy("allow-monitor-to-robot-apis", z, r, z, {
+        "podSelector": {"matchLabels": {APP: MONITOR}}, "policyTypes": ["Egress"],
+        "egress": [{"to": [peer], "ports": ports}]})]
 
 
 def _host_agents(args: MonitoringPlaneArgs) -> list[Manifest]:
@@ -301,7 +365,7 @@ def _host_agents(args: MonitoringPlaneArgs) -> list[Manifest]:
                  "--state-dir", "/tmp/yunwang-agent"],
         volumeMounts=[_token_mount("agent"), tmp_mount()])
     pod = pod_spec([main], volumes=[_token_volume("agent"), tmp_volume()])
-    return [_workload(args, "DaemonSet", HOST_AGENT, pod,
+    return [workload(args, "DaemonSet", HOST_AGENT, pod,
                       updateStrategy={"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}})]
 
 
@@ -325,7 +389,7 @@ def _snmp_pollers(args: MonitoringPlaneArgs) -> list[Manifest]:
         {"name": "credentials", "secret": {"secretName": CREDENTIALS_SECRET, "defaultMode": 0o440}},
         tmp_volume()])
     return [
-        *_served(args, "StatefulSet", POLLER, SNMP_AGENT_PORT, pod, headless=True, replicas=args.shards,
+        *served(args, "StatefulSet", POLLER, SNMP_AGENT_PORT, pod, headless=True, replicas=args.shards,
                  serviceName=POLLER, podManagementPolicy="Parallel"),
         policy("allow-snmp-poller-to-devices", z, r, z, {
             "podSelector": {"matchLabels": {APP: POLLER}}, "policyTypes": ["Egress"],

@@ -79,7 +79,7 @@ def overview_data(monitor: Monitor) -> OverviewData:
     return OverviewData(monitor.links.net, monitor.reach.device_up(), monitor.links.report(PAGE_LINKS_AGE_S),
                         monitor.store.agents(),
                         _latest_audit(monitor), monitor.store.audits(HISTORY_RUNS, 0), monitor.alerts.current(),
-                        _addresses(monitor), monitor.drift.rows())
+                        _addresses(monitor), monitor.drift.rows(), monitor.alerting.history)
 
 
 @router.get("/", response_class=HTMLResponse, responses={303: {"description": "sign in first"}})

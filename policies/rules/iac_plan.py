@@ -58,11 +58,16 @@ def central_monitoring(facts: PlanFacts) -> Iterator[Violation]:
                                                             "polled by any monitoring poller")
 
 
+_OBJECT_REFERENCE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$")
+"""``namespace/name``: a Secret named by reference (e.g. ingress-nginx's ``auth-tls-secret``), not its content."""
+
+
 def _plain_secrets(value: Any, path: str = "") -> Iterator[str]:
     if isinstance(value, dict):
         for k, v in value.items():
             sub = f"{path}.{k}" if path else str(k)
-            if isinstance(v, str) and v and v != REDACTED and secret_like(str(k)) and "\n" not in v:
+            if isinstance(v, str) and v and v != REDACTED and secret_like(str(k)) and "\n" not in v \
+                    and not _OBJECT_REFERENCE.match(v):
                 yield sub
             else:
                 yield from _plain_secrets(v, sub)

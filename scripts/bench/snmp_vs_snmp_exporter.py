@@ -2,13 +2,17 @@
 """Side by side: poll a simulated fleet's IF-MIB with our SNMP engine and with snmp_exporter, same run.
 
 What it measures, per cycle (every device polled once for the ``if_mib`` module, ifTable + ifXTable):
-  * wall time of the cycle, and CPU seconds per device of the *poller process* (ours: this process's CPU
-    during ``poll_once``; theirs: utime+stime of the prometheus-snmp-exporter process from /proc);
+  * wall time of the cycle, and CPU seconds per device of the *poller process* (ours in-process: this process's
+    CPU during ``poll_once``; ``ours/http+gzip``: ``yunwang agent snmp`` in exporter mode, scraped over HTTP
+    like snmp_exporter, with ``Accept-Encoding: gzip`` as Prometheus sends it, utime+stime of its process;
+    theirs: utime+stime of the prometheus-snmp-exporter process from /proc);
+  * bytes on the wire per device for the two HTTP pollers (gzipped);
   * the simulator's own CPU, so a cycle bounded by snmpsim is visible as such instead of passing for a
     poller figure (snmpsim, pure Python, is far slower than either poller).
 Both pollers poll the same fleet in the same run; each round runs every poller once, rotating which goes
-first; medians are printed with the ratios ours/theirs (goal for CPU: <= 1.0). ``--in-flight 1,2`` runs our
-poller once per value (requests outstanding per device) to compare them on the same fleet.
+first; medians are printed with the ratios ours/theirs (goal for CPU: <= 0.5 with gzip on). ``--in-flight 1,2``
+runs our poller once per value (requests outstanding per device) to compare them on the same fleet;
+``--no-http`` leaves out the HTTP run of ours.
 The fleet is "uniform" (every device serves the same 48-port S5735 recording from a file shared per snmpsim
 process), so 1,000 devices start in seconds; the simulator's CPU is reported next to the pollers'.
 
@@ -107,6 +111,7 @@ class Cycle:
     ok: int
     samples: int
     retransmits: int = -1  # known for ours only
+    wire_bytes: int = -1  # known for the HTTP pollers
 
 
 def sim_cpu(fleet: SimFleet) -> float:
@@ -124,45 +129,68 @@ def cycle_ours(name: str, inventory: list, resolver: AuthResolver, fleet: SimFle
                  sum(r.retransmits for r in results))
 
 
-async def _scrape_all(port: int, targets: list[str], concurrency: int, timeout_s: float) -> tuple[int, int]:
+async def _scrape_all(port: int, targets: list[str], concurrency: int, auth: str | None,
+                      encoding: str = "gzip") -> tuple[int, int, int]:
+    """Scrape every target as Prometheus does (``Accept-Encoding: gzip``); (ok, series, bytes on the wire)."""
     gate = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    extra = {"auth": auth} if auth else {}
+    headers = {"X-Prometheus-Scrape-Timeout-Seconds": "3600", "Accept-Encoding": encoding}
+    expected = "gzip" if encoding == "gzip" else None
     # no client timeout: on a starved machine one walk can last as long as the whole cycle, for both pollers
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=None) as client:
-        async def one(target: str) -> tuple[bool, int]:
+        async def one(target: str) -> tuple[bool, int, int]:
             async with gate:
-                r = await client.get("/snmp", params={"target": target, "module": "if_mib"},
-                                     headers={"X-Prometheus-Scrape-Timeout-Seconds": "3600"})
+                r = await client.get("/snmp", params={"target": target, "module": "if_mib", **extra},
+                                     headers=headers)
                 lines = [ln for ln in r.text.splitlines() if ln and not ln.startswith("#")]
-                series = [ln for ln in lines if not ln.startswith("snmp_scrape_")]
-                return r.status_code == 200 and not any("snmp_error" in ln for ln in lines), len(series)
+                # our exporter mode adds snmp_up (snmp_exporter 0.21 has none): count the device's series only
+                series = [ln for ln in lines if not ln.startswith(("snmp_scrape_", "snmp_up"))]
+                ok = r.status_code == 200 and not any("snmp_error" in ln for ln in lines) and \
+                    r.headers.get("content-encoding") == expected
+                return ok, len(series), r.num_bytes_downloaded
         done = await asyncio.gather(*(one(t) for t in targets))
-    return sum(ok for ok, _ in done), sum(n for _, n in done)
+    return sum(ok for ok, _, _ in done), sum(n for _, n, _ in done), sum(b for _, _, b in done)
 
 
-def cycle_theirs(exporter_pid: int, port: int, targets: list[str], fleet: SimFleet, concurrency: int,
-                 timeout_s: float) -> Cycle:
-    sim0, cpu0, t0 = sim_cpu(fleet), proc_cpu(exporter_pid), time.perf_counter()
-    ok, samples = asyncio.run(_scrape_all(port, targets, concurrency, timeout_s))
+def cycle_http(name: str, pid: int, port: int, targets: list[str], fleet: SimFleet, concurrency: int,
+               auth: str | None = None, encoding: str = "gzip") -> Cycle:
+    """One cycle of an HTTP poller process (snmp_exporter, or our agent in exporter mode)."""
+    sim0, cpu0, t0 = sim_cpu(fleet), proc_cpu(pid), time.perf_counter()
+    ok, samples, wire = asyncio.run(_scrape_all(port, targets, concurrency, auth, encoding))
     wall = time.perf_counter() - t0
-    return Cycle("snmp_exporter", wall, proc_cpu(exporter_pid) - cpu0, sim_cpu(fleet) - sim0, ok, samples)
+    return Cycle(name, wall, proc_cpu(pid) - cpu0, sim_cpu(fleet) - sim0, ok, samples, wire_bytes=wire)
+
+
+def start_agent(auths_file: Path, port: int, args: BenchArgs) -> subprocess.Popen[bytes]:
+    """``yunwang agent snmp`` in exporter mode (no inventory), the bench's credentials in an auths file, the same
+    timeout and retries as snmp_exporter's module."""
+    proc = subprocess.Popen([sys.executable, "-m", "yunwang.cli", "agent", "snmp", "--listen", f"127.0.0.1:{port}",
+                             "--auths", str(auths_file), "--in-flight", str(args.in_flight[-1]),
+                             "--timeout", str(args.timeout), "--retries", str(args.retries)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=die_with_parent, cwd=ROOT)
+    return _wait_listening(proc, port, "yunwang agent snmp")
 
 
 def start_exporter(config_file: Path, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen([EXPORTER, f"--config.file={config_file}", f"--web.listen-address=127.0.0.1:{port}",
                              "--log.level=error"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             preexec_fn=die_with_parent)
-    deadline = time.monotonic() + 20
+    return _wait_listening(proc, port, "snmp_exporter")
+
+
+def _wait_listening(proc: subprocess.Popen[bytes], port: int, what: str) -> subprocess.Popen[bytes]:
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"snmp_exporter exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            raise RuntimeError(f"{what} exited: {proc.stderr.read().decode() if proc.stderr else ''}")
         try:
             httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
             return proc
         except httpx.HTTPError:
             time.sleep(0.1)
     proc.kill()
-    raise RuntimeError("snmp_exporter did not start")
+    raise RuntimeError(f"{what} did not start")
 
 
 def load_average() -> str:
@@ -179,6 +207,10 @@ class BenchArgs:
     in_flight: tuple[int, ...] = (DEFAULT_IN_FLIGHT,)
     timeout: float = 10.0
     retries: int = 2
+    http: bool = True
+    """Also scrape our agent over HTTP with gzip, as Prometheus would."""
+    identity: bool = False
+    """And once more without gzip (same agent process): what gzip costs, measured."""
 
 
 def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, Any]:
@@ -192,6 +224,7 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
     fleet = SimFleet(topo, work / "sim", base_port=free_udp_block(args.devices), processes=args.sim_processes,
                      startup_timeout_s=900, uniform=True)
     exporter: subprocess.Popen[bytes] | None = None
+    agent: subprocess.Popen[bytes] | None = None
     load_before = load_average()
     try:
         t0 = time.perf_counter()
@@ -210,12 +243,28 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
         targets = [endpoints[d.name] for d in topo.devices]
         ours = {f"ours/in-flight {n}": n for n in args.in_flight}
         pollers = [*ours, "snmp_exporter"]
+        if args.http:
+            auths_file = work / "auths.yml"
+            fd = os.open(auths_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                yaml.safe_dump({"auths": {PROFILE: {"version": 3, "username": USER, "security_level": "authPriv",
+                                                    "auth_protocol": "SHA", "password": auth_key,
+                                                    "priv_protocol": "AES", "priv_password": priv_key}}}, fh)
+            agent_port = free_tcp_port()
+            agent = start_agent(auths_file, agent_port, args)
+            pollers.insert(len(ours), "ours/http+gzip")
+            if args.identity:
+                pollers.insert(len(ours), "ours/http identity")
 
         def run(poller: str) -> Cycle:
             if poller in ours:
                 return cycle_ours(poller, inventory, resolver, fleet, args.concurrency, args.timeout, args.retries,
                                   ours[poller])
-            return cycle_theirs(exporter_pid, port, targets, fleet, args.concurrency, args.timeout)
+            if poller.startswith("ours/http"):
+                assert agent is not None
+                return cycle_http(poller, agent.pid, agent_port, targets, fleet, args.concurrency, PROFILE,
+                                  "gzip" if poller.endswith("gzip") else "identity")
+            return cycle_http("snmp_exporter", exporter_pid, port, targets, fleet, args.concurrency)
 
         cycles: list[Cycle] = []
         for r in range(args.rounds):
@@ -226,7 +275,9 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
                 say(f"round {r + 1} {c.poller:>17}: wall {c.wall_s:7.2f} s  cpu {c.cpu_s:6.2f} s "
                     f"({c.cpu_s / args.devices * 1000:6.2f} ms/device)  ok {c.ok}/{args.devices}  "
                     f"samples {c.samples}  snmpsim cpu {c.sim_cpu_s:6.1f} s"
-                    + (f"  retransmits {c.retransmits}" if c.retransmits >= 0 else ""))
+                    + (f"  retransmits {c.retransmits}" if c.retransmits >= 0 else "")
+                    + (f"  {c.wire_bytes / args.devices / 1024:.1f} KiB/device on the wire" if c.wire_bytes >= 0
+                       else ""))
         summary: dict[str, Any] = {"devices": args.devices, "ports": args.ports, "rounds": args.rounds,
                                    "sim_processes": args.sim_processes, "concurrency": args.concurrency,
                                    "load_average_before": load_before, "load_average_after": load_average(),
@@ -240,15 +291,18 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
                 "sim_cpu_ms_per_device": statistics.median(c.sim_cpu_s for c in mine) / args.devices * 1000,
                 "sim_busy": statistics.median(c.sim_cpu_s / (c.wall_s * args.sim_processes) for c in mine),
                 "ok": min(c.ok for c in mine), "samples": statistics.median(c.samples for c in mine),
-                "retransmits": statistics.median(c.retransmits for c in mine)}
+                "retransmits": statistics.median(c.retransmits for c in mine),
+                "wire_kib_per_device": statistics.median(c.wire_bytes for c in mine) / args.devices / 1024}
         theirs = summary["pollers"]["snmp_exporter"]
         summary["ratios"] = {name: {"cpu": summary["pollers"][name]["cpu_s"] / theirs["cpu_s"],
-                                    "wall": summary["pollers"][name]["wall_s"] / theirs["wall_s"]} for name in ours}
+                                    "wall": summary["pollers"][name]["wall_s"] / theirs["wall_s"]}
+                             for name in summary["pollers"] if name != "snmp_exporter"}
         return summary
     finally:
-        if exporter is not None:
-            exporter.terminate()
-            exporter.wait(10)
+        for proc in (exporter, agent):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(10)
         fleet.stop()
         shutil.rmtree(work, ignore_errors=True)
 
@@ -261,7 +315,9 @@ def report(summary: dict[str, Any]) -> str:
         lines.append(f"  {name:>17}: cycle {s['wall_s']:.2f} s, CPU {s['cpu_s']:.2f} s/cycle "
                      f"({s['cpu_ms_per_device']:.2f} ms/device), ok {s['ok']}, samples {s['samples']:.0f}, "
                      f"snmpsim {s['sim_cpu_ms_per_device']:.0f} CPU-ms/device ({s['sim_busy'] * 100:.0f} % busy)"
-                     + (f", retransmits {s['retransmits']:.0f}" if s["retransmits"] >= 0 else ""))
+                     + (f", retransmits {s['retransmits']:.0f}" if s["retransmits"] >= 0 else "")
+                     + (f", {s['wire_kib_per_device']:.1f} KiB/device on the wire" if s["wire_kib_per_device"] >= 0
+                        else ""))
     for name, ratio in summary["ratios"].items():
         lines.append(f"  ratio {name} / snmp_exporter: CPU per cycle {ratio['cpu']:.2f}, "
                      f"wall per cycle {ratio['wall']:.2f}")
@@ -282,6 +338,8 @@ def main() -> int:
                     help="our requests in flight per device; a list (1,2) runs our poller once per value")
     ap.add_argument("--timeout", type=float, default=defaults.timeout, help="per-request timeout, both pollers")
     ap.add_argument("--retries", type=int, default=defaults.retries)
+    ap.add_argument("--no-http", action="store_true", help="leave out our agent scraped over HTTP with gzip")
+    ap.add_argument("--identity", action="store_true", help="also scrape our agent without gzip (its cost)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ns = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the fleet and snmp_exporter on the way out
@@ -294,7 +352,7 @@ def main() -> int:
         print(f"--in-flight {ns.in_flight!r}: expected numbers separated by commas, e.g. 1,2", file=sys.stderr)
         return 2
     args = BenchArgs(ns.devices, ns.ports, ns.rounds, ns.sim_processes, ns.concurrency, in_flight, ns.timeout,
-                     ns.retries)
+                     ns.retries, http=not ns.no_http, identity=ns.identity and not ns.no_http)
     summary = run_bench(args, lambda line: print(line, flush=True))
     print("\n" + report(summary))
     if ns.json:

@@ -28,7 +28,7 @@ METRICS: dict[str, dict[str, Any]] = CATALOGUE["metrics"]
 
 
 def _rules() -> list[dict[str, Any]]:
-    return [rule for path in sorted(RULES_DIR.glob("*.yml"))
+    return [rule for path in sorted(RULES_DIR.rglob("*.yml"))
             for group in yaml.safe_load(path.read_text())["groups"] for rule in group["rules"]]
 
 

@@ -16,7 +16,7 @@ from monitor.prometheus.render import RULES_DIR
 from yunwang.testkit import need_binary
 
 TESTS_DIR = RULES_DIR.parent / "tests"
-RULE_FILES = sorted(RULES_DIR.glob("*.yml"))
+RULE_FILES = sorted(RULES_DIR.rglob("*.yml"))  # region rules and rules/city/
 TEST_FILES = sorted(TESTS_DIR.glob("*.test.yml"))
 SEVERITIES = {"critical", "warning", "info"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -83,6 +83,9 @@ MUTATIONS = [
      'max by (device, region, role, vendor, site) (snmp_up or up{job="snmp"})'),
     ("hosts.yml", "yunwang:filesystem_avail:ratio < 0.10", "yunwang:filesystem_avail:ratio < 0.01"),
     ("audit.yml", 'yunwang_audit_findings{severity="high"}', "yunwang_audit_findings"),
+    ("region.yml", "sum by (region) (1 - yunwang:device:up)", "sum by (region) (yunwang:device:up)"),
+    ("city/city.yml", "yunwang:region:devices_polled > 0) > 0.2", "yunwang:region:devices_polled > 0) > 0.5"),
+    ("city/city.yml", "max_over_time(yunwang:plane:heartbeat[1d])", "max_over_time(yunwang:plane:heartbeat[5m])"),
     ("drift.yml", "yunwang_device_config_drift_lines > 0", "yunwang_device_config_drift_lines > 5"),
     ("drift.yml", "last_collection_timestamp_seconds > 3600", "last_collection_timestamp_seconds > 36000"),
     ("links.yml", 'yunwang_link_status{state="down"} == 1', 'yunwang_link_status{state="missing"} == 1'),

@@ -145,6 +145,14 @@ def test_compliant_plan_has_no_findings() -> None:
     assert plan_rule_ids(facts()) == set()
 
 
+def test_a_secret_named_by_reference_is_not_a_plain_text_credential() -> None:
+    reference = {"urn": "urn:t::ing", "type": "t", "region": "city", "inputs": {"metadata": {"annotations": {
+        "nginx.ingress.kubernetes.io/auth-tls-secret": "security-management/city-view-client-ca"}}}}
+    assert "YW-IAC-010" not in plan_rule_ids(facts(res=[*resources(), reference]))
+    inline = {**reference, "inputs": {"metadata": {"annotations": {"auth-secret": "Hunter2/secret!"}}}}
+    assert "YW-IAC-010" in plan_rule_ids(facts(res=[*resources(), inline]))
+
+
 def test_every_plan_rule_has_a_failing_case() -> None:
     load_rules()
     assert {r for r, x in REGISTRY.items() if x.source == "plan"} == set(FAILING)

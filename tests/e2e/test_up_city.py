@@ -71,7 +71,8 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
     home = _project(folder / "project")
     state = folder / "state"
     ports = {"monitor": free_port(), "host": free_port(), "snmp": free_tcp_block(4), "prometheus": free_port(),
-             "sim": free_udp_block(DEVICES), "ssh": free_tcp_block(DEVICES)}
+             "sim": free_udp_block(DEVICES), "ssh": free_tcp_block(DEVICES), "city-view": free_port(),
+             "alertmanager": free_port()}
     log_path = folder / "up.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
@@ -79,6 +80,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
          "--no-audit", "--monitor-port", str(ports["monitor"]), "--host-agent-port", str(ports["host"]),
          "--snmp-agent-port", str(ports["snmp"]), "--prometheus-port", str(ports["prometheus"]),
          "--sim-base-port", str(ports["sim"]), "--scrape-interval", "5s", "--poll-interval", "10s",
+         "--city-view-port", str(ports["city-view"]), "--alertmanager-port", str(ports["alertmanager"]),
          "--sim-engine", "fast", "--ssh-base-port", str(ports["ssh"])],
         cwd=home, env={**os.environ, "YUNWANG_HOME": str(home)}, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)

@@ -66,7 +66,8 @@ def test_secrets_are_private_generated_once_and_passed_by_path(tmp_path: Path) -
 def test_children_and_their_order(tmp_path: Path) -> None:
     cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus")
     specs = build_specs(cfg, {})
-    assert [s.name for s in specs] == ["sim", "monitor", "host-agent", "snmp-agent", "prometheus", "drift"]
+    assert [s.name for s in specs] == ["sim", "monitor", "host-agent", "snmp-agent", "prometheus", "city-view",
+                                       "alertmanager", "drift"]
     monitor = specs[1]
     assert "--endpoints" in monitor.argv and "--prometheus" in monitor.argv
     assert monitor.health_url == "http://127.0.0.1:8080/healthz"
@@ -74,10 +75,12 @@ def test_children_and_their_order(tmp_path: Path) -> None:
     assert specs[3].restart_with == ("sim",), "the poller starts afresh with a restarted simulator"
 
     no_sim = build_specs(_cfg(tmp_path, with_sim=False), {})
-    assert [s.name for s in no_sim] == ["monitor", "host-agent", "snmp-agent", "prometheus", "drift"]
+    assert [s.name for s in no_sim] == ["monitor", "host-agent", "snmp-agent", "prometheus", "city-view",
+                                        "alertmanager", "drift"]
     assert all("--endpoints" not in s.argv for s in no_sim)
     assert all(s.restart_with == () for s in no_sim)
-    assert no_sim[-2].missing and "--without-prometheus" in no_sim[-2].missing
+    assert no_sim[3].missing and "--without-prometheus" in no_sim[3].missing
+    assert no_sim[4].missing == "needs Prometheus" and "prometheus-alertmanager" in (no_sim[5].missing or "")
 
 
 def test_the_drift_check_reports_to_the_monitor_with_the_simulated_devices_secrets(
@@ -125,6 +128,32 @@ def test_prometheus_config_polls_through_the_poller_only(tmp_path: Path) -> None
                                                 poll_interval="2m")).read_text())
     poller_job = next(j for j in slow["scrape_configs"] if j["job_name"] == "snmp-poller")
     assert (poller_job["scrape_interval"], poller_job["scrape_timeout"]) == ("1m", "10s")
+
+
+def test_the_plane_writes_to_the_city_view_and_alerts_through_the_monitor(tmp_path: Path) -> None:
+    """As the plan: the plane's Prometheus carries its region, alerts to its Alertmanager and remote-writes to the
+    city view; the city view evaluates the city-wide rules; Alertmanager's receivers all post to the monitor."""
+    cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus", alertmanager="/usr/bin/prometheus-alertmanager",
+               plane="luan", alert_for_scale=0.02)
+    config = yaml.safe_load(write_prometheus(cfg).read_text())
+    assert config["global"]["external_labels"] == {"stack": "dev", "region": "luan"}
+    assert config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == ["127.0.0.1:9093"]
+    assert [w["url"] for w in config["remote_write"]] == ["http://127.0.0.1:9091/api/v1/write"]
+    city = yaml.safe_load((cfg.state_dir / "city-view" / "city-view.yml").read_text())
+    assert city["rule_files"] == [str(cfg.state_dir / "city-view" / "rules" / "*.yml")]
+    scaled = yaml.safe_load((cfg.state_dir / "city-view" / "rules" / "city.yml").read_text())
+    assert {r["for"] for g in scaled["groups"] for r in g["rules"] if "for" in r} <= {"6s", "12s", "72s"}
+    routes = yaml.safe_load((cfg.state_dir / "alertmanager" / "alertmanager.yml").read_text())
+    assert {r["name"] for r in routes["receivers"]} == {"luan", "jinan"}
+    hooks = [w for r in routes["receivers"] for w in r.get("webhook_configs", [])]
+    assert hooks and {w["url"] for w in hooks} == {f"{cfg.monitor_url}/api/v1/alerts/webhook"}
+    assert {w["http_config"]["authorization"]["credentials_file"] for w in hooks} == {
+        str(cfg.token_file("alertmanager"))}
+    specs = {s.name: s for s in build_specs(cfg, {})}
+    assert "--web.enable-remote-write-receiver" in specs["city-view"].argv
+    monitor = list(specs["monitor"].argv)
+    assert monitor[monitor.index("--alertmanager") + 1] == "http://127.0.0.1:9093"
+    assert monitor[monitor.index("--alertmanager-token-file") + 1] == str(cfg.token_file("alertmanager"))
 
 
 def test_bad_intervals_and_busy_ports_are_input_errors(tmp_path: Path) -> None:

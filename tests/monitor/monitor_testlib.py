@@ -116,3 +116,48 @@ class MonitorProcess:
             except Exception:
                 self.proc.kill()
                 self.proc.wait()
+
+
+class SilenceApiDouble:
+    """Alertmanager's v2 silence endpoints in memory, for the schema run (real Alertmanager: tests/alerting)."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        import uuid
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        silences: dict[str, dict[str, Any]] = {}
+
+        class Handler(BaseHTTPRequestHandler):
+            def _reply(self, status: int, body: Any) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._reply(200, list(silences.values()))
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                sid = str(uuid.uuid4())
+                silences[sid] = {**body, "id": sid, "status": {"state": "active"}, "updatedAt": body["startsAt"]}
+                self._reply(200, {"silenceID": sid})
+
+            def do_DELETE(self) -> None:
+                sid = self.path.rsplit("/", 1)[1]
+                self._reply(200 if silences.pop(sid, None) else 404, {})
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

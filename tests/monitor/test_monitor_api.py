@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from monitor_testlib import ADMIN, VIEWER, bearer, enrol, finding, heartbeat, report
 
 from monitor.db import head_revision
@@ -220,3 +221,16 @@ def parse_metrics(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], fl
 
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
             for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/api/v1/sd/snmp", "/api/v1/inventory"])
+def test_scrape_and_discovery_answer_gzip_when_asked(make_client: Any, sqlite_url: str, path: str) -> None:
+    client = make_client(sqlite_url)
+    zipped = client.get(path, headers={**bearer(VIEWER), "Accept-Encoding": "gzip"})
+    assert zipped.status_code == 200 and zipped.headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in zipped.headers["vary"].lower()
+    assert zipped.num_bytes_downloaded < len(zipped.content) / 2  # what crossed the wire, before decoding
+    plain = client.get(path, headers={**bearer(VIEWER), "Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and len(plain.content) > 1024
+    if path != "/metrics":  # the request metrics in /metrics change between the two calls
+        assert zipped.content == plain.content

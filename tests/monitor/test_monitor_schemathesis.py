@@ -10,7 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
-from monitor_testlib import ADMIN, ROOT, bearer
+from monitor_testlib import ADMIN, ROOT, SilenceApiDouble, bearer
 from schemathesis import GenerationMode
 
 from monitor.settings import Limits
@@ -21,15 +21,18 @@ AUDIT_EXAMPLES = 3  # free-form extra fields make each generated audit document 
 
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from monitor.alerting.settings import AlertingSettings
     from monitor.app import create_app
     from monitor.service import build_monitor
     from monitor.settings import MonitorSettings, Tokens
 
     db = Path(tmp_path_factory.mktemp("schemathesis")) / "monitor.db"
+    silences = SilenceApiDouble()
     monitor = build_monitor(MonitorSettings(
         stack="dev", db_url=f"sqlite:///{db}", project_root=ROOT,
         tokens=Tokens(admin=ADMIN, viewer=ADMIN + "-viewer", agent_bootstrap=ADMIN + "-agent"),
-        limits=Limits(auth_failures_per_window=1_000_000)))
+        limits=Limits(auth_failures_per_window=1_000_000),
+        alerting=AlertingSettings(alertmanager_url=silences.url)))
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(monitor))
     # Every case is sent with the admin token (below), so a generated or removed Authorization header would
     # never reach the app: a negative case whose only other change is an ignored extra query parameter then
@@ -37,6 +40,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
     schema.config.generation.update(with_security_parameters=False)
     yield schema
     monitor.close()
+    silences.close()
 
 
 def test_api_conforms_to_its_schema(api_schema: Any) -> None:

@@ -20,6 +20,11 @@ SECRETS = {
     "yunwang:monitorViewerToken": "SECRET-viewer-token-4242",
     "yunwang:monitorAgentToken": "SECRET-agent-token-4343",
     "yunwang:monitorAdminToken": "SECRET-admin-token-4444",
+    "yunwang:monitorAlertmanagerToken": "SECRET-alertmanager-token-4545",
+    "yunwang:alertSecrets": json.dumps({
+        region: {"wecom_key": f"SECRET-wecom-{region}-8181", "dingtalk_token": f"SECRET-dingtalk-{region}-8282",
+                 "dingtalk_secret": f"SECRET-dingsign-{region}-8383"}
+        for region in ("luan", "jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai", "huoshan")}),
     "yunwang:grafanaAdminPassword": "SECRET-grafana-admin-77",
     "yunwang:databases": json.dumps({
         region: {name: f"postgresql://{name}:SECRET-db-pass-5150@db.{region}.example:5432/{name}?sslmode=verify-full"
@@ -33,7 +38,8 @@ SECRETS = {
 SECRET_VALUES = ("SECRET-auth-core-7f1c9a", "SECRET-priv-core-3b2e8d", "SECRET-auth-edge-51aa0c",
                  "SECRET-priv-edge-c0ffee", "SECRET-viewer-token-4242", "SECRET-agent-token-4343",
                  "SECRET-admin-token-4444", "SECRET-kube-token-99", "SECRET-grafana-admin-77", "SECRET-db-pass-5150",
-                 "SECRET-restic-rest-6161", "SECRET-restic-key-6262", "SECRET-device-system-8080")
+                 "SECRET-restic-rest-6161", "SECRET-restic-key-6262", "SECRET-device-system-8080",
+                 "SECRET-alertmanager-token-4545", "-8181", "-8282", "-8383")
 
 
 class Plan:

@@ -63,7 +63,7 @@ def test_each_token_is_its_own_secret_mounted_only_where_used(dev_plan: Plan) ->
     assert _secret_volumes(agent) & tokens == {"monitor-agent-token"}
     assert _secret_volumes(monitor) & tokens == tokens
     # Prometheus presents the token it mounts; the monitor reads each role's token from its own file.
-    config = _named(dev_plan, "ConfigMap", "prometheus-config")[0]["data"]["prometheus.yml"]
+    config = _named(dev_plan, "ConfigMap", "prometheus-config")[0]["data"]["prometheus-0.yml"]
     viewer_dir = next(m["mountPath"] for m in _container(prometheus, "prometheus")["volumeMounts"]
                       if m["name"] == "viewer-token")
     assert f"{viewer_dir}/token" in config

@@ -55,6 +55,17 @@ CASES = [
      "devices[10].mgmt", "IPv4", "10.34.32.300", "10.34.32.300"),
     ("bad-name", "{name: jinan-acc-2,", "{name: Jinan_Acc_2,",
      "devices[10].name", "not a valid name", "Jinan_Acc_2", "Jinan_Acc_2"),
+    ("contact-unknown-region", "- {region: jinan, team: 金安区运维值班", "- {region: jinzhai, team: 金安区运维值班",
+     "alerting.contacts[1].region", "unknown region", "jinzhai", "region: jinzhai, team"),
+    ("contact-twice", "- {region: jinan, team: 金安区运维值班", "- {region: luan, team: 金安区运维值班",
+     "alerting.contacts[1].region", "already has a contact (alerting.contacts[0])", "luan", "team: 金安区运维值班"),
+    ("contact-without-channel", "email: [noc@dev.luan.gov.example], dingtalk_robot: true}", "dingtalk_robot: false}",
+     "alerting.contacts[0].team", "the team has no channel", "六安市数据资源局运维值班", "dingtalk_robot: false"),
+    ("email-without-relay", "  smtp: {smarthost: \"10.34.19.25:25\", sender: yunwang-alerts@dev.luan.gov.example}\n",
+     "", "alerting.contacts[0].email", "e-mail needs a mail relay", "noc@dev.luan.gov.example",
+     "email: [noc@dev.luan.gov.example]"),
+    ("bad-email", "email: [noc@dev.luan.gov.example]", "email: [noc-at-luan]",
+     "alerting.contacts[0].email[0]", "not an e-mail address", "noc-at-luan", "noc-at-luan"),
 ]
 
 

@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""How long may the link between a region and the city view be down before the city loses samples for good?
+
+A region's Prometheus (the project's region rules, its region label, remote write to the city view) and the city
+view (``--web.enable-remote-write-receiver``) run on 127.0.0.1. For each outage length the city view is stopped,
+the region keeps evaluating (1 s), the city view is started again, and once the region has caught up the share of
+the outage the city's copy of ``yunwang:plane:heartbeat`` covers is measured (a sample every 1 s; a gap over 2 s
+counts as lost).
+
+Remote write reads the region's write-ahead log: what it has not sent when the log is truncated (at every head
+compaction) is gone for the city. The head is compacted when it spans 1.5 block ranges, so the limit scales with
+the block range; production's is 2 h. To measure it in minutes the region here runs with a short block range
+(``--block``, default 2m; hidden flags ``--storage.tsdb.min/max-block-duration``): an outage of N block ranges
+here is an outage of N × 2 h in production.
+
+The region also scrapes a county's worth of what its poller and monitor export (``--devices``, default 90:
+``snmp_up`` per device with the inventory labels, the latest audit's findings and control status, the device
+counts), so the remote-write figures — samples/s and bytes on the wire per device and minute, snappy-compressed
+as remote write sends them — are those of a county.
+
+Usage: .venv/bin/python scripts/bench/remote_write_outage.py [--block 2m] [--outages 60,150,240,360]
+       [--devices 90] [--json F]
+Needs: Debian's prometheus (2.42).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from monitor.prometheus.render import (  # noqa: E402
+    RULES_DIR,
+    RemoteWrite,
+    duration_seconds,
+    render_city_view_config,
+    write_prometheus_config,
+)
+from yunwang.testkit import free_port  # noqa: E402
+
+PROMETHEUS = "/usr/bin/prometheus"
+SITES = ("三十铺镇", "东桥镇", "木厂镇", "椿树镇", "翁墩乡")
+
+
+def county_exposition(devices: int, region: str = "jinan") -> bytes:
+    """What a county's poller and monitor export that the city view takes: device up, audit, inventory counts."""
+    lines = ["# TYPE snmp_up gauge"]
+    for i in range(devices):
+        role = ("aggregation", "access", "access", "iot-gateway", "firewall")[i % 5]
+        lines.append(f'snmp_up{{device="{region}-d{i:03d}",region="{region}",role="{role}",vendor="huawei",'
+                     f'site="{SITES[i % len(SITES)]}"}} {0 if i % 17 == 0 else 1}')
+    lines.append("# TYPE yunwang_audit_control_status gauge")
+    lines += [f'yunwang_audit_control_status{{clause="8.1.{i // 10}.{i % 10}-a"}} {i % 3 / 2}' for i in range(60)]
+    lines.append("# TYPE yunwang_audit_findings gauge")
+    lines += [f'yunwang_audit_findings{{severity="{sev}",clause="8.1.{i}.1-a",source="{src}"}} {i % 4}'
+              for i in range(25) for sev in ("high", "medium") for src in ("device", "host", "k8s")]
+    lines.append("# TYPE yunwang_devices gauge")
+    lines += [f'yunwang_devices{{region="{region}",role="{r}",vendor="huawei"}} {devices // 5}'
+              for r in ("aggregation", "access", "iot-gateway", "firewall")]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def serve(body: bytes) -> tuple[ThreadingHTTPServer, int]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; version=0.0.4")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, int(server.server_address[1])
+SERIES = 'yunwang:plane:heartbeat{region="jinan"}'
+SENT = ("prometheus_remote_storage_bytes_total", "prometheus_remote_storage_samples_total")
+STEADY_S = 180
+
+
+def _start(argv: list[str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"prometheus exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/-/ready", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("prometheus did not become ready")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _samples(city: str, since: float) -> list[float]:
+    window = int(time.time() - since) + 5
+    answer = httpx.get(f"{city}/api/v1/query", params={"query": f"{SERIES}[{window}s]"}, timeout=30).json()
+    return sorted(float(t) for s in answer["data"]["result"] for t, _ in s["values"])
+
+
+def _own_metrics(base: str, names: tuple[str, ...]) -> dict[str, float]:
+    """Totals of some of a Prometheus server's own metrics, from its /metrics (it does not scrape itself here)."""
+    totals = dict.fromkeys(names, 0.0)
+    for line in httpx.get(f"{base}/metrics", timeout=10).text.splitlines():
+        name = line.split("{", 1)[0].split(" ", 1)[0]
+        if name in totals:
+            totals[name] += float(line.rsplit(" ", 1)[1])
+    return totals
+
+
+def gaps(stamps: list[float], start: float, end: float, max_gap: float = 2.0) -> list[tuple[float, float]]:
+    """(seconds after the outage began, length) of every gap over ``max_gap`` in [start, end]."""
+    inside = [start, *(t for t in stamps if start < t < end), end]
+    return [(round(a - start, 1), round(b - a, 1)) for a, b in itertools.pairwise(inside) if b - a > max_gap]
+
+
+def covered(stamps: list[float], start: float, end: float, max_gap: float = 2.0) -> float:
+    """Seconds of [start, end] with a sample no more than ``max_gap`` away on either side."""
+    inside = [t for t in stamps if start - max_gap <= t <= end + max_gap]
+    total = 0.0
+    for a, b in itertools.pairwise(inside):
+        if b - a <= max_gap:
+            total += max(0.0, min(b, end) - max(a, start))
+    return total
+
+
+def run(block: str, outages: list[int], devices: int = 90, evaluation: str = "1s", say: Any = print
+        ) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="yunwang-outage-"))
+    county, county_port = serve(county_exposition(devices))
+    city_port, region_port = free_port(), free_port()
+    city = f"http://127.0.0.1:{city_port}"
+    token = work / "sd.token"
+    token.write_text("unused-token-0123456789\n")
+    region_config = write_prometheus_config(
+        work / "region.yml", "http://127.0.0.1:9", token_file=token, jobs=("monitor",), region="jinan",
+        evaluation_interval=evaluation, rules_dir=RULES_DIR, remote_write=[RemoteWrite(f"{city}/api/v1/write")])
+    config = yaml.safe_load(region_config.read_text())
+    config["scrape_configs"].append({"job_name": "county", "scrape_interval": "30s", "honor_labels": True,
+                                     "static_configs": [{"targets": [f"127.0.0.1:{county_port}"]}]})
+    region_config.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    city_config = work / "city.yml"
+    city_config.write_text(render_city_view_config(stack="bench", evaluation_interval="1s"))
+    city_argv = [PROMETHEUS, f"--config.file={city_config}", f"--storage.tsdb.path={work / 'city'}",
+                 f"--web.listen-address=127.0.0.1:{city_port}", "--web.enable-remote-write-receiver",
+                 "--log.level=warn"]
+    region = _start([PROMETHEUS, f"--config.file={region_config}", f"--storage.tsdb.path={work / 'region'}",
+                     f"--web.listen-address=127.0.0.1:{region_port}", "--log.level=warn",
+                     f"--storage.tsdb.min-block-duration={block}", f"--storage.tsdb.max-block-duration={block}"],
+                    region_port)
+    city_proc = _start(city_argv, city_port)
+    results: list[dict[str, Any]] = []
+    try:
+        time.sleep(20)
+        before = _own_metrics(f"http://127.0.0.1:{region_port}", SENT)
+        time.sleep(STEADY_S)  # steady sending: the county's extranet traffic
+        after = _own_metrics(f"http://127.0.0.1:{region_port}", SENT)
+        sent_bytes = after[SENT[0]] - before[SENT[0]]
+        sent_samples = after[SENT[1]] - before[SENT[1]]
+        steady = {"evaluation_interval": evaluation, "samples_per_s": sent_samples / STEADY_S,
+                  "bytes_per_sample": sent_bytes / max(sent_samples, 1),
+                  "bytes_per_device_minute": sent_bytes / (STEADY_S / 60) / devices}
+        say(f"steady: {steady['samples_per_s']:.1f} samples/s, {steady['bytes_per_sample']:.1f} B/sample, "
+            f"{steady['bytes_per_device_minute']:.0f} B per device per minute ({devices} devices)")
+        for outage in outages:
+            _stop(city_proc)
+            start = time.time()
+            time.sleep(outage)
+            end = time.time()
+            city_proc = _start(city_argv, city_port)
+            back = time.monotonic()
+            deadline = back + 180
+            stamps: list[float] = []
+            while time.monotonic() < deadline:  # caught up: the newest sample is current and the rest stops growing
+                stamps = _samples(city, start - 10)
+                if stamps and stamps[-1] > time.time() - 5 and covered(stamps, start, end) >= outage - 2:
+                    break
+                time.sleep(5)
+            share = covered(stamps, start, end) / (end - start)
+            lost = gaps(stamps, start, end)
+            results.append({"outage_s": outage, "outage_blocks": outage / duration_seconds(block),
+                            "covered_share": share, "gaps": lost, "catch_up_s": round(time.monotonic() - back, 1)})
+            say(f"outage {outage:5d} s ({outage / duration_seconds(block):.2f} block ranges): "
+                f"{share * 100:5.1f} % of it in the city view afterwards (caught up in "
+                f"{time.monotonic() - back:.0f} s; gaps at [s after start, length]: {lost or 'none'})")
+            time.sleep(20)
+        own = _own_metrics(f"http://127.0.0.1:{region_port}", (
+            "prometheus_tsdb_compactions_total", "prometheus_tsdb_wal_truncations_total",
+            "prometheus_tsdb_checkpoint_creations_total"))
+        return {"block": block, "devices": devices, "steady": steady, "outages": results, "region": own}
+    finally:
+        _stop(city_proc)
+        _stop(region)
+        county.shutdown()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--block", default="2m", help="the region's block range (production: 2h)")
+    ap.add_argument("--outages", default="60,150,240,360", help="outage lengths in seconds, comma-separated")
+    ap.add_argument("--devices", type=int, default=90, help="devices of the simulated county")
+    ap.add_argument("--eval", default="1s", help="the region's evaluation interval (production: 30s; the outage "
+                                                 "coverage is measured on a sample every interval)")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    ns = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if not Path(PROMETHEUS).exists():
+        print(f"{PROMETHEUS} missing: apt-get install prometheus", file=sys.stderr)
+        return 3
+    try:
+        outages = [int(x) for x in ns.outages.split(",") if x.strip()]
+        duration_seconds(ns.block)
+        duration_seconds(ns.eval)
+    except ValueError as exc:
+        print(f"bad --outages or --block: {exc}", file=sys.stderr)
+        return 2
+    summary = run(ns.block, outages, ns.devices, ns.eval, lambda line: print(line, flush=True))
+    print(json.dumps(summary, indent=1))
+    if ns.json:
+        ns.json.write_text(json.dumps(summary, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
