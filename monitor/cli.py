@@ -27,6 +27,9 @@ def monitor(
     endpoints: Path | None = typer.Option(None, "--endpoints", help="Endpoints file overriding device addresses "
                                                                     "(written by `yunwang sim`)."),
     prometheus: str | None = typer.Option(None, "--prometheus", help="Prometheus URL for device up/down."),
+    alerts_from: list[str] = typer.Option([], "--alerts-from",
+                                          help="Prometheus URL whose firing alerts the overview shows (repeat: "
+                                               "each region's and the city view; default --prometheus)."),
     poller: list[str] = typer.Option(["127.0.0.1:9811"], "--poller", help="SNMP poller shard HOST:PORT "
                                                                            "(repeat, in shard order)."),
     host_targets: str = typer.Option("all", "--host-targets",
@@ -100,6 +103,7 @@ def monitor(
         typer.echo(f"monitor: {role} token (not configured) is in {path}", err=True)
     settings = MonitorSettings(
         stack=stack, db_url=db, listen=listen, endpoints_file=endpoints, prometheus_url=prometheus,
+        alert_sources=tuple(alerts_from),
         poller_targets=tuple(poller), host_targets=host_targets, open_metrics=open_metrics, tokens=resolved.tokens,
         limits=Limits(max_body_bytes=max_body_bytes, max_audit_bytes=max_audit_bytes), enrolment=enrolment,
         sd_allow=tuple(sd_allow), sessions=SessionPolicy(idle_s=session_idle_minutes * 60),

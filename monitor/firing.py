@@ -1,6 +1,8 @@
 """Alerts firing now, as Prometheus reports them (``/api/v1/alerts``), cached for a few seconds.
 
-The overview shows them; when the monitor keeps its own alert history, this is the one place to switch.
+The overview shows them; when the monitor keeps its own alert history, this is the one place to switch. A
+Prometheus lists only the alerts of its own rules, so where each region has its own (`yunwang up`) the overview asks
+every region's and the city view's, and shows them all.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ class FiringAlert:
 
 
 class FiringAlerts:
-    def __init__(self, prometheus_url: str | None, timeout_s: float = 2.0):
-        self.url = prometheus_url.rstrip("/") if prometheus_url else None
+    def __init__(self, prometheus_url: str | None, timeout_s: float = 2.0, sources: tuple[str, ...] = ()):
+        """``sources``: the servers to ask instead of ``prometheus_url`` (each region's and the city view)."""
+        self.urls = [u.rstrip("/") for u in sources] or ([prometheus_url.rstrip("/")] if prometheus_url else [])
+        self.url = self.urls[0] if self.urls else None
         self.timeout_s = timeout_s
         self._cache: tuple[float, list[FiringAlert] | None] = (-CACHE_S, None)
         self._lock = threading.Lock()
@@ -47,9 +51,11 @@ class FiringAlerts:
         try:
             if self._client is None:
                 self._client = httpx.Client(timeout=self.timeout_s, trust_env=False)
-            reply = self._client.get(f"{self.url}/api/v1/alerts")
-            reply.raise_for_status()
-            alerts = reply.json()["data"]["alerts"]
+            alerts = []
+            for url in self.urls:
+                reply = self._client.get(f"{url}/api/v1/alerts")
+                reply.raise_for_status()
+                alerts += reply.json()["data"]["alerts"]
             out = [FiringAlert(a["labels"].get("alertname", ""), a["labels"].get("severity", ""),
                                a.get("annotations", {}).get("summary", ""),
                                a.get("annotations", {}).get("summary_zh", ""), a.get("activeAt", ""),

@@ -78,6 +78,6 @@ def build_monitor(settings: MonitorSettings, topo: Topology | None = None) -> Mo
         views=views, sd=SdCache(views, store.agents, store.sd_allowed, settings.sd_refresh_s),
         metrics=MetricsRenderer(store, topo, links.metrics, drift), reach=Reachability(settings.prometheus_url),
         head=head_revision(), heartbeats=HeartbeatWriter(store), sessions=Sessions(engine, settings.sessions),
-        links=links, alerts=FiringAlerts(settings.prometheus_url), drift=drift,
+        links=links, alerts=FiringAlerts(settings.prometheus_url, sources=settings.alert_sources), drift=drift,
         alerting=build_alerting(topo, engine, settings.alerting),
     )

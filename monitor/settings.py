@@ -49,6 +49,8 @@ class MonitorSettings:
     listen: str = DEFAULT_LISTEN
     endpoints_file: Path | None = None
     prometheus_url: str | None = None
+    alert_sources: tuple[str, ...] = ()
+    """Prometheus servers whose firing alerts the overview shows (``--alerts-from``; default ``prometheus_url``)."""
     poller_targets: tuple[str, ...] = (DEFAULT_POLLER,)
     host_targets: str = "all"  # "all": topology hosts + registered agents; "agents": registered agents only
     open_metrics: bool = False

@@ -22,9 +22,16 @@ def up(
     monitor_port: int = typer.Option(8080, "--monitor-port", min=1, max=65535),
     host_agent_port: int = typer.Option(9810, "--host-agent-port", min=1, max=65535),
     snmp_agent_port: int = typer.Option(9811, "--snmp-agent-port", min=1, max=65535),
-    prometheus_port: int = typer.Option(9090, "--prometheus-port", min=1, max=65535),
+    prometheus_port: int = typer.Option(9090, "--prometheus-port", min=1, max=65535,
+                                        help="Port of the (first region's) Prometheus; the other regions' "
+                                             "follow, skipping the ports of the other services."),
     city_view_port: int = typer.Option(9091, "--city-view-port", min=1, max=65535,
-                                       help="The city view: a Prometheus taking the plane's remote writes."),
+                                       help="The city view: a Prometheus taking the regions' remote writes."),
+    prometheus_per_region: bool | None = typer.Option(
+        None, "--prometheus-per-region/--one-prometheus",
+        help="One Prometheus per region, as the plan has it (ports from --prometheus-port up), or one for every "
+             "region (default: per region unless the extra servers would take more than a tenth of the memory "
+             "available, with the arithmetic printed)."),
     alertmanager_port: int = typer.Option(9093, "--alertmanager-port", min=1, max=65535),
     sim_base_port: int = typer.Option(16100, "--sim-base-port", min=1024, max=65000,
                                       help="UDP port of the first simulated device."),
@@ -82,6 +89,7 @@ def up(
         run_until_signalled,
     )
     from yunwang.up_audit import AuditWorker, snmp_audit_options
+    from yunwang.up_capacity import choose_prometheus_layout
     from yunwang.up_stack import (
         DRIFT_START_S,
         Ports,
@@ -97,6 +105,7 @@ def up(
         plan_polling,
         poller_layout,
         prepare_secrets,
+        prometheus_regions,
         write_prometheus,
         write_status,
     )
@@ -108,15 +117,20 @@ def up(
     topology, root = loaded.topology, loaded.root
     polling = plan_polling(topology, poll_interval, sim_engine if not no_sim else None)
     drift = plan_drift(topology, drift_interval, simulated=not no_sim)
+    plane = local_plane(topology)
+    regions = prometheus_regions(topology, plane)
+    layout = choose_prometheus_layout(len(regions), prometheus_per_region)
     cfg = UpConfig(stack=stack, root=root, state_dir=(state_dir or root / ".yunwang").resolve(),
                    ports=Ports(monitor_port, host_agent_port, snmp_agent_port, prometheus_port, sim_base_port,
                                city_view_port, alertmanager_port),
                    with_sim=not no_sim, prometheus=(prometheus := find_prometheus(with_prometheus)),
-                   alertmanager=find_alertmanager(prometheus is not None), plane=local_plane(topology),
+                   alertmanager=find_alertmanager(prometheus is not None), plane=plane,
                    scrape_interval=scrape_interval, poll_interval=polling.interval, alert_for_scale=alert_for_scale,
                    audit_interval=audit_interval, drift_interval=drift.interval, ssh_base_port=ssh_base_port,
                    sim_engine=polling.engine or "snmpsim",
-                   pollers=tuple(poller_layout(topology, snmp_agent_port, poller_shards)))
+                   prometheus_regions=regions if layout.per_region and prometheus else (),
+                   pollers=tuple(poller_layout(topology, snmp_agent_port, poller_shards,
+                                               per_region=layout.per_region and prometheus is not None)))
     check_intervals(cfg)
     cfg.state_dir.mkdir(parents=True, exist_ok=True)
     cfg.state_dir.chmod(0o700)  # database, secrets and logs: the owner's only
@@ -143,7 +157,10 @@ def up(
     console.print(f"  monitor    {cfg.monitor_url}/  (admin token in {cfg.token_file('admin')})", highlight=False,
                   soft_wrap=True)
     if cfg.prometheus:
-        console.print(f"  prometheus {cfg.prometheus_url}/  (plane {cfg.plane}; city view {cfg.city_view_url}/)",
+        servers = cfg.prometheus_servers
+        which = (f"one per region: {', '.join(f'{s.region} :{s.port}' for s in servers)}" if cfg.prometheus_regions
+                 else f"{cfg.prometheus_url}/, one for every region (plane {cfg.plane})")
+        console.print(f"  prometheus {which}; city view {cfg.city_view_url}/ ({layout.explain()})",
                       highlight=False, soft_wrap=True)
     if cfg.alertmanager:
         console.print(f"  alerts     {cfg.alertmanager_url}/ → {cfg.monitor_url}/api/v1/alerts/webhook",

@@ -187,3 +187,56 @@ def choose_interval(cost: IntervalCost, wanted_s: float, explicit: bool) -> tupl
     chosen = next((s for s in STEPS_S if s >= cost.shortest_interval),
                   float(math.ceil(cost.shortest_interval / 60) * 60))
     return chosen, f"{not_possible}: using {format_interval(chosen)} ({cost.option} overrides)"
+
+
+PROMETHEUS_BASE_BYTES = 50 << 20
+"""Resident memory of a Prometheus before its series (2.42 with the project's rules, scraping itself: 49 MB)."""
+PROMETHEUS_MEMORY_SHARE = 0.1
+"""One Prometheus per region may cost at most this share of the memory available at start in extra servers; the
+series themselves cost the same in one server or spread over several."""
+
+
+@dataclass(frozen=True)
+class PrometheusLayout:
+    """Whether the local stack runs one Prometheus per region (as the plan) or one for all, and why."""
+
+    regions: int
+    available: int
+    """Bytes of memory available at start."""
+    per_region: bool
+    explicit: bool = False
+
+    @property
+    def extra(self) -> int:
+        """Bytes the region servers cost beyond one server."""
+        return max(self.regions - 1, 0) * PROMETHEUS_BASE_BYTES
+
+    def explain(self) -> str:
+        arithmetic = (f"{self.regions} region servers cost ~{self.extra >> 20} MiB more than one; "
+                      f"{PROMETHEUS_MEMORY_SHARE:.0%} of the {self.available >> 20} MiB available is "
+                      f"{int(self.available * PROMETHEUS_MEMORY_SHARE) >> 20} MiB")
+        if self.explicit:
+            return "as asked (--prometheus-per-region/--one-prometheus)"
+        return arithmetic
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (MemAvailable on Linux, else the free pages)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+
+
+def choose_prometheus_layout(regions: int, wanted: bool | None, available: int | None = None) -> PrometheusLayout:
+    """One Prometheus per region unless ``wanted`` says otherwise or the extra servers would take more than
+    :data:`PROMETHEUS_MEMORY_SHARE` of the memory available here."""
+    free = available_memory() if available is None else available
+    if wanted is not None:
+        return PrometheusLayout(regions, free, wanted and regions > 1, explicit=True)
+    extra = max(regions - 1, 0) * PROMETHEUS_BASE_BYTES
+    return PrometheusLayout(regions, free, regions > 1 and extra <= free * PROMETHEUS_MEMORY_SHARE)

@@ -1,8 +1,8 @@
 """What `yunwang up`'s status asks Prometheus, in one place: targets up per job, devices answering per region.
 
 The status table counts devices where the alerts and dashboards do, in Prometheus (``snmp_up``), with two small
-queries whatever the fleet's size; it never downloads an exposition. When `yunwang up` runs one Prometheus per
-region, this is the module that learns to ask each of them.
+queries whatever the fleet's size; it never downloads an exposition. With one Prometheus per region it asks each
+of them (:func:`read_all_counts`) and adds their answers up.
 """
 
 from __future__ import annotations
@@ -49,25 +49,36 @@ def read_counts(client: httpx.Client, url: str, job: str = POLLER_JOB) -> Promet
     again. They are up to one scrape interval old (``at`` says how old). Before Prometheus has scraped every
     poller once there is no such instant, and no count.
     """
+    return read_all_counts(client, [url], job)
+
+
+def read_all_counts(client: httpx.Client, urls: list[str], job: str = POLLER_JOB) -> PrometheusCounts:
+    """:func:`read_counts` over every Prometheus in ``urls`` (one per region), added up: targets per job summed,
+    devices per region from each server, all evaluated at one instant (the oldest latest poller scrape of them
+    all, so every server's count there is final). :class:`PrometheusError` names the server that failed."""
     out = PrometheusCounts()
+    counts: dict[str, list[int]] = {}
+    scraped: list[float | None] = []
+    url = urls[0] if urls else ""
     try:
-        active = client.get(f"{url}/api/v1/targets", params={"state": "active"}).json()["data"]["activeTargets"]
-        counts: dict[str, list[int]] = {}
-        scraped: list[float | None] = []
-        for target in active:
-            name = target["labels"].get("job", "?")
-            up_total = counts.setdefault(name, [0, 0])
-            up_total[0] += target.get("health") == "up"
-            up_total[1] += 1
-            if name == job:
-                scraped.append(_epoch(target.get("lastScrape", "")))
+        for url in urls:
+            active = client.get(f"{url}/api/v1/targets", params={"state": "active"}).json()["data"]["activeTargets"]
+            for target in active:
+                name = target["labels"].get("job", "?")
+                up_total = counts.setdefault(name, [0, 0])
+                up_total[0] += target.get("health") == "up"
+                up_total[1] += 1
+                if name == job:
+                    scraped.append(_epoch(target.get("lastScrape", "")))
         out.targets = {name: (v[0], v[1]) for name, v in sorted(counts.items())}
         if scraped and None not in scraped:
             out.at = round(min(t for t in scraped if t is not None) - 0.001, 3)
-            out.up = _by_region(client, url, DEVICES_UP, out.at)
-            out.seen = _by_region(client, url, DEVICES_SEEN, out.at)
+            for url in urls:
+                for into, query in ((out.up, DEVICES_UP), (out.seen, DEVICES_SEEN)):
+                    for region, n in _by_region(client, url, query, out.at).items():
+                        into[region] = into.get(region, 0) + n
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-        raise PrometheusError(type(exc).__name__) from None
+        raise PrometheusError(f"{url}: {type(exc).__name__}" if len(urls) > 1 else type(exc).__name__) from None
     return out
 
 

@@ -18,6 +18,7 @@ import secrets
 import shutil
 import socket
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 from yunwang.contracts.device_access import LOGIN_ROLE, SSH_BASE_PORT, SSH_ENDPOINTS_FILE, password_env
 from yunwang.errors import InputError, Problem
 from yunwang.inventory import shard_of
-from yunwang.planes import city_plane, monitoring_planes, poller_shards
+from yunwang.planes import city_plane, monitoring_planes, poller_shards, shards_for
 from yunwang.supervisor import ChildSpec
 from yunwang.topology import Topology
 from yunwang.up_capacity import (
@@ -53,6 +54,11 @@ SNMP_SCRAPE_MAX_S = 60.0
 reach Prometheus within a minute, and rate() over 5m always has points."""
 SNMP_SCRAPE_TIMEOUT_MAX_S = 10.0
 """A poller shard's scrape (its held bytes, gzipped) takes a second or two even on a loaded machine."""
+MONITOR_SERIES = ("snmp_up|snmp_scrape_partial|snmp_scrape_timestamp_seconds|ifOperStatus|ifAdminStatus|ifHighSpeed"
+                  "|ifPhysAddress|lldpRemSysName|lldpRemPortIdSubtype")
+"""Series the monitor reads besides the city view's own (device up/down, link states, a device's interfaces; `net
+links` too): with one Prometheus per region, the regions send them to the city view on this machine, which the
+monitor reads, as the plan's per-plane consoles read their own plane's Prometheus."""
 SIM_READY_S = 300.0
 """The first run of the simulator may install its snmpsim environment before serving anything."""
 
@@ -66,6 +72,18 @@ class Ports:
     sim_base: int = 16100
     city_view: int = 9091
     alertmanager: int = 9093
+
+    def region_ports(self, count: int) -> list[int]:
+        """Ports of ``count`` region Prometheus servers: from ``prometheus`` up, skipping the other servers' ports
+        (by default luan 9090, jinan 9092, then 9094…, around the city view's 9091 and Alertmanager's 9093)."""
+        others = {self.monitor, self.host_agent, self.snmp_agent, self.city_view, self.alertmanager}
+        ports: list[int] = []
+        port = self.prometheus
+        while len(ports) < count:
+            if port not in others or port == self.prometheus:
+                ports.append(port)
+            port += 1
+        return ports
 
 
 @dataclass(frozen=True)
@@ -84,19 +102,23 @@ class PollerShard:
         return f"127.0.0.1:{self.port}"
 
 
-def poller_layout(topology: Topology, first_port: int, shards: int | None = None) -> list[PollerShard]:
+def poller_layout(topology: Topology, first_port: int, shards: int | None = None,
+                  per_region: bool = False) -> list[PollerShard]:
     """The pollers of the local stack: the plan's (each monitoring plane's regions in as many shards as the plan
-    gives it, yunwang.planes), or ``shards`` shards of the whole inventory when asked."""
+    gives it, yunwang.planes), or with ``per_region`` each region of a plane in shards of its own (each region's
+    Prometheus then scrapes its own pollers), or ``shards`` shards of the whole inventory when asked."""
     names = [d.name for d in topology.devices]
     regions_of = {d.name: d.region for d in topology.devices}
     groups: list[tuple[str, tuple[str, ...], int]] = []
     if shards is None:
         _, planes = monitoring_planes(topology)
         counts = poller_shards(topology, planes)
-        with_devices = set(regions_of.values())
+        per_device = Counter(regions_of.values())
         for plane, polled in planes.items():
-            kept = tuple(r for r in polled if r in with_devices)
-            if kept:
+            kept = tuple(r for r in polled if r in per_device)
+            if per_region and kept != (plane,):
+                groups += [(f"snmp-agent-{r}", (r,), shards_for(per_device[r])) for r in kept]
+            elif kept:
                 groups.append((f"snmp-agent-{plane}", kept, counts[plane]))
     if not groups:  # asked for, or a topology without monitoring planes: shards of the whole inventory
         groups.append(("snmp-agent", (), shards or 1))
@@ -108,6 +130,24 @@ def poller_layout(topology: Topology, first_port: int, shards: int | None = None
             out.append(PollerShard(name, first_port + len(out), regions if shards is None else (), (index, total),
                                    devices))
     return out
+
+
+@dataclass(frozen=True)
+class PrometheusServer:
+    """One Prometheus of the local stack: a region's (scraping that region's pollers, with its region label), or
+    the one for all regions; the city plane's also scrapes the host agent and the monitor."""
+
+    name: str
+    region: str | None
+    port: int
+    folder: Path
+    pollers: tuple[PollerShard, ...]
+    """Scraped as static targets (empty: every poller, through the monitor's discovery)."""
+    scrapes_monitor: bool
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -140,6 +180,26 @@ class UpConfig:
     """The SNMP poller processes (default: one for the whole inventory on ``ports.snmp_agent``)."""
     sim_engine: str = "snmpsim"
     """What serves the simulated devices: snmpsim, or the fast simulator for fleets snmpsim cannot keep up with."""
+    prometheus_regions: tuple[str, ...] = ()
+    """Regions with a Prometheus of their own, the city plane's first (on :meth:`Ports.region_ports`); empty: one
+    Prometheus for every region (the plane's, on ``ports.prometheus``)."""
+
+    @property
+    def prometheus_servers(self) -> tuple[PrometheusServer, ...]:
+        base = self.state_dir / "prometheus"
+        if not self.prometheus_regions:
+            return (PrometheusServer("prometheus", self.plane, self.ports.prometheus, base, (), True),)
+        ports = self.ports.region_ports(len(self.prometheus_regions))
+        return tuple(PrometheusServer(
+            f"prometheus-{region}", region, port, base / region,
+            tuple(p for p in self.poller_shards if region in p.regions), i == 0)
+            for i, (region, port) in enumerate(zip(self.prometheus_regions, ports, strict=True)))
+
+    @property
+    def monitor_prometheus_url(self) -> str:
+        """What the monitor reads series from: the one Prometheus, or the city view, which every region's
+        Prometheus also sends the series the monitor reads (:data:`MONITOR_SERIES`)."""
+        return self.city_view_url if self.prometheus_regions else self.prometheus_url
 
     @property
     def snmp_scrape(self) -> tuple[float, float]:
@@ -210,9 +270,11 @@ class Polling:
     def describe(self, cfg: UpConfig) -> str:
         shards = cfg.poller_shards
         planes = {p.name.rsplit("-", 1)[0] for p in shards if p.regions}
-        layout = (f"{len(shards)} poller shard{'s' if len(shards) > 1 else ''}"
-                  + (f" ({len(planes)} monitoring plane{'s' if len(planes) > 1 else ''}, as the plan)"
-                     if planes else ""))
+        layout = f"{len(shards)} poller shard{'s' if len(shards) > 1 else ''}"
+        if cfg.prometheus_regions:
+            layout += f" ({len(cfg.prometheus_regions)} regions' own, each scraped by its region's Prometheus)"
+        elif planes:
+            layout += f" ({len(planes)} monitoring plane{'s' if len(planes) > 1 else ''}, as the plan)"
         text = f"{self.cost.devices} devices, {layout}, every {self.interval}; ~{self.cost.cpu:.0f} CPU-s per cycle"
         if self.engine:
             from agents.sim.cli import default_processes
@@ -350,7 +412,10 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
                     "--sd-allow", "127.0.0.0/8",
                     *(a for role in TOKEN_ROLES for a in (f"--{role}-token-file", str(cfg.token_file(role))))]
     if cfg.prometheus:
-        monitor_args += ["--prometheus", cfg.prometheus_url]
+        monitor_args += ["--prometheus", cfg.monitor_prometheus_url]
+        if cfg.prometheus_regions:  # the overview's firing alerts: each region's, and the city-wide ones
+            monitor_args += [a for server in cfg.prometheus_servers for a in ("--alerts-from", server.url)]
+            monitor_args += ["--alerts-from", cfg.city_view_url]
     if cfg.alertmanager:  # maintenance windows are made there
         monitor_args += ["--alertmanager", cfg.alertmanager_url]
     specs.append(ChildSpec("monitor", _yunwang(*monitor_args), cwd=cfg.root,
@@ -375,15 +440,14 @@ def build_specs(cfg: UpConfig, env: dict[str, str]) -> list[ChildSpec]:
             # (agents/snmp/engine.py), one timed-out or rejected request per device later; starting it afresh with
             # the simulator makes the first cycle after a restart a clean one instead.
             restart_with=("sim",) if cfg.with_sim else (), group="pollers"))
-    prom_dir = cfg.state_dir / "prometheus"
-    specs.append(ChildSpec(
-        "prometheus", [cfg.prometheus or "prometheus", f"--config.file={prom_dir / 'prometheus.yml'}",
-                       f"--storage.tsdb.path={prom_dir / 'data'}", f"--web.listen-address=127.0.0.1:{p.prometheus}",
-                       "--storage.tsdb.retention.time=15d", "--log.level=warn"],
-        cwd=cfg.root, health_url=f"{cfg.prometheus_url}/-/ready",
+    specs += [ChildSpec(
+        server.name, [cfg.prometheus or "prometheus", f"--config.file={server.folder / 'prometheus.yml'}",
+                      f"--storage.tsdb.path={server.folder / 'data'}", f"--web.listen-address=127.0.0.1:{server.port}",
+                      "--storage.tsdb.retention.time=15d", "--log.level=warn"],
+        cwd=cfg.root, health_url=f"{server.url}/-/ready",
         missing=None if cfg.prometheus else "not on PATH (install the Debian package 'prometheus') or "
                                             "--without-prometheus",
-        url=f"{cfg.prometheus_url}/"))
+        url=f"{server.url}/") for server in cfg.prometheus_servers]
     specs += hierarchy_specs(cfg)
     specs.append(drift_spec(cfg, env))
     return specs
@@ -432,13 +496,19 @@ def drift_spec(cfg: UpConfig, env: dict[str, str]) -> ChildSpec:
         url=f"every {cfg.drift_interval} → {cfg.monitor_url}/#drift", deferred=True)
 
 
-def write_prometheus(cfg: UpConfig) -> Path:
-    """Render the Prometheus config (and scaled rules, if asked) for this machine: SD from the local monitor with
-    the viewer token.
+def write_prometheus(cfg: UpConfig) -> list[Path]:
+    """Render each Prometheus' config (and scaled rules, if asked) for this machine: SD from the local monitor with
+    the viewer token, its region label, this machine's Alertmanager and remote write to the city view.
 
-    SNMP comes from the poller alone: exporter-mode scrapes would walk every simulated device a second time.
+    SNMP comes from the pollers alone: exporter-mode scrapes would walk every simulated device a second time.
     """
-    from monitor.prometheus.render import RULES_DIR, RemoteWrite, duration_seconds, write_prometheus_config
+    from monitor.prometheus.render import (
+        CITY_VIEW_SERIES,
+        RULES_DIR,
+        RemoteWrite,
+        duration_seconds,
+        write_prometheus_config,
+    )
     from yunwang.up_rules import write_scaled_rules
 
     if cfg.rules_dir != RULES_DIR:
@@ -446,17 +516,18 @@ def write_prometheus(cfg: UpConfig) -> Path:
 
     scrape_timeout = f"{max(int(duration_seconds(cfg.scrape_interval) * 0.8), 1)}s"
     snmp_seconds, snmp_timeout = cfg.snmp_scrape
-    snmp_interval = format_interval(snmp_seconds)
-    poll_timeout = format_interval(snmp_timeout)
+    keep = f"{CITY_VIEW_SERIES}|{MONITOR_SERIES}" if cfg.prometheus_regions else CITY_VIEW_SERIES
     write_hierarchy(cfg)
-    return write_prometheus_config(
-        cfg.state_dir / "prometheus" / "prometheus.yml", cfg.monitor_url, token_file=cfg.token_file("viewer"),
-        snmp_agent=cfg.poller_shards[0].address, stack=cfg.stack, scrape_interval=cfg.scrape_interval,
-        scrape_timeout=min(scrape_timeout, "10s", key=duration_seconds), evaluation_interval=cfg.scrape_interval,
-        snmp_interval=snmp_interval, snmp_timeout=poll_timeout, sd_refresh=cfg.scrape_interval,
-        rules_dir=cfg.rules_dir, jobs=("host", "snmp-poller", "monitor"), region=cfg.plane,
+    return [write_prometheus_config(
+        server.folder / "prometheus.yml", cfg.monitor_url, token_file=cfg.token_file("viewer"),
+        snmp_agent=cfg.poller_shards[0].address, snmp_pollers=[p.address for p in server.pollers], stack=cfg.stack,
+        scrape_interval=cfg.scrape_interval, scrape_timeout=min(scrape_timeout, "10s", key=duration_seconds),
+        evaluation_interval=cfg.scrape_interval, snmp_interval=format_interval(snmp_seconds),
+        snmp_timeout=format_interval(snmp_timeout), sd_refresh=cfg.scrape_interval, rules_dir=cfg.rules_dir,
+        jobs=("host", "snmp-poller", "monitor") if server.scrapes_monitor else ("snmp-poller",), region=server.region,
         alertmanagers=[f"127.0.0.1:{cfg.ports.alertmanager}"] if cfg.alertmanager else [],
-        remote_write=[RemoteWrite(f"{cfg.city_view_url}/api/v1/write")])
+        remote_write=[RemoteWrite(f"{cfg.city_view_url}/api/v1/write", keep=keep)])
+        for server in cfg.prometheus_servers]
 
 
 def write_hierarchy(cfg: UpConfig) -> None:
@@ -479,6 +550,13 @@ def write_hierarchy(cfg: UpConfig) -> None:
         assert topo is not None
         write_alertmanager_config(cfg.state_dir / "alertmanager" / "alertmanager.yml", topo, AlertmanagerOptions(
             monitor_url=cfg.monitor_url, webhook_token_file=str(cfg.token_file("alertmanager"))))
+
+
+def prometheus_regions(topology: Topology, plane: str | None) -> tuple[str, ...]:
+    """The regions with devices, the city plane's first: each gets a Prometheus in the per-region layout."""
+    with_devices = {d.region for d in topology.devices}
+    ordered = [r.name for r in topology.regions if r.name in with_devices]
+    return tuple(sorted(ordered, key=lambda r: r != plane))
 
 
 def local_plane(topology: Topology) -> str | None:
@@ -538,14 +616,28 @@ def interval_seconds(value: str) -> float | None:
 def check_ports_free(cfg: UpConfig, names: list[str]) -> None:
     """Fail early, naming the option to change, when a port we are about to serve on is taken."""
     options = {"monitor": ("--monitor-port", cfg.ports.monitor), "host-agent": ("--host-agent-port",
-               cfg.ports.host_agent), "prometheus": ("--prometheus-port", cfg.ports.prometheus),
+               cfg.ports.host_agent),
                "city-view": ("--city-view-port", cfg.ports.city_view),
                "alertmanager": ("--alertmanager-port", cfg.ports.alertmanager)}
+    servers = cfg.prometheus_servers
+    for n, server in enumerate(servers):
+        options[server.name] = ("--prometheus-port", server.port) if n == 0 else (
+            f"--prometheus-port (the region servers use {', '.join(str(s.port) for s in servers)})",
+            server.port)
     for n, poller in enumerate(cfg.poller_shards):
         options[poller.name] = ("--snmp-agent-port", poller.port) if n == 0 else (
             f"--snmp-agent-port (the pollers use {cfg.poller_shards[0].port}..{cfg.poller_shards[-1].port})",
             poller.port)
     problems = []
+    taken: dict[int, str] = {}
+    for name in names:
+        if name in options:
+            option, port = options[name]
+            if port in taken:
+                problems.append(Problem(option.split(" ")[0], None, "", str(port),
+                                        f"port {port} is given to both the {taken[port]} and the {name}",
+                                        f"pick ports that do not overlap with {option}"))
+            taken.setdefault(port, name)
     for name in names:
         if name not in options:
             continue

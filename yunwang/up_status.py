@@ -15,7 +15,7 @@ from rich.text import Text
 from yunwang.contracts.audit import CONTROL_STATUSES, SUMMARY_COUNTS
 from yunwang.supervisor import Status, Supervisor
 from yunwang.up_audit import AuditWorker
-from yunwang.up_prometheus import PrometheusCounts, PrometheusError, read_counts
+from yunwang.up_prometheus import PrometheusCounts, PrometheusError, read_all_counts
 from yunwang.up_stack import UpConfig
 
 STYLE = {Status.HEALTHY: "green", Status.RUNNING: "green", Status.STARTING: "yellow", Status.WAITING: "dim",
@@ -82,7 +82,8 @@ class Probes:
         self.refreshed = time.monotonic()
         if cfg.prometheus:
             try:
-                self.prometheus, self.prometheus_error = read_counts(client, cfg.prometheus_url), ""
+                self.prometheus, self.prometheus_error = read_all_counts(
+                    client, [server.url for server in cfg.prometheus_servers]), ""
             except PrometheusError as exc:
                 self.prometheus_error = str(exc)
         for name, address in pollers:

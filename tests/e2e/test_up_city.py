@@ -1,6 +1,7 @@
 """`yunwang up` at reduced city scale (liuan's first 150 devices, two monitoring planes, four poller shards, the fast
-simulator): the status it shows is Prometheus' own count at every refresh, the supervisor stays small, and a
-stalled simulator makes the live SNMP audit skip devices (with the reason) instead of failing.
+simulator, a Prometheus per region): the status it shows is Prometheus' own count at every refresh, the
+supervisor stays small, and a stalled simulator makes the live SNMP audit skip devices (with the reason) instead of
+failing.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.slow
 
 DEVICES = 150
 STACK = "city150"
+REGIONS = 2
 
 
 @dataclass
@@ -46,9 +48,13 @@ class City:
         return None
 
     def prometheus_up(self, at: float) -> dict[str, int]:
-        answer = httpx.get(f"http://127.0.0.1:{self.ports['prometheus']}/api/v1/query", timeout=5, params={
-            "query": "count by (region) (snmp_up == 1)", "time": f"{at:.3f}"}).json()
-        return {r["metric"]["region"]: int(r["value"][1]) for r in answer["data"]["result"]}
+        """Devices answering per region at ``at``, asked of each region's Prometheus (two planes: two regions)."""
+        out = {}
+        for i in range(REGIONS):
+            answer = httpx.get(f"http://127.0.0.1:{self.ports['prometheus'] + i}/api/v1/query", timeout=5, params={
+                "query": "count by (region) (snmp_up == 1)", "time": f"{at:.3f}"}).json()
+            out.update({r["metric"]["region"]: int(r["value"][1]) for r in answer["data"]["result"]})
+        return out
 
 
 def _project(folder: Path) -> Path:
@@ -70,7 +76,8 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
     folder = tmp_path_factory.mktemp("city")
     home = _project(folder / "project")
     state = folder / "state"
-    ports = {"monitor": free_port(), "host": free_port(), "snmp": free_tcp_block(4), "prometheus": free_port(),
+    ports = {"monitor": free_port(), "host": free_port(), "snmp": free_tcp_block(4),
+             "prometheus": free_tcp_block(REGIONS),
              "sim": free_udp_block(DEVICES), "ssh": free_tcp_block(DEVICES), "city-view": free_port(),
              "alertmanager": free_port()}
     log_path = folder / "up.log"

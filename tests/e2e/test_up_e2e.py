@@ -44,8 +44,9 @@ ALERT_FOR_SCALE = 0.01
 POLL_S, SCRAPE_S = 10, 5
 ARTIFACTS = ROOT / "test-artifacts"
 DRIFT_INTERVAL = "5s"
-POLLERS = ("snmp-agent-luan-0", "snmp-agent-luan-1")
-"""As the plan shards dev: one monitoring plane (luan, adopting jinan), two poller shards."""
+POLLERS = ("snmp-agent-luan-0", "snmp-agent-luan-1", "snmp-agent-jinan-0", "snmp-agent-jinan-1")
+"""One Prometheus per region (luan, then jinan), each scraping its region's two poller shards."""
+REGIONS = ("luan", "jinan")
 
 
 @dataclass
@@ -63,10 +64,15 @@ class Stack:
         data: dict[str, Any] = json.loads((self.state / "supervisor-state.json").read_text())["children"]
         return data
 
-    def query(self, promql: str) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = httpx.get(f"http://127.0.0.1:{self.ports['prometheus']}/api/v1/query",
+    def query(self, promql: str, server: str = "prometheus") -> list[dict[str, Any]]:
+        """Ask luan's Prometheus (the city plane's: it also scrapes the host agent and the monitor), or with
+        ``server="city-view"`` the city view, which every region's Prometheus writes to."""
+        result: list[dict[str, Any]] = httpx.get(f"http://127.0.0.1:{self.ports[server]}/api/v1/query",
                                                  params={"query": promql}, timeout=5).json()["data"]["result"]
         return result
+
+    def city(self, promql: str) -> list[dict[str, Any]]:
+        return self.query(promql, "city-view")
 
     def alerts(self, name: str) -> list[dict[str, Any]]:
         found = httpx.get(f"http://127.0.0.1:{self.ports['prometheus']}/api/v1/alerts", timeout=5).json()
@@ -116,7 +122,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     assert topology is not None
     inventory = build_inventory(topology)
     ports = {"monitor": free_port(), "host": free_port(), "snmp": free_tcp_block(len(POLLERS)),
-             "prometheus": free_port(), "sim": free_udp_block(len(inventory.devices)),
+             "prometheus": free_tcp_block(len(REGIONS)), "sim": free_udp_block(len(inventory.devices)),
              "ssh": free_tcp_block(len(inventory.devices)), "city-view": free_port(), "alertmanager": free_port()}
     folder = tmp_path_factory.mktemp("up")
     state = folder / "state"
@@ -161,19 +167,24 @@ def test_the_whole_system_is_monitored_and_audited(stack: Stack) -> None:
     for path in (stack.state / "secrets").iterdir():
         assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
 
-    # The poller polls the simulated devices; Prometheus scrapes it via the monitor's SD and records device state.
-    # (Whether each walk finishes in time depends on the machine's load: one answering device proves the path.)
+    # Each region's pollers poll its simulated devices; its Prometheus scrapes them and records device state, and
+    # remote-writes it to the city view. (Whether each walk finishes in time depends on the machine's load: one
+    # answering device proves the path.)
     expected = len(stack.inventory.devices)
-    devices = stack.until(f"the {expected} devices of the inventory recorded by Prometheus, one answering",
-                          lambda: stack.query("yunwang:device:up == 1") and
-                          len(found := stack.query("yunwang:device:up")) == expected and found, timeout=200)
+    for i, region in enumerate(REGIONS):
+        own = sum(1 for d in stack.inventory.devices if d.labels["region"] == region)
+        found = stack.until(f"{region}'s {own} devices recorded by {region}'s Prometheus", lambda i=i, own=own: len(
+            httpx.get(f"http://127.0.0.1:{stack.ports['prometheus'] + i}/api/v1/query", params={
+                "query": "yunwang:device:up"}, timeout=5).json()["data"]["result"]) == own, timeout=200)
+        assert found
+    devices = stack.until(f"the {expected} devices of the inventory in the city view, one answering",
+                          lambda: stack.city("yunwang:device:up == 1") and
+                          len(found := stack.city("yunwang:device:up")) == expected and found, timeout=60)
     assert {d["metric"]["region"] for d in devices} == {d.labels["region"] for d in stack.inventory.devices}
     assert stack.query('up{job="host"} == 1'), "the host agent is not scraped"
     assert stack.query('up{job="monitor"} == 1')
-    # The plane's Prometheus remote-writes every device's state to the city view, which runs the city-wide rules.
+    # The city view runs the city-wide rules.
     city = f"http://127.0.0.1:{stack.ports['city-view']}"
-    stack.until("every device in the city view", lambda: len(httpx.get(f"{city}/api/v1/query", params={
-        "query": "yunwang:device:up"}, timeout=5).json()["data"]["result"]) == expected, timeout=60)
     city_rules = httpx.get(f"{city}/api/v1/rules", timeout=5).json()["data"]["groups"]
     assert [g["name"] for g in city_rules] == ["yunwang-city"]
 
@@ -182,6 +193,8 @@ def test_the_whole_system_is_monitored_and_audited(stack: Stack) -> None:
     rules = httpx.get(f"{prometheus}/api/v1/rules", timeout=5).json()["data"]["groups"]
     broken = {r["name"]: r.get("lastError") for g in rules for r in g["rules"] if r["health"] == "err"}
     assert broken == {}
+    jinan = httpx.get(f"http://127.0.0.1:{stack.ports['prometheus'] + 1}/api/v1/rules", timeout=5).json()
+    assert [g["name"] for g in jinan["data"]["groups"]] == [g["name"] for g in rules]
     held = {r["name"]: r["duration"] for g in rules for r in g["rules"] if r["type"] == "alerting"}
     assert held["YunwangSnmpPollerDown"] == 300 * ALERT_FOR_SCALE
     for where, expr in _dashboard_queries():
@@ -229,7 +242,8 @@ LINK_ALERTS = ("YunwangLinkMiswired", "YunwangLinkDown", "YunwangUnexpectedNeigh
 def _complete_polls(stack: Stack, since: float) -> set[str]:
     """Devices whose latest poll (by the poller's own /metrics) started after ``since``, answered and was not cut
     short by its deadline."""
-    text = httpx.get(f"http://127.0.0.1:{stack.ports['snmp']}/metrics", timeout=5).text
+    text = "".join(httpx.get(f"http://127.0.0.1:{stack.ports['snmp'] + i}/metrics", timeout=5).text
+                   for i in range(len(POLLERS)))
     series = {name: dict(re.findall(rf"^{name}\{{(.*)\}} (\S+)$", text, re.M))
               for name in ("snmp_scrape_timestamp_seconds", "snmp_up", "snmp_scrape_partial")}
     return {m.group(1) for labels, stamp in series["snmp_scrape_timestamp_seconds"].items()
@@ -243,7 +257,7 @@ def _link_states(stack: Stack) -> dict[str, str]:
 
 def _net_links(stack: Stack) -> tuple[int, dict[str, Any]]:
     done = subprocess.run([sys.executable, "-m", "yunwang", "net", "links", "--stack", "dev", "--format", "json",
-                           "--prometheus", f"http://127.0.0.1:{stack.ports['prometheus']}"],
+                           "--prometheus", f"http://127.0.0.1:{stack.ports['city-view']}"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, json.loads(done.stdout)
@@ -483,15 +497,15 @@ def test_a_killed_poller_raises_its_alert_and_recovers(stack: Stack) -> None:
     expected = len(stack.inventory.devices)
     killed, port = POLLERS[0], stack.ports["snmp"]
     target = f'up{{job="snmp-poller",instance="127.0.0.1:{port}"}}'
-    stack.until("both pollers scraped and the alert silent", lambda: len(stack.query('up{job="snmp-poller"} == 1'))
+    stack.until("every poller scraped and the alert silent", lambda: len(stack.city('up{job="snmp-poller"} == 1'))
                 == len(POLLERS) and not stack.alerts(alert), timeout=120)
     before = stack.children()[killed]
     os.killpg(before["pid"], signal.SIGKILL)
     holder = _PortHolder(port)
     try:
         stack.until("the killed shard's target down", lambda: stack.query(f"{target} == 0"), timeout=60)
-        stack.until("its devices gone from Prometheus, the other shard's kept", lambda: 0 < len(
-            stack.query("yunwang:device:up")) < expected, timeout=30)
+        stack.until("its devices gone from Prometheus and the city view, the other shards' kept", lambda: 0 < len(
+            stack.city("yunwang:device:up")) < expected, timeout=30)
         firing = stack.until(f"{alert} firing", lambda: [a for a in stack.alerts(alert) if a["state"] == "firing"],
                              timeout=60)
         assert firing[0]["labels"]["severity"] == "critical"
@@ -509,7 +523,7 @@ def test_a_killed_poller_raises_its_alert_and_recovers(stack: Stack) -> None:
     stack.until("the poller back and scraped", lambda: stack.children()[killed]["pid"] not in
                 (None, before["pid"]) and stack.query(f"{target} == 1"), timeout=120)
     stack.until(f"{alert} resolved", lambda: not stack.alerts(alert), timeout=60)
-    stack.until("every device recorded again", lambda: len(stack.query("yunwang:device:up")) == expected, timeout=60)
+    stack.until("every device recorded again", lambda: len(stack.city("yunwang:device:up")) == expected, timeout=60)
     assert f"{killed}: exited with status -9" in stack.log.read_text()
 
 
@@ -624,7 +638,8 @@ def test_sigterm_stops_everything_and_keeps_the_state(stack: Stack) -> None:
     final = json.loads((stack.state / "supervisor-state.json").read_text())
     assert {c["status"] for c in final["children"].values()} == {"stopped"}
     assert final["children"][POLLERS[0]]["restarts"] >= 1 and final["children"]["monitor"]["restarts"] == 1
-    assert (stack.state / "monitor.db").exists() and (stack.state / "prometheus" / "data").is_dir()
+    assert (stack.state / "monitor.db").exists()
+    assert all((stack.state / "prometheus" / region / "data").is_dir() for region in REGIONS)
     log = stack.log.read_text()
     for secret_file in (stack.state / "secrets").iterdir():
         assert secret_file.read_text().strip() not in log, "a secret reached the output"

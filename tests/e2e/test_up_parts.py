@@ -26,7 +26,8 @@ from yunwang.up_status import Probes, audit_summary, devices_summary, overall, p
 
 def _cfg(tmp_path: Path, **kw: Any) -> UpConfig:
     stack = load_stack("dev")
-    return UpConfig(stack="dev", root=stack.root, state_dir=tmp_path / "state", ports=Ports(), **kw)
+    return UpConfig(stack="dev", root=stack.root, state_dir=tmp_path / "state",
+                    ports=kw.pop("ports", Ports()), **kw)
 
 
 def test_secrets_are_private_generated_once_and_passed_by_path(tmp_path: Path) -> None:
@@ -115,7 +116,7 @@ def test_the_drift_check_reports_to_the_monitor_with_the_simulated_devices_secre
 
 def test_prometheus_config_polls_through_the_poller_only(tmp_path: Path) -> None:
     cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus", scrape_interval="5s", poll_interval="1m")
-    config = yaml.safe_load(write_prometheus(cfg).read_text())
+    config = yaml.safe_load(write_prometheus(cfg)[0].read_text())
     jobs = {j["job_name"]: j for j in config["scrape_configs"]}
     assert set(jobs) == {"host", "snmp-poller", "monitor"}
     assert jobs["snmp-poller"]["scrape_interval"] == "1m"
@@ -125,7 +126,7 @@ def test_prometheus_config_polls_through_the_poller_only(tmp_path: Path) -> None
     assert sd["authorization"]["credentials_file"] == str(cfg.token_file("viewer"))
     # Polling every 2m, the pollers are still scraped every minute: a cycle's results reach Prometheus sooner.
     slow = yaml.safe_load(write_prometheus(_cfg(tmp_path, prometheus="/usr/bin/prometheus",
-                                                poll_interval="2m")).read_text())
+                                                poll_interval="2m"))[0].read_text())
     poller_job = next(j for j in slow["scrape_configs"] if j["job_name"] == "snmp-poller")
     assert (poller_job["scrape_interval"], poller_job["scrape_timeout"]) == ("1m", "10s")
 
@@ -135,7 +136,7 @@ def test_the_plane_writes_to_the_city_view_and_alerts_through_the_monitor(tmp_pa
     city view; the city view evaluates the city-wide rules; Alertmanager's receivers all post to the monitor."""
     cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus", alertmanager="/usr/bin/prometheus-alertmanager",
                plane="luan", alert_for_scale=0.02)
-    config = yaml.safe_load(write_prometheus(cfg).read_text())
+    config = yaml.safe_load(write_prometheus(cfg)[0].read_text())
     assert config["global"]["external_labels"] == {"stack": "dev", "region": "luan"}
     assert config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == ["127.0.0.1:9093"]
     assert [w["url"] for w in config["remote_write"]] == ["http://127.0.0.1:9091/api/v1/write"]
@@ -154,6 +155,88 @@ def test_the_plane_writes_to_the_city_view_and_alerts_through_the_monitor(tmp_pa
     monitor = list(specs["monitor"].argv)
     assert monitor[monitor.index("--alertmanager") + 1] == "http://127.0.0.1:9093"
     assert monitor[monitor.index("--alertmanager-token-file") + 1] == str(cfg.token_file("alertmanager"))
+
+
+def test_each_region_has_its_prometheus_and_the_monitor_reads_the_city_view(tmp_path: Path) -> None:
+    """Per region (as the plan): each region's pollers, a Prometheus each from --prometheus-port up with its own
+    data, its region label, its rules, the Alertmanager and remote write to the city view, which also receives the
+    series the monitor reads; the city plane's scrapes the host agent and the monitor too."""
+    from monitor.prometheus.promql import metric_names
+    from monitor.prometheus.render import CITY_VIEW_SERIES
+    from yunwang.up_stack import poller_layout, prometheus_regions
+
+    dev = load_stack("dev").topology
+    assert dev is not None
+    regions = prometheus_regions(dev, "luan")
+    assert regions == ("luan", "jinan")
+    pollers = tuple(poller_layout(dev, 9811, per_region=True))
+    assert [(p.name, p.regions, p.devices) for p in pollers] == [
+        ("snmp-agent-luan-0", ("luan",), pollers[0].devices), ("snmp-agent-luan-1", ("luan",), 6 - pollers[0].devices),
+        ("snmp-agent-jinan-0", ("jinan",), pollers[2].devices),
+        ("snmp-agent-jinan-1", ("jinan",), 5 - pollers[2].devices)]
+    cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus", alertmanager="/usr/bin/prometheus-alertmanager",
+               plane="luan", prometheus_regions=regions, pollers=pollers)
+    specs = {s.name: s for s in build_specs(cfg, {})}
+    assert [n for n in specs if n.startswith(("prometheus", "city"))] == ["prometheus-luan", "prometheus-jinan",
+                                                                          "city-view"]
+    for region, port in (("luan", 9090), ("jinan", 9092)):  # around the city view's 9091
+        argv = specs[f"prometheus-{region}"].argv
+        assert f"--web.listen-address=127.0.0.1:{port}" in argv
+        assert f"--storage.tsdb.path={cfg.state_dir / 'prometheus' / region / 'data'}" in argv
+        assert "--regions " + region in " ".join(specs[f"snmp-agent-{region}-0"].argv)
+
+    paths = write_prometheus(cfg)
+    assert paths == [cfg.state_dir / "prometheus" / r / "prometheus.yml" for r in regions]
+    configs = {r: yaml.safe_load(p.read_text()) for r, p in zip(regions, paths, strict=True)}
+    for i, region in enumerate(regions):
+        config = configs[region]
+        jobs = {j["job_name"]: j for j in config["scrape_configs"]}
+        assert config["global"]["external_labels"] == {"stack": "dev", "region": region}
+        assert set(jobs) == ({"host", "snmp-poller", "monitor"} if region == "luan" else {"snmp-poller"})
+        assert jobs["snmp-poller"]["static_configs"] == [{"targets": [p.address for p in pollers[2 * i:2 * i + 2]]}]
+        assert config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == ["127.0.0.1:9093"]
+        (write,) = config["remote_write"]
+        assert write["url"] == "http://127.0.0.1:9091/api/v1/write"
+        keep = write["write_relabel_configs"][0]["regex"]
+        assert keep.startswith(CITY_VIEW_SERIES)
+        assert config["rule_files"] == [str(cfg.rules_dir / "*.yml")]
+
+    # The monitor reads device up/down, link states and interfaces from the city view: every series it asks for
+    # is sent there; its overview's firing alerts come from every region's Prometheus and the city view.
+    import re
+
+    from links.observed import PHYS_ADDRESS
+    from links.prometheus import QUERIES
+    from monitor.reachability import QUERY
+
+    read = {PHYS_ADDRESS, "ifAdminStatus", "ifHighSpeed", "snmp_scrape_timestamp_seconds", *metric_names(QUERY),
+            *(n for q in QUERIES.values() for n in metric_names(q))}
+    assert [n for n in sorted(read) if not re.fullmatch(keep, n)] == []
+    monitor = list(specs["monitor"].argv)
+    assert monitor[monitor.index("--prometheus") + 1] == cfg.city_view_url
+    assert [monitor[i + 1] for i, a in enumerate(monitor) if a == "--alerts-from"] == [
+        "http://127.0.0.1:9090", "http://127.0.0.1:9092", cfg.city_view_url]
+
+    # Eight regions (liuan) from 9090 go around the city view and Alertmanager; a given port may still clash.
+    assert Ports().region_ports(8) == [9090, 9092, 9094, 9095, 9096, 9097, 9098, 9099]
+    clash = _cfg(tmp_path, prometheus="/usr/bin/prometheus", plane="luan", prometheus_regions=regions,
+                 pollers=pollers, ports=Ports(prometheus=9091))
+    with pytest.raises(InputError) as caught:
+        check_ports_free(clash, ["prometheus-luan", "prometheus-jinan", "city-view"])
+    assert "port 9091 is given to both the prometheus-luan and the city-view" in str(caught.value.problems[0])
+
+
+def test_one_prometheus_per_region_unless_memory_is_short() -> None:
+    from yunwang.up_capacity import choose_prometheus_layout
+
+    roomy = choose_prometheus_layout(8, None, available=8 << 30)
+    assert roomy.per_region and roomy.extra == 7 * 50 << 20
+    assert roomy.explain() == "8 region servers cost ~350 MiB more than one; 10% of the 8192 MiB available is 819 MiB"
+    tight = choose_prometheus_layout(8, None, available=2 << 30)
+    assert not tight.per_region
+    assert choose_prometheus_layout(8, True, available=1 << 30).per_region
+    assert not choose_prometheus_layout(2, False, available=8 << 30).per_region
+    assert not choose_prometheus_layout(1, None, available=8 << 30).per_region
 
 
 def test_bad_intervals_and_busy_ports_are_input_errors(tmp_path: Path) -> None:
@@ -216,7 +299,7 @@ def test_scaled_alert_rules_leave_the_shipped_ones_alone(tmp_path: Path) -> None
     assert [format_duration(s) for s in (6, 1.5, 0, 3600 * 0.02)] == ["6s", "1500ms", "0s", "72s"]
     shipped = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in RULES_DIR.glob("*.yml")}
     cfg = _cfg(tmp_path, prometheus="/usr/bin/prometheus", alert_for_scale=0.02)
-    config = yaml.safe_load(write_prometheus(cfg).read_text())
+    config = yaml.safe_load(write_prometheus(cfg)[0].read_text())
     assert config["rule_files"] == [str(cfg.state_dir / "prometheus" / "rules" / "*.yml")]
     assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in RULES_DIR.glob("*.yml")} == shipped
     compared = 0
@@ -236,7 +319,7 @@ def test_scaled_alert_rules_leave_the_shipped_ones_alone(tmp_path: Path) -> None
     assert checked.returncode == 0, checked.stderr
 
     # Scale 1 (the default) points Prometheus at the shipped rules themselves.
-    plain = yaml.safe_load(write_prometheus(_cfg(tmp_path / "plain", prometheus="/usr/bin/prometheus")).read_text())
+    plain = yaml.safe_load(write_prometheus(_cfg(tmp_path / "plain", prometheus="/usr/bin/prometheus"))[0].read_text())
     assert plain["rule_files"] == [str(RULES_DIR / "*.yml")]
 
 
@@ -478,3 +561,41 @@ def test_prometheus_counts_are_taken_where_no_scrape_can_still_land() -> None:
     asked.clear()
     pending = read_counts(client, "http://prometheus")
     assert pending.at is None and pending.up == {} and asked == []
+
+
+def test_counts_of_every_region_s_prometheus_add_up() -> None:
+    """Each region's server is asked; targets are summed per job, devices kept per region, at the oldest instant;
+    no count until every server has one, and a server that cannot be read is named."""
+    import httpx
+
+    from yunwang.up_prometheus import PrometheusError, read_all_counts
+
+    scraped = {"luan": "2026-12-03T13:26:57Z", "jinan": "2026-12-03T13:26:50Z"}
+    asked: list[dict[str, str]] = []
+
+    def prometheus(request: httpx.Request) -> httpx.Response:
+        region = request.url.host
+        if region == "broken":
+            return httpx.Response(200, content=b"not json")
+        if request.url.path == "/api/v1/targets":
+            targets = [{"labels": {"job": "snmp-poller"}, "health": "up", "lastScrape": scraped[region]}]
+            if region == "luan":
+                targets.append({"labels": {"job": "host"}, "health": "up", "lastScrape": scraped[region]})
+            return httpx.Response(200, json={"data": {"activeTargets": targets}})
+        asked.append(dict(request.url.params))
+        seen = {"luan": 6, "jinan": 5}[region]
+        value = seen - 1 if "== 1" in request.url.params["query"] and region == "jinan" else seen
+        return httpx.Response(200, json={"status": "success", "data": {"result": [
+            {"metric": {"region": region}, "value": [0, str(value)]}]}})
+
+    client = httpx.Client(transport=httpx.MockTransport(prometheus))
+    counts = read_all_counts(client, ["http://luan", "http://jinan"])
+    assert counts.targets == {"host": (1, 1), "snmp-poller": (2, 2)}
+    assert (counts.up, counts.seen) == ({"luan": 6, "jinan": 4}, {"luan": 6, "jinan": 5})
+    assert counts.at == round(1796304410 - 0.001, 3)
+    assert {a["time"] for a in asked} == {f"{counts.at:.3f}"}, "every server counted at the same instant"
+    scraped["jinan"] = "0001-01-01T00:00:00Z"
+    pending = read_all_counts(client, ["http://luan", "http://jinan"])
+    assert pending.at is None and pending.up == {} and pending.targets["snmp-poller"] == (2, 2)
+    with pytest.raises(PrometheusError, match="http://broken"):
+        read_all_counts(client, ["http://luan", "http://broken"])

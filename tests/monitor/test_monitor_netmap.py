@@ -150,3 +150,24 @@ def free_port_for_browser() -> int:
     from monitor_testlib import free_port
 
     return int(free_port())
+
+
+def test_firing_alerts_come_from_every_region_s_prometheus_and_the_city_view() -> None:
+    """A Prometheus lists only its own rules' alerts: with one per region (`yunwang up`), each is asked."""
+    from monitor.firing import FiringAlerts
+
+    city_wide = [{"labels": {"alertname": "YunwangRegionSilent", "severity": "critical", "region": "jinan"},
+                  "annotations": {"summary": "jinan sends nothing"}, "state": "firing",
+                  "activeAt": "2026-01-01T00:01:00Z"},
+                 {"labels": {"alertname": "YunwangPending", "severity": "critical"}, "state": "pending"}]
+    region, city = FakePrometheus(every_state_wired(), FIRING), FakePrometheus(every_state_wired(), city_wide)
+    try:
+        both = FiringAlerts(region.url, sources=(region.url, city.url)).current()
+        assert both is not None
+        assert [(a.name, a.severity) for a in both] == [("YunwangRegionSilent", "critical"),
+                                                        ("YunwangLinkMiswired", "warning")]
+        only = FiringAlerts(region.url).current()
+        assert only is not None and [a.name for a in only] == ["YunwangLinkMiswired"]
+    finally:
+        region.close()
+        city.close()
