@@ -4,8 +4,11 @@ take a screenshot. Small on purpose: one page, synchronous, loopback only."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
+import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -21,10 +24,12 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 class Browser:
     def __init__(self, chromium: str, port: int):
-        self.profile = tempfile.TemporaryDirectory(prefix="yunwang-chromium-")
+        # Chromium's helper processes may still write to the profile after the browser exits: its own session lets
+        # close() stop them all, and the profile's removal tolerates a straggler.
+        self.profile = tempfile.TemporaryDirectory(prefix="yunwang-chromium-", ignore_cleanup_errors=True)
         self.proc = subprocess.Popen([chromium, *FLAGS, f"--remote-debugging-port={port}",
                                       f"--user-data-dir={self.profile.name}", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         self.port = port
         self._ids = itertools.count(1)
         self.events: list[dict[str, Any]] = []
@@ -105,10 +110,15 @@ class Browser:
         try:
             self._connection.__exit__(None, None, None)
         finally:
-            self.proc.terminate()
+            self._signal_group(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+            self._signal_group(signal.SIGKILL)  # helpers (renderer, GPU, crash handler) that outlived the browser
             self.profile.cleanup()
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, sig)
