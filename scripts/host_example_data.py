@@ -1,7 +1,8 @@
 """The file layouts of the domestic (信创) server distributions, hardened and insecure, as gen_host_examples.py writes
 them: openEuler 22.03 LTS, Kylin Linux Advanced Server V10 SP3 (Lance) and UnionTech OS Server 20 (1050e, "fuyu").
 
-What each distribution ships is written once (``Distro``); the two variants differ only in what an administrator
+What each distribution ships is written once (``Distro``), as what differs from the RPM family's defaults
+(``RPM_FAMILY_PACKAGES``, the Berkeley DB rpmdb, authselect); the two variants differ only in what an administrator
 changed: the hardened trees follow the project's baseline, the insecure ones hold the mistakes met on real hosts
 (a CentOS 7 hardening script's pam_tally2 lines, a "trusted" zone on the service interface, gpgcheck=0 repositories
 as UOS ships them, LEGACY crypto policy, shipped auditd.conf defaults, SELinux switched off). File texts follow the
@@ -25,30 +26,60 @@ class Tree:
 
 
 @dataclass(frozen=True)
+class OpensslBuilds:
+    """openssl releases around the CVE-2023-0286 advisory: the insecure trees install one that predates the fix."""
+
+    version: str
+    installed: str  # release in the insecure tree
+    fixed: str  # release the advisory names
+    hardened: str  # release in the hardened tree
+
+
+@dataclass(frozen=True, kw_only=True)
 class Distro:
+    """What one distribution ships; the defaults are the RPM family's, so each distribution states what differs."""
+
     key: str
+    hostname: str
+    address: str  # management address sshd listens on in the hardened tree
     os_release: str
     release_files: dict[str, str]
     kernel: str
     dist: str  # release suffix of the distribution's packages (oe2203, ky10)
-    rpmdb_path: str
-    pam_version: str
-    authselect: bool
+    packages: dict[str, str]  # name → "version-release" (no dist tag), over RPM_FAMILY_PACKAGES
+    openssl: OpensslBuilds
     repo_file: str
     repo_text: str
     update_repo: str  # repository id holding updateinfo
     advisory: str
     lvm: str  # volume group name on the kernel command line
-    selinux_shipped: str
+    rpmdb_path: str = "var/lib/rpm/Packages"  # RPM 4.15's Berkeley DB; RPM 4.17 moved to rpmdb.sqlite
+    authselect: bool = True
 
+
+def _repo(template: str, sections: list[dict[str, str]]) -> str:
+    """A .repo file's sections, one ``template`` filled per repository, blank lines between."""
+    return "\n".join(template.format(**section) for section in sections)
+
+
+# name → "version-release" (without the dist tag) the distributions here share; each overrides what it ships newer.
+RPM_FAMILY_PACKAGES = {"openssh-server": "8.2p1-9", "openssh": "8.2p1-9", "firewalld": "0.8.6-4",
+                       "crypto-policies": "20200619-3.git781bbd4"}
+_EPOCHS = {"audit": 1, "openssl": 1, "telnet-server": 1, "telnet": 1}
+_NOARCH = {"firewalld", "dnf", "crypto-policies", "selinux-policy"}
 
 OPENEULER = Distro(
-    key="openeuler-22.03",
+    key="openeuler-22.03", hostname="la-gov-oe-01", address="10.10.99.31",
     os_release='NAME="openEuler"\nVERSION="22.03 LTS"\nID="openEuler"\nVERSION_ID="22.03"\n'
                'PRETTY_NAME="openEuler 22.03 LTS"\nANSI_COLOR="0;31"\n\n',
     release_files={"etc/openEuler-release": "openEuler release 22.03 LTS\n"},
     kernel="5.10.0-60.18.0.50.oe2203.x86_64", dist="oe2203", rpmdb_path="var/lib/rpm/rpmdb.sqlite",
-    pam_version="1.5.2", authselect=True, repo_file="openEuler.repo",
+    packages={"bash": "5.1.8-6", "openssh-server": "8.8p1-8", "openssh": "8.8p1-8", "pam": "1.5.2-2",
+              "audit": "3.0.1-3", "rsyslog": "8.2110.0-8", "chrony": "4.1-3", "firewalld": "1.0.1-7",
+              "authselect": "1.2.4-1", "dnf": "4.10.0-3", "selinux-policy": "35.5-6", "sssd-client": "2.6.1-2",
+              "openEuler-release": "22.03LTS-52", "kernel": "5.10.0-60.18.0.50", "sudo": "1.9.8p2-3"},
+    openssl=OpensslBuilds("1.1.1m", "15", "20", "22"),
+    repo_file="openEuler.repo",
     repo_text="""#generic-repos is licensed under the Mulan PSL v2.
 #You can use this software according to the terms and conditions of the Mulan PSL v2.
 #You may obtain a copy of Mulan PSL v2 at:
@@ -58,175 +89,93 @@ OPENEULER = Distro(
 #PURPOSE.
 #See the Mulan PSL v2 for more details.
 
-[OS]
-name=OS
-baseurl=http://repo.openeuler.org/openEuler-22.03-LTS/OS/$basearch/
+""" + _repo("""[{id}]
+name={id}
+baseurl=http://repo.openeuler.org/openEuler-22.03-LTS/{path}/
 enabled=1
 gpgcheck=1
-gpgkey=http://repo.openeuler.org/openEuler-22.03-LTS/OS/$basearch/RPM-GPG-KEY-openEuler
-
-[everything]
-name=everything
-baseurl=http://repo.openeuler.org/openEuler-22.03-LTS/everything/$basearch/
-enabled=1
-gpgcheck=1
-gpgkey=http://repo.openeuler.org/openEuler-22.03-LTS/everything/$basearch/RPM-GPG-KEY-openEuler
-
-[EPOL]
-name=EPOL
-baseurl=http://repo.openeuler.org/openEuler-22.03-LTS/EPOL/main/$basearch/
-enabled=1
-gpgcheck=1
-gpgkey=http://repo.openeuler.org/openEuler-22.03-LTS/OS/$basearch/RPM-GPG-KEY-openEuler
-
-[debuginfo]
-name=debuginfo
-baseurl=http://repo.openeuler.org/openEuler-22.03-LTS/debuginfo/$basearch/
-enabled=1
-gpgcheck=1
-gpgkey=http://repo.openeuler.org/openEuler-22.03-LTS/debuginfo/$basearch/RPM-GPG-KEY-openEuler
-
-[source]
-name=source
-baseurl=http://repo.openeuler.org/openEuler-22.03-LTS/source/
-enabled=1
-gpgcheck=1
-gpgkey=http://repo.openeuler.org/openEuler-22.03-LTS/source/RPM-GPG-KEY-openEuler
-
-[update]
-name=update
-baseurl=http://repo.openeuler.org/openEuler-22.03-LTS/update/$basearch/
-enabled=1
-gpgcheck=1
-gpgkey=http://repo.openeuler.org/openEuler-22.03-LTS/OS/$basearch/RPM-GPG-KEY-openEuler
-""",
-    update_repo="update", advisory="openEuler-SA-2023-1070", lvm="openeuler", selinux_shipped="enforcing")
+gpgkey=http://repo.openeuler.org/openEuler-22.03-LTS/{key}/RPM-GPG-KEY-openEuler
+""", [{"id": "OS", "path": "OS/$basearch", "key": "OS/$basearch"},
+      {"id": "everything", "path": "everything/$basearch", "key": "everything/$basearch"},
+      {"id": "EPOL", "path": "EPOL/main/$basearch", "key": "OS/$basearch"},
+      {"id": "debuginfo", "path": "debuginfo/$basearch", "key": "debuginfo/$basearch"},
+      {"id": "source", "path": "source", "key": "source"},
+      {"id": "update", "path": "update/$basearch", "key": "OS/$basearch"}]),
+    update_repo="update", advisory="openEuler-SA-2023-1070", lvm="openeuler")
 
 KYLIN = Distro(
-    key="kylin-v10-sp3",
+    key="kylin-v10-sp3", hostname="la-gov-ky-01", address="10.10.99.32",
     os_release='NAME="Kylin Linux Advanced Server"\nVERSION="V10 (Lance)"\nID="kylin"\nVERSION_ID="V10"\n'
                'PRETTY_NAME="Kylin Linux Advanced Server V10 (Lance)"\nANSI_COLOR="0;31"\n\n',
     release_files={"etc/kylin-release": "Kylin Linux Advanced Server release V10 (Lance)\n"},
-    kernel="4.19.90-52.22.v2207.ky10.x86_64", dist="ky10", rpmdb_path="var/lib/rpm/Packages",
-    pam_version="1.5.1", authselect=False, repo_file="kylin_x86_64.repo",
-    repo_text="""###Kylin Linux Advanced Server 10 - os repo###
-
-[ks10-adv-os]
-name = Kylin Linux Advanced Server 10 - Os
-baseurl = https://update.cs2c.com.cn/NS/V10/V10SP3/os/adv/lic/base/$basearch/
+    kernel="4.19.90-52.22.v2207.ky10.x86_64", dist="ky10", authselect=False,
+    packages={"bash": "5.0.17-2", "pam": "1.5.1-7", "audit": "3.0-5", "rsyslog": "8.2006.0-7", "chrony": "3.5-4",
+              "dnf": "4.2.23-10", "selinux-policy": "3.14.2-78", "kylin-release": "V10-64",
+              "kernel": "4.19.90-52.22.v2207", "sudo": "1.9.2-7"},
+    openssl=OpensslBuilds("1.1.1f", "15", "17", "19"),
+    repo_file="kylin_x86_64.repo",
+    repo_text="###Kylin Linux Advanced Server 10 - os repo###\n\n" + _repo("""[ks10-adv-{id}]
+name = Kylin Linux Advanced Server 10 - {name}
+baseurl = https://update.cs2c.com.cn/NS/V10/V10SP3/os/adv/lic/{path}/$basearch/
 gpgcheck = 1
 gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-kylin
-enabled = 1
-
-[ks10-adv-updates]
-name = Kylin Linux Advanced Server 10 - Updates
-baseurl = https://update.cs2c.com.cn/NS/V10/V10SP3/os/adv/lic/updates/$basearch/
-gpgcheck = 1
-gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-kylin
-enabled = 1
-
-[ks10-adv-addons]
-name = Kylin Linux Advanced Server 10 - Addons
-baseurl = https://update.cs2c.com.cn/NS/V10/V10SP3/os/adv/lic/addons/$basearch/
-gpgcheck = 1
-gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-kylin
-enabled = 0
-""",
-    update_repo="ks10-adv-updates", advisory="KYSA-202302-1009", lvm="klas", selinux_shipped="enforcing")
+enabled = {enabled}
+""", [{"id": "os", "name": "Os", "path": "base", "enabled": "1"},
+      {"id": "updates", "name": "Updates", "path": "updates", "enabled": "1"},
+      {"id": "addons", "name": "Addons", "path": "addons", "enabled": "0"}]),
+    update_repo="ks10-adv-updates", advisory="KYSA-202302-1009", lvm="klas")
 
 UOS = Distro(
-    key="uos-20",
+    key="uos-20", hostname="la-gov-uos-01", address="10.10.99.33",
     os_release='PRETTY_NAME="UnionTech OS Server 20"\nNAME="UnionTech OS Server 20"\nVERSION_ID="20"\nVERSION="20"\n'
                'ID="uos"\nPLATFORM_ID="platform:uel20"\nHOME_URL="https://www.chinauos.com/"\n'
                'BUG_REPORT_URL="https://bbs.chinauos.com/"\nVERSION_CODENAME="fuyu"\n',
     release_files={"etc/system-release": "uos release 20 (fuyu)\n",
                    "etc/lsb-release": 'DISTRIB_ID="Uos"\nDISTRIB_RELEASE="20"\n'
                                       'DISTRIB_DESCRIPTION="UnionTech OS Server 20"\nDISTRIB_CODENAME="fuyu"\n'},
-    kernel="4.19.90-2211.5.0.0178.22.uel20.x86_64", dist="uel20", rpmdb_path="var/lib/rpm/Packages",
-    pam_version="1.5.1", authselect=True, repo_file="UnionTechOS.repo",
-    repo_text="""[UnionTechOS-20-everything]
-name = UnionTechOS 20 everything
-baseurl = https://euler-packages.chinauos.com/server-euler/fuyu/1050/everything/$basearch
+    kernel="4.19.90-2211.5.0.0178.22.uel20.x86_64", dist="uel20",
+    packages={"bash": "5.0-14", "pam": "1.5.1-5", "audit": "3.0-4", "rsyslog": "8.2006.0-6", "chrony": "3.5-5",
+              "authselect": "1.2.1-3", "dnf": "4.2.23-8", "selinux-policy": "3.14.2-70", "sssd-client": "2.2.2-5",
+              "uos-release": "20-1050e.7", "kernel": "4.19.90-2211.5.0.0178.22", "sudo": "1.9.2-5"},
+    openssl=OpensslBuilds("1.1.1f", "13", "16", "18"),
+    repo_file="UnionTechOS.repo",
+    repo_text=_repo("""[UnionTechOS-20-{id}]
+name = UnionTechOS 20 {id}
+baseurl = https://euler-packages.chinauos.com/server-euler/fuyu/1050/{id}/$basearch
 enabled = 1
 username=$auth_u
 password=$auth_p
 gpgkey = file:///etc/pki/rpm-gpg/RPM-GPG-KEY-uos-release
 gpgcheck = 0
 skip_if_unavailable = 1
+""", [{"id": "everything"}, {"id": "update"}]),
+    update_repo="UnionTechOS-20-update", advisory="UOS-SA-2023-0158", lvm="uos")
 
-[UnionTechOS-20-update]
-name = UnionTechOS 20 update
-baseurl = https://euler-packages.chinauos.com/server-euler/fuyu/1050/update/$basearch
-enabled = 1
-username=$auth_u
-password=$auth_p
-gpgkey = file:///etc/pki/rpm-gpg/RPM-GPG-KEY-uos-release
-gpgcheck = 0
-skip_if_unavailable = 1
-""",
-    update_repo="UnionTechOS-20-update", advisory="UOS-SA-2023-0158", lvm="uos", selinux_shipped="enforcing")
-
-OS_HOSTNAMES = {"openeuler-22.03": "la-gov-oe-01", "kylin-v10-sp3": "la-gov-ky-01", "uos-20": "la-gov-uos-01"}
-MGMT_ADDRESS = {"openeuler-22.03": "10.10.99.31", "kylin-v10-sp3": "10.10.99.32", "uos-20": "10.10.99.33"}
 LOG_SERVER = "10.10.99.50"
 
 # --- packages -----------------------------------------------------------------------------------------------------
 
-# name → (epoch, version, release without the dist tag, arch) per distribution; the installed openssl of the insecure
-# trees predates the security advisory in the update repository's updateinfo, the hardened trees have the fix.
-_PACKAGES: dict[str, dict[str, tuple[int, str, str, str]]] = {
-    "openeuler-22.03": {
-        "bash": (0, "5.1.8", "6", "x86_64"), "openssh-server": (0, "8.8p1", "8", "x86_64"),
-        "openssh": (0, "8.8p1", "8", "x86_64"), "pam": (0, "1.5.2", "2", "x86_64"),
-        "audit": (1, "3.0.1", "3", "x86_64"), "rsyslog": (0, "8.2110.0", "8", "x86_64"),
-        "chrony": (0, "4.1", "3", "x86_64"), "firewalld": (0, "1.0.1", "7", "noarch"),
-        "authselect": (0, "1.2.4", "1", "x86_64"), "dnf": (0, "4.10.0", "3", "noarch"),
-        "crypto-policies": (0, "20200619", "3.git781bbd4", "noarch"), "selinux-policy": (0, "35.5", "6", "noarch"),
-        "sssd-client": (0, "2.6.1", "2", "x86_64"), "openEuler-release": (0, "22.03LTS", "52", "x86_64"),
-        "kernel": (0, "5.10.0", "60.18.0.50", "x86_64"), "sudo": (0, "1.9.8p2", "3", "x86_64"),
-    },
-    "kylin-v10-sp3": {
-        "bash": (0, "5.0.17", "2", "x86_64"), "openssh-server": (0, "8.2p1", "9", "x86_64"),
-        "openssh": (0, "8.2p1", "9", "x86_64"), "pam": (0, "1.5.1", "7", "x86_64"),
-        "audit": (1, "3.0", "5", "x86_64"), "rsyslog": (0, "8.2006.0", "7", "x86_64"),
-        "chrony": (0, "3.5", "4", "x86_64"), "firewalld": (0, "0.8.6", "4", "noarch"),
-        "dnf": (0, "4.2.23", "10", "noarch"), "crypto-policies": (0, "20200619", "3.git781bbd4", "noarch"),
-        "selinux-policy": (0, "3.14.2", "78", "noarch"), "kylin-release": (0, "V10", "64", "x86_64"),
-        "kernel": (0, "4.19.90", "52.22.v2207", "x86_64"), "sudo": (0, "1.9.2", "7", "x86_64"),
-    },
-    "uos-20": {
-        "bash": (0, "5.0", "14", "x86_64"), "openssh-server": (0, "8.2p1", "9", "x86_64"),
-        "openssh": (0, "8.2p1", "9", "x86_64"), "pam": (0, "1.5.1", "5", "x86_64"),
-        "audit": (1, "3.0", "4", "x86_64"), "rsyslog": (0, "8.2006.0", "6", "x86_64"),
-        "chrony": (0, "3.5", "5", "x86_64"), "firewalld": (0, "0.8.6", "4", "noarch"),
-        "authselect": (0, "1.2.1", "3", "x86_64"), "dnf": (0, "4.2.23", "8", "noarch"),
-        "crypto-policies": (0, "20200619", "3.git781bbd4", "noarch"), "selinux-policy": (0, "3.14.2", "70", "noarch"),
-        "sssd-client": (0, "2.2.2", "5", "x86_64"), "uos-release": (0, "20", "1050e.7", "x86_64"),
-        "kernel": (0, "4.19.90", "2211.5.0.0178.22", "x86_64"), "sudo": (0, "1.9.2", "5", "x86_64"),
-    },
-}
-# (installed release in the insecure tree, fixed release named by the advisory, hardened tree's release)
-_OPENSSL = {"openeuler-22.03": ("1.1.1m", "15", "20", "22"), "kylin-v10-sp3": ("1.1.1f", "15", "17", "19"),
-            "uos-20": ("1.1.1f", "13", "16", "18")}
-_HARDENED_EXTRA = {"wazuh-agent": (0, "4.7.2", "1", "x86_64"), "clamd": (0, "0.103.9", "1", "x86_64")}
-_INSECURE_EXTRA = {"telnet-server": (1, "0.17", "80", "x86_64"), "telnet": (1, "0.17", "80", "x86_64"),
-                   "vsftpd": (0, "3.0.3", "33", "x86_64")}
+# Packages one variant adds, as "version-release"; the hardened trees' agents come from their vendors' own
+# repositories (no dist tag), the insecure trees' services from the distribution's.
+_HARDENED_EXTRA = {"wazuh-agent": "4.7.2-1", "clamd": "0.103.9-1"}
+_INSECURE_EXTRA = {"telnet-server": "0.17-80", "telnet": "0.17-80", "vsftpd": "3.0.3-33"}
 
 
 def _packages(distro: Distro, hardened: bool) -> list[Package]:
-    version, old, _, new = _OPENSSL[distro.key]
-    table = {**_PACKAGES[distro.key], **(_HARDENED_EXTRA if hardened else _INSECURE_EXTRA),
-             "openssl": (1, version, new if hardened else old, "x86_64")}
+    openssl = distro.openssl
+    table = {**RPM_FAMILY_PACKAGES, **distro.packages, **(_HARDENED_EXTRA if hardened else _INSECURE_EXTRA),
+             "openssl": f"{openssl.version}-{openssl.hardened if hardened else openssl.installed}"}
     out = []
-    for name, (epoch, ver, rel, arch) in sorted(table.items()):
-        release = rel if name in _HARDENED_EXTRA else f"{rel}.{distro.dist}"
-        out.append((name, epoch, ver, release, arch))
+    for name, version_release in sorted(table.items()):
+        version, release = version_release.rsplit("-", 1)
+        if name not in _HARDENED_EXTRA:
+            release = f"{release}.{distro.dist}"
+        out.append((name, _EPOCHS.get(name, 0), version, release, "noarch" if name in _NOARCH else "x86_64"))
     return out
 
 
 def _updateinfo(distro: Distro) -> str:
-    version, _, fixed, _ = _OPENSSL[distro.key]
-    release = f"{fixed}.{distro.dist}"
+    version, release = distro.openssl.version, f"{distro.openssl.fixed}.{distro.dist}"
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <updates>
   <update from="{distro.key.split('-')[0]}" type="security" status="stable">
@@ -428,7 +377,7 @@ PrintMotd no
 Subsystem	sftp	/usr/libexec/openssh/sftp-server -l INFO -f AUTH
 """
     if hardened:
-        return common + f"""ListenAddress {MGMT_ADDRESS[distro.key]}
+        return common + f"""ListenAddress {distro.address}
 PermitRootLogin no
 PermitEmptyPasswords no
 PasswordAuthentication yes
@@ -846,10 +795,16 @@ def _shadow(passwd: str, empty: tuple[str, ...] = ()) -> str:
 
 # --- assembling a tree ----------------------------------------------------------------------------------------------
 
+def _enabled(*units: str) -> dict[str, str]:
+    """The links `systemctl enable` makes for ``units`` (all wanted by multi-user.target)."""
+    return {f"etc/systemd/system/multi-user.target.wants/{unit}.service": f"/usr/lib/systemd/system/{unit}.service"
+            for unit in units}
+
+
 def _base(distro: Distro, hardened: bool) -> Tree:
     files: dict[str, str] = {
         "etc/os-release": distro.os_release, **distro.release_files,
-        "etc/hostname": OS_HOSTNAMES[distro.key] + "\n",
+        "etc/hostname": distro.hostname + "\n",
         "proc/sys/kernel/osrelease": distro.kernel + "\n",
         f"etc/yum.repos.d/{distro.repo_file}": distro.repo_text,
         "etc/dnf/dnf.conf": DNF_CONF.format(gpgcheck=1),
@@ -873,8 +828,7 @@ def _base(distro: Distro, hardened: bool) -> Tree:
         files["usr/share/authselect/default/sssd/README"] = AUTHSELECT_PROFILE_README
         files["usr/share/authselect/default/sssd/system-auth"] = AUTHSELECT_PROFILE_SYSTEM_AUTH
         files["usr/share/authselect/default/sssd/password-auth"] = AUTHSELECT_PROFILE_SYSTEM_AUTH
-    links = {f"etc/systemd/system/multi-user.target.wants/{unit}.service": f"/usr/lib/systemd/system/{unit}.service"
-             for unit in ("sshd", "auditd", "chronyd", "rsyslog", "crond")}
+    links = _enabled("sshd", "auditd", "chronyd", "rsyslog", "crond")
     return Tree(files=files, links=links, packages=_packages(distro, hardened), rpmdb_path=distro.rpmdb_path)
 
 
@@ -897,7 +851,6 @@ def _pam(tree: Tree, distro: Distro, stack: str, *, authselect_features: list[st
 
 def hardened(distro: Distro) -> Tree:
     tree = _base(distro, hardened=True)
-    address = MGMT_ADDRESS[distro.key]
     stack = _auth_stack(nullok=False, faillock="", tally2=False, quality=" local_users_only", history=" use_authtok",
                         hash_="sha512", generated=distro.authselect)
     _pam(tree, distro, stack, authselect_features=["with-faillock", "with-pwhistory", "without-nullok"])
@@ -927,11 +880,10 @@ def hardened(distro: Distro) -> Tree:
         "usr/sbin/clamd": "", "var/ossec/bin/wazuh-agentd": "",
     })
     tree.files[f"etc/yum.repos.d/{distro.repo_file}"] = distro.repo_text.replace("gpgcheck = 0", "gpgcheck = 1")
-    tree.links["etc/systemd/system/multi-user.target.wants/firewalld.service"] = \
-        "/usr/lib/systemd/system/firewalld.service"
+    tree.links.update(_enabled("firewalld"))
     processes = {1: "systemd", 612: "auditd", 640: "rsyslogd", 702: "chronyd", 735: "firewalld", 812: "sshd",
                  830: "crond", 901: "wazuh-agentd", 930: "clamd"}
-    files, links = _proc(processes, [("tcp", address, 22, 812), ("udp", "127.0.0.1", 323, 702)])
+    files, links = _proc(processes, [("tcp", distro.address, 22, 812), ("udp", "127.0.0.1", 323, 702)])
     tree.files.update(files)
     tree.links.update(links)
     return tree
@@ -963,8 +915,7 @@ def insecure(distro: Distro) -> Tree:
             "etc/firewalld/zones/public.xml": _zone("public", ["ssh", "telnet", "ftp"]),
             "etc/sysconfig/network-scripts/ifcfg-eth1": IFCFG_ETH1.format(zone="trusted"),
         })
-        tree.links["etc/systemd/system/multi-user.target.wants/firewalld.service"] = \
-            "/usr/lib/systemd/system/firewalld.service"
+        tree.links.update(_enabled("firewalld"))
         processes[735] = "firewalld"
     elif distro is KYLIN:
         # A CentOS 7 hardening script's pam_tally2 (gone since Linux-PAM 1.5), md5 hashes, firewalld switched off,
@@ -996,10 +947,7 @@ def insecure(distro: Distro) -> Tree:
             "etc/firewalld/zones/public.xml": _zone("public", ["ssh", "mdns", "dhcpv6-client"],
                                                     target=' target="ACCEPT"'),
         })
-        tree.links["etc/systemd/system/multi-user.target.wants/firewalld.service"] = \
-            "/usr/lib/systemd/system/firewalld.service"
-        tree.links["etc/systemd/system/multi-user.target.wants/avahi-daemon.service"] = \
-            "/usr/lib/systemd/system/avahi-daemon.service"
+        tree.links.update(_enabled("firewalld", "avahi-daemon"))
         processes[735] = "firewalld"
         processes[760] = "avahi-daemon"
     processes[850] = "vsftpd"
