@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from agents import eventloop
 from agents.sim.mibview import Clock, MibView, RecordingError
 from agents.sim.responder import DeviceAgent, V3User, engine_id_for, new_salt
 from agents.snmp import usm
@@ -99,13 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     spec = json.loads(options.spec.read_text(encoding="utf-8"))
     try:
-        import uvloop
-
-        runner: Callable[[Any], int] = uvloop.run
-    except ImportError:
-        runner = asyncio.run
-    try:
-        return runner(serve(spec))
+        return eventloop.run(serve(spec))
     except RecordingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

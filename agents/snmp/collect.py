@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import operator
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -133,6 +134,9 @@ async def collect_device(name: str, target: Target, plan: Plan, extra_labels: st
     return result
 
 
+_first = operator.itemgetter(0)
+
+
 def as_string(kind: str, tag: int, value: object) -> str:
     """A varbind value as snmp_exporter renders it into a label."""
     if value is None:
@@ -176,8 +180,29 @@ def _index_part(idx: IndexDef, subids: tuple[int, ...], pos: int) -> tuple[str, 
     return as_string(kind, ber.OCTET_STRING, bytes(part)), pos + n
 
 
-def row_labels(metric: MetricDef, suffix: bytes, values: dict[bytes, tuple[int, object]]) -> str | None:
-    """``k="v",…`` for one row: index labels, then lookups. None when the index does not parse."""
+RowIndex = tuple[str, tuple[tuple[LookupDef, bytes], ...]]
+"""A row's index labels (``k="v",…``) and, per lookup of its metric, the OID whose value that label shows."""
+
+ROW_INDEX_CACHE_SIZE = 65536
+"""Row index parses remembered across polls and devices: (label plan, OID suffix) pairs repeat for every device of
+a fleet (ifIndex 1…48), so the cache is shared and small; it is bounded because suffixes come from devices."""
+_row_index: dict[tuple[int, bytes], RowIndex | None] = {}
+
+
+def row_index(metric: MetricDef, suffix: bytes) -> RowIndex | None:
+    """The parse of one row's index (cached): its labels and its lookups' OIDs. None when it does not parse."""
+    key = (metric.label_plan, suffix)
+    found = _row_index.get(key, False)
+    if found is not False:
+        return found  # type: ignore[return-value]
+    parsed = _parse_row_index(metric, suffix)
+    if len(_row_index) >= ROW_INDEX_CACHE_SIZE:
+        _row_index.clear()
+    _row_index[key] = parsed
+    return parsed
+
+
+def _parse_row_index(metric: MetricDef, suffix: bytes) -> RowIndex | None:
     parts: list[str] = []
     segments: dict[str, bytes] = {}
     if metric.indexes:
@@ -191,15 +216,25 @@ def row_labels(metric: MetricDef, suffix: bytes, values: dict[bytes, tuple[int, 
             segments[idx.labelname] = ber.encode_subids(subids[pos:end])
             pos = end
             parts.append(f'{idx.labelname}="{escape(text)}"')
-    for lk in metric.lookups:
-        parts.append(f'{lk.labelname}="{escape(_lookup(lk, segments, values))}"')
+    lookups = tuple((lk, lk.oid + b"".join(segments[name] for name in lk.labels) if lk.labels else lk.oid)
+                    for lk in metric.lookups)
+    return ",".join(parts), lookups
+
+
+def row_labels(metric: MetricDef, suffix: bytes, values: dict[bytes, ber.Varbind]) -> str | None:
+    """``k="v",…`` for one row: index labels, then lookups (``values``: varbinds by OID). None when the index does
+    not parse."""
+    parsed = row_index(metric, suffix)
+    if parsed is None:
+        return None
+    text, lookups = parsed
+    if not lookups:
+        return text
+    parts = [text] if text else []
+    for lk, key in lookups:
+        found = values.get(key)
+        parts.append(f'{lk.labelname}="{"" if found is None else escape(as_string(lk.type, found[1], found[2]))}"')
     return ",".join(parts)
-
-
-def _lookup(lk: LookupDef, segments: dict[str, bytes], values: dict[bytes, tuple[int, object]]) -> str:
-    key = lk.oid + b"".join(segments[name] for name in lk.labels) if lk.labels else lk.oid
-    found = values.get(key)
-    return "" if found is None else as_string(lk.type, found[0], found[1])
 
 
 def build_families(plan: Plan, sinks: list[list[ber.Varbind]], extra_labels: str, result: DeviceResult) -> None:
@@ -209,8 +244,10 @@ def build_families(plan: Plan, sinks: list[list[ber.Varbind]], extra_labels: str
     previous one: one ``startswith`` replaces the metric lookup. Label strings are cached per row.
     """
     by_oid, lengths = plan.by_oid, plan.prefix_lengths
-    values: dict[bytes, tuple[int, object]] = (
-        {oid: (tag, val) for sink in sinks for oid, tag, val in sink} if plan.has_lookups else {})
+    values: dict[bytes, ber.Varbind] = {}
+    if plan.has_lookups:
+        for sink in sinks:
+            values.update(zip(map(_first, sink), sink, strict=True))
     families = result.families
     defs = result.metric_defs
     row_caches: dict[int, dict[bytes, str | None]] = {}

@@ -417,11 +417,16 @@ class Session:
             varbinds = pdu.varbinds
             if not varbinds:
                 return out
-            for oid, tag, value in varbinds:
-                if tag == ber.END_OF_MIB_VIEW or not oid.startswith(root) or len(oid) == len(root):
-                    return out
-                out.append((oid, tag, value))
-            last = varbinds[-1][0]
+            last, last_tag, _ = varbinds[-1]
+            if last_tag != ber.END_OF_MIB_VIEW and last.startswith(root) and len(last) > len(root):
+                # The usual answer: still inside the subtree at its end, hence throughout (an agent answers in
+                # increasing order, and after endOfMibView there is only endOfMibView).
+                out.extend(varbinds)
+            else:
+                for oid, tag, value in varbinds:
+                    if tag == ber.END_OF_MIB_VIEW or not oid.startswith(root) or len(oid) == len(root):
+                        return out
+                    out.append((oid, tag, value))
             last_arcs = ber.decode_oid(last)
             if last_arcs <= current_arcs:
                 raise SnmpMalformed(f"{self.target.address}: OIDs not increasing at {ber.oid_text(last)}")

@@ -8,6 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
+from agents import eventloop
 from agents.snmp.device_source import INVENTORY_KEYS, TOPOLOGY_KEYS, DeviceSource, check_jobs
 from agents.snmp.engine import DEFAULT_IN_FLIGHT, parse_address
 from agents.snmp.exporter import Agent
@@ -77,7 +78,7 @@ def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endp
     jobs = [prepare(d, resolver, modules, timeout, retries, in_flight) for d in devices]
     check_jobs(jobs, source)  # raises when no device can be polled; logs the others once per cause
     if once:
-        return asyncio.run(_once(jobs, concurrency))
+        return eventloop.run(_once(jobs, concurrency))
     allowed = exporter_ranges(allow_targets, polled, endpoints)
     del polled, devices, source  # the topology (~12 MB for the city) is not needed once the jobs are prepared
     give_back_memory()
@@ -87,7 +88,7 @@ def run(listen: tuple[str, int], stack: str | None, inventory: Path | None, endp
                   retries_override=retries)
     if jobs:
         agent.poller = Poller(jobs, interval, agent.stats, concurrency)
-    return asyncio.run(_serve(agent, listen))
+    return eventloop.run(_serve(agent, listen))
 
 
 def exporter_ranges(allow_targets: tuple[str, ...], stack: Stack | None,

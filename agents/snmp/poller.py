@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agents import eventloop
 from agents.snmp.auth import AuthResolver, Credentials, load_auths
 from agents.snmp.collect import DeviceResult, collect_device
 from agents.snmp.engine import DEFAULT_IN_FLIGHT, EngineState
@@ -132,7 +133,7 @@ def poll_once(inventory: Inventory | list[InventoryDevice], auths: AuthResolver 
               timeout: float | None = None, retries: int | None = None,
               in_flight: int = DEFAULT_IN_FLIGHT) -> list[DeviceResult]:
     """Synchronous :func:`apoll_once` (runs its own event loop)."""
-    return asyncio.run(apoll_once(inventory, auths, concurrency, modules, timeout, retries, in_flight))
+    return eventloop.run(apoll_once(inventory, auths, concurrency, modules, timeout, retries, in_flight))
 
 
 @dataclass
