@@ -3,7 +3,7 @@
 Most CIS Kubernetes checks read one setting of one component and compare it with a value. kube-bench writes them
 as YAML (``id``, ``text``, ``audit``, ``tests: {test_items: [{flag, compare: {op, value}}]}``, ``remediation``);
 here a :class:`FlagRule` carries our rule's metadata (id, MLPS clauses, severity, bilingual title and remediation,
-peer checks) and its :class:`Test` items, and :func:`register` turns each entry into an ordinary registered rule
+peer checks) and its :class:`FlagTest` items, and :func:`register` turns each entry into an ordinary registered rule
 of the module that lists it, so reports, the rule tables and waivers see no difference from a hand-written rule.
 A test names what is *bad* (``op``), so a table reads as the list of findings it can produce.
 """
@@ -37,7 +37,7 @@ components read them (``truthy``): an absent or unparsable flag is neither true 
 
 
 @dataclass(frozen=True)
-class Test:
+class FlagTest:
     """One setting compared with what is bad; ``message`` may name the value as ``{value}`` and the flag as
     ``{flag}``.
 
@@ -92,7 +92,7 @@ class FlagRule:
     name: str
     """The check's function name (as a hand-written rule's would be)."""
     components: tuple[str, ...]
-    tests: tuple[Test | AllSet, ...]
+    tests: tuple[FlagTest | AllSet, ...]
     clauses: tuple[str, ...]
     severity: Severity
     title: str

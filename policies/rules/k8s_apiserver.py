@@ -23,7 +23,7 @@ from policies.k8s_control_plane import (
     truthy,
     weak_tls,
 )
-from policies.k8s_flag_rules import AllSet, FlagRule, Test, register
+from policies.k8s_flag_rules import AllSet, FlagRule, FlagTest, register
 
 _AUTHN = ("8.1.4.1-a", "8.2.4.1-a")
 _TRANSIT = ("8.1.4.7-a", "8.1.4.8-a")
@@ -240,7 +240,7 @@ RULES = (
                        "工作负载使用可过期、可吊销的服务账号令牌。",
         peers=("cis-k8s:1.2.2", "CKV_K8S_70"),
         tests=(
-            Test("token-auth-file", "set", "--token-auth-file={value}: plain-text tokens that never expire"),
+            FlagTest("token-auth-file", "set", "--token-auth-file={value}: plain-text tokens that never expire"),
         )),
     FlagRule(
         id="YW-K8S-102", name="kubelet_client_certificate", components=(API_SERVER,),
@@ -253,7 +253,7 @@ RULES = (
         tests=(
             AllSet(("kubelet-client-certificate", "kubelet-client-key"),
                    "{missing} not set: kubelets cannot tell the API server from anyone else", join=" and "),
-            Test("kubelet-https", "false", "--kubelet-https=false: the API server talks to kubelets in plain HTTP"),
+            FlagTest("kubelet-https", "false", "--kubelet-https=false: the API server talks to kubelets in plain HTTP"),
         )),
     FlagRule(
         id="YW-K8S-103", name="kubelet_certificate_authority", components=(API_SERVER,),
@@ -266,8 +266,8 @@ RULES = (
                        "（kubelet 需 serverTLSBootstrap: true 或使用该 CA 签发的证书）。",
         peers=("cis-k8s:1.2.5", "CKV_K8S_73"),
         tests=(
-            Test("kubelet-certificate-authority", "unset",
-                 "--kubelet-certificate-authority not set: connections to kubelets can be intercepted"),
+            FlagTest("kubelet-certificate-authority", "unset",
+                     "--kubelet-certificate-authority not set: connections to kubelets can be intercepted"),
         )),
     FlagRule(
         id="YW-K8S-105", name="always_admit", components=(API_SERVER,),
@@ -278,8 +278,8 @@ RULES = (
         remediation_zh="从 --enable-admission-plugins 中去掉 AlwaysAdmit。",
         peers=("cis-k8s:1.2.10", "CKV_K8S_79"),
         tests=(
-            Test("enable-admission-plugins", "has", "AlwaysAdmit admits every request, bypassing every other admission "
-                                                  "control", value="AlwaysAdmit"),
+            FlagTest("enable-admission-plugins", "has", value="AlwaysAdmit",
+                     message="AlwaysAdmit admits every request, bypassing every other admission control"),
         )),
     FlagRule(
         id="YW-K8S-108", name="profiling", components=(API_SERVER, CONTROLLER_MANAGER, SCHEDULER),
@@ -290,8 +290,8 @@ RULES = (
         remediation_zh="为 kube-apiserver、kube-controller-manager、kube-scheduler 设置 --profiling=false。",
         peers=("cis-k8s:1.2.15", "cis-k8s:1.3.2", "cis-k8s:1.4.1", "CKV_K8S_90", "CKV_K8S_107", "CKV_K8S_114"),
         tests=(
-            Test("profiling", "not_false",
-                 "--profiling is not false (/debug/pprof exposes program internals and can slow the component)"),
+            FlagTest("profiling", "not_false",
+                     "--profiling is not false (/debug/pprof exposes program internals and can slow the component)"),
         )),
     FlagRule(
         id="YW-K8S-112", name="service_account_lookup", components=(API_SERVER,),
@@ -303,8 +303,8 @@ RULES = (
         remediation_zh="去掉 --service-account-lookup=false（默认 true，会校验令牌的服务账号与 Secret 仍存在）。",
         peers=("cis-k8s:1.2.21", "CKV_K8S_96"),
         tests=(
-            Test("service-account-lookup", "false",
-                 "--service-account-lookup=false: tokens of deleted service accounts keep working"),
+            FlagTest("service-account-lookup", "false",
+                     "--service-account-lookup=false: tokens of deleted service accounts keep working"),
         )),
     FlagRule(
         id="YW-K8S-113", name="service_account_keys", components=(API_SERVER, CONTROLLER_MANAGER),
@@ -317,8 +317,8 @@ RULES = (
                        "--service-account-private-key-file，使用可轮换的专用密钥对。",
         peers=("cis-k8s:1.2.22", "cis-k8s:1.3.4", "CKV_K8S_97", "CKV_K8S_110"),
         tests=(
-            Test("service-account-key-file", "unset", _UNROTATED, only=(API_SERVER,)),
-            Test("service-account-private-key-file", "unset", _UNROTATED, only=(CONTROLLER_MANAGER,)),
+            FlagTest("service-account-key-file", "unset", _UNROTATED, only=(API_SERVER,)),
+            FlagTest("service-account-private-key-file", "unset", _UNROTATED, only=(CONTROLLER_MANAGER,)),
         )),
     FlagRule(
         id="YW-K8S-115", name="serving_tls", components=(API_SERVER,),
@@ -342,8 +342,8 @@ RULES = (
                        "加密 Secret 的 EncryptionConfiguration，identity 放最后。",
         peers=("cis-k8s:1.2.27", "CKV_K8S_104", "C-0066"),
         tests=(
-            Test("encryption-provider-config", "unset",
-                 "--encryption-provider-config not set: secrets are stored in etcd in plain text"),
+            FlagTest("encryption-provider-config", "unset",
+                     "--encryption-provider-config not set: secrets are stored in etcd in plain text"),
         )),
     FlagRule(
         id="YW-K8S-119", name="extend_token_expiration", components=(API_SERVER,),
@@ -354,8 +354,8 @@ RULES = (
         remediation_zh="设置 --service-account-extend-token-expiration=false，使投射令牌按请求的时间过期。",
         peers=("cis-k8s:1.2.30",),
         tests=(
-            Test("service-account-extend-token-expiration", "not_false",
-                 "--service-account-extend-token-expiration is not false: projected tokens live up to a year"),
+            FlagTest("service-account-extend-token-expiration", "not_false",
+                     "--service-account-extend-token-expiration is not false: projected tokens live up to a year"),
         )),
 )
 register(RULES, __name__)

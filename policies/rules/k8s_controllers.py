@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from policies.engine import rule
 from policies.k8s_control_plane import CONTROLLER_MANAGER, KUBELET, SCHEDULER, Component, each, truthy
-from policies.k8s_flag_rules import FlagRule, Test, register
+from policies.k8s_flag_rules import FlagRule, FlagTest, register
 
 LOCALHOST = frozenset({"127.0.0.1", "::1", "localhost"})
 
@@ -64,8 +64,8 @@ RULES = (
         remediation_zh="为 kube-controller-manager 设置 --terminated-pod-gc-threshold（例如 10000）。",
         peers=("cis-k8s:1.3.1", "CKV_K8S_106"),
         tests=(
-            Test("terminated-pod-gc-threshold", "unset",
-                 "--terminated-pod-gc-threshold not set: terminated pods pile up until etcd suffers"),
+            FlagTest("terminated-pod-gc-threshold", "unset",
+                     "--terminated-pod-gc-threshold not set: terminated pods pile up until etcd suffers"),
         )),
     FlagRule(
         id="YW-K8S-122", name="service_account_credentials", components=(CONTROLLER_MANAGER,),
@@ -78,8 +78,9 @@ RULES = (
                        "让每个控制器以各自最小权限的服务账号运行。",
         peers=("cis-k8s:1.3.3", "CKV_K8S_108"),
         tests=(
-            Test("use-service-account-credentials", "not_true", "--use-service-account-credentials is not true: every "
-                 "controller runs with the manager's full rights"),
+            FlagTest("use-service-account-credentials", "not_true",
+                     "--use-service-account-credentials is not true: every controller runs with the manager's full "
+                     "rights"),
         )),
     FlagRule(
         id="YW-K8S-123", name="root_ca_file", components=(CONTROLLER_MANAGER,),
@@ -91,7 +92,8 @@ RULES = (
         remediation_zh="为 kube-controller-manager 设置 --root-ca-file，使服务账号令牌卷包含集群 CA。",
         peers=("cis-k8s:1.3.5", "CKV_K8S_111"),
         tests=(
-            Test("root-ca-file", "unset", "--root-ca-file not set: pods cannot verify the API server's certificate"),
+            FlagTest("root-ca-file", "unset",
+                     "--root-ca-file not set: pods cannot verify the API server's certificate"),
         )),
 )
 register(RULES, __name__)

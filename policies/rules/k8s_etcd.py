@@ -7,18 +7,18 @@ from collections.abc import Iterator
 from policies.engine import Violation, rule
 from policies.k8s import K8sFacts
 from policies.k8s_control_plane import API_SERVER, ETCD, of
-from policies.k8s_flag_rules import AllSet, FlagRule, Test, register
+from policies.k8s_flag_rules import AllSet, FlagRule, FlagTest, register
 
 _MUTUAL_TLS = ("8.2.4.1-a", "8.1.4.7-a", "8.1.4.8-a")
 
 
-def tls_tests(prefix: str, what: str) -> tuple[AllSet | Test, ...]:
+def tls_tests(prefix: str, what: str) -> tuple[AllSet | FlagTest, ...]:
     """Missing certificate/key, client certificates not required, or self-signed auto TLS, for etcd's client
     (``prefix`` "") or peer ("peer-") side."""
     return (AllSet((prefix + "cert-file", prefix + "key-file"), what + ": {missing} not set", join=" and "),
-            Test(prefix + "client-cert-auth", "not_true",
-                 what + ": --{flag} is not true (any client that reaches the port is served)"),
-            Test(prefix + "auto-tls", "true", what + ": --{flag}=true (self-signed certificates nobody verifies)"))
+            FlagTest(prefix + "client-cert-auth", "not_true",
+                     what + ": --{flag} is not true (any client that reaches the port is served)"),
+            FlagTest(prefix + "auto-tls", "true", what + ": --{flag}=true (self-signed certificates nobody verifies)"))
 
 
 @rule(id="YW-K8S-128", clauses=("8.2.4.1-a", "8.1.4.2-d"), severity="medium", source="k8s",

@@ -23,7 +23,7 @@ from policies.k8s_control_plane import (
     truthy,
     weak_tls,
 )
-from policies.k8s_flag_rules import FlagRule, Test, register
+from policies.k8s_flag_rules import FlagRule, FlagTest, register
 
 _AUTHN = ("8.1.4.1-a", "8.2.4.1-a")
 
@@ -140,9 +140,9 @@ RULES = (
                        "（--anonymous-auth=false）。",
         peers=("cis-k8s:4.2.1", "CKV_K8S_138", "C-0069"),
         tests=(
-            Test("anonymous-auth", "not_false", field="authentication.anonymous.enabled",
-                 config_default=False, flag_default=True,
-                 message="anonymous requests to the kubelet API (port 10250) are accepted"),
+            FlagTest("anonymous-auth", "not_false", field="authentication.anonymous.enabled",
+                     config_default=False, flag_default=True,
+                     message="anonymous requests to the kubelet API (port 10250) are accepted"),
         )),
     FlagRule(
         id="YW-K8S-131", name="authorization", components=(KUBELET,),
@@ -153,9 +153,10 @@ RULES = (
         remediation_zh="在 KubeletConfiguration 中设置 authorization.mode: Webhook（--authorization-mode=Webhook）。",
         peers=("cis-k8s:4.2.2", "CKV_K8S_139"),
         tests=(
-            Test("authorization-mode", "eq", field="authorization.mode",
-                 config_default="Webhook", flag_default="AlwaysAllow", value="AlwaysAllow",
-                 message="authorization mode AlwaysAllow: anyone authenticated may exec into every pod of the node"),
+            FlagTest("authorization-mode", "eq", field="authorization.mode",
+                     config_default="Webhook", flag_default="AlwaysAllow", value="AlwaysAllow",
+                     message="authorization mode AlwaysAllow: anyone authenticated may exec into every pod of the "
+                             "node"),
         )),
     FlagRule(
         id="YW-K8S-133", name="read_only_port", components=(KUBELET,),
@@ -166,9 +167,9 @@ RULES = (
         remediation_zh="在 KubeletConfiguration 中设置 readOnlyPort: 0（--read-only-port=0）。",
         peers=("cis-k8s:4.2.4", "CKV_K8S_141"),
         tests=(
-            Test("read-only-port", "nonzero", field="readOnlyPort",
-                 config_default=0, flag_default=10255,
-                 message="read-only port {value} serves pod and node details without authentication"),
+            FlagTest("read-only-port", "nonzero", field="readOnlyPort",
+                     config_default=0, flag_default=10255,
+                     message="read-only port {value} serves pod and node details without authentication"),
         )),
     FlagRule(
         id="YW-K8S-135", name="iptables_chains", components=(KUBELET,),
@@ -179,9 +180,9 @@ RULES = (
         remediation_zh="KubeletConfiguration 中 makeIPTablesUtilChains 保持 true（--make-iptables-util-chains）。",
         peers=("cis-k8s:4.2.6", "CKV_K8S_145"),
         tests=(
-            Test("make-iptables-util-chains", "false", field="makeIPTablesUtilChains",
-                 config_default=True, flag_default=True,
-                 message="makeIPTablesUtilChains is false: the node's filtering rules drift from what pods need"),
+            FlagTest("make-iptables-util-chains", "false", field="makeIPTablesUtilChains",
+                     config_default=True, flag_default=True,
+                     message="makeIPTablesUtilChains is false: the node's filtering rules drift from what pods need"),
         )),
     FlagRule(
         id="YW-K8S-136", name="hostname_override", components=(KUBELET,),
@@ -192,7 +193,8 @@ RULES = (
         remediation_zh="去掉 --hostname-override，使节点名与 kubelet 证书一致。",
         peers=("cis-k8s:4.2.7", "CKV_K8S_146"),
         tests=(
-            Test("hostname-override", "set", "--hostname-override={value}: node identity differs from its certificate"),
+            FlagTest("hostname-override", "set",
+                     "--hostname-override={value}: node identity differs from its certificate"),
         )),
     FlagRule(
         id="YW-K8S-139", name="client_certificate_rotation", components=(KUBELET,),
@@ -203,9 +205,9 @@ RULES = (
         remediation_zh="在 KubeletConfiguration 中设置 rotateCertificates: true（--rotate-certificates）。",
         peers=("cis-k8s:4.2.10", "CKV_K8S_149"),
         tests=(
-            Test("rotate-certificates", "not_true", field="rotateCertificates",
-                 config_default=False, flag_default=False,
-                 message="rotateCertificates is not true: the kubelet's client certificate expires and is never "
+            FlagTest("rotate-certificates", "not_true", field="rotateCertificates",
+                     config_default=False, flag_default=False,
+                     message="rotateCertificates is not true: the kubelet's client certificate expires and is never "
                          "renewed"),
         )),
     FlagRule(
@@ -217,9 +219,9 @@ RULES = (
         remediation_zh="在 KubeletConfiguration 中设置 podPidsLimit（--pod-max-pids），例如 4096。",
         peers=("cis-k8s:4.2.13",),
         tests=(
-            Test("pod-max-pids", "not_positive", field="podPidsLimit",
-                 config_default=-1, flag_default=-1,
-                 message="podPidsLimit not set: one pod can exhaust the node's process table (fork bomb)"),
+            FlagTest("pod-max-pids", "not_positive", field="podPidsLimit",
+                     config_default=-1, flag_default=-1,
+                     message="podPidsLimit not set: one pod can exhaust the node's process table (fork bomb)"),
         )),
     FlagRule(
         id="YW-K8S-142", name="seccomp_default", components=(KUBELET,),
@@ -230,9 +232,9 @@ RULES = (
         remediation_zh="在 KubeletConfiguration 中设置 seccompDefault: true（--seccomp-default）。",
         peers=("cis-k8s:4.2.14",),
         tests=(
-            Test("seccomp-default", "not_true", field="seccompDefault",
-                 config_default=False, flag_default=False,
-                 message="seccompDefault is not true: containers without a profile run Unconfined"),
+            FlagTest("seccomp-default", "not_true", field="seccompDefault",
+                     config_default=False, flag_default=False,
+                     message="seccompDefault is not true: containers without a profile run Unconfined"),
         )),
     FlagRule(
         id="YW-K8S-143", name="protect_kernel_defaults", components=(KUBELET,),
@@ -245,9 +247,9 @@ RULES = (
                        "（--protect-kernel-defaults）。",
         peers=("CKV_K8S_144",),
         tests=(
-            Test("protect-kernel-defaults", "not_true", field="protectKernelDefaults",
-                 config_default=False, flag_default=False,
-                 message="protectKernelDefaults is not true: the kubelet silently changes kernel tunables"),
+            FlagTest("protect-kernel-defaults", "not_true", field="protectKernelDefaults",
+                     config_default=False, flag_default=False,
+                     message="protectKernelDefaults is not true: the kubelet silently changes kernel tunables"),
         )),
 )
 register(RULES, __name__)
