@@ -1,21 +1,24 @@
-"""Control-plane rules as data: one table entry per rule, judged by one generic check.
+"""Control-plane rules as data: the entries of ``policies/data/k8s_settings.yaml``, judged by one generic check.
 
 Most CIS Kubernetes checks read one setting of one component and compare it with a value. kube-bench writes them
 as YAML (``id``, ``text``, ``audit``, ``tests: {test_items: [{flag, compare: {op, value}}]}``, ``remediation``);
-here a :class:`FlagRule` carries our rule's metadata (id, MLPS clauses, severity, bilingual title and remediation,
-peer checks) and its :class:`FlagTest` items, and :func:`register` turns each entry into an ordinary registered rule
-of the module that lists it, so reports, the rule tables and waivers see no difference from a hand-written rule.
-A test names what is *bad* (``op``), so a table reads as the list of findings it can produce.
+our table does the same with our rule's metadata (id, MLPS clauses, severity, bilingual title and remediation, peer
+checks) and its tests (:class:`FlagTest`, :class:`AllSet`). A rule module calls :func:`register` with its own name
+and each entry of its section becomes an ordinary registered rule of that module, so reports, waivers and the rule
+tables see no difference from a hand-written rule. A test names what is *bad* (``op``), so an entry reads as the
+findings it can produce.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, cast
 
 from policies.engine import rule
-from policies.k8s_control_plane import Component, as_int, each, kubelet_setting, listed, truthy
+from policies.k8s_control_plane import COMPONENTS, Component, as_int, each, kubelet_setting, listed, truthy
 from yunwang.contracts.audit import Severity
 
 Op = Literal["unset", "set", "not_false", "not_true", "false", "true", "eq", "has", "nonzero", "not_positive"]
@@ -117,9 +120,103 @@ def _named(entry: FlagRule, module: str) -> Callable[[Component], Iterator[str]]
     return check
 
 
-def register(rules: tuple[FlagRule, ...], module: str) -> None:
-    """Register every entry as a k8s rule of ``module`` (the rule tables name the module a rule lives in)."""
-    for entry in rules:
+def register(module: str) -> None:
+    """Register every entry of ``module``'s section of the table as a k8s rule of ``module`` (the rule tables name
+    the module a rule lives in)."""
+    for entry in table(module.rsplit(".", 1)[-1]):
         rule(id=entry.id, clauses=entry.clauses, severity=entry.severity, source="k8s", title=entry.title,
              title_zh=entry.title_zh, remediation=entry.remediation, remediation_zh=entry.remediation_zh,
              peers=entry.peers)(each(*entry.components)(_named(entry, module)))
+
+
+TABLE = Path(__file__).resolve().parent / "data" / "k8s_settings.yaml"
+
+
+class TableError(ValueError):
+    """The settings table is malformed; the message names the file, the entry and what to fix."""
+
+
+@functools.cache
+def _load() -> Any:
+    import yaml
+
+    return yaml.load(TABLE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def table(section: str) -> tuple[FlagRule, ...]:
+    """The entries of one section (a rule module's short name) of ``policies/data/k8s_settings.yaml``."""
+    return entries(_load(), section, TABLE.name)
+
+
+_RULE_KEYS = frozenset({"id", "name", "components", "severity", "clauses", "peers", "title", "title_zh",
+                        "remediation", "remediation_zh", "tests"})
+_TEST_KEYS = frozenset({"flag", "op", "value", "field", "config_default", "flag_default", "only", "message"})
+_ALL_SET_KEYS = frozenset({"all_set", "join", "message"})
+
+
+def entries(data: Any, section: str, name: str) -> tuple[FlagRule, ...]:
+    """The validated entries of ``section`` of a parsed table (``name`` is the file, for messages)."""
+    if not isinstance(data, dict):
+        raise TableError(f"{name}: expected a mapping of rule module name to a list of entries")
+    found = data.get(section)
+    if not isinstance(found, list) or not found:
+        raise TableError(f"{name}: no list of entries under '{section}:' (the section a rule module registers)")
+    return tuple(_entry(item, f"{name}: {section}[{i}]") for i, item in enumerate(found))
+
+
+def _entry(item: Any, where: str) -> FlagRule:
+    if not isinstance(item, dict):
+        raise TableError(f"{where}: an entry is a mapping with keys {', '.join(sorted(_RULE_KEYS))}")
+    where = f"{where} ({item.get('id', 'no id')})"
+    _keys(item, _RULE_KEYS, _RULE_KEYS - {"peers"}, where)
+    components = _strings(item["components"], f"{where} components")
+    unknown = sorted(set(components) - COMPONENTS)
+    if unknown:
+        raise TableError(f"{where}: unknown component {', '.join(unknown)} (one of {', '.join(sorted(COMPONENTS))})")
+    tests = item["tests"]
+    if not isinstance(tests, list) or not tests:
+        raise TableError(f"{where}: tests must be a non-empty list")
+    return FlagRule(id=_text(item, "id", where), name=_text(item, "name", where), components=components,
+                    tests=tuple(_test(t, f"{where} tests[{j}]") for j, t in enumerate(tests)),
+                    clauses=_strings(item["clauses"], f"{where} clauses"),
+                    severity=cast(Severity, _text(item, "severity", where)), title=_text(item, "title", where),
+                    title_zh=_text(item, "title_zh", where), remediation=_text(item, "remediation", where),
+                    remediation_zh=_text(item, "remediation_zh", where),
+                    peers=_strings(item.get("peers", []), f"{where} peers"))
+
+
+def _test(item: Any, where: str) -> FlagTest | AllSet:
+    if isinstance(item, dict) and "all_set" in item:
+        _keys(item, _ALL_SET_KEYS, {"all_set", "message"}, where)
+        return AllSet(_strings(item["all_set"], f"{where} all_set"), _text(item, "message", where),
+                      join=str(item.get("join", ", ")))
+    if not isinstance(item, dict):
+        raise TableError(f"{where}: a test is a mapping (flag, op, message … or all_set, message)")
+    _keys(item, _TEST_KEYS, {"flag", "op", "message"}, where)
+    op = _text(item, "op", where)
+    if op not in BAD:
+        raise TableError(f"{where}: op '{op}' is not one of {', '.join(BAD)}")
+    return FlagTest(_text(item, "flag", where), cast(Op, op), _text(item, "message", where), value=item.get("value"),
+                    field=item.get("field"), config_default=item.get("config_default"),
+                    flag_default=item.get("flag_default"), only=_strings(item.get("only", []), f"{where} only"))
+
+
+def _keys(item: dict[str, Any], allowed: frozenset[str], required: set[str] | frozenset[str], where: str) -> None:
+    extra, missing = sorted(set(item) - allowed), sorted(set(required) - set(item))
+    if extra or missing:
+        raise TableError(f"{where}: " + "; ".join(
+            ([f"unknown key {', '.join(extra)} (allowed: {', '.join(sorted(allowed))})"] if extra else [])
+            + ([f"missing {', '.join(missing)}"] if missing else [])))
+
+
+def _text(item: dict[str, Any], key: str, where: str) -> str:
+    value = item.get(key)
+    if not isinstance(value, str) or not value:
+        raise TableError(f"{where}: {key} must be a non-empty string, not {value!r}")
+    return value
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise TableError(f"{where}: expected a list of non-empty strings, not {value!r}")
+    return tuple(value)

@@ -12,8 +12,6 @@ from policies.engine import Violation, rule
 from policies.k8s import K8sFacts, as_dict
 from policies.k8s_control_plane import (
     API_SERVER,
-    CONTROLLER_MANAGER,
-    SCHEDULER,
     Component,
     as_int,
     each,
@@ -23,7 +21,7 @@ from policies.k8s_control_plane import (
     truthy,
     weak_tls,
 )
-from policies.k8s_flag_rules import AllSet, FlagRule, FlagTest, register
+from policies.k8s_flag_rules import AllSet, register
 
 _AUTHN = ("8.1.4.1-a", "8.2.4.1-a")
 _TRANSIT = ("8.1.4.7-a", "8.1.4.8-a")
@@ -225,137 +223,4 @@ def insecure_port(comp: Component) -> Iterator[str]:
         yield "--secure-port=0 turns the TLS port off"
 
 
-_UNROTATED = "--{flag} not set: tokens are signed with the serving key, which cannot be rotated on its own"
-
-# One entry a rule, kube-bench style: the flags each test reads and the value that is a finding.
-RULES = (
-    FlagRule(
-        id="YW-K8S-101", name="token_auth_file", components=(API_SERVER,),
-        clauses=("8.1.4.1-a", "8.1.4.8-b"), severity="high",
-        title="API server accepts static tokens from a file",
-        title_zh="API Server 使用静态令牌文件认证",
-        remediation="Remove --token-auth-file; authenticate people through OIDC or client certificates and workloads "
-                    "through service-account tokens, which expire and can be revoked.",
-        remediation_zh="去掉 --token-auth-file；人员经 OIDC 或客户端证书认证，"
-                       "工作负载使用可过期、可吊销的服务账号令牌。",
-        peers=("cis-k8s:1.2.2", "CKV_K8S_70"),
-        tests=(
-            FlagTest("token-auth-file", "set", "--token-auth-file={value}: plain-text tokens that never expire"),
-        )),
-    FlagRule(
-        id="YW-K8S-102", name="kubelet_client_certificate", components=(API_SERVER,),
-        clauses=(*_AUTHN, *_TRANSIT), severity="high",
-        title="API server does not authenticate to kubelets with a certificate",
-        title_zh="API Server 未以证书向 kubelet 认证",
-        remediation="Set --kubelet-client-certificate and --kubelet-client-key (and never --kubelet-https=false).",
-        remediation_zh="设置 --kubelet-client-certificate 与 --kubelet-client-key（不要设置 --kubelet-https=false）。",
-        peers=("cis-k8s:1.2.4", "CKV_K8S_72", "CKV_K8S_71"),
-        tests=(
-            AllSet(("kubelet-client-certificate", "kubelet-client-key"),
-                   "{missing} not set: kubelets cannot tell the API server from anyone else", join=" and "),
-            FlagTest("kubelet-https", "false", "--kubelet-https=false: the API server talks to kubelets in plain HTTP"),
-        )),
-    FlagRule(
-        id="YW-K8S-103", name="kubelet_certificate_authority", components=(API_SERVER,),
-        clauses=_AUTHN, severity="medium",
-        title="API server does not verify kubelets' certificates",
-        title_zh="API Server 未校验 kubelet 证书",
-        remediation="Set --kubelet-certificate-authority to the CA that signs the kubelets' serving certificates "
-                    "(kubelets need serverTLSBootstrap: true or certificates from that CA).",
-        remediation_zh="设置 --kubelet-certificate-authority 为签发 kubelet 服务证书的 CA"
-                       "（kubelet 需 serverTLSBootstrap: true 或使用该 CA 签发的证书）。",
-        peers=("cis-k8s:1.2.5", "CKV_K8S_73"),
-        tests=(
-            FlagTest("kubelet-certificate-authority", "unset",
-                     "--kubelet-certificate-authority not set: connections to kubelets can be intercepted"),
-        )),
-    FlagRule(
-        id="YW-K8S-105", name="always_admit", components=(API_SERVER,),
-        clauses=_ACCESS, severity="high",
-        title="Admission plugin AlwaysAdmit enabled",
-        title_zh="启用了 AlwaysAdmit 准入插件",
-        remediation="Remove AlwaysAdmit from --enable-admission-plugins.",
-        remediation_zh="从 --enable-admission-plugins 中去掉 AlwaysAdmit。",
-        peers=("cis-k8s:1.2.10", "CKV_K8S_79"),
-        tests=(
-            FlagTest("enable-admission-plugins", "has", value="AlwaysAdmit",
-                     message="AlwaysAdmit admits every request, bypassing every other admission control"),
-        )),
-    FlagRule(
-        id="YW-K8S-108", name="profiling", components=(API_SERVER, CONTROLLER_MANAGER, SCHEDULER),
-        clauses=("8.1.4.4-b",), severity="low",
-        title="Profiling endpoint enabled",
-        title_zh="开启了性能剖析端点",
-        remediation="Set --profiling=false on kube-apiserver, kube-controller-manager and kube-scheduler.",
-        remediation_zh="为 kube-apiserver、kube-controller-manager、kube-scheduler 设置 --profiling=false。",
-        peers=("cis-k8s:1.2.15", "cis-k8s:1.3.2", "cis-k8s:1.4.1", "CKV_K8S_90", "CKV_K8S_107", "CKV_K8S_114"),
-        tests=(
-            FlagTest("profiling", "not_false",
-                     "--profiling is not false (/debug/pprof exposes program internals and can slow the component)"),
-        )),
-    FlagRule(
-        id="YW-K8S-112", name="service_account_lookup", components=(API_SERVER,),
-        clauses=("8.1.4.2-c", "8.1.4.1-a"), severity="medium",
-        title="Deleted service-account tokens still accepted",
-        title_zh="已删除的服务账号令牌仍被接受",
-        remediation="Remove --service-account-lookup=false (the default, true, checks that the token's service account "
-                    "and secret still exist).",
-        remediation_zh="去掉 --service-account-lookup=false（默认 true，会校验令牌的服务账号与 Secret 仍存在）。",
-        peers=("cis-k8s:1.2.21", "CKV_K8S_96"),
-        tests=(
-            FlagTest("service-account-lookup", "false",
-                     "--service-account-lookup=false: tokens of deleted service accounts keep working"),
-        )),
-    FlagRule(
-        id="YW-K8S-113", name="service_account_keys", components=(API_SERVER, CONTROLLER_MANAGER),
-        clauses=("8.1.4.1-a",), severity="medium",
-        title="Service-account token keys not set",
-        title_zh="未设置服务账号令牌密钥",
-        remediation="Set --service-account-key-file on kube-apiserver and --service-account-private-key-file on "
-                    "kube-controller-manager to a dedicated key pair that can be rotated.",
-        remediation_zh="为 kube-apiserver 设置 --service-account-key-file、为 kube-controller-manager 设置 "
-                       "--service-account-private-key-file，使用可轮换的专用密钥对。",
-        peers=("cis-k8s:1.2.22", "cis-k8s:1.3.4", "CKV_K8S_97", "CKV_K8S_110"),
-        tests=(
-            FlagTest("service-account-key-file", "unset", _UNROTATED, only=(API_SERVER,)),
-            FlagTest("service-account-private-key-file", "unset", _UNROTATED, only=(CONTROLLER_MANAGER,)),
-        )),
-    FlagRule(
-        id="YW-K8S-115", name="serving_tls", components=(API_SERVER,),
-        clauses=("8.1.4.1-c", *_TRANSIT), severity="high",
-        title="API server TLS serving or client CA not set",
-        title_zh="API Server 未配置 TLS 证书或客户端 CA",
-        remediation="Set --tls-cert-file, --tls-private-key-file and --client-ca-file.",
-        remediation_zh="设置 --tls-cert-file、--tls-private-key-file 与 --client-ca-file。",
-        peers=("cis-k8s:1.2.24", "cis-k8s:1.2.25", "CKV_K8S_100"),
-        tests=(
-            AllSet(("tls-cert-file", "tls-private-key-file", "client-ca-file"), "{missing} not set"),
-        )),
-    FlagRule(
-        id="YW-K8S-116", name="encryption_at_rest", components=(API_SERVER,),
-        clauses=("8.1.4.8-b", "8.2.4.4-c"), severity="high",
-        title="Secrets not encrypted at rest",
-        title_zh="Secret 未静态加密",
-        remediation="Set --encryption-provider-config to an EncryptionConfiguration that encrypts secrets with kms "
-                    "(v2), aescbc, aesgcm or secretbox, identity last.",
-        remediation_zh="设置 --encryption-provider-config，指向以 kms（v2）、aescbc、aesgcm 或 secretbox "
-                       "加密 Secret 的 EncryptionConfiguration，identity 放最后。",
-        peers=("cis-k8s:1.2.27", "CKV_K8S_104", "C-0066"),
-        tests=(
-            FlagTest("encryption-provider-config", "unset",
-                     "--encryption-provider-config not set: secrets are stored in etcd in plain text"),
-        )),
-    FlagRule(
-        id="YW-K8S-119", name="extend_token_expiration", components=(API_SERVER,),
-        clauses=("8.1.4.1-a",), severity="low",
-        title="Service-account token lifetimes extended",
-        title_zh="服务账号令牌有效期被延长",
-        remediation="Set --service-account-extend-token-expiration=false so projected tokens expire when requested.",
-        remediation_zh="设置 --service-account-extend-token-expiration=false，使投射令牌按请求的时间过期。",
-        peers=("cis-k8s:1.2.30",),
-        tests=(
-            FlagTest("service-account-extend-token-expiration", "not_false",
-                     "--service-account-extend-token-expiration is not false: projected tokens live up to a year"),
-        )),
-)
-register(RULES, __name__)
+register(__name__)  # this module's section of policies/data/k8s_settings.yaml

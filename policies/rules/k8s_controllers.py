@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from policies.engine import rule
 from policies.k8s_control_plane import CONTROLLER_MANAGER, KUBELET, SCHEDULER, Component, each, truthy
-from policies.k8s_flag_rules import FlagRule, FlagTest, register
+from policies.k8s_flag_rules import register
 
 LOCALHOST = frozenset({"127.0.0.1", "::1", "localhost"})
 
@@ -53,47 +53,4 @@ def bind_address(comp: Component) -> Iterator[str]:
         yield f"--bind-address={address}: health and metrics served beyond the node itself"
 
 
-# One entry a rule, kube-bench style: the flag each test reads and the value that is a finding.
-RULES = (
-    FlagRule(
-        id="YW-K8S-121", name="terminated_pod_gc", components=(CONTROLLER_MANAGER,),
-        clauses=("8.2.5.1-a",), severity="low",
-        title="Terminated pods kept without limit",
-        title_zh="未限制保留的已终止 Pod 数量",
-        remediation="Set --terminated-pod-gc-threshold on kube-controller-manager (for example 10000).",
-        remediation_zh="为 kube-controller-manager 设置 --terminated-pod-gc-threshold（例如 10000）。",
-        peers=("cis-k8s:1.3.1", "CKV_K8S_106"),
-        tests=(
-            FlagTest("terminated-pod-gc-threshold", "unset",
-                     "--terminated-pod-gc-threshold not set: terminated pods pile up until etcd suffers"),
-        )),
-    FlagRule(
-        id="YW-K8S-122", name="service_account_credentials", components=(CONTROLLER_MANAGER,),
-        clauses=("8.1.4.2-d", "8.1.4.3-a"), severity="medium",
-        title="Controllers share one credential",
-        title_zh="各控制器共用同一凭据",
-        remediation="Set --use-service-account-credentials=true on kube-controller-manager so each controller acts "
-                    "with its own, least-privileged service account.",
-        remediation_zh="为 kube-controller-manager 设置 --use-service-account-credentials=true，"
-                       "让每个控制器以各自最小权限的服务账号运行。",
-        peers=("cis-k8s:1.3.3", "CKV_K8S_108"),
-        tests=(
-            FlagTest("use-service-account-credentials", "not_true",
-                     "--use-service-account-credentials is not true: every controller runs with the manager's full "
-                     "rights"),
-        )),
-    FlagRule(
-        id="YW-K8S-123", name="root_ca_file", components=(CONTROLLER_MANAGER,),
-        clauses=("8.2.4.1-a",), severity="medium",
-        title="Pods cannot verify the API server",
-        title_zh="Pod 无法校验 API Server 身份",
-        remediation="Set --root-ca-file on kube-controller-manager so service-account token volumes carry the cluster "
-                    "CA.",
-        remediation_zh="为 kube-controller-manager 设置 --root-ca-file，使服务账号令牌卷包含集群 CA。",
-        peers=("cis-k8s:1.3.5", "CKV_K8S_111"),
-        tests=(
-            FlagTest("root-ca-file", "unset",
-                     "--root-ca-file not set: pods cannot verify the API server's certificate"),
-        )),
-)
-register(RULES, __name__)
+register(__name__)  # this module's section of policies/data/k8s_settings.yaml

@@ -1,4 +1,4 @@
-"""Rules as data: the generic check behind the control-plane FlagRule tables, and the host rules' ``requires``.
+"""Rules as data: the settings table and generic check of the control-plane rules, and the host rules' ``requires``.
 
 The tables are judged by one piece of code, so its comparisons, its reading of kubelet defaults and the way a
 table entry becomes a registered rule are tested here directly; the rules' own findings are tested per rule in
@@ -15,7 +15,7 @@ from policies.engine import REGISTRY, Violation, load_rules
 from policies.facts_host import HostFacts, requires
 from policies.k8s import K8sObject
 from policies.k8s_control_plane import API_SERVER, KUBELET, Component
-from policies.k8s_flag_rules import BAD, AllSet, FlagRule, FlagTest
+from policies.k8s_flag_rules import BAD, AllSet, FlagRule, FlagTest, TableError, entries, table
 
 
 def _component(name: str = API_SERVER, flags: dict[str, str] | None = None,
@@ -76,14 +76,44 @@ def test_an_entry_runs_its_tests_in_order() -> None:
     assert list(entry.problems(_component(flags={"c": "1"}))) == ["a missing", "--b missing"]
 
 
-def test_table_entries_register_as_rules_of_their_own_module() -> None:
+def test_every_table_entry_is_a_registered_rule_of_the_module_its_section_names() -> None:
     load_rules(["k8s"])
-    for rule_id, module, name in (("YW-K8S-101", "policies.rules.k8s_apiserver", "token_auth_file"),
-                                  ("YW-K8S-130", "policies.rules.k8s_kubelet", "anonymous"),
-                                  ("YW-K8S-121", "policies.rules.k8s_controllers", "terminated_pod_gc"),
-                                  ("YW-K8S-127", "policies.rules.k8s_etcd", "peer_tls")):
-        check = REGISTRY[rule_id].check
-        assert (check.__module__, check.__name__) == (module, name)
+    import yaml
+
+    from policies.k8s_flag_rules import TABLE
+
+    sections = yaml.safe_load(TABLE.read_text(encoding="utf-8"))
+    assert set(sections) == {"k8s_apiserver", "k8s_controllers", "k8s_etcd", "k8s_kubelet"}
+    for section in sections:
+        for entry in table(section):
+            check = REGISTRY[entry.id].check
+            assert (check.__module__, check.__name__) == (f"policies.rules.{section}", entry.name)
+
+
+_ENTRY = {"id": "YW-K8S-999", "name": "x", "components": ["kube-apiserver"], "severity": "low",
+          "clauses": ["8.1.4.1-a"], "title": "t", "title_zh": "t", "remediation": "r", "remediation_zh": "r",
+          "tests": [{"flag": "a", "op": "unset", "message": "a not set"}]}
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    ({"tests": [{"flag": "a", "op": "missing", "message": "m"}]}, "tests[0]: op 'missing' is not one of unset"),
+    ({"tests": [{"flag": "a", "op": "set"}]}, "tests[0]: missing message"),
+    ({"tests": [{"all_set": "a", "message": "m"}]}, "tests[0] all_set: expected a list of non-empty strings"),
+    ({"components": ["kube-apiserve"]}, "unknown component kube-apiserve"),
+    ({"titel": "t"}, "unknown key titel"),
+    ({"tests": []}, "tests must be a non-empty list"),
+])
+def test_a_malformed_table_entry_is_named_with_what_to_fix(change: dict, says: str) -> None:
+    with pytest.raises(TableError) as caught:
+        entries({"k8s_x": [{**_ENTRY, **change}]}, "k8s_x", "t.yaml")
+    assert str(caught.value).startswith("t.yaml: k8s_x[0] (YW-K8S-999)")
+    assert says in str(caught.value)
+
+
+def test_a_module_without_a_section_is_an_error() -> None:
+    with pytest.raises(TableError, match="no list of entries under 'k8s_y:'"):
+        entries({"k8s_x": [_ENTRY]}, "k8s_y", "t.yaml")
+    assert entries({"k8s_x": [_ENTRY]}, "k8s_x", "t.yaml")[0].tests == (FlagTest("a", "unset", "a not set"),)
 
 
 def _facts(data: dict) -> HostFacts:
