@@ -116,7 +116,7 @@ def _named(entry: FlagRule, module: str) -> Callable[[Component], Iterator[str]]
 
     check.__name__ = check.__qualname__ = entry.name
     check.__module__ = module
-    check.__doc__ = f"Rule {entry.id}: the tests of its table entry in {module}."
+    check.__doc__ = f"Rule {entry.id}: the tests of its entry in policies/data/k8s_settings.yaml."
     return check
 
 
