@@ -9,7 +9,9 @@ a fact the agent never writes.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,28 @@ class HostFacts:
     def str_list(self, dotted: str) -> list[str]:
         value = self.get(dotted)
         return [str(v) for v in value] if isinstance(value, list) else []
+
+
+HostCheck = Callable[[HostFacts], Iterable[Violation]]
+
+
+def requires(*paths: str, unless: Callable[[HostFacts], bool] | None = None,
+             ) -> Callable[[HostCheck], Callable[[HostFacts], Iterator[Violation]]]:
+    """Run a host rule only on known facts: while one of ``paths`` is missing (or its section failed to collect),
+    the rule yields the single "could not determine" violation of :meth:`HostFacts.unknown` instead of judging.
+    ``unless`` tells when the rule does not apply at all (``HostFacts.sshd_absent``: no SSH server to judge)."""
+    def wrap(check: HostCheck) -> Callable[[HostFacts], Iterator[Violation]]:
+        @functools.wraps(check)
+        def run(facts: HostFacts) -> Iterator[Violation]:
+            if unless is not None and unless(facts):
+                return
+            missing = facts.unknown(*paths)
+            if missing:
+                yield missing
+                return
+            yield from check(facts)
+        return run
+    return wrap
 
 
 def load_host_facts(path: Path) -> HostFacts:

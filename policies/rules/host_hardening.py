@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from policies.engine import Violation, rule
-from policies.facts_host import HostFacts
+from policies.facts_host import HostFacts, requires
 
 HIDS_PROCESSES = frozenset({"wazuh-agentd", "wazuh-syscheckd", "ossec-agentd", "ossec-syscheckd", "falco",
                             "osqueryd", "samhain", "auditbeat", "elastic-agent", "tetragon", "hids_agent"})
@@ -26,11 +26,8 @@ def _process_names(facts: HostFacts) -> set[str]:
                      "kernel.yama.ptrace_scope = 1。",
       peers=("cis-rhel9:1.5.2", "cis-rhel9:5.4.3.3", "openeuler-sec:1.1.5", "openeuler-sec:1.1.16",
              "openeuler-sec:3.5.22"))
+@requires("login_defs", "sysctl")
 def file_access_defaults(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("login_defs", "sysctl")
-    if missing:
-        yield missing
-        return
     umask = str(facts.get("login_defs.UMASK") or "022")
     try:
         loose = int(umask, 8) & 0o027 != 0o027
@@ -49,11 +46,8 @@ def file_access_defaults(facts: HostFacts) -> Iterator[Violation]:
       remediation="Run SELinux in enforcing mode or AppArmor with profiles for network-facing services.",
       remediation_zh="以 enforcing 模式运行 SELinux，或为对外服务启用 AppArmor 配置文件。",
       peers=("cis-rhel9:1.3.1.4", "cis-rhel9:1.3.1.5", "openeuler-sec:2.4.2", "openeuler-sec:2.4.3"))
+@requires("mac")
 def mandatory_access_control(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("mac")
-    if missing:
-        yield missing
-        return
     selinux = str(facts.get("mac.selinux") or "").lower()
     apparmor = facts.get("mac.apparmor")
     if selinux != "enforcing" and apparmor not in (True, "enabled", "enforcing"):
@@ -70,13 +64,8 @@ def mandatory_access_control(facts: HostFacts) -> Iterator[Violation]:
                   "address only, or filter port 22 on the host firewall.",
       remediation_zh="用 `AllowGroups` 限定可登录用户组，并仅在管理地址监听或在主机防火墙限制 22 端口来源。",
       peers=("cis-rhel9:5.1.7", "openeuler-sec:3.3.22"))
+@requires("sshd.settings", "listening", unless=HostFacts.sshd_absent)
 def ssh_unrestricted(facts: HostFacts) -> Iterator[Violation]:
-    if facts.sshd_absent():
-        return
-    missing = facts.unknown("sshd.settings", "listening")
-    if missing:
-        yield missing
-        return
     settings = facts.get("sshd.settings") or {}
     if any(settings.get(k) for k in ("allowusers", "allowgroups")):
         return
@@ -91,11 +80,8 @@ def ssh_unrestricted(facts: HostFacts) -> Iterator[Violation]:
       remediation="Test and install the pending security updates (`apt-get upgrade` / `dnf upgrade --security`).",
       remediation_zh="测试后安装待装的安全更新（`apt-get upgrade` / `dnf upgrade --security`）。",
       peers=("cis-rhel9:1.2.2.1",))
+@requires("updates.security_pending")
 def pending_updates(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("updates.security_pending")
-    if missing:
-        yield missing
-        return
     pending = facts.int_or_none("updates.security_pending") or 0
     if pending > 0:
         yield Violation(facts.target(), f"{pending} security update(s) not installed")
@@ -106,11 +92,9 @@ def pending_updates(facts: HostFacts) -> Iterator[Violation]:
       remediation="Run a host intrusion detection agent (Wazuh/OSSEC, Falco, osquery) that alerts the security "
                   "management centre.",
       remediation_zh="运行主机入侵检测代理（Wazuh/OSSEC、Falco、osquery），告警接入安全管理中心。")
+@requires("services.running")
 def no_hids(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("services.running")
-    if missing:
-        yield missing
-    elif not _process_names(facts) & HIDS_PROCESSES:
+    if not _process_names(facts) & HIDS_PROCESSES:
         yield Violation(facts.target(), "no known HIDS process (Wazuh/OSSEC, Falco, osquery, …) is running")
 
 
@@ -118,9 +102,7 @@ def no_hids(facts: HostFacts) -> Iterator[Violation]:
       title="No anti-malware protection running", title_zh="未运行恶意代码防范软件",
       remediation="Run anti-malware with current signatures (e.g. ClamAV clamd + freshclam) or an EDR agent.",
       remediation_zh="运行签名库保持更新的恶意代码防范软件（如 ClamAV）或 EDR 代理。")
+@requires("services.running")
 def no_antimalware(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("services.running")
-    if missing:
-        yield missing
-    elif not _process_names(facts) & ANTIMALWARE_PROCESSES:
+    if not _process_names(facts) & ANTIMALWARE_PROCESSES:
         yield Violation(facts.target(), "no known anti-malware or EDR process is running")

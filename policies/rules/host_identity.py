@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from policies.engine import Violation, rule
-from policies.facts_host import HostFacts
+from policies.facts_host import HostFacts, requires
 
 MAX_PASSWORD_AGE_DAYS = 90
 MIN_PASSWORD_LENGTH = 8
@@ -51,11 +51,8 @@ def ssh_empty_passwords(facts: HostFacts) -> Iterator[Violation]:
       remediation="Set a password on the account or lock it (`passwd -l NAME`).",
       remediation_zh="为该账号设置口令或将其锁定（`passwd -l NAME`）。",
       peers=("cis-rhel9:7.2.2", "openeuler-sec:2.2.8"))
+@requires("users.empty_password")
 def empty_password_accounts(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("users.empty_password")
-    if missing:
-        yield missing
-        return
     for name in facts.str_list("users.empty_password"):
         yield Violation(facts.target(), f"account {name} has an empty password field in /etc/shadow")
 
@@ -65,11 +62,8 @@ def empty_password_accounts(facts: HostFacts) -> Iterator[Violation]:
       remediation="Give the account its own UID or remove it; only root may have UID 0.",
       remediation_zh="为该账号分配独立 UID 或删除该账号，仅 root 可使用 UID 0。",
       peers=("cis-rhel9:5.4.2.1", "openeuler-sec:2.1.4"))
+@requires("users.uid0")
 def extra_uid0(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("users.uid0")
-    if missing:
-        yield missing
-        return
     for name in facts.str_list("users.uid0"):
         if name != "root":
             yield Violation(facts.target(), f"account {name} has UID 0 (a second, shared root)")
@@ -80,11 +74,8 @@ def extra_uid0(facts: HostFacts) -> Iterator[Violation]:
       remediation="Enable pam_pwquality with `minlen = 8` or more and `minclass = 3` (or negative d/u/l/o credits).",
       remediation_zh="启用 pam_pwquality，设置 `minlen` 不少于 8、`minclass = 3`（或 d/u/l/o credit 为负值）。",
       peers=("cis-rhel9:5.3.2.3", "cis-rhel9:5.3.3.2.2", "cis-rhel9:5.3.3.2.3", "openeuler-sec:2.2.1"))
+@requires("pam.pwquality.enabled")
 def password_quality(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("pam.pwquality.enabled")
-    if missing:
-        yield missing
-        return
     if not facts.get("pam.pwquality.enabled"):
         yield Violation(facts.target(), "no password quality module (pam_pwquality/pam_cracklib) in the PAM stack")
         return
@@ -106,11 +97,8 @@ def password_quality(facts: HostFacts) -> Iterator[Violation]:
       remediation_zh=f"在 /etc/login.defs 中设置 `PASS_MAX_DAYS {MAX_PASSWORD_AGE_DAYS}` 或更小，"
                      "并用 `chage` 应用到现有账号。",
       peers=("cis-rhel9:5.4.1.1", "openeuler-sec:2.2.7"))
+@requires("login_defs")
 def password_max_age(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("login_defs")
-    if missing:
-        yield missing
-        return
     days = facts.int_or_none("login_defs.PASS_MAX_DAYS")
     if days is None:
         yield Violation(facts.target(), "PASS_MAX_DAYS is not set in /etc/login.defs (passwords never expire)")
@@ -123,11 +111,8 @@ def password_max_age(facts: HostFacts) -> Iterator[Violation]:
       remediation="Enable pam_faillock with `deny = 5` and `unlock_time = 900` (or pam_tally2 on old systems).",
       remediation_zh="启用 pam_faillock，设置 `deny = 5`、`unlock_time = 900`（旧系统使用 pam_tally2）。",
       peers=("cis-rhel9:5.3.3.1.1", "openeuler-sec:2.3.1"))
+@requires("pam.faillock.enabled")
 def login_lockout(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("pam.faillock.enabled")
-    if missing:
-        yield missing
-        return
     missing_modules = facts.str_list("pam.missing_modules")
     for module in ("faillock", "tally2"):
         if facts.get(f"pam.{module}.enabled"):
@@ -174,13 +159,8 @@ def idle_logout(facts: HostFacts) -> Iterator[Violation]:
       remediation="Require two factors, e.g. `AuthenticationMethods publickey,keyboard-interactive` with an OTP PAM "
                   "module, or `publickey,password`.",
       remediation_zh="要求双因素鉴别，例如 `AuthenticationMethods publickey,keyboard-interactive` 配合 OTP PAM 模块。")
+@requires("sshd.settings", unless=HostFacts.sshd_absent)
 def ssh_single_factor(facts: HostFacts) -> Iterator[Violation]:
-    if facts.sshd_absent():
-        return
-    missing = facts.unknown("sshd.settings")
-    if missing:
-        yield missing
-        return
     methods = str(facts.get("sshd.settings.authenticationmethods") or "any")
     if not any("," in chain for chain in methods.split()):
         passwords = str(facts.get("sshd.settings.passwordauthentication") or "").lower() == "yes"
@@ -208,11 +188,8 @@ def ssh_max_auth_tries(facts: HostFacts) -> Iterator[Violation]:
       remediation="Give daemon accounts `/usr/sbin/nologin` as shell and delete accounts nobody uses.",
       remediation_zh="将系统/服务账号的 shell 设为 `/usr/sbin/nologin`，删除无人使用的账号。",
       peers=("cis-rhel9:5.4.2.7",))
+@requires("users.shell_users")
 def system_accounts_with_shell(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("users.shell_users")
-    if missing:
-        yield missing
-        return
     for name in facts.str_list("users.shell_users"):
         if name in SYSTEM_ACCOUNTS:
             yield Violation(facts.target(), f"system account {name} has an interactive login shell")
@@ -225,11 +202,8 @@ def system_accounts_with_shell(facts: HostFacts) -> Iterator[Violation]:
       remediation_zh=f"在 /etc/security/faillock.conf 中设置 `unlock_time = {MIN_UNLOCK_S}` 或更大"
                      "（0 表示由管理员解锁），并启用 `even_deny_root`。",
       peers=("cis-rhel9:5.3.3.1.2", "cis-rhel9:5.3.3.1.3"))
+@requires("pam.faillock.enabled")
 def lockout_strength(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("pam.faillock.enabled")
-    if missing:
-        yield missing
-        return
     missing_modules = facts.str_list("pam.missing_modules")
     for module in ("faillock", "tally2"):
         if not facts.get(f"pam.{module}.enabled") or f"pam_{module}.so" in missing_modules:
@@ -250,11 +224,8 @@ def lockout_strength(facts: HostFacts) -> Iterator[Violation]:
       remediation_zh=f"在 /etc/login.defs 中设置 `PASS_MIN_DAYS {MIN_PASSWORD_DAYS}`、`PASS_WARN_AGE {MIN_WARN_DAYS}`，"
                      "并用 `chage` 应用到现有账号。",
       peers=("cis-rhel9:5.4.1.2", "cis-rhel9:5.4.1.3"))
+@requires("login_defs")
 def password_min_age(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("login_defs")
-    if missing:
-        yield missing
-        return
     if not facts.get("login_defs"):
         return  # no login.defs read: YW-HOST-006 reports what is missing
     min_days = facts.int_or_none("login_defs.PASS_MIN_DAYS") or 0  # shadow-utils' default when unset

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from policies.engine import Violation, rule
-from policies.facts_host import HostFacts
+from policies.facts_host import HostFacts, requires
 
 MIN_PASSWORD_HISTORY = 5
 STRONG_HASHES = frozenset({"sha512", "yescrypt", "gost_yescrypt"})
@@ -28,11 +28,8 @@ DISK_FULL_SAFE = frozenset({"halt", "single"})
                      "（openEuler、麒麟、统信服务器版），Debian 系使用 `ufw enable` 或 nftables。",
       peers=("openeuler-sec:3.2.1", "openeuler-sec:3.2.5",
              "openeuler-sec:3.2.11"))
+@requires("firewall.active")
 def host_firewall(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("firewall.active")
-    if missing:
-        yield missing
-        return
     service = facts.get("firewall.service")
     if not service:
         yield Violation(facts.target(), "no host firewall (firewalld, nftables, iptables, ufw) is installed")
@@ -48,11 +45,8 @@ def host_firewall(facts: HostFacts) -> Iterator[Violation]:
       remediation_zh="默认区域与接口所在区域的 target 设为 default（或 DROP），并移除明文服务："
                      "`firewall-cmd --permanent --zone=public --remove-service=telnet`。",
       peers=("cis-rhel9:4.2.1", "openeuler-sec:3.2.2", "openeuler-sec:3.2.3", "openeuler-sec:3.2.4"))
+@requires("firewall.service")
 def firewall_zones(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("firewall.service")
-    if missing:
-        yield missing
-        return
     if facts.get("firewall.service") != "firewalld":
         return
     default = facts.get("firewall.default_zone")
@@ -79,11 +73,8 @@ def firewall_zones(facts: HostFacts) -> Iterator[Violation]:
                      "with-faillock with-pwhistory --force`（或自定义 profile），"
                      "再在 faillock.conf、pwquality.conf 设置阈值。",
       peers=("cis-rhel9:5.3.2.1", "cis-rhel9:5.3.2.2", "cis-rhel9:5.3.2.4"))
+@requires("pam.authselect.installed")
 def authselect_profile(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("pam.authselect.installed")
-    if missing:
-        yield missing
-        return
     if not facts.get("pam.authselect.installed") or not facts.get("pam.authselect.profile"):
         return  # not managed by authselect: the PAM files themselves are the configuration
     features = set(facts.str_list("pam.authselect.features"))
@@ -104,11 +95,8 @@ def authselect_profile(facts: HostFacts) -> Iterator[Violation]:
       remediation_zh=f"在 system-auth/password-auth（authselect 特性 with-pwhistory）或 common-password 中加入 "
                      f"`pam_pwhistory.so remember={MIN_PASSWORD_HISTORY} use_authtok enforce_for_root`。",
       peers=("cis-rhel9:5.3.3.3.1", "openeuler-sec:2.2.2"))
+@requires("pam.pwhistory.enabled")
 def password_history(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("pam.pwhistory.enabled")
-    if missing:
-        yield missing
-        return
     remember = facts.int_or_none("pam.pwhistory.remember")
     if not facts.get("pam.pwhistory.enabled"):
         yield Violation(facts.target(), "no pam_pwhistory (nor pam_unix remember=): a changed password may be the "
@@ -124,11 +112,8 @@ def password_history(facts: HostFacts) -> Iterator[Violation]:
       remediation_zh="口令使用 SHA-512 或 yescrypt 散列：/etc/login.defs 设置 `ENCRYPT_METHOD SHA512`，"
                      "pam_unix 密码行使用 `sha512`，随后让用户更换口令。",
       peers=("cis-rhel9:5.3.3.4.3", "cis-rhel9:5.4.1.4", "openeuler-sec:2.2.5"))
+@requires("pam.unix.hash")
 def password_hash(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("pam.unix.hash")
-    if missing:
-        yield missing
-        return
     algorithm = str(facts.get("pam.unix.hash") or "").lower()
     if algorithm and algorithm not in STRONG_HASHES:
         yield Violation(facts.target(), f"new passwords are hashed with {algorithm} (want sha512 or yescrypt)")
@@ -139,11 +124,9 @@ def password_hash(facts: HostFacts) -> Iterator[Violation]:
       remediation="Remove `nullok` from the pam_unix lines (authselect: `authselect enable-feature without-nullok`).",
       remediation_zh="删除 pam_unix 行中的 `nullok`（authselect：`authselect enable-feature without-nullok`）。",
       peers=("cis-rhel9:5.3.3.4.1", "openeuler-sec:2.2.8"))
+@requires("pam.unix.nullok")
 def pam_nullok(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("pam.unix.nullok")
-    if missing:
-        yield missing
-    elif facts.get("pam.unix.nullok"):
+    if facts.get("pam.unix.nullok"):
         yield Violation(facts.target(), "pam_unix nullok: an account whose password field is empty logs in "
                                         "without one")
 
@@ -154,11 +137,9 @@ def pam_nullok(facts: HostFacts) -> Iterator[Violation]:
                   "wheel group.",
       remediation_zh="在 /etc/pam.d/su 中启用 `auth required pam_wheel.so use_uid`，仅 wheel 组成员可 su。",
       peers=("openeuler-sec:2.4.4",))
+@requires("pam")
 def su_restricted(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("pam")
-    if missing:
-        yield missing
-    elif facts.get("pam.su_wheel") is False:
+    if facts.get("pam.su_wheel") is False:
         yield Violation(facts.target(), "/etc/pam.d/su has no pam_wheel: every user may try root's password")
 
 
@@ -169,11 +150,8 @@ def su_restricted(facts: HostFacts) -> Iterator[Violation]:
       remediation_zh="在 /etc/audit/auditd.conf 设置 `max_log_file_action = keep_logs`、`space_left_action = email`、"
                      "`disk_full_action = halt` 或 `single`，并将审计记录转发到日志服务器。",
       peers=("cis-rhel9:6.3.2.2", "cis-rhel9:6.3.2.3", "cis-rhel9:6.3.2.4", "openeuler-sec:4.1.12"))
+@requires("auditd.config")
 def audit_log_retention(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("auditd.config")
-    if missing:
-        yield missing
-        return
     config = facts.get("auditd.config") or {}
     if not facts.get("auditd.installed") or not config:
         return  # YW-HOST-012 reports a missing daemon; no auditd.conf: nothing to judge
@@ -196,11 +174,9 @@ def audit_log_retention(facts: HostFacts) -> Iterator[Violation]:
       remediation_zh="在内核启动参数中加入 `audit=1 audit_backlog_limit=8192`"
                      "（`grubby --update-kernel ALL --args …`）并重启。",
       peers=("cis-rhel9:6.3.1.2", "openeuler-sec:4.1.8"))
+@requires("auditd.installed")
 def boot_auditing(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("auditd.installed")
-    if missing:
-        yield missing
-    elif facts.get("auditd.installed") and facts.get("auditd.boot_audit") is False:
+    if facts.get("auditd.installed") and facts.get("auditd.boot_audit") is False:
         yield Violation(facts.target(), "the kernel was booted without audit=1: whatever runs before auditd starts "
                                         "leaves no audit record")
 
@@ -212,11 +188,8 @@ def boot_auditing(facts: HostFacts) -> Iterator[Violation]:
       remediation_zh="设置 DEFAULT（或 FUTURE）策略：`update-crypto-policies --set DEFAULT` 并重启服务；"
                      "个别旧系统用子策略，不要整机使用 LEGACY。",
       peers=("cis-rhel9:1.6.1", "openeuler-sec:2.6.2"))
+@requires("crypto_policy.policy")
 def crypto_policy(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("crypto_policy.policy")
-    if missing:
-        yield missing
-        return
     policy = str(facts.get("crypto_policy.policy") or "")
     if policy.split(":", 1)[0] == "LEGACY" or ":SHA1" in policy:
         yield Violation(facts.target(), f"crypto policy {policy}: TLS 1.0/1.1, SHA-1 signatures and short keys are "
@@ -229,11 +202,8 @@ def crypto_policy(facts: HostFacts) -> Iterator[Violation]:
                   "distribution's key imported (`rpm --import /etc/pki/rpm-gpg/RPM-GPG-KEY-openEuler`).",
       remediation_zh="在 /etc/dnf/dnf.conf 及 /etc/yum.repos.d 的每个仓库中设置 `gpgcheck=1`，并导入发行版签名公钥。",
       peers=("cis-rhel9:1.2.1.2", "openeuler-sec:1.2.6"))
+@requires("package_db.gpgcheck")
 def package_signatures(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("package_db.gpgcheck")
-    if missing:
-        yield missing
-        return
     if facts.get("package_db.gpgcheck") is False:
         yield Violation(facts.target(), "gpgcheck=0 in the dnf/yum [main] section: unsigned or tampered packages "
                                         "install without a warning")

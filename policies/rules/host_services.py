@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from policies.engine import Violation, rule
-from policies.facts_host import HostFacts
+from policies.facts_host import HostFacts, requires
 
 # (protocol, port) → service that sends credentials in clear text.
 CLEARTEXT_PORTS = {("tcp", 21): "FTP", ("tcp", 23): "Telnet", ("tcp", 512): "rexec", ("tcp", 513): "rlogin",
@@ -49,11 +49,8 @@ def _loopback(address: str) -> bool:
       remediation="Stop and remove Telnet, FTP, TFTP and r-services; use SSH/SFTP.",
       remediation_zh="停止并卸载 Telnet、FTP、TFTP 及 r 系列服务，改用 SSH/SFTP。",
       peers=("cis-rhel9:2.1.7", "cis-rhel9:2.1.15", "cis-rhel9:2.1.16"))
+@requires("listening")
 def cleartext_listeners(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("listening")
-    if missing:
-        yield missing
-        return
     for sock in facts.get("listening") or []:
         if not isinstance(sock, dict):
             continue
@@ -72,11 +69,8 @@ def cleartext_listeners(facts: HostFacts) -> Iterator[Violation]:
       peers=("cis-rhel9:2.1.10", "cis-rhel9:2.1.19", "cis-rhel9:2.2.1", "cis-rhel9:2.2.3", "cis-rhel9:2.2.4",
              "openeuler-sec:1.2.1", "openeuler-sec:1.2.2", "openeuler-sec:1.2.3", "openeuler-sec:1.2.12",
              "openeuler-sec:1.2.13"))
+@requires("packages")
 def insecure_packages(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("packages")
-    if missing:
-        yield missing
-        return
     packages = facts.get("packages") or {}
     for name in sorted(k for k, installed in packages.items() if installed is True):
         yield Violation(facts.target(), f"package {name} is installed")
@@ -89,11 +83,8 @@ def insecure_packages(facts: HostFacts) -> Iterator[Violation]:
       peers=("cis-rhel9:2.1.2", "cis-rhel9:2.1.3", "cis-rhel9:2.1.6", "cis-rhel9:2.1.9", "cis-rhel9:2.1.11",
              "cis-rhel9:2.1.12", "cis-rhel9:3.1.3", "openeuler-sec:1.2.22", "openeuler-sec:1.2.23",
              "openeuler-sec:1.2.24"))
+@requires("services")
 def unneeded_services(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("services")
-    if missing:
-        yield missing
-        return
     names = {s.removesuffix(".service").removesuffix(".socket")
              for s in facts.str_list("services.enabled") + facts.str_list("services.running")}
     for name in sorted(names & UNNEEDED_SERVICES):
@@ -107,13 +98,8 @@ def unneeded_services(facts: HostFacts) -> Iterator[Violation]:
       remediation_zh="仅允许现代算法（AES-GCM/CTR、ChaCha20，SHA-2 MAC），禁用 CBC、3DES、MD5、SHA-1。",
       peers=("cis-rhel9:5.1.4", "cis-rhel9:5.1.5", "cis-rhel9:5.1.6", "openeuler-sec:3.3.3", "openeuler-sec:3.3.6",
              "openeuler-sec:3.3.7"))
+@requires("sshd.settings.ciphers", unless=HostFacts.sshd_absent)
 def ssh_weak_crypto(facts: HostFacts) -> Iterator[Violation]:
-    if facts.sshd_absent():
-        return
-    missing = facts.unknown("sshd.settings.ciphers")
-    if missing:
-        yield missing
-        return
     for key in ("ciphers", "macs", "kexalgorithms"):
         weak = [a for a in str(facts.get(f"sshd.settings.{key}") or "").split(",") if WEAK_CRYPTO.search(a)]
         if weak:
@@ -129,11 +115,8 @@ def ssh_weak_crypto(facts: HostFacts) -> Iterator[Violation]:
              "openeuler-sec:3.5.3", "openeuler-sec:3.5.6",
              "openeuler-sec:3.5.7", "openeuler-sec:3.5.8", "openeuler-sec:3.5.11", "openeuler-sec:3.5.13",
              "openeuler-sec:3.5.14"))
+@requires("sysctl")
 def risky_sysctls(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("sysctl")
-    if missing:
-        yield missing
-        return
     yield from _sysctl_violations(facts, SYSCTL_EXPECTED)
 
 
@@ -154,11 +137,8 @@ def _sysctl_violations(facts: HostFacts, expected: dict[str, tuple[tuple[str, ..
                      "`net.ipv4.icmp_ignore_bogus_error_responses = 1`、`kernel.dmesg_restrict = 1`。",
       peers=("cis-rhel9:3.3.3", "cis-rhel9:3.3.9", "openeuler-sec:3.5.2", "openeuler-sec:3.5.10",
              "openeuler-sec:3.5.15"))
+@requires("sysctl")
 def kernel_logging(facts: HostFacts) -> Iterator[Violation]:
-    missing = facts.unknown("sysctl")
-    if missing:
-        yield missing
-        return
     yield from _sysctl_violations(facts, SYSCTL_LOGGING)
 
 

@@ -6,44 +6,9 @@ from collections.abc import Iterator
 
 from policies.engine import rule
 from policies.k8s_control_plane import CONTROLLER_MANAGER, KUBELET, SCHEDULER, Component, each, truthy
+from policies.k8s_flag_rules import register
 
 LOCALHOST = frozenset({"127.0.0.1", "::1", "localhost"})
-
-
-@rule(id="YW-K8S-121", clauses=("8.2.5.1-a",), severity="low", source="k8s",
-      title="Terminated pods kept without limit", title_zh="未限制保留的已终止 Pod 数量",
-      remediation="Set --terminated-pod-gc-threshold on kube-controller-manager (for example 10000).",
-      remediation_zh="为 kube-controller-manager 设置 --terminated-pod-gc-threshold（例如 10000）。",
-      peers=("cis-k8s:1.3.1", "CKV_K8S_106"))
-@each(CONTROLLER_MANAGER)
-def terminated_pod_gc(comp: Component) -> Iterator[str]:
-    if not comp.flag("terminated-pod-gc-threshold"):
-        yield "--terminated-pod-gc-threshold not set: terminated pods pile up until etcd suffers"
-
-
-@rule(id="YW-K8S-122", clauses=("8.1.4.2-d", "8.1.4.3-a"), severity="medium", source="k8s",
-      title="Controllers share one credential", title_zh="各控制器共用同一凭据",
-      remediation="Set --use-service-account-credentials=true on kube-controller-manager so each controller acts with "
-                  "its own, least-privileged service account.",
-      remediation_zh="为 kube-controller-manager 设置 --use-service-account-credentials=true，"
-                     "让每个控制器以各自最小权限的服务账号运行。",
-      peers=("cis-k8s:1.3.3", "CKV_K8S_108"))
-@each(CONTROLLER_MANAGER)
-def service_account_credentials(comp: Component) -> Iterator[str]:
-    if truthy(comp.flag("use-service-account-credentials")) is not True:
-        yield "--use-service-account-credentials is not true: every controller runs with the manager's full rights"
-
-
-@rule(id="YW-K8S-123", clauses=("8.2.4.1-a",), severity="medium", source="k8s",
-      title="Pods cannot verify the API server", title_zh="Pod 无法校验 API Server 身份",
-      remediation="Set --root-ca-file on kube-controller-manager so service-account token volumes carry the cluster "
-                  "CA.",
-      remediation_zh="为 kube-controller-manager 设置 --root-ca-file，使服务账号令牌卷包含集群 CA。",
-      peers=("cis-k8s:1.3.5", "CKV_K8S_111"))
-@each(CONTROLLER_MANAGER)
-def root_ca_file(comp: Component) -> Iterator[str]:
-    if not comp.flag("root-ca-file"):
-        yield "--root-ca-file not set: pods cannot verify the API server's certificate"
 
 
 def feature_gate(value: str | None, gate: str) -> bool | None:
@@ -86,3 +51,6 @@ def bind_address(comp: Component) -> Iterator[str]:
         yield "--bind-address not set: the default 0.0.0.0 serves health and metrics on every interface"
     elif address not in LOCALHOST:
         yield f"--bind-address={address}: health and metrics served beyond the node itself"
+
+
+register(__name__)  # this module's section of policies/data/k8s_settings.yaml

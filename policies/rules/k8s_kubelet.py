@@ -23,6 +23,7 @@ from policies.k8s_control_plane import (
     truthy,
     weak_tls,
 )
+from policies.k8s_flag_rules import register
 
 _AUTHN = ("8.1.4.1-a", "8.2.4.1-a")
 
@@ -30,31 +31,6 @@ _AUTHN = ("8.1.4.1-a", "8.2.4.1-a")
 def setting(comp: Component, flag: str, field: str, config_default: Any, flag_default: Any) -> Any:
     """A top-level KubeletConfiguration field or its flag (see policies.k8s_control_plane.kubelet_setting)."""
     return kubelet_setting(comp, flag, tuple(field.split(".")), config_default, flag_default)
-
-
-@rule(id="YW-K8S-130", clauses=_AUTHN, severity="high", source="k8s",
-      title="Kubelet accepts anonymous requests", title_zh="kubelet 允许匿名访问",
-      remediation="Set authentication.anonymous.enabled: false in the KubeletConfiguration (--anonymous-auth=false).",
-      remediation_zh="在 KubeletConfiguration 中设置 authentication.anonymous.enabled: false"
-                     "（--anonymous-auth=false）。",
-      peers=("cis-k8s:4.2.1", "CKV_K8S_138", "C-0069"))
-@each(KUBELET)
-def anonymous(comp: Component) -> Iterator[str]:
-    value = setting(comp, "anonymous-auth", "authentication.anonymous.enabled", False, True)
-    if value is not None and truthy(value) is not False:
-        yield "anonymous requests to the kubelet API (port 10250) are accepted"
-
-
-@rule(id="YW-K8S-131", clauses=("8.1.4.2-a", "8.1.4.2-e"), severity="high", source="k8s",
-      title="Kubelet authorizes every request", title_zh="kubelet 授权所有请求",
-      remediation="Set authorization.mode: Webhook in the KubeletConfiguration (--authorization-mode=Webhook).",
-      remediation_zh="在 KubeletConfiguration 中设置 authorization.mode: Webhook（--authorization-mode=Webhook）。",
-      peers=("cis-k8s:4.2.2", "CKV_K8S_139"))
-@each(KUBELET)
-def authorization(comp: Component) -> Iterator[str]:
-    mode = setting(comp, "authorization-mode", "authorization.mode", "Webhook", "AlwaysAllow")
-    if mode is not None and str(mode) == "AlwaysAllow":
-        yield "authorization mode AlwaysAllow: anyone authenticated may exec into every pod of the node"
 
 
 @rule(id="YW-K8S-132", clauses=(*_AUTHN, "8.1.4.1-c"), severity="high", source="k8s",
@@ -69,18 +45,6 @@ def client_ca(comp: Component) -> Iterator[str]:
         return
     if not setting(comp, "client-ca-file", "authentication.x509.clientCAFile", "", ""):
         yield "no client CA: the kubelet cannot authenticate the API server's client certificate"
-
-
-@rule(id="YW-K8S-133", clauses=("8.1.4.4-b", "8.1.4.1-a"), severity="medium", source="k8s",
-      title="Kubelet read-only port open", title_zh="kubelet 只读端口开放",
-      remediation="Set readOnlyPort: 0 in the KubeletConfiguration (--read-only-port=0).",
-      remediation_zh="在 KubeletConfiguration 中设置 readOnlyPort: 0（--read-only-port=0）。",
-      peers=("cis-k8s:4.2.4", "CKV_K8S_141"))
-@each(KUBELET)
-def read_only_port(comp: Component) -> Iterator[str]:
-    port = setting(comp, "read-only-port", "readOnlyPort", 0, 10255)
-    if port is not None and as_int(port) != 0:
-        yield f"read-only port {port} serves pod and node details without authentication"
 
 
 @rule(id="YW-K8S-134", clauses=("8.1.4.1-b",), severity="medium", source="k8s",
@@ -102,28 +66,6 @@ def streaming_idle_timeout(comp: Component) -> Iterator[str]:
         return
     if seconds(value) == 0:
         yield f"streaming connection idle timeout {value}: exec and port-forward sessions stay open forever"
-
-
-@rule(id="YW-K8S-135", clauses=("8.1.3.2-a",), severity="low", source="k8s",
-      title="Kubelet does not manage its iptables chains", title_zh="kubelet 不维护 iptables 规则链",
-      remediation="Leave makeIPTablesUtilChains at true in the KubeletConfiguration (--make-iptables-util-chains).",
-      remediation_zh="KubeletConfiguration 中 makeIPTablesUtilChains 保持 true（--make-iptables-util-chains）。",
-      peers=("cis-k8s:4.2.6", "CKV_K8S_145"))
-@each(KUBELET)
-def iptables_chains(comp: Component) -> Iterator[str]:
-    if truthy(setting(comp, "make-iptables-util-chains", "makeIPTablesUtilChains", True, True)) is False:
-        yield "makeIPTablesUtilChains is false: the node's filtering rules drift from what pods need"
-
-
-@rule(id="YW-K8S-136", clauses=("8.1.4.1-a",), severity="low", source="k8s",
-      title="Kubelet hostname overridden", title_zh="kubelet 覆盖了主机名",
-      remediation="Remove --hostname-override so the node name matches the kubelet's certificate.",
-      remediation_zh="去掉 --hostname-override，使节点名与 kubelet 证书一致。",
-      peers=("cis-k8s:4.2.7", "CKV_K8S_146"))
-@each(KUBELET)
-def hostname_override(comp: Component) -> Iterator[str]:
-    if comp.flag("hostname-override"):
-        yield f"--hostname-override={comp.flag('hostname-override')}: node identity differs from its certificate"
 
 
 @rule(id="YW-K8S-137", clauses=("8.1.4.3-a",), severity="low", source="k8s",
@@ -154,18 +96,6 @@ def serving_certificate(comp: Component) -> Iterator[str]:
         yield "no tlsCertFile/tlsPrivateKeyFile and no serverTLSBootstrap: the kubelet serves a self-signed certificate"
 
 
-@rule(id="YW-K8S-139", clauses=("8.1.4.1-a",), severity="medium", source="k8s",
-      title="Kubelet client certificate not rotated", title_zh="kubelet 客户端证书不轮换",
-      remediation="Set rotateCertificates: true in the KubeletConfiguration (--rotate-certificates).",
-      remediation_zh="在 KubeletConfiguration 中设置 rotateCertificates: true（--rotate-certificates）。",
-      peers=("cis-k8s:4.2.10", "CKV_K8S_149"))
-@each(KUBELET)
-def client_certificate_rotation(comp: Component) -> Iterator[str]:
-    value = setting(comp, "rotate-certificates", "rotateCertificates", False, False)
-    if value is not None and truthy(value) is not True:
-        yield "rotateCertificates is not true: the kubelet's client certificate expires and is never renewed"
-
-
 @rule(id="YW-K8S-140", clauses=("8.1.4.7-a", "8.1.4.8-a"), severity="medium", source="k8s",
       title="Kubelet allows weak TLS", title_zh="kubelet 允许弱 TLS",
       remediation="Set tlsCipherSuites to strong suites only (ECDHE with AES-GCM or ChaCha20-Poly1305) and "
@@ -182,44 +112,6 @@ def kubelet_tls(comp: Component) -> Iterator[str]:
     yield from weak_tls(ciphers, setting(comp, "tls-min-version", "tlsMinVersion", None, None))
 
 
-@rule(id="YW-K8S-141", clauses=("8.2.5.1-a",), severity="low", source="k8s",
-      title="No limit on processes per pod", title_zh="未限制单个 Pod 的进程数",
-      remediation="Set podPidsLimit in the KubeletConfiguration (--pod-max-pids), for example 4096.",
-      remediation_zh="在 KubeletConfiguration 中设置 podPidsLimit（--pod-max-pids），例如 4096。",
-      peers=("cis-k8s:4.2.13",))
-@each(KUBELET)
-def pod_pids_limit(comp: Component) -> Iterator[str]:
-    value = setting(comp, "pod-max-pids", "podPidsLimit", -1, -1)
-    if value is not None and (as_int(value) or -1) <= 0:
-        yield "podPidsLimit not set: one pod can exhaust the node's process table (fork bomb)"
-
-
-@rule(id="YW-K8S-142", clauses=("8.2.4.4-a",), severity="low", source="k8s",
-      title="Kubelet does not apply the default seccomp profile", title_zh="kubelet 未默认启用 seccomp",
-      remediation="Set seccompDefault: true in the KubeletConfiguration (--seccomp-default).",
-      remediation_zh="在 KubeletConfiguration 中设置 seccompDefault: true（--seccomp-default）。",
-      peers=("cis-k8s:4.2.14",))
-@each(KUBELET)
-def seccomp_default(comp: Component) -> Iterator[str]:
-    value = setting(comp, "seccomp-default", "seccompDefault", False, False)
-    if value is not None and truthy(value) is not True:
-        yield "seccompDefault is not true: containers without a profile run Unconfined"
-
-
-@rule(id="YW-K8S-143", clauses=("8.2.4.4-a",), severity="low", source="k8s",
-      title="Kubelet does not protect kernel defaults", title_zh="kubelet 未保护内核默认参数",
-      remediation="Set protectKernelDefaults: true in the KubeletConfiguration (--protect-kernel-defaults) after "
-                  "setting the kernel parameters the kubelet expects.",
-      remediation_zh="按 kubelet 要求设置内核参数后，在 KubeletConfiguration 中设置 protectKernelDefaults: true"
-                     "（--protect-kernel-defaults）。",
-      peers=("CKV_K8S_144",))
-@each(KUBELET)
-def protect_kernel_defaults(comp: Component) -> Iterator[str]:
-    value = setting(comp, "protect-kernel-defaults", "protectKernelDefaults", False, False)
-    if value is not None and truthy(value) is not True:
-        yield "protectKernelDefaults is not true: the kubelet silently changes kernel tunables"
-
-
 LOCALHOST_PREFIXES = ("127.", "localhost:", "[::1]:", "::1")
 
 
@@ -233,3 +125,6 @@ def proxy_metrics(comp: Component) -> Iterator[str]:
     address = comp.setting("metrics-bind-address", ("metricsBindAddress",), "") or "127.0.0.1:10249"
     if not str(address).startswith(LOCALHOST_PREFIXES):
         yield f"metrics bound to {address}"
+
+
+register(__name__)  # this module's section of policies/data/k8s_settings.yaml
