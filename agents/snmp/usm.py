@@ -199,30 +199,45 @@ def decrypt(keys: UsmKeys, boots: int, engine_time: int, salt: bytes, ciphertext
     return _aes_for(keys.priv_key).decrypt(iv, ciphertext)
 
 
+@lru_cache(maxsize=4096)
+def _fixed_parts(flags: int, engine_id: bytes, user: bytes, digest_size: int, context_engine_id: bytes,
+                 context_name: bytes) -> tuple[bytes, bytes, bytes, bytes]:
+    """The parts of a request that stay the same for one user at one engine, encoded once: the header after
+    msgID, msgAuthoritativeEngineID, the user name with the zeroed digest, the ScopedPDU's context."""
+    T, OS = ber.tlv, ber.OCTET_STRING
+    header_tail = ber.encode_integer(MAX_MESSAGE_SIZE) + T(OS, bytes((flags,))) + ber.encode_integer(3)
+    return (header_tail, T(OS, engine_id), T(OS, user) + T(OS, b"\0" * digest_size),
+            T(OS, context_engine_id) + T(OS, context_name))
+
+
+VERSION_3 = ber.encode_integer(3)
+
+
 def encode_v3_message(msg_id: int, flags: int, engine_id: bytes, boots: int, engine_time: int, user: bytes,
                       keys: UsmKeys, context_engine_id: bytes, context_name: bytes, pdu: bytes) -> bytes:
     """A complete, signed and (with FLAG_PRIV) encrypted SNMPv3 message."""
     T, S, OS = ber.tlv, ber.SEQUENCE, ber.OCTET_STRING
-    scoped = T(S, T(OS, context_engine_id) + T(OS, context_name) + pdu)
-    priv_params = b""
+    digest_size = keys.digest_size if flags & FLAG_AUTH else 0
+    header_tail, engine, user_and_digest, context = _fixed_parts(flags, engine_id, user, digest_size,
+                                                                 context_engine_id, context_name)
+    scoped = T(S, context + pdu)
     if flags & FLAG_PRIV:
         ciphertext, priv_params = encrypt(keys, boots, engine_time, scoped)
         msg_data = T(OS, ciphertext)
     else:
-        msg_data = scoped
-    digest_size = keys.digest_size if flags & FLAG_AUTH else 0
-    before_auth = (T(OS, engine_id) + ber.encode_integer(boots) + ber.encode_integer(engine_time) + T(OS, user))
-    usm_inner = before_auth + T(OS, b"\0" * digest_size) + T(OS, priv_params)
+        priv_params, msg_data = b"", scoped
+    before_user = engine + ber.encode_integer(boots) + ber.encode_integer(engine_time)
+    usm_inner = before_user + user_and_digest + T(OS, priv_params)
     usm_seq = T(S, usm_inner)
     sec_params = T(OS, usm_seq)
-    head = ber.encode_integer(3) + T(S, ber.encode_integer(msg_id) + ber.encode_integer(MAX_MESSAGE_SIZE)
-                                      + T(OS, bytes((flags,))) + ber.encode_integer(3))
+    head = VERSION_3 + T(S, ber.encode_integer(msg_id) + header_tail)
     body = head + sec_params + msg_data
     message = T(S, body)
     if not digest_size:
         return message
-    offset = (len(message) - len(body) + len(head) + len(sec_params) - len(usm_seq) + len(usm_seq) - len(usm_inner)
-              + len(before_auth) + 2)
+    # the digest's place: every enclosing header, what precedes it in the USM sequence, its own 2-byte header
+    offset = (len(message) - len(body) + len(head) + len(sec_params) - len(usm_inner)
+              + len(before_user) + len(user_and_digest) - digest_size)
     return message[:offset] + keys.sign(message) + message[offset + digest_size:]
 
 
