@@ -13,13 +13,14 @@ Both pollers poll the same fleet in the same run; each round runs every poller o
 first; medians are printed with the ratios ours/theirs (goal for CPU: <= 0.5 with gzip on). ``--in-flight 1,2``
 runs our poller once per value (requests outstanding per device) to compare them on the same fleet;
 ``--no-http`` leaves out the HTTP run of ours.
-The fleet is "uniform" (every device serves the same 48-port S5735 recording from a file shared per snmpsim
-process), so 1,000 devices start in seconds; the simulator's CPU is reported next to the pollers'.
+The fleet is "uniform" (every device serves the same 48-port S5735 recording from a file shared per simulator
+process), so 1,000 devices start in seconds; the simulator's CPU is reported next to the pollers'. It is served by
+the project's fast simulator unless ``--sim-engine snmpsim`` is given.
 
 Usage: .venv/bin/python scripts/bench/snmp_vs_snmp_exporter.py [--devices 1000] [--ports 48] [--rounds 3]
-       [--sim-processes 2] [--concurrency 64] [--in-flight 1,2]
-Needs: Debian's prometheus-snmp-exporter (0.21: credentials inside modules) and the snmpsim venv
-(created on first use by agents/sim/install.py).
+       [--sim-processes 2] [--sim-engine fast|snmpsim] [--concurrency 64] [--in-flight 1,2]
+Needs: Debian's prometheus-snmp-exporter (0.21: credentials inside modules); with ``--sim-engine snmpsim`` the
+snmpsim venv (created on first use by agents/sim/install.py).
 """
 
 from __future__ import annotations
@@ -114,16 +115,37 @@ class Cycle:
     wire_bytes: int = -1  # known for the HTTP pollers
 
 
+POLLER_CPUS = {0}
+
+
+def other_cpus() -> set[int]:
+    """Every CPU this process may use but the poller's."""
+    return (os.sched_getaffinity(0) - POLLER_CPUS) or os.sched_getaffinity(0)
+
+
+def pin(pids: list[int], cpus: set[int]) -> None:
+    """Move every thread of ``pids`` onto ``cpus`` (threads the processes start later inherit it)."""
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            os.sched_setaffinity(int(task.name), cpus)
+
+
 def sim_cpu(fleet: SimFleet) -> float:
     return sum(proc_cpu(pid) for pid in fleet.pids())
 
 
 def cycle_ours(name: str, inventory: list, resolver: AuthResolver, fleet: SimFleet,  # type: ignore[type-arg]
-               concurrency: int, timeout_s: float, retries: int, in_flight: int) -> Cycle:
-    sim0, cpu0, t0 = sim_cpu(fleet), time.process_time(), time.perf_counter()
-    results = poll_once(inventory, resolver, concurrency=concurrency, timeout=timeout_s, retries=retries,
-                        in_flight=in_flight)
-    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+               concurrency: int, timeout_s: float, retries: int, in_flight: int, pinned: bool = False) -> Cycle:
+    home = os.sched_getaffinity(0)
+    if pinned:
+        os.sched_setaffinity(0, POLLER_CPUS)
+    try:
+        sim0, cpu0, t0 = sim_cpu(fleet), time.process_time(), time.perf_counter()
+        results = poll_once(inventory, resolver, concurrency=concurrency, timeout=timeout_s, retries=retries,
+                            in_flight=in_flight)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    finally:
+        os.sched_setaffinity(0, home)
     samples = sum(len(lines) for r in results for lines in r.families.values())
     return Cycle(name, wall, cpu, sim_cpu(fleet) - sim0, sum(r.ok for r in results), samples,
                  sum(r.retransmits for r in results))
@@ -203,9 +225,10 @@ class BenchArgs:
     ports: int = 48
     rounds: int = 3
     sim_processes: int = os.cpu_count() or 2
-    sim_engine: str = "snmpsim"
-    """``fast``: the project's simulator (agents/sim/fastserve.py), a fraction of snmpsim's CPU, so the pollers are
-    not measured on cores the simulator keeps saturated."""
+    sim_engine: str = "fast"
+    """``fast``: the project's simulator (agents/sim/fastserve.py, same answers as snmpsim) at ~1/20 of snmpsim's CPU
+    per walk, so the pollers are not measured on cores the simulator keeps saturated (with snmpsim on 2 cores both
+    pollers' CPU per device rises, ours more: docs/performance.md); ``snmpsim`` for the earlier figures."""
     concurrency: int = 64
     in_flight: tuple[int, ...] = (DEFAULT_IN_FLIGHT,)
     timeout: float = 10.0
@@ -214,6 +237,10 @@ class BenchArgs:
     """Also scrape our agent over HTTP with gzip, as Prometheus would."""
     identity: bool = False
     """And once more without gzip (same agent process): what gzip costs, measured."""
+    pin: bool = False
+    """The poller under test alone on CPU 0; the simulator and this process (the HTTP client) on the others, as a
+    real device answers from its own CPU: a simulator sharing the poller's core evicts its caches between two
+    answers, which costs an interpreter more than Go (docs/performance.md)."""
 
 
 def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, Any]:
@@ -242,6 +269,9 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
             yaml.safe_dump(exporter_config(auth_key, priv_key, args.timeout, args.retries), fh, sort_keys=False)
         port = free_tcp_port()
         exporter = start_exporter(config_file, port)
+        if args.pin:
+            pin([exporter.pid], POLLER_CPUS)
+            pin([os.getpid(), *fleet.pids()], other_cpus())
         exporter_pid = exporter.pid
         targets = [endpoints[d.name] for d in topo.devices]
         ours = {f"ours/in-flight {n}": n for n in args.in_flight}
@@ -255,6 +285,8 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
                                                     "priv_protocol": "AES", "priv_password": priv_key}}}, fh)
             agent_port = free_tcp_port()
             agent = start_agent(auths_file, agent_port, args)
+            if args.pin:
+                pin([agent.pid], POLLER_CPUS)
             pollers.insert(len(ours), "ours/http+gzip")
             if args.identity:
                 pollers.insert(len(ours), "ours/http identity")
@@ -262,7 +294,7 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
         def run(poller: str) -> Cycle:
             if poller in ours:
                 return cycle_ours(poller, inventory, resolver, fleet, args.concurrency, args.timeout, args.retries,
-                                  ours[poller])
+                                  ours[poller], args.pin)
             if poller.startswith("ours/http"):
                 assert agent is not None
                 return cycle_http(poller, agent.pid, agent_port, targets, fleet, args.concurrency, PROFILE,
@@ -283,7 +315,7 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
                        else ""))
         summary: dict[str, Any] = {"devices": args.devices, "ports": args.ports, "rounds": args.rounds,
                                    "sim_processes": args.sim_processes, "sim_engine": args.sim_engine,
-                                   "concurrency": args.concurrency,
+                                   "pinned": args.pin, "concurrency": args.concurrency,
                                    "load_average_before": load_before, "load_average_after": load_average(),
                                    "pollers": {}}
         for poller in pollers:
@@ -313,7 +345,9 @@ def run_bench(args: BenchArgs, say: Callable[[str], None] = print) -> dict[str, 
 
 def report(summary: dict[str, Any]) -> str:
     lines = [f"medians over {summary['rounds']} rounds, {summary['devices']} devices x {summary['ports']} ports "
-             f"(if_mib, v3 authPriv, concurrency {summary['concurrency']}); load average "
+             f"(if_mib, v3 authPriv, concurrency {summary['concurrency']}, {summary['sim_processes']} "
+             f"{summary['sim_engine']} process(es){', poller pinned to CPU 0' if summary['pinned'] else ''}); "
+             "load average "
              f"{summary['load_average_before']} before, {summary['load_average_after']} after:"]
     for name, s in summary["pollers"].items():
         lines.append(f"  {name:>17}: cycle {s['wall_s']:.2f} s, CPU {s['cpu_s']:.2f} s/cycle "
@@ -347,6 +381,8 @@ def main() -> int:
     ap.add_argument("--retries", type=int, default=defaults.retries)
     ap.add_argument("--no-http", action="store_true", help="leave out our agent scraped over HTTP with gzip")
     ap.add_argument("--identity", action="store_true", help="also scrape our agent without gzip (its cost)")
+    ap.add_argument("--pin", action="store_true",
+                    help="the poller under test alone on CPU 0, the simulator and the HTTP client on the others")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ns = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the fleet and snmp_exporter on the way out
@@ -359,7 +395,7 @@ def main() -> int:
         print(f"--in-flight {ns.in_flight!r}: expected numbers separated by commas, e.g. 1,2", file=sys.stderr)
         return 2
     args = BenchArgs(ns.devices, ns.ports, ns.rounds, ns.sim_processes, ns.sim_engine, ns.concurrency, in_flight,
-                     ns.timeout, ns.retries, http=not ns.no_http, identity=ns.identity and not ns.no_http)
+                     ns.timeout, ns.retries, http=not ns.no_http, identity=ns.identity and not ns.no_http, pin=ns.pin)
     summary = run_bench(args, lambda line: print(line, flush=True))
     print("\n" + report(summary))
     if ns.json:
