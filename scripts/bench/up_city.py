@@ -5,8 +5,9 @@ Usage: .venv/bin/python scripts/bench/up_city.py [--stack liuan] [--limit 480] [
 Runs `yunwang up` (audits included, as `make run` does) on spare ports with a fresh state folder, samples every
 child's process group (RSS summed over its processes, CPU of user + system from /proc) and `yunwang up` itself
 every 2 s, and compares the status `yunwang up` last wrote (<state>/status.json) with Prometheus' own
-`count(snmp_up == 1)`. It stops `--after-green` seconds after "all green" (to measure steady-state CPU per poll
-cycle) or at `--limit`, and prints one line per process plus the load average before, during and after.
+`count(snmp_up == 1)` (summed over the region servers when `yunwang up` runs one per region). It stops
+`--after-green` seconds after "all green" (to measure steady-state CPU per poll cycle) or at `--limit`, and prints
+one line per process plus the load average before, during and after.
 """
 
 from __future__ import annotations
@@ -23,13 +24,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 PORTS = {"--monitor-port": 28080, "--host-agent-port": 28810, "--snmp-agent-port": 28811,
-         "--prometheus-port": 28090, "--sim-base-port": 26100, "--ssh-base-port": 22200}
+         "--prometheus-port": 28090, "--city-view-port": 28120, "--alertmanager-port": 28121,
+         "--sim-base-port": 26100, "--ssh-base-port": 22200}
 """Below Linux's ephemeral range (32768+), where an outgoing connection could take a poller's port first."""
 PROMETHEUS = f"http://127.0.0.1:{PORTS['--prometheus-port']}"
+LISTEN = re.compile(r"--web\.listen-address=(\S+)")
 GREEN = re.compile(r"all green ([\d.]+) s after start")
 TICK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -70,14 +74,29 @@ def rss_cpu(pids: list[int]) -> tuple[int, float]:
     return rss, cpu
 
 
-def prometheus_up(at: float) -> int | None:
-    """``count(snmp_up == 1)`` evaluated at ``at``: the instant the status's own queries were evaluated at."""
-    try:
-        result = httpx.get(f"{PROMETHEUS}/api/v1/query", params={"query": "count(snmp_up == 1)", "time": f"{at:.3f}"},
-                           timeout=10).json()["data"]["result"]
-    except (httpx.HTTPError, ValueError, KeyError):
-        return None
-    return int(float(result[0]["value"][1])) if result else 0
+def scraping_servers(children: dict[str, Any]) -> list[str]:
+    """Base URLs of the Prometheus servers that scrape (one per region, or the one), not the city view."""
+    urls = []
+    for name, child in sorted(children.items()):
+        if name.startswith("prometheus") and child.get("pid"):
+            found = LISTEN.search(" ".join(child.get("argv", [])))
+            if found:
+                urls.append(f"http://{found.group(1)}")
+    return urls or [PROMETHEUS]
+
+
+def prometheus_up(at: float, servers: list[str]) -> int | None:
+    """``count(snmp_up == 1)`` evaluated at ``at`` (the instant the status's own queries were evaluated at),
+    summed over ``servers``."""
+    total = 0
+    for url in servers:
+        try:
+            result = httpx.get(f"{url}/api/v1/query", params={"query": "count(snmp_up == 1)", "time": f"{at:.3f}"},
+                               timeout=10).json()["data"]["result"]
+        except (httpx.HTTPError, ValueError, KeyError):
+            return None
+        total += int(float(result[0]["value"][1])) if result else 0
+    return total
 
 
 def metrics_bytes(address: str) -> int | None:
@@ -138,6 +157,7 @@ def main() -> None:
     checks: list[dict[str, object]] = []
     loads: list[float] = []
     sizes: dict[str, dict[str, int]] = {}
+    servers = [PROMETHEUS]
     try:
         while time.monotonic() - started < options.limit and proc.poll() is None:
             now = time.monotonic() - started
@@ -145,6 +165,7 @@ def main() -> None:
             try:
                 children = json.loads((state / "supervisor-state.json").read_text())["children"]
                 groups.update({name: c["pid"] for name, c in children.items() if c.get("pid")})
+                servers = scraping_servers(children)
             except (OSError, ValueError, KeyError):
                 pass
             if "sim" in groups:  # the simulator's own process serves SSH (its children serve SNMP)
@@ -171,7 +192,7 @@ def main() -> None:
             if status is not None and at and status.get("devices_source") == "prometheus" and \
                     (not checks or checks[-1]["at"] != at):
                 checks.append({"t": round(now, 1), "at": at, "status": status.get("devices_up"),
-                               "prometheus": prometheus_up(at),
+                               "prometheus": prometheus_up(at, servers),
                                "status_age": round(time.time() - float(status.get("at", 0)), 1)})
             if green_at is not None and now > green_at + options.after_green:
                 break
@@ -187,7 +208,7 @@ def main() -> None:
         stop_s = time.monotonic() - stopping
     elapsed = stopping - started
     green = f"{green_at:.1f} s" if green_at is not None else "never"
-    print(f"stack {options.stack}: all green {green} after start; "
+    print(f"stack {options.stack}: all green {green} after start; {len(servers)} scraping Prometheus server(s); "
           f"ran {elapsed:.0f} s; stop {stop_s:.1f} s; load average before {load_before[0]:.1f}, "
           f"during max {max(loads, default=0):.1f} median {sorted(loads)[len(loads) // 2] if loads else 0:.1f}, "
           f"after {os.getloadavg()[0]:.1f}")
