@@ -46,6 +46,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -104,8 +105,7 @@ def serve(body: bytes) -> tuple[ThreadingHTTPServer, int]:
     return server, int(server.server_address[1])
 SERIES = 'yunwang:plane:heartbeat{region="jinan"}'
 SENT = ("prometheus_remote_storage_bytes_total", "prometheus_remote_storage_samples_total")
-WAL_WRITTEN = ("prometheus_tsdb_head_samples_appended_total", "prometheus_tsdb_wal_completed_pages_total")
-WAL_PAGE_BYTES = 32 * 1024
+APPENDED = "prometheus_tsdb_head_samples_appended_total"
 COUNTERS = ("prometheus_tsdb_compactions_total", "prometheus_tsdb_wal_truncations_total",
             "prometheus_tsdb_checkpoint_creations_total", "prometheus_remote_storage_samples_failed_total",
             "prometheus_remote_storage_samples_dropped_total", "prometheus_remote_storage_samples_retried_total")
@@ -164,6 +164,11 @@ def wal_segments(tsdb: Path) -> list[int]:
     return sorted(int(f.name) for f in (tsdb / "wal").iterdir() if f.name.isdigit())
 
 
+def log_bytes_since(tsdb: Path, segment: int) -> int:
+    """Bytes of the region's log in ``segment`` and the segments after it."""
+    return sum(f.stat().st_size for f in (tsdb / "wal").iterdir() if f.name.isdigit() and int(f.name) >= segment)
+
+
 def reader_restarts(log: Path) -> int:
     """How often the region's remote-write reader gave up on the log and started again from the newest checkpoint."""
     return log.read_text(errors="replace").count(READER_RESTART) if log.exists() else 0
@@ -205,12 +210,44 @@ def _across(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _catch_up(city: str, start: float, end: float, outage: float) -> list[float]:
+class SegmentTimeline:
+    """(seconds after the outage began, first, last segment) each time the region's log segments were seen to
+    change: when the segment after the reader's was deleted, and so where a loss begins."""
+
+    def __init__(self, tsdb: Path, start: float) -> None:
+        self.tsdb, self.start = tsdb, start
+        self.changes: list[tuple[float, int, int]] = []
+
+    def note(self) -> None:
+        segments = wal_segments(self.tsdb)
+        now = (segments[0], segments[-1])
+        if not self.changes or self.changes[-1][1:] != now:
+            self.changes.append((round(time.time() - self.start, 1), *now))
+
+    def watch_until(self, until: float) -> None:
+        while time.time() < until:
+            self.note()
+            time.sleep(min(2.0, max(0.0, until - time.time())))
+
+
+def _restarts_at(log: Path, start: float) -> list[float]:
+    """Seconds after ``start`` of every restart of the remote-write reader the region logged since then."""
+    out = []
+    for line in log.read_text(errors="replace").splitlines():
+        if READER_RESTART in line and line.startswith("ts="):
+            stamp = datetime.fromisoformat(line[3:].split(" ", 1)[0].replace("Z", "+00:00")).timestamp()
+            if stamp >= start:
+                out.append(round(stamp - start, 1))
+    return out
+
+
+def _catch_up(city: str, start: float, end: float, outage: float, timeline: SegmentTimeline) -> list[float]:
     """Wait until the city's copy is current and either complete or no longer growing (what is missing then is lost)."""
     deadline = time.monotonic() + 300
     stamps: list[float] = []
     last_growth, last_covered = time.monotonic(), -1.0
     while time.monotonic() < deadline:
+        timeline.note()
         stamps = _samples(city, start - 10)
         now_covered = covered(stamps, start, end)
         if now_covered > last_covered:
@@ -254,13 +291,15 @@ def run(block: str, outages: list[int], devices: int = 90, evaluation: str = "1s
     results: list[dict[str, Any]] = []
     try:
         time.sleep(20)
-        before = _own_metrics(region_url, (*SENT, *WAL_WRITTEN))
+        before = _own_metrics(region_url, (*SENT, APPENDED))
+        segment = wal_segments(region_tsdb)[-1]
+        log_before = log_bytes_since(region_tsdb, segment)
         time.sleep(steady_s)  # steady sending: the county's extranet traffic
-        after = _own_metrics(region_url, (*SENT, *WAL_WRITTEN))
+        after = _own_metrics(region_url, (*SENT, APPENDED))
+        log_bytes = log_bytes_since(region_tsdb, segment) - log_before
         sent_bytes = after[SENT[0]] - before[SENT[0]]
         sent_samples = after[SENT[1]] - before[SENT[1]]
-        appended = after[WAL_WRITTEN[0]] - before[WAL_WRITTEN[0]]
-        log_bytes = (after[WAL_WRITTEN[1]] - before[WAL_WRITTEN[1]]) * WAL_PAGE_BYTES
+        appended = after[APPENDED] - before[APPENDED]
         steady = {"evaluation_interval": evaluation, "samples_per_s": sent_samples / steady_s,
                   "bytes_per_sample": sent_bytes / max(sent_samples, 1),
                   "bytes_per_device_minute": sent_bytes / (steady_s / 60) / devices,
@@ -274,14 +313,17 @@ def run(block: str, outages: list[int], devices: int = 90, evaluation: str = "1s
             state = _region_state(region_url, region_tsdb, region_log)
             _stop(city_proc)
             start = time.time()
-            time.sleep(outage)
+            timeline = SegmentTimeline(region_tsdb, start)
+            timeline.watch_until(start + outage)
             end = time.time()
             city_proc = _start(city_argv, city_port)
             back = time.monotonic()
-            stamps = _catch_up(city, start, end, outage)
+            stamps = _catch_up(city, start, end, outage, timeline)
             share = covered(stamps, start, end) / (end - start)
             lost = gaps(stamps, start, end)
             region_meanwhile = _across(state, _region_state(region_url, region_tsdb, region_log))
+            region_meanwhile["segments_timeline"] = timeline.changes
+            region_meanwhile["reader_restarts_at_s"] = _restarts_at(region_log, start)
             results.append({"outage_s": outage, "outage_blocks": outage / duration_seconds(block),
                             "covered_share": share, "gaps": lost, "catch_up_s": round(time.monotonic() - back, 1),
                             "region": region_meanwhile})
