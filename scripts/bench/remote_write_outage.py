@@ -7,9 +7,8 @@ the region keeps evaluating (1 s), the city view is started again, and once the 
 the outage the city's copy of ``yunwang:plane:heartbeat`` covers is measured (a sample every 1 s; a gap over 2 s
 counts as lost).
 
-Remote write reads the region's write-ahead log: what it has not sent when the log is truncated (at every head
-compaction) is gone for the city. The head is compacted when it spans 1.5 block ranges, so the limit scales with
-the block range; production's is 2 h. To measure it in minutes the region here runs with a short block range
+Remote write reads the region's write-ahead log, which head compactions truncate: the limit scales with the block
+range; production's is 2 h. To measure it in minutes the region here runs with a short block range
 (``--block``, default 2m; hidden flags ``--storage.tsdb.min/max-block-duration``): an outage of N block ranges
 here is an outage of N × 2 h in production.
 
