@@ -3,7 +3,8 @@
 
 A region's Prometheus (the project's region rules, its region label, remote write to the city view) and the city
 view (``--web.enable-remote-write-receiver``) run on 127.0.0.1. For each outage length the city view is stopped,
-the region keeps evaluating (1 s), the city view is started again, and once the region has caught up the share of
+the region keeps evaluating (1 s), the city view is started again, and once its copy is current and complete or
+has stopped growing for 30 s the share of
 the outage the city's copy of ``yunwang:plane:heartbeat`` covers is measured (a sample every 1 s; a gap over 2 s
 counts as lost).
 
@@ -229,15 +230,22 @@ class SegmentTimeline:
             time.sleep(min(2.0, max(0.0, until - time.time())))
 
 
-def _restarts_at(log: Path, start: float) -> list[float]:
-    """Seconds after ``start`` of every restart of the remote-write reader the region logged since then."""
+def _errors_since(log: Path, start: float) -> list[tuple[float, str]]:
+    """(seconds after ``start``, message) of every error the region logged since then, service discovery's aside
+    (the bench has no monitor): the reader's restarts, a queue that gave up flushing, a refused batch."""
     out = []
     for line in log.read_text(errors="replace").splitlines():
-        if READER_RESTART in line and line.startswith("ts="):
-            stamp = datetime.fromisoformat(line[3:].split(" ", 1)[0].replace("Z", "+00:00")).timestamp()
-            if stamp >= start:
-                out.append(round(stamp - start, 1))
+        if "level=error" not in line or not line.startswith("ts=") or "discovery" in line:
+            continue
+        stamp = datetime.fromisoformat(line[3:].split(" ", 1)[0].replace("Z", "+00:00")).timestamp()
+        if stamp >= start:
+            out.append((round(stamp - start, 1), line.split("msg=", 1)[-1][:300]))
     return out
+
+
+def _restarts_at(log: Path, start: float) -> list[float]:
+    """Seconds after ``start`` of every restart of the remote-write reader the region logged since then."""
+    return [at for at, message in _errors_since(log, start) if READER_RESTART in message]
 
 
 def _catch_up(city: str, start: float, end: float, outage: float, timeline: SegmentTimeline) -> list[float]:
@@ -323,6 +331,7 @@ def run(block: str, outages: list[int], devices: int = 90, evaluation: str = "1s
             region_meanwhile = _across(state, _region_state(region_url, region_tsdb, region_log))
             region_meanwhile["segments_timeline"] = timeline.changes
             region_meanwhile["reader_restarts_at_s"] = _restarts_at(region_log, start)
+            region_meanwhile["errors"] = _errors_since(region_log, start)
             results.append({"outage_s": outage, "outage_blocks": outage / duration_seconds(block),
                             "covered_share": share, "gaps": lost, "catch_up_s": round(time.monotonic() - back, 1),
                             "region": region_meanwhile})

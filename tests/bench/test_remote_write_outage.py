@@ -13,6 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts" / "bench"))
 
 from remote_write_outage import (
+    _errors_since,
     _restarts_at,
     _segment_size_ok,
     covered,
@@ -49,9 +50,12 @@ def test_reader_restarts_are_timed_from_the_outage_start(tmp_path: Path) -> None
     log.write_text(
         'ts=2026-12-03T17:49:00.000Z caller=x level=error msg="error tailing WAL" err="earlier"\n'
         'ts=2026-12-03T17:50:05.000Z caller=x level=warn msg="Failed to send batch, retrying"\n'
+        'ts=2026-12-03T17:50:15.000Z caller=x level=error component="discovery manager scrape" msg="Unable"\n'
         'ts=2026-12-03T17:55:25.500Z caller=x level=error msg="error tailing WAL" '
         'err="open wal/00000013: no such file or directory"\n')
     assert _restarts_at(log, start) == [325.5]
+    assert _errors_since(log, start) == [
+        (325.5, '"error tailing WAL" err="open wal/00000013: no such file or directory"')]
 
 
 @pytest.mark.parametrize(("size", "ok"), [("10MB", True), ("256MB", True), ("128MB", True), ("9MB", False),
