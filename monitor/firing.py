@@ -2,7 +2,9 @@
 
 The overview shows them; when the monitor keeps its own alert history, this is the one place to switch. A
 Prometheus lists only the alerts of its own rules, so where each region has its own (`yunwang up`) the overview asks
-every region's and the city view's, and shows them all.
+every region's and the city view's, and shows them all. Each server's external labels (a region server's
+``region``) are added to its alerts where they lack them, as Prometheus does when it sends them to Alertmanager:
+the overview then names the region of a region-wide alert as the notification does.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import time
 from dataclasses import dataclass
 
 import httpx
+import yaml
 
 CACHE_S = 5.0
+EXTERNAL_LABELS_S = 300.0
+"""External labels change only with a server's configuration: asked again after this long."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class FiringAlerts:
         self._cache: tuple[float, list[FiringAlert] | None] = (-CACHE_S, None)
         self._lock = threading.Lock()
         self._client: httpx.Client | None = None
+        self._external: dict[str, tuple[float, dict[str, str]]] = {}
 
     def current(self) -> list[FiringAlert] | None:
         """Firing alerts, most severe first; None without Prometheus or when it does not answer."""
@@ -55,7 +61,8 @@ class FiringAlerts:
             for url in self.urls:
                 reply = self._client.get(f"{url}/api/v1/alerts")
                 reply.raise_for_status()
-                alerts += reply.json()["data"]["alerts"]
+                external = self._external_labels(self._client, url)
+                alerts += [{**a, "labels": {**external, **a["labels"]}} for a in reply.json()["data"]["alerts"]]
             out = [FiringAlert(a["labels"].get("alertname", ""), a["labels"].get("severity", ""),
                                a.get("annotations", {}).get("summary", ""),
                                a.get("annotations", {}).get("summary_zh", ""), a.get("activeAt", ""),
@@ -64,3 +71,20 @@ class FiringAlerts:
             return None
         order = {"critical": 0, "warning": 1}
         return sorted(out, key=lambda a: (order.get(a.severity, 2), a.name, a.summary))
+
+    def _external_labels(self, client: httpx.Client, url: str) -> dict[str, str]:
+        """``global.external_labels`` of the server at ``url`` (from its loaded configuration), cached; nothing when
+        it cannot be read (the alerts are shown without them)."""
+        fetched, labels = self._external.get(url, (-EXTERNAL_LABELS_S, {}))
+        if time.monotonic() - fetched < EXTERNAL_LABELS_S:
+            return labels
+        try:
+            reply = client.get(f"{url}/api/v1/status/config")
+            reply.raise_for_status()
+            config = yaml.load(reply.json()["data"]["yaml"], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            found = (config.get("global") or {}).get("external_labels") or {}
+            labels = {str(k): str(v) for k, v in found.items()}
+        except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError, yaml.YAMLError):
+            labels = {}
+        self._external[url] = (time.monotonic(), labels)
+        return labels

@@ -234,9 +234,9 @@ def _alerts(alerts: list[FiringAlert] | None, lang: str) -> str:
         return head + f'<p class="note">{escape(TEXT["no_prometheus"][lang])}</p></section>'
     if not alerts:
         return head + f'<p>{escape(TEXT["no_alerts"][lang])}</p></section>'
-    rows = [[td(a.name), td(a.severity, a.severity), td((a.summary_zh if lang == "zh" else a.summary) or a.summary),
-             td(a.since)] for a in alerts]
-    return head + table([escape(TEXT[k][lang]) for k in ("alert", "severity", "reason", "since")], rows,
+    rows = [[td(a.name), td(a.severity, a.severity), td(a.labels.get("region", "")),
+             td((a.summary_zh if lang == "zh" else a.summary) or a.summary), td(a.since)] for a in alerts]
+    return head + table([escape(TEXT[k][lang]) for k in ("alert", "severity", "region", "reason", "since")], rows,
                         "alerts") + "</section>"
 
 

@@ -42,7 +42,7 @@ def every_state_wired(stack: str = "dev") -> Observations:
 
 @pytest.fixture
 def fake_prometheus() -> Iterator[FakePrometheus]:
-    fake = FakePrometheus(every_state_wired(), FIRING)
+    fake = FakePrometheus(every_state_wired(), FIRING, external_labels={"region": "luan"})
     yield fake
     fake.close()
 
@@ -60,6 +60,8 @@ def test_every_link_state_is_drawn_in_its_colour(make_client: Any, sqlite_url: s
     # what is wrong, said in words, and the alert firing
     assert "luan-core-1 Ten-GigabitEthernet1/0/3 的 LLDP 邻居是 luan-acc-1 XGigabitEthernet0/0/2" in page
     assert "六安市本级链路接错" in page and "YunwangLinkMiswired" in page
+    # the region comes from the server's external labels, as in Alertmanager's notification
+    assert '<td>YunwangLinkMiswired</td><td class="warning">warning</td><td>luan</td>' in page
     assert "<script" not in page.replace('<script src="/static/overview.js" defer></script>', "")
     # nothing a strict Content-Security-Policy (default-src 'self') would block: no inline style or handlers
     assert " style=" not in page and "<style" not in page and not re.search(r"<[^>]+\son[a-z]+=", page)
@@ -171,3 +173,27 @@ def test_firing_alerts_come_from_every_region_s_prometheus_and_the_city_view() -
     finally:
         region.close()
         city.close()
+
+
+def test_firing_alerts_carry_their_server_s_external_labels_as_alertmanager_sees_them() -> None:
+    """A region server's own alerts lack ``region`` (Prometheus adds external labels only to what it sends):
+    the overview adds them, an alert's own label winning, and shows the alerts even when the config is unreadable."""
+    from monitor.firing import FiringAlerts
+
+    own = [{"labels": {"alertname": "YunwangRegionDevicesDown", "severity": "critical"}, "state": "firing",
+            "annotations": {"summary": "a fifth of the region's devices down"}, "activeAt": "2026-01-01T00:01:00Z"},
+           {"labels": {"alertname": "YunwangDeviceDown", "severity": "warning", "region": "luan-override"},
+            "state": "firing", "activeAt": "2026-01-01T00:02:00Z"}]
+    region = FakePrometheus(every_state_wired(), own, external_labels={"region": "jinan", "plane": "jinan"})
+    unreadable = FakePrometheus(every_state_wired(), [dict(own[0])])  # no /api/v1/status/config answer
+    try:
+        alerts = FiringAlerts(region.url).current()
+        assert alerts is not None
+        assert {a.name: a.labels.get("region") for a in alerts} == {"YunwangRegionDevicesDown": "jinan",
+                                                                    "YunwangDeviceDown": "luan-override"}
+        assert alerts[0].labels["plane"] == "jinan"
+        plain = FiringAlerts(unreadable.url).current()
+        assert plain is not None and [a.labels for a in plain] == [own[0]["labels"]]
+    finally:
+        region.close()
+        unreadable.close()

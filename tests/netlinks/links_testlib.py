@@ -97,10 +97,12 @@ def prometheus_vector(seen: Observations, query: str) -> list[dict[str, Any]]:
 
 
 class FakePrometheus:
-    """An HTTP server answering /api/v1/query from :attr:`seen` and /api/v1/alerts from :attr:`alerts`."""
+    """An HTTP server answering /api/v1/query from :attr:`seen`, /api/v1/alerts from :attr:`alerts` and
+    /api/v1/status/config with :attr:`external_labels` (when given)."""
 
-    def __init__(self, seen: Observations, alerts: list[dict[str, Any]] | None = None) -> None:
-        self.seen, self.alerts = seen, alerts or []
+    def __init__(self, seen: Observations, alerts: list[dict[str, Any]] | None = None,
+                 external_labels: dict[str, str] | None = None) -> None:
+        self.seen, self.alerts, self.external_labels = seen, alerts or [], external_labels
         self.answers: dict[tuple[int, str], bytes] = {}  # a city's answers take seconds to build in Python
         fake = self
 
@@ -112,6 +114,10 @@ class FakePrometheus:
                 body = fake.answers.get(key, b"")
                 if url.path == "/api/v1/alerts":
                     body = json.dumps({"status": "success", "data": {"alerts": fake.alerts}}).encode()
+                elif url.path == "/api/v1/status/config" and fake.external_labels is not None:
+                    config = json.dumps({"global": {"scrape_interval": "30s",
+                                                    "external_labels": fake.external_labels}})
+                    body = json.dumps({"status": "success", "data": {"yaml": config}}).encode()
                 elif not body:
                     data = {"resultType": "vector", "result": prometheus_vector(fake.seen, query)}
                     body = fake.answers[key] = json.dumps({"status": "success", "data": data}).encode()
