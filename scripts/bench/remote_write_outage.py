@@ -24,12 +24,15 @@ while the city is away, holds the segment it was reading open. If the segment af
 reader fails on it once the city is back, starts again from the newest checkpoint and skips every sample older than
 that moment. So per outage the bench also reports the region's log segments before and after, the compactions and
 truncations meanwhile, the reader's segment, its restarts (``error tailing WAL`` in the region's log) and the
-remote-write counters of failed, dropped and retried samples. ``--wal-segment-size`` (10MB–256MB; Prometheus'
-hidden ``--storage.tsdb.wal-segment-size``, default 128MB) and a faster county scrape (``--scrape``) make the log
-roll over by size too.
+remote-write counters of failed, dropped and retried samples, the queue's shards before and after (a queue
+resharded by a catch-up holds more of the next outage in memory) and the region's error lines. ``--keep-logs DIR``
+keeps both servers' logs at info level, where the reshards and compactions are. ``--wal-segment-size``
+(10MB–256MB; Prometheus' hidden ``--storage.tsdb.wal-segment-size``, default 128MB) and a faster county scrape
+(``--scrape``) make the log roll over by size too.
 
 Usage: .venv/bin/python scripts/bench/remote_write_outage.py [--block 2m] [--outages 60,150,240,360]
        [--devices 90] [--scrape 30s] [--wal-segment-size 10MB] [--steady 180] [--json F]
+       [--keep-logs DIR]
 Needs: Debian's prometheus (2.42).
 """
 
@@ -110,6 +113,7 @@ COUNTERS = ("prometheus_tsdb_compactions_total", "prometheus_tsdb_wal_truncation
             "prometheus_tsdb_checkpoint_creations_total", "prometheus_remote_storage_samples_failed_total",
             "prometheus_remote_storage_samples_dropped_total", "prometheus_remote_storage_samples_retried_total")
 READER_SEGMENT = "prometheus_wal_watcher_current_segment"
+SHARDS = "prometheus_remote_storage_shards"
 READER_RESTART = "error tailing WAL"
 STEADY_S = 180
 SETTLED_S = 30
@@ -192,7 +196,7 @@ def covered(stamps: list[float], start: float, end: float, max_gap: float = 2.0)
 
 def _region_state(base: str, tsdb: Path, log: Path) -> dict[str, Any]:
     """The region's log and remote-write counters at one moment, to subtract across an outage."""
-    state: dict[str, Any] = _own_metrics(base, (*COUNTERS, READER_SEGMENT))
+    state: dict[str, Any] = _own_metrics(base, (*COUNTERS, READER_SEGMENT, SHARDS))
     state["segments"] = wal_segments(tsdb)
     state["reader_restarts"] = reader_restarts(log)
     return state
@@ -207,6 +211,8 @@ def _across(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     out["segments_deleted"] = after["segments"][0] - before["segments"][0]
     out["reader_segment_before"] = before[READER_SEGMENT]
     out["reader_segment_after"] = after[READER_SEGMENT]
+    out["shards_before"] = before[SHARDS]
+    out["shards_after"] = after[SHARDS]
     return out
 
 
@@ -267,7 +273,8 @@ def _catch_up(city: str, start: float, end: float, outage: float, timeline: Segm
 
 
 def run(block: str, outages: list[int], devices: int = 90, evaluation: str = "1s", say: Any = print, *,
-        scrape: str = "30s", wal_segment_size: str | None = None, steady_s: int = STEADY_S) -> dict[str, Any]:
+        scrape: str = "30s", wal_segment_size: str | None = None, steady_s: int = STEADY_S,
+        keep_logs: Path | None = None) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="yunwang-outage-"))
     county, county_port = serve(county_exposition(devices))
     city_port, region_port = free_port(), free_port()
@@ -284,17 +291,20 @@ def run(block: str, outages: list[int], devices: int = 90, evaluation: str = "1s
     region_config.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     city_config = work / "city.yml"
     city_config.write_text(render_city_view_config(stack="bench", evaluation_interval="1s"))
+    # Kept logs are at info level: the region's reshards ("Remote storage resharding") and compactions are info.
+    log_level = "warn" if keep_logs is None else "info"
+    city_log = work / "city.log" if keep_logs is not None else None
     city_argv = [PROMETHEUS, f"--config.file={city_config}", f"--storage.tsdb.path={work / 'city'}",
                  f"--web.listen-address=127.0.0.1:{city_port}", "--web.enable-remote-write-receiver",
-                 "--log.level=warn"]
+                 f"--log.level={log_level}"]
     region_tsdb, region_log = work / "region", work / "region.log"
     region_argv = [PROMETHEUS, f"--config.file={region_config}", f"--storage.tsdb.path={region_tsdb}",
-                   f"--web.listen-address=127.0.0.1:{region_port}", "--log.level=warn",
+                   f"--web.listen-address=127.0.0.1:{region_port}", f"--log.level={log_level}",
                    f"--storage.tsdb.min-block-duration={block}", f"--storage.tsdb.max-block-duration={block}"]
     if wal_segment_size is not None:
         region_argv.append(f"--storage.tsdb.wal-segment-size={wal_segment_size}")
     region = _start(region_argv, region_port, region_log)
-    city_proc = _start(city_argv, city_port)
+    city_proc = _start(city_argv, city_port, city_log)
     results: list[dict[str, Any]] = []
     try:
         time.sleep(20)
@@ -323,7 +333,7 @@ def run(block: str, outages: list[int], devices: int = 90, evaluation: str = "1s
             timeline = SegmentTimeline(region_tsdb, start)
             timeline.watch_until(start + outage)
             end = time.time()
-            city_proc = _start(city_argv, city_port)
+            city_proc = _start(city_argv, city_port, city_log)
             back = time.monotonic()
             stamps = _catch_up(city, start, end, outage, timeline)
             share = covered(stamps, start, end) / (end - start)
@@ -332,8 +342,9 @@ def run(block: str, outages: list[int], devices: int = 90, evaluation: str = "1s
             region_meanwhile["segments_timeline"] = timeline.changes
             region_meanwhile["reader_restarts_at_s"] = _restarts_at(region_log, start)
             region_meanwhile["errors"] = _errors_since(region_log, start)
-            results.append({"outage_s": outage, "outage_blocks": outage / duration_seconds(block),
-                            "covered_share": share, "gaps": lost, "catch_up_s": round(time.monotonic() - back, 1),
+            results.append({"outage_s": outage, "started_at": round(start, 1),
+                            "outage_blocks": outage / duration_seconds(block), "covered_share": share,
+                            "gaps": lost, "catch_up_s": round(time.monotonic() - back, 1),
                             "region": region_meanwhile})
             say(f"outage {outage:5d} s ({outage / duration_seconds(block):.2f} block ranges): "
                 f"{share * 100:5.1f} % of it in the city view afterwards (settled in "
@@ -347,6 +358,11 @@ def run(block: str, outages: list[int], devices: int = 90, evaluation: str = "1s
         _stop(city_proc)
         _stop(region)
         county.shutdown()
+        if keep_logs is not None:
+            keep_logs.mkdir(parents=True, exist_ok=True)
+            for kept in (region_log, city_log):
+                if kept is not None and kept.exists():
+                    shutil.copy2(kept, keep_logs / kept.name)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -371,6 +387,7 @@ def main() -> int:
     ap.add_argument("--eval", default="1s", help="the region's evaluation interval (production: 30s; the outage "
                                                  "coverage is measured on a sample every interval)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--keep-logs", type=Path, help="keep the region's and the city view's logs (info level) here")
     ns = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not Path(PROMETHEUS).exists():
@@ -389,7 +406,8 @@ def main() -> int:
               file=sys.stderr)
         return 2
     summary = run(ns.block, outages, ns.devices, ns.eval, lambda line: print(line, flush=True), scrape=ns.scrape,
-                  wal_segment_size=ns.wal_segment_size, steady_s=ns.steady)
+                  wal_segment_size=ns.wal_segment_size, steady_s=ns.steady,
+                  keep_logs=ns.keep_logs)
     print(json.dumps(summary, indent=1))
     if ns.json:
         ns.json.write_text(json.dumps(summary, indent=1))

@@ -13,6 +13,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts" / "bench"))
 
 from remote_write_outage import (
+    COUNTERS,
+    READER_SEGMENT,
+    SHARDS,
+    _across,
     _errors_since,
     _restarts_at,
     _segment_size_ok,
@@ -62,3 +66,17 @@ def test_reader_restarts_are_timed_from_the_outage_start(tmp_path: Path) -> None
                                           ("1GB", False), ("ten", False)])
 def test_segment_sizes_prometheus_takes(size: str, ok: bool) -> None:
     assert _segment_size_ok(size) is ok
+
+
+def test_an_outage_reports_counter_increases_and_the_shards_it_began_and_ended_with() -> None:
+    """A queue resharded by a catch-up holds more of the next outage in memory: the shards belong in the record."""
+    before = {**dict.fromkeys(COUNTERS, 5.0), READER_SEGMENT: 11.0, SHARDS: 2.0, "segments": [8, 9, 10, 11],
+              "reader_restarts": 1}
+    after = {**dict.fromkeys(COUNTERS, 5.0), READER_SEGMENT: 18.0, SHARDS: 16.0, "segments": [16, 17, 18],
+             "reader_restarts": 2, "prometheus_remote_storage_samples_retried_total": 12085.0}
+    out = _across(before, after)
+    assert out["remote_storage_samples_retried_total"] == 12080.0
+    assert out["remote_storage_samples_failed_total"] == 0.0
+    assert (out["shards_before"], out["shards_after"]) == (2.0, 16.0)
+    assert (out["segments_before"], out["segments_after"], out["segments_deleted"]) == ([8, 11], [16, 18], 8)
+    assert out["reader_restarts"] == 1
