@@ -28,6 +28,7 @@ from agents.snmp.engine import (
 )
 from agents.snmp.modules import IndexDef, LookupDef, MetricDef, Plan
 from yunwang.contracts.exposition import escape_label_value as escape
+from yunwang.lru import LruDict
 
 log = logging.getLogger("yunwang.agent.snmp")
 
@@ -186,19 +187,15 @@ RowIndex = tuple[str, tuple[tuple[LookupDef, bytes], ...]]
 ROW_INDEX_CACHE_SIZE = 65536
 """Row index parses remembered across polls and devices: (label plan, OID suffix) pairs repeat for every device of
 a fleet (ifIndex 1…48), so the cache is shared and small; it is bounded because suffixes come from devices."""
-_row_index: dict[tuple[int, bytes], RowIndex | None] = {}
+_row_index: LruDict[tuple[int, bytes], RowIndex | None] = LruDict(ROW_INDEX_CACHE_SIZE)
 
 
 def row_index(metric: MetricDef, suffix: bytes) -> RowIndex | None:
     """The parse of one row's index (cached): its labels and its lookups' OIDs. None when it does not parse."""
     key = (metric.label_plan, suffix)
-    found = _row_index.get(key, False)
-    if found is not False:
-        return found  # type: ignore[return-value]
-    parsed = _parse_row_index(metric, suffix)
-    if len(_row_index) >= ROW_INDEX_CACHE_SIZE:
-        _row_index.clear()
-    _row_index[key] = parsed
+    if key in _row_index:
+        return _row_index[key]
+    parsed = _row_index[key] = _parse_row_index(metric, suffix)
     return parsed
 
 

@@ -10,6 +10,7 @@ import pytest
 from agents import eventloop
 from agents.snmp import ber, collect
 from agents.snmp.modules import builtin_modules, plan_for
+from yunwang.lru import LruDict
 
 IF_IN_OCTETS = "1.3.6.1.2.1.2.2.1.10"
 IF_DESCR = "1.3.6.1.2.1.2.2.1.2"
@@ -48,8 +49,7 @@ def test_devices_sharing_ifindexes_keep_their_own_lookup_labels() -> None:
 
 
 def test_row_index_cache_is_bounded_and_stays_correct(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(collect, "ROW_INDEX_CACHE_SIZE", 16)
-    monkeypatch.setattr(collect, "_row_index", {})
+    monkeypatch.setattr(collect, "_row_index", LruDict(16))
     names = {i: f"port{i}" for i in range(1, 200)}
     lines = _samples(_device(names, 1))
     assert len(lines) == 199
